@@ -1,0 +1,14 @@
+/** `voucher-generation` queue message (v1): one page of one recipient shard for one month. */
+import * as z from 'zod';
+import { isoInstant, yearMonth } from './common';
+
+export const voucherShardTask = z.object({
+  version: z.literal(1),
+  month: yearMonth,
+  shard: z.number().int().min(0).max(255),
+  /** The job's decision instant, recorded on every voucher and outcome of the run. */
+  decidedAt: isoInstant,
+  /** Continuation of the shard after the previous page. */
+  nextToken: z.string().max(2048).optional(),
+});
+export type VoucherShardTask = z.infer<typeof voucherShardTask>;

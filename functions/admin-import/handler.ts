@@ -1,0 +1,21 @@
+/** `POST /v1/admin/import` (agency): bulk registry load, idempotent per record id. */
+import { kstDate } from '../../domain/calendar';
+import { importRegistry } from '../../domain/registry-import';
+import { importEnvelope, parseImportRecords } from '../../events/import';
+import { systemClock } from '../shared/clock';
+import { dynamoTable } from '../shared/dynamo/client';
+import { DynamoRegistryStore } from '../shared/dynamo/registry-store';
+import { json, route } from '../shared/http';
+import { logger, metrics } from '../shared/observability';
+import { personalDataVault } from '../shared/vault';
+
+export const handler = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
+  const { parsed, issues } = parseImportRecords(body);
+  const store = new DynamoRegistryStore(dynamoTable(), await personalDataVault());
+  const report = await importRegistry(parsed, store, kstDate(systemClock.now()), issues);
+  logger.info('registry import', { accepted: report.accepted, rejected: report.rejected.length, created: report.created, updated: report.updated, unchanged: report.unchanged });
+  metrics.addMetric('ImportRecordsAccepted', 'Count', report.accepted);
+  metrics.addMetric('ImportRecordsRejected', 'Count', report.rejected.length);
+  metrics.publishStoredMetrics();
+  return json(200, report);
+});

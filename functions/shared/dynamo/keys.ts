@@ -1,0 +1,89 @@
+/**
+ * Every DynamoDB key of the single table, and nothing else knows them.
+ *
+ * Access patterns (also in README.md):
+ *
+ * | # | query | key / index | cost |
+ * |---|---|---|---|
+ * | 1 | catalog: all programs and service types | PK=`CATALOG` | 1 Query, cached per container |
+ * | 2 | provider by id | PK=`PROV#id`, SK=`#PROFILE` | 1 GetItem |
+ * | 3 | business number is unique | PK=`BIZNO#no` | conditional Put in the provider's transaction |
+ * | 4 | worker by id / by payment ID | PK=`WORKER#id`; PK=`WPID#id` → workerId | GetItem each |
+ * | 5 | terminal by serial | PK=`TERM#serial` | 1 GetItem |
+ * | 6 | smartphone number held by one provider | PK=`TPHONE#phone` | conditional Put |
+ * | 7 | recipient with its contracts | PK=`RCPT#id`, SK < `D` | 1 Query |
+ * | 8 | recipient's vouchers of a month | PK=`RCPT#id`, SK begins_with `VOUCHER#YYYY-MM#` | 1 Query |
+ * | 9 | card by number | PK=`CARD#no` | 1 GetItem |
+ * | 10 | contract id → recipient | PK=`CONTRACT#id` | 1 GetItem |
+ * | 11 | recipients, sharded for fan-out jobs | GSI1PK=`RCPTS#nn`, GSI1SK=`RCPT#id` | paged Query per shard |
+ * | 12 | a provider's workers, terminals, contracts | GSI1PK=`PROV#id`, GSI1SK begins_with `WORKER#`/`TERM#`/`CONTRACT#` | paged Query |
+ * | 13 | a person (recipient or worker) by RRN | GSI2PK=`PERSON#hmac(rrn)` | 1 Query, no RRN in clear |
+ * | 14 | a provider's voucher outcomes of a month | PK=`PROV#id`, SK begins_with `VGEN#YYYY-MM#` | paged Query |
+ * | 15 | access log of a person's record | PK=`ACCESS#subject`, SK=`at#actor#id` | Query |
+ * | 16 | sequence (worker payment IDs) | PK=`SEQ#name` | UpdateItem ADD |
+ * | 17 | a fan-out job's continuation sent once | PK=`JOB#job`, SK=`step` | conditional Put |
+ */
+import { createHash } from 'node:crypto';
+
+export const PROFILE = '#PROFILE';
+export const UNIQUE = '#UNIQUE';
+
+/** Fan-out jobs (voucher generation) walk the recipients in this many shards. */
+export const RECIPIENT_SHARDS = 16;
+
+export interface Key {
+  PK: string;
+  SK: string;
+}
+
+const key = (PK: string, SK: string): Key => ({ PK, SK });
+
+export const keys = {
+  catalog: () => 'CATALOG',
+  program: (code: string) => key('CATALOG', `PROGRAM#${code}`),
+  serviceType: (serviceCode: string) => key('CATALOG', `SERVICE#${serviceCode}`),
+
+  provider: (providerId: string) => key(`PROV#${providerId}`, PROFILE),
+  businessNumber: (businessNumber: string) => key(`BIZNO#${businessNumber}`, UNIQUE),
+
+  worker: (workerId: string) => key(`WORKER#${workerId}`, PROFILE),
+  workerPaymentId: (paymentId: string) => key(`WPID#${paymentId}`, UNIQUE),
+
+  terminal: (serial: string) => key(`TERM#${serial}`, PROFILE),
+  smartphone: (phone: string) => key(`TPHONE#${phone}`, UNIQUE),
+
+  recipientPartition: (recipientId: string) => `RCPT#${recipientId}`,
+  recipient: (recipientId: string) => key(`RCPT#${recipientId}`, PROFILE),
+  contract: (recipientId: string, contractId: string) => key(`RCPT#${recipientId}`, `CONTRACT#${contractId}`),
+  contractPointer: (contractId: string) => key(`CONTRACT#${contractId}`, UNIQUE),
+  voucher: (recipientId: string, month: string, serviceCode: string) => key(`RCPT#${recipientId}`, `VOUCHER#${month}#${serviceCode}`),
+  voucherMonthPrefix: (month: string) => `VOUCHER#${month}#`,
+  /** Sort keys below this bound in a recipient partition are the profile and the contracts. */
+  recipientRegistryUpperBound: 'D',
+
+  card: (cardNumber: string) => key(`CARD#${cardNumber}`, PROFILE),
+
+  voucherOutcome: (providerId: string, month: string, contractId: string) => key(`PROV#${providerId}`, `VGEN#${month}#${contractId}`),
+  voucherOutcomePrefix: (month: string) => `VGEN#${month}#`,
+  providerPartition: (providerId: string) => `PROV#${providerId}`,
+
+  accessLog: (subject: string, at: string, actor: string, id: string) => key(`ACCESS#${subject}`, `${at}#${actor}#${id}`),
+  sequence: (name: string) => key(`SEQ#${name}`, '#SEQ'),
+  /** A step of a fan-out job that must be taken once (e.g. a shard's continuation). */
+  jobStep: (job: string, step: string) => key(`JOB#${job}`, step),
+};
+
+export const gsi1 = {
+  recipientShard: (recipientId: string) => ({ GSI1PK: `RCPTS#${String(shardOf(recipientId)).padStart(2, '0')}`, GSI1SK: `RCPT#${recipientId}` }),
+  recipientShardPk: (shard: number) => `RCPTS#${String(shard).padStart(2, '0')}`,
+  ofProvider: (providerId: string, what: 'WORKER' | 'TERM' | 'CONTRACT', id: string) => ({ GSI1PK: `PROV#${providerId}`, GSI1SK: `${what}#${id}` }),
+};
+
+export const gsi2 = {
+  person: (rrnHash: string, what: 'RCPT' | 'WORKER', id: string) => ({ GSI2PK: `PERSON#${rrnHash}`, GSI2SK: `${what}#${id}` }),
+};
+
+/** A stable shard for an id: the same recipient always lands in the same shard. */
+export function shardOf(id: string): number {
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % RECIPIENT_SHARDS;
+}

@@ -1,0 +1,271 @@
+/**
+ * DynamoDB side of the registry import. Each record is an upsert guarded by a content
+ * fingerprint (a re-import of the same record writes nothing) and, where a value must be
+ * unique system-wide, a uniqueness item in the same transaction.
+ */
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Issue } from '../../../domain/errors';
+import type { ImportSaveReport, RegistryImportStore } from '../../../domain/ports';
+import type { ExistingRegistry, ImportPlan, referencedIds } from '../../../domain/registry-import';
+import { maskRrn, type Card, type Contract, type Program, type Provider, type Recipient, type ServiceType, type Terminal, type Worker } from '../../../domain/registry';
+import type { PersonalDataVault } from '../vault';
+import { batchGetAll, cancelledConditions, isConditionalFailure, mapConcurrent, stableJson } from './batch';
+import type { Table } from './client';
+import { gsi1, gsi2, keys, type Key } from './keys';
+
+const WRITE_CONCURRENCY = 16;
+/** REG-02: the system assigns 8-digit worker payment IDs from this base upwards. */
+const WORKER_PAYMENT_ID_BASE = 20_000_000;
+const MAX_ALLOCATION_ATTEMPTS = 5;
+
+type Outcome = 'created' | 'updated' | 'unchanged' | Issue;
+type Put = { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
+
+export class DynamoRegistryStore implements RegistryImportStore {
+  constructor(
+    private readonly table: Table,
+    private readonly vault: PersonalDataVault,
+  ) {}
+
+  async loadExisting(ids: ReturnType<typeof referencedIds>): Promise<ExistingRegistry> {
+    const { doc, name } = this.table;
+    const catalog = await this.catalogItems();
+    const pointerKeys = [...ids.contracts].map(keys.contractPointer);
+    const itemKeys: Key[] = [
+      ...[...ids.providers].map(keys.provider),
+      ...[...ids.workers].map(keys.worker),
+      ...[...ids.terminals].map(keys.terminal),
+      ...[...ids.recipients].map(keys.recipient),
+      ...[...ids.cards].map(keys.card),
+      ...pointerKeys,
+    ];
+    const items = await batchGetAll(doc, name, itemKeys);
+    const byType = (type: string) => items.filter((i) => i.type === type);
+    const pointers = byType('ContractPointer') as { contractId: string; recipientId: string }[];
+    const contracts = (await batchGetAll(doc, name, pointers.map((p) => keys.contract(p.recipientId, p.contractId)))) as unknown as Contract[];
+
+    return {
+      serviceTypes: new Map(catalog.filter((i) => i.type === 'ServiceType').map((s) => [s.serviceCode as string, s as unknown as ServiceType])),
+      programs: new Set(catalog.filter((i) => i.type === 'Program').map((p) => p.code as string)),
+      providers: new Map(byType('Provider').map((p) => [p.providerId as string, { businessNumber: p.businessNumber as string }])),
+      workers: new Map(byType('Worker').map((w) => [w.workerId as string, { providerId: w.providerId as string, workerPaymentId: w.workerPaymentId as string }])),
+      terminals: new Map(byType('Terminal').map((t) => [t.serial as string, { providerId: t.providerId as string, phone: t.phone as string }])),
+      recipients: new Map(byType('Recipient').map((r) => [r.recipientId as string, { status: r.status as Recipient['status'] }])),
+      cards: new Map(byType('Card').map((c) => [c.cardNumber as string, { recipientId: c.recipientId as string }])),
+      contracts: new Map(contracts.map((c) => [c.contractId, c])),
+    };
+  }
+
+  async save(plan: ImportPlan, existing: ExistingRegistry): Promise<ImportSaveReport> {
+    const report: ImportSaveReport = { rejected: [], created: 0, updated: 0, unchanged: 0 };
+    const tally = (outcomes: Outcome[]) => {
+      for (const o of outcomes) {
+        if (typeof o === 'string') report[o]++;
+        else report.rejected.push(o);
+      }
+    };
+    const sections = [
+      ['programs', plan.programs, (p: Program) => this.saveProgram(p, existing.programs.has(p.code))],
+      ['providers', plan.providers, (p: Provider) => this.saveProvider(p, existing.providers.get(p.providerId)?.businessNumber)],
+      ['workers', plan.workers, (w: Worker) => this.saveWorker(w, existing.workers.has(w.workerId))],
+      ['terminals', plan.terminals, (t: Terminal) => this.saveTerminal(t, existing.terminals.get(t.serial)?.phone)],
+      ['recipients', plan.recipients, (r: Recipient) => this.saveRecipient(r)],
+      ['cards', plan.cards, (c: Card) => this.saveSimple(keys.card(c.cardNumber), 'Card', c)],
+      ['contracts', plan.contracts, (c: Contract) => this.saveContract(c, existing.contracts.has(c.contractId))],
+    ] as const;
+    // Sections in reference order; records of one section concurrently.
+    for (const [section, records, save] of sections) {
+      tally(
+        await mapConcurrent(records as { index: number; record: never }[], WRITE_CONCURRENCY, async ({ index, record }) => {
+          const outcome = await (save as (r: unknown) => Promise<Outcome>)(record);
+          return typeof outcome === 'string' ? outcome : { ...outcome, path: `${section}[${index}]${outcome.path}` };
+        }),
+      );
+    }
+    return report;
+  }
+
+  private async catalogItems(): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(
+        new QueryCommand({ TableName: this.table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() }, ExclusiveStartKey: start }),
+      );
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** The item itself, written unless its fingerprint is unchanged. */
+  private fingerprinted(key: Key, type: string, entity: object, extra: Record<string, unknown> = {}): Put {
+    const fingerprint = this.vault.lookupHash(stableJson(entity));
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: { ...key, type, ...entity, ...extra, fingerprint },
+        ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fp',
+        ExpressionAttributeValues: { ':fp': fingerprint },
+      },
+    };
+  }
+
+  private unique(key: Key, owner: Record<string, string>): Put {
+    const [field, value] = Object.entries(owner)[0]!;
+    return {
+      Put: {
+        TableName: this.table.name,
+        Item: { ...key, type: 'Unique', ...owner },
+        ConditionExpression: 'attribute_not_exists(PK) OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': field },
+        ExpressionAttributeValues: { ':owner': value },
+      },
+    };
+  }
+
+  private async saveSimple(key: Key, type: string, entity: object, extra: Record<string, unknown> = {}): Promise<Outcome> {
+    const { Put } = this.fingerprinted(key, type, entity, extra);
+    try {
+      const out = await this.table.doc.send(new PutCommand({ ...Put, ReturnValues: 'ALL_OLD' }));
+      return out.Attributes ? 'updated' : 'created';
+    } catch (error) {
+      if (isConditionalFailure(error)) return 'unchanged';
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the record's transaction. Item 0 is the record (its condition failing means
+   * unchanged); a later item failing is a uniqueness conflict, answered by `conflict(index)`.
+   */
+  private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome): Promise<Outcome> {
+    try {
+      await this.table.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+      return existed ? 'updated' : 'created';
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (!failed || failed.length === 0) throw error;
+      const conflicting = failed.find((i) => i > 0);
+      return conflicting === undefined ? 'unchanged' : conflict(conflicting);
+    }
+  }
+
+  private async saveProgram(program: Program, existed: boolean): Promise<Outcome> {
+    const { serviceTypes, ...rest } = program;
+    const main = this.fingerprinted(keys.program(program.code), 'Program', { ...rest, serviceCodes: serviceTypes.map((s) => s.serviceCode) });
+    const services = serviceTypes.map((s: ServiceType) => ({
+      Put: {
+        TableName: this.table.name,
+        Item: { ...keys.serviceType(s.serviceCode), type: 'ServiceType', ...s },
+        ConditionExpression: 'attribute_not_exists(PK) OR programCode = :program',
+        ExpressionAttributeValues: { ':program': program.code },
+      },
+    }));
+    // The program item carries the fingerprint; service types are rewritten with it.
+    return this.transact([main, ...services], existed, (i) => ({
+      path: `.serviceTypes.${i - 1}.serviceCode`,
+      code: 'SERVICE_CODE_TAKEN',
+      message: `service code ${serviceTypes[i - 1]?.serviceCode} belongs to another program`,
+    }));
+  }
+
+  private async saveProvider(provider: Provider, storedBusinessNumber: string | undefined): Promise<Outcome> {
+    const items: object[] = [
+      this.fingerprinted(keys.provider(provider.providerId), 'Provider', provider),
+      this.unique(keys.businessNumber(provider.businessNumber), { providerId: provider.providerId }),
+    ];
+    if (storedBusinessNumber !== undefined && storedBusinessNumber !== provider.businessNumber) {
+      items.push({ Delete: { TableName: this.table.name, Key: keys.businessNumber(storedBusinessNumber) } });
+    }
+    return this.transact(items, storedBusinessNumber !== undefined, () => ({
+      path: '.businessNumber',
+      code: 'BUSINESS_NUMBER_TAKEN',
+      message: 'business registration number belongs to another provider',
+      rule: 'REG-01',
+    }));
+  }
+
+  /** REG-02: the plan carries the given or already assigned payment ID; a new worker without one gets the next free one. */
+  private async saveWorker(worker: Worker, existed: boolean): Promise<Outcome> {
+    const given = worker.workerPaymentId;
+    for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
+      const paymentId = given ?? (await this.allocateWorkerPaymentId());
+      const { rrn, ...rest } = worker;
+      const entity = { ...rest, workerPaymentId: paymentId, rrnMasked: maskRrn(rrn) };
+      const rrnHash = this.vault.lookupHash(rrn);
+      const main = this.fingerprinted(keys.worker(worker.workerId), 'Worker', { ...entity, rrnHash }, {
+        rrnSealed: this.vault.seal(rrn),
+        ...gsi1.ofProvider(worker.providerId, 'WORKER', worker.workerId),
+        ...gsi2.person(rrnHash, 'WORKER', worker.workerId),
+      });
+      const outcome = await this.transact([main, this.unique(keys.workerPaymentId(paymentId), { workerId: worker.workerId })], existed, () => ({
+        path: '.workerPaymentId',
+        code: 'WORKER_PAYMENT_ID_TAKEN',
+        message: `worker payment ID ${paymentId} belongs to another worker`,
+        rule: 'REG-02',
+      }));
+      // A given ID that is taken is the caller's error; an allocated one is retried with the next.
+      if (typeof outcome === 'string' || given !== undefined) return outcome;
+    }
+    throw new Error('could not allocate a free worker payment ID');
+  }
+
+  private async allocateWorkerPaymentId(): Promise<string> {
+    const out = await this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.sequence('WORKER_PAYMENT_ID'),
+      UpdateExpression: 'ADD #v :one',
+      ExpressionAttributeNames: { '#v': 'value' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }));
+    const id = WORKER_PAYMENT_ID_BASE + Number(out.Attributes?.value);
+    if (id > 99_999_999) throw new Error('worker payment IDs exhausted');
+    return String(id);
+  }
+
+  private async saveTerminal(terminal: Terminal, storedPhone: string | undefined): Promise<Outcome> {
+    const { secret, ...rest } = terminal;
+    // The secret is sealed and never part of any answer; its fingerprint still notices a rotation.
+    const main = this.fingerprinted(keys.terminal(terminal.serial), 'Terminal', { ...rest, secretHash: this.vault.lookupHash(secret) }, {
+      secretSealed: this.vault.seal(secret),
+      ...gsi1.ofProvider(terminal.providerId, 'TERM', terminal.serial),
+    });
+    const items: object[] = [main];
+    if (terminal.kind === 'SMARTPHONE') items.push(this.unique(keys.smartphone(terminal.phone), { providerId: terminal.providerId }));
+    if (storedPhone !== undefined && storedPhone !== terminal.phone) {
+      items.push({ Delete: { TableName: this.table.name, Key: keys.smartphone(storedPhone), ConditionExpression: 'attribute_not_exists(PK) OR providerId = :p', ExpressionAttributeValues: { ':p': terminal.providerId } } });
+    }
+    return this.transact(items, storedPhone !== undefined, () => ({
+      path: '.phone',
+      code: 'PHONE_REGISTERED_ELSEWHERE',
+      message: 'a smartphone may not be registered to two providers',
+      rule: 'REG-03',
+    }));
+  }
+
+  private async saveRecipient(recipient: Recipient): Promise<Outcome> {
+    const { rrn, ...rest } = recipient;
+    const rrnHash = this.vault.lookupHash(rrn);
+    return this.saveSimple(keys.recipient(recipient.recipientId), 'Recipient', { ...rest, rrnMasked: maskRrn(rrn), rrnHash }, {
+      rrnSealed: this.vault.seal(rrn),
+      ...gsi1.recipientShard(recipient.recipientId),
+      ...gsi2.person(rrnHash, 'RCPT', recipient.recipientId),
+    });
+  }
+
+  private async saveContract(contract: Contract, existed: boolean): Promise<Outcome> {
+    const key = keys.contract(contract.recipientId, contract.contractId);
+    const main = this.fingerprinted(key, 'Contract', contract, gsi1.ofProvider(contract.providerId, 'CONTRACT', contract.contractId));
+    const pointer = this.unique(keys.contractPointer(contract.contractId), { recipientId: contract.recipientId });
+    (pointer.Put.Item as Record<string, unknown>).type = 'ContractPointer';
+    (pointer.Put.Item as Record<string, unknown>).contractId = contract.contractId;
+    return this.transact([main, pointer], existed, () => ({
+      path: '.recipientId',
+      code: 'CONTRACT_PARTIES_IMMUTABLE',
+      message: 'the contract id belongs to another recipient',
+      rule: 'REG-04',
+    }));
+  }
+}

@@ -1,0 +1,149 @@
+/** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { YearMonth } from '../../../domain/calendar';
+import type { Page, PageRequest, RecipientMonth, VoucherStore } from '../../../domain/ports';
+import type { Contract, ServiceType } from '../../../domain/registry';
+import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers';
+import { cancelledConditions, isConditionalFailure, mapConcurrent } from './batch';
+import type { Table } from './client';
+import { gsi1, keys } from './keys';
+import { decodeToken, encodeToken } from './pagination';
+
+const CATALOG_TTL_MS = 60_000;
+const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'fingerprint'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  return copy as T;
+}
+
+export class DynamoVoucherStore implements VoucherStore {
+  private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
+
+  constructor(private readonly table: Table, private readonly now: () => number = Date.now) {}
+
+  serviceTypes(): Promise<ReadonlyMap<string, ServiceType>> {
+    if (!this.catalog || this.now() - this.catalog.at > CATALOG_TTL_MS) {
+      this.catalog = { at: this.now(), value: this.loadServiceTypes() };
+    }
+    return this.catalog.value;
+  }
+
+  private async loadServiceTypes(): Promise<ReadonlyMap<string, ServiceType>> {
+    const map = new Map<string, ServiceType>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.catalog(), ':sk': 'SERVICE#' },
+        ExclusiveStartKey: start,
+      }));
+      for (const item of out.Items ?? []) map.set(item.serviceCode as string, strip<ServiceType>(item));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return map;
+  }
+
+  async recipientIds(shard: number, page: PageRequest): Promise<Page<string>> {
+    const pk = gsi1.recipientShardPk(shard);
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'recipientId',
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, pk),
+    }));
+    const nextToken = encodeToken(out.LastEvaluatedKey);
+    return { items: (out.Items ?? []).map((i) => i.recipientId as string), ...(nextToken ? { nextToken } : {}) };
+  }
+
+  async loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null> {
+    const pk = keys.recipientPartition(recipientId);
+    const [registry, vouchers] = await Promise.all([
+      this.queryAll({ KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': pk, ':upper': keys.recipientRegistryUpperBound } }),
+      this.queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.voucherMonthPrefix(month) } }),
+    ]);
+    const profile = registry.find((i) => i.type === 'Recipient');
+    if (!profile) return null;
+    return {
+      recipient: strip<RecipientStanding>(profile),
+      contracts: registry.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)),
+      vouchers: vouchers.map((i) => strip<Voucher>(i)),
+    };
+  }
+
+  async saveMonthPlan(plan: MonthPlan): Promise<number> {
+    const generated = plan.outcomes.filter((o) => o.status === 'GENERATED');
+    if (plan.vouchers.length > 0) {
+      try {
+        await this.table.doc.send(new TransactWriteCommand({
+          TransactItems: [
+            // VCH-01: one voucher per recipient × service × month, whoever runs the job how often.
+            ...plan.vouchers.map((v) => ({
+              Put: {
+                TableName: this.table.name,
+                Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            })),
+            ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
+          ],
+        }));
+      } catch (error) {
+        // Another run created these vouchers first: nothing new to create.
+        if (!cancelledConditions(error)?.length) throw error;
+        return 0;
+      }
+    } else {
+      await mapConcurrent(generated, 4, (o) => this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: this.outcomeItem(o) })));
+    }
+    // A non-generation record never overwrites a generated one (the voucher exists and stays).
+    await mapConcurrent(plan.outcomes.filter((o) => o.status === 'NOT_GENERATED'), 4, async (o) => {
+      try {
+        await this.table.doc.send(new PutCommand({
+          TableName: this.table.name,
+          Item: this.outcomeItem(o),
+          ConditionExpression: 'attribute_not_exists(PK) OR #status <> :generated',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':generated': 'GENERATED' },
+        }));
+      } catch (error) {
+        if (!isConditionalFailure(error)) throw error;
+      }
+    });
+    return plan.vouchers.length;
+  }
+
+  private outcomeItem(o: VoucherOutcome) {
+    return { ...keys.voucherOutcome(o.providerId, o.month, o.contractId), type: 'VoucherOutcome', ...o };
+  }
+
+  async listOutcomes(providerId: string, month: YearMonth, filter: { status?: VoucherOutcome['status'] }, page: PageRequest): Promise<Page<VoucherOutcome>> {
+    const pk = keys.providerPartition(providerId);
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ...(filter.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.voucherOutcomePrefix(month), ...(filter.status ? { ':status': filter.status } : {}) },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, pk),
+    }));
+    const nextToken = encodeToken(out.LastEvaluatedKey);
+    return { items: (out.Items ?? []).map((i) => strip<VoucherOutcome>(i)), ...(nextToken ? { nextToken } : {}) };
+  }
+
+  private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, ...input, ExclusiveStartKey: start }));
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The HTTP handler shape every people's endpoint shares: logger context, JSON body and query
+ * parsing with zod, authentication and role check, and the error envelope of api.md
+ * (`{"error": {"code", "message", "details"}}`). A handler body only parses → calls the domain → answers.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod';
+import { DomainError, type ErrorKind } from '../../domain/errors';
+import { logger } from './observability';
+import { principalOf, requireRole, type Principal, type Role } from './tenancy';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+const STATUS: Record<ErrorKind, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RULE: 422,
+  THROTTLED: 429,
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(status: number, code: string, message: string, details: Record<string, unknown> = {}): HttpResult {
+  return json(status, { error: { code, message, details } });
+}
+
+/** Zod issues as `details.fields`: which field, what is wrong. */
+export function validationFailed(error: z.ZodError, prefix?: string): HttpResult {
+  const fields = error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields });
+}
+
+export function toHttpError(error: unknown): HttpResult {
+  if (error instanceof DomainError) return errorResponse(STATUS[error.kind], error.code, error.message, error.details);
+  if (error instanceof z.ZodError) return validationFailed(error);
+  logger.error('unhandled error', { error: error as Error });
+  return errorResponse(500, 'INTERNAL_ERROR', 'the request failed; it changed nothing and may be retried');
+}
+
+export interface RouteRequest<B, Q> {
+  body: B;
+  query: Q;
+  path: Record<string, string | undefined>;
+  principal: Principal;
+  event: HttpEvent;
+}
+
+interface RouteSpec<B, Q> {
+  roles: readonly Role[];
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+}
+
+function parseBody(event: HttpEvent): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'the body is not valid JSON', { fields: [{ path: '', message: 'invalid JSON' }] });
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value ?? (where === 'query' ? {} : value));
+  if (!result.success) {
+    const fields = result.error.issues.map((i) => ({ path: [where === 'query' ? 'query' : '', ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+    throw new DomainError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields });
+  }
+  return result.data;
+}
+
+/** A people's endpoint (JWT) with its allowed roles and the schemas of its body and query. */
+export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (req: RouteRequest<B, Q>) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use({
+      onError: (request) => {
+        request.response = toHttpError(request.error);
+      },
+    })
+    .handler(async (event) => {
+      const principal = principalOf(event);
+      requireRole(principal, spec.roles);
+      logger.appendKeys({ role: principal.role, sub: principal.sub, route: event.routeKey });
+      const body = parseWith(spec.body, parseBody(event), 'body');
+      const query = parseWith(spec.query, event.queryStringParameters, 'query');
+      return fn({ body, query, path: event.pathParameters ?? {}, principal, event });
+    });
+}
+
+/** `?limit=` (default 50, max 500) and `?nextToken=`, as every list takes them (api.md). */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  nextToken: z.string().max(4096).optional(),
+};

@@ -1,0 +1,64 @@
+/**
+ * Who is calling and what they may see (domain.md §8). The one place that enforces tenancy:
+ * handlers ask `scope` for the provider or municipality a request may touch, and never read
+ * claims themselves.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import * as z from 'zod';
+import { DomainError, forbidden } from '../../domain/errors';
+
+export const roles = ['provider', 'municipality', 'agency', 'ops'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Principal {
+  sub: string;
+  role: Role;
+  providerId?: string;
+  municipalityCode?: string;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(roles),
+  providerId: z.string().min(1).optional(),
+  municipalityCode: z.string().regex(/^\d{5}$/).optional(),
+});
+
+/**
+ * The verified JWT claims (API Gateway's JWT authorizer in AWS, the local gateway locally).
+ * Cognito spells custom claims `custom:role`; both spellings are read.
+ */
+export function principalOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): Principal {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  if (!claims) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a bearer token is required');
+  const pick = (name: string) => claims[name] ?? claims[`custom:${name}`];
+  const parsed = claimsSchema.safeParse({ sub: claims.sub, role: pick('role'), providerId: pick('providerId'), municipalityCode: pick('municipalityCode') });
+  if (!parsed.success) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'the token does not carry a valid role');
+  const p = parsed.data;
+  if (p.role === 'provider' && !p.providerId) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a provider token must name its providerId');
+  if (p.role === 'municipality' && !p.municipalityCode)
+    throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a municipality token must name its municipalityCode');
+  return p;
+}
+
+export function requireRole(principal: Principal, allowed: readonly Role[]): void {
+  if (!allowed.includes(principal.role)) throw forbidden(`role ${principal.role} may not do this`, { allowed });
+}
+
+/**
+ * The provider a request acts on. A provider always acts on itself (asking for another is 403);
+ * the agency names one; other roles have no provider scope.
+ */
+export function providerScope(principal: Principal, requested: string | undefined): string {
+  switch (principal.role) {
+    case 'provider':
+      if (requested !== undefined && requested !== principal.providerId) throw forbidden('a provider sees only its own data');
+      return principal.providerId!;
+    case 'agency':
+      if (requested === undefined)
+        throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'providerId is required for the agency', { fields: [{ path: 'providerId', message: 'required' }] });
+      return requested;
+    default:
+      throw forbidden(`role ${principal.role} has no provider scope`);
+  }
+}

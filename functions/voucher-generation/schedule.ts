@@ -1,0 +1,23 @@
+/**
+ * `voucher-generation` schedule (1st of the month, 00:10 KST): fans the month out, one message
+ * per recipient shard. Running it twice or late only repeats work that creates nothing new.
+ */
+import type { Context } from 'aws-lambda';
+import { formatKst, kstMonth } from '../../domain/calendar';
+import { scheduledJobEvent } from '../../events/schedule';
+import type { VoucherShardTask } from '../../events/voucher-generation';
+import { systemClock } from '../shared/clock';
+import { RECIPIENT_SHARDS } from '../shared/dynamo/keys';
+import { logger } from '../shared/observability';
+import { sendAll } from '../shared/sqs';
+
+export async function handler(event: unknown, context?: Context) {
+  if (context) logger.addContext(context);
+  const job = scheduledJobEvent.parse(event);
+  const month = kstMonth(new Date(job.scheduledTime));
+  const decidedAt = formatKst(systemClock.now());
+  const tasks: VoucherShardTask[] = Array.from({ length: RECIPIENT_SHARDS }, (_, shard) => ({ version: 1, month, shard, decidedAt }));
+  await sendAll('voucher-generation', tasks);
+  logger.info('voucher generation fanned out', { month, shards: RECIPIENT_SHARDS });
+  return { month, shards: RECIPIENT_SHARDS };
+}

@@ -1,0 +1,68 @@
+/**
+ * `voucher-generation` queue consumer: one page of one recipient shard (VCH-01, VCH-02, REG-06),
+ * then the next page as a new message, so that no invocation grows with the country's size.
+ * Partial batch failures: a failed page is retried alone and ends in the DLQ after the
+ * configured receives.
+ */
+import { createHash } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { generateMonth } from '../../domain/vouchers';
+import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
+import { isConditionalFailure } from '../shared/dynamo/batch';
+import { dynamoTable } from '../shared/dynamo/client';
+import { keys } from '../shared/dynamo/keys';
+import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
+import { logger, metrics } from '../shared/observability';
+import { sendAll } from '../shared/sqs';
+
+/** Recipients per message: a page finishes well inside the function's timeout. */
+export const RECIPIENTS_PER_PAGE = 200;
+const STEP_TTL_SECONDS = 40 * 24 * 3600;
+
+const processor = new BatchProcessor(EventType.SQS);
+let store: DynamoVoucherStore | undefined;
+
+async function processPage(record: SQSRecord): Promise<void> {
+  const task = voucherShardTask.parse(JSON.parse(record.body));
+  store ??= new DynamoVoucherStore(dynamoTable());
+  const page = await store.recipientIds(task.shard, { limit: RECIPIENTS_PER_PAGE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
+  const result = await generateMonth(store, page.items, task.month, task.decidedAt);
+  metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
+  metrics.addMetric('VouchersNotGenerated', 'Count', result.notGenerated);
+  logger.info('voucher shard page', { month: task.month, shard: task.shard, ...result, more: page.nextToken !== undefined });
+  if (page.nextToken) await continueOnce({ ...task, nextToken: page.nextToken });
+}
+
+/**
+ * Sends the shard's next page exactly once per page, even when this message is delivered twice:
+ * a step record moves SENDING → SENT around the send, and a SENT step is not sent again.
+ */
+async function continueOnce(next: VoucherShardTask): Promise<void> {
+  const { doc, name } = dynamoTable();
+  const step = keys.jobStep(`voucher-generation#${next.month}#${next.shard}`, createHash('sha256').update(next.nextToken ?? '').digest('hex'));
+  try {
+    await doc.send(new PutCommand({
+      TableName: name,
+      Item: { ...step, type: 'JobStep', state: 'SENDING', expiresAt: Math.floor(Date.now() / 1000) + STEP_TTL_SECONDS },
+      ConditionExpression: 'attribute_not_exists(PK) OR #state = :sending',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sending': 'SENDING' },
+    }));
+  } catch (error) {
+    if (isConditionalFailure(error)) return; // already continued
+    throw error;
+  }
+  await sendAll('voucher-generation', [next]);
+  await doc.send(new UpdateCommand({ TableName: name, Key: step, UpdateExpression: 'SET #state = :sent', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':sent': 'SENT' } }));
+}
+
+export async function handler(event: SQSEvent, context: Context) {
+  logger.addContext(context);
+  try {
+    return await processPartialResponse(event, processPage, processor, { context });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

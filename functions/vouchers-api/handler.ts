@@ -1,0 +1,26 @@
+/** `GET /v1/vouchers?month=&status=` (provider; agency with `providerId`): VCH-03. */
+import * as z from 'zod';
+import { kstMonth } from '../../domain/calendar';
+import { yearMonth } from '../../events/common';
+import { systemClock } from '../shared/clock';
+import { dynamoTable } from '../shared/dynamo/client';
+import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
+import { json, pageQuery, route } from '../shared/http';
+import { providerScope } from '../shared/tenancy';
+
+const query = z.object({
+  month: yearMonth.optional(),
+  status: z.enum(['GENERATED', 'NOT_GENERATED']).optional(),
+  providerId: z.string().min(1).max(40).optional(),
+  ...pageQuery,
+});
+
+let store: DynamoVoucherStore | undefined;
+
+export const handler = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
+  const providerId = providerScope(principal, q.providerId);
+  const month = q.month ?? kstMonth(systemClock.now());
+  store ??= new DynamoVoucherStore(dynamoTable());
+  const page = await store.listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
+  return json(200, { providerId, month, items: page.items, nextToken: page.nextToken ?? null });
+});

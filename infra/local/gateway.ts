@@ -1,0 +1,138 @@
+/**
+ * API Gateway HTTP API (payload format 2.0), locally: matches the routes of `infra/system.ts`,
+ * verifies people's JWTs like the JWT authorizer, builds the same event Lambda receives and
+ * writes back the handler's structured result.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ROUTES, type RouteSpec } from '../system';
+import { invoke } from './lambda';
+import type { LocalIdentity } from './jwt';
+
+/** API Gateway's payload limit. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compiled: CompiledRoute[] = ROUTES.map((spec) => {
+  const params: string[] = [];
+  const pattern = spec.path.replace(/\{([^}+]+)(\+)?\}/g, (_, name: string, greedy?: string) => {
+    params.push(name);
+    return greedy ? '(.+)' : '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${pattern}$`), params };
+});
+
+export function matchRoute(method: string, path: string): { spec: RouteSpec; pathParameters: Record<string, string> } | 'METHOD_NOT_ALLOWED' | null {
+  let pathMatched = false;
+  for (const route of compiled) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.spec.method !== method) continue;
+    return { spec: route.spec, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)])) };
+  }
+  return pathMatched ? 'METHOD_NOT_ALLOWED' : null;
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(Object.assign(new Error('payload too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export const errorBody = (code: string, message: string, details: Record<string, unknown> = {}) => ({ error: { code, message, details } });
+
+export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, url: URL, identity: LocalIdentity, now: Date): Promise<void> {
+  const method = req.method ?? 'GET';
+  const match = matchRoute(method, url.pathname);
+  if (match === null) return sendJson(res, 404, errorBody('NOT_FOUND', `no route ${method} ${url.pathname}`));
+  if (match === 'METHOD_NOT_ALLOWED') return sendJson(res, 405, errorBody('METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`));
+
+  let claims: Record<string, string> | null = null;
+  if (match.spec.auth === 'jwt') {
+    claims = await identity.verify(req.headers.authorization);
+    if (!claims) return sendJson(res, 401, errorBody('UNAUTHENTICATED', 'a valid bearer token is required'));
+  }
+  const body = await readBody(req);
+  const event = toEvent(req, url, body, match.spec, match.pathParameters, claims, now);
+  const result = (await invoke(match.spec.function, event)) as APIGatewayProxyStructuredResultV2 | string | object | undefined;
+  writeResult(res, result);
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  spec: RouteSpec,
+  pathParameters: Record<string, string>,
+  claims: Record<string, string> | null,
+  now: Date,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const routeKey = `${spec.method} ${spec.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    ...(body.length ? { body: body.toString('utf8') } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method: spec.method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
+    },
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/** API Gateway's rules: a structured result is used as is; anything else is a 200 JSON body. */
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2 | string | object | undefined): void {
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    const r = result as APIGatewayProxyStructuredResultV2;
+    const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
+    const headers: Record<string, string | number | string[]> = { ...(r.headers ?? {}), 'content-length': body.length };
+    if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+    res.writeHead(r.statusCode ?? 200, headers);
+    res.end(body);
+    return;
+  }
+  sendJson(res, 200, result ?? null);
+}

@@ -1,0 +1,128 @@
+/**
+ * Lambda's SQS event source mapping, locally: long-polls each consumed queue, invokes the
+ * consumer with a batch, deletes what succeeded and leaves `batchItemFailures` (or the whole
+ * batch, when the handler throws) to come back after the visibility timeout and, after
+ * `maxReceiveCount` receives, to move to the DLQ.
+ */
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { QUEUES, type QueueName } from '../system';
+import { invoke } from './lambda';
+
+const LOCAL_POLLERS_PER_QUEUE = 4;
+
+export class QueuePollers {
+  private running = false;
+  private busy = 0;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly urls: Record<QueueName, string>,
+    private readonly onError: (queue: string, error: unknown) => void,
+  ) {}
+
+  /** Queues that have a consumer: the ones that can ever become empty. */
+  get consumed(): QueueName[] {
+    return (Object.keys(QUEUES) as QueueName[]).filter((q) => QUEUES[q].consumer);
+  }
+
+  start(): void {
+    this.running = true;
+    for (const queue of this.consumed) {
+      const n = Math.min(LOCAL_POLLERS_PER_QUEUE, QUEUES[queue].consumer!.maxConcurrency);
+      for (let i = 0; i < n; i++) this.loops.push(this.loop(queue));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  get idle(): boolean {
+    return this.busy === 0;
+  }
+
+  /** Visible + in flight + delayed messages of every consumed queue. */
+  async pending(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const queue of this.consumed) {
+      const out = await this.sqs.send(new GetQueueAttributesCommand({
+        QueueUrl: this.urls[queue],
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }));
+      counts[queue] = Object.values(out.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
+    }
+    return counts;
+  }
+
+  private async loop(queue: QueueName): Promise<void> {
+    const { consumer } = QUEUES[queue];
+    while (this.running) {
+      let messages: Message[] = [];
+      try {
+        const out = await this.sqs.send(new ReceiveMessageCommand({
+          QueueUrl: this.urls[queue],
+          MaxNumberOfMessages: consumer!.batchSize,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }));
+        messages = out.Messages ?? [];
+      } catch (error) {
+        if (this.running) this.onError(queue, error);
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      this.busy++;
+      try {
+        await this.deliver(queue, messages);
+      } catch (error) {
+        this.onError(queue, error);
+      } finally {
+        this.busy--;
+      }
+    }
+  }
+
+  private async deliver(queue: QueueName, messages: Message[]): Promise<void> {
+    const arn = `arn:aws:sqs:ap-northeast-2:000000000000:${queue}`;
+    const event: SQSEvent = {
+      Records: messages.map((m) => ({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body ?? '',
+        attributes: {
+          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+          SenderId: m.Attributes?.SenderId ?? 'local',
+          ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody ?? '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: arn,
+        awsRegion: 'ap-northeast-2',
+      })),
+    };
+    let failed = new Set<string>();
+    try {
+      const result = (await invoke(QUEUES[queue].consumer!.function, event)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      // A thrown invocation fails the whole batch, as in Lambda.
+      this.onError(queue, error);
+      return;
+    }
+    const done = messages.filter((m) => !failed.has(m.MessageId!));
+    if (done.length > 0) {
+      await this.sqs.send(new DeleteMessageBatchCommand({
+        QueueUrl: this.urls[queue],
+        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }));
+    }
+  }
+}

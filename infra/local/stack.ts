@@ -1,0 +1,220 @@
+/**
+ * The whole system on one machine: DynamoDB Local, fauxqs (SQS + S3), the HTTP API, the SQS
+ * pollers, the scheduler and the local-only controls of api.md — all reading one clock.
+ */
+import { createServer, type Server } from 'node:http';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { formatKst } from '../../domain/calendar';
+import { scheduleNames, type ScheduleName } from '../../events/schedule';
+import { queueUrlVariable } from '../../functions/shared/config';
+import { setClock, systemClock } from '../../functions/shared/clock';
+import { generateKeyMaterial } from '../../functions/shared/vault';
+import { SCHEDULES, type QueueName } from '../system';
+import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
+import { LocalIdentity, tokenRequest } from './jwt';
+import { invoke } from './lambda';
+import { QueuePollers } from './pollers';
+import { LocalScheduler } from './scheduler';
+import {
+  LOCAL_CREDENTIALS, LOCAL_REGION, createBucket, createQueues, createTable, startDynamoLocal, startQueueServer,
+  type DynamoLocal, type LocalQueues,
+} from './servers';
+
+export const TABLE_NAME = 'voucher-platform';
+export const BUCKET_NAME = 'voucher-platform-files';
+
+export interface LocalStackOptions {
+  port: number;
+  /** Where the stack reports its own problems (handler logs go to stdout as in Lambda). */
+  onError?: (message: string, error: unknown) => void;
+}
+
+const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
+const drainRequest = z.object({ timeoutSeconds: z.number().int().min(1).max(600).default(120) }).strict();
+
+export class LocalStack {
+  private readonly identity = new LocalIdentity();
+  private readonly runs = new Set<Promise<unknown>>();
+  private server!: Server;
+  private pollers!: QueuePollers;
+  private scheduler!: LocalScheduler;
+  private sqs!: SQSClient;
+  private dynamo!: DynamoLocal;
+  private queueServer!: Awaited<ReturnType<typeof startQueueServer>>;
+  queues!: LocalQueues;
+  url = '';
+
+  private constructor(private readonly options: LocalStackOptions) {}
+
+  static async start(options: LocalStackOptions): Promise<LocalStack> {
+    const stack = new LocalStack(options);
+    try {
+      await stack.boot();
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  private report = (message: string, error: unknown) => (this.options.onError ?? ((m, e) => console.error(JSON.stringify({ level: 'ERROR', message: m, error: String(e) }))))(message, error);
+
+  private async boot(): Promise<void> {
+    const [dynamo, queueServer] = await Promise.all([startDynamoLocal(), startQueueServer()]);
+    this.dynamo = dynamo;
+    this.queueServer = queueServer;
+    await createTable(dynamo.endpoint, TABLE_NAME);
+    this.queues = await createQueues(queueServer.address);
+    await createBucket(queueServer.address, BUCKET_NAME);
+
+    // The handlers read their configuration as in Lambda; set it before the first one loads.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      TABLE_NAME,
+      BUCKET_NAME,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      SQS_ENDPOINT: queueServer.address,
+      S3_ENDPOINT: queueServer.address,
+      PII_KEYS: JSON.stringify(generateKeyMaterial()),
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      ...Object.fromEntries((Object.entries(this.queues.urls) as [QueueName, string][]).map(([q, url]) => [queueUrlVariable(q), url])),
+    });
+
+    this.sqs = new SQSClient({ endpoint: queueServer.address, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    this.pollers = new QueuePollers(this.sqs, this.queues.urls, (queue, error) => this.report(`consumer of ${queue} failed`, error));
+    this.scheduler = new LocalScheduler(systemClock, (name, event) => void this.track(invoke(SCHEDULES[name]!.function, event)).catch((e) => this.report(`schedule ${name} failed`, e)));
+
+    this.server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const work = url.pathname.startsWith('/_local/') ? this.control(req, res, url) : handleApiRequest(req, res, url, this.identity, systemClock.now());
+      work.catch((error: Error & { status?: number }) => {
+        if (error.status === 413) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'the body exceeds 10 MB'));
+        this.report('request failed', error);
+        if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_ERROR', 'the request failed'));
+      });
+    });
+    this.server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, '127.0.0.1', () => resolve());
+    });
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.pollers.start();
+    this.scheduler.start();
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler?.stop();
+    await this.pollers?.stop();
+    if (this.server?.listening) {
+      this.server.closeAllConnections();
+      await new Promise((r) => this.server.close(r));
+    }
+    this.sqs?.destroy();
+    await this.queueServer?.stop();
+    await this.dynamo?.stop();
+  }
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.runs.add(run);
+    void run.finally(() => this.runs.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  /** Waits until every consumed queue is empty, every consumer idle and no scheduled run in flight. */
+  async drain(timeoutMs = 120_000): Promise<{ drained: boolean; pending: Record<string, number> }> {
+    const deadline = Date.now() + timeoutMs;
+    let quietChecks = 0;
+    let pending: Record<string, number> = {};
+    while (Date.now() < deadline) {
+      await Promise.allSettled([...this.runs]);
+      pending = await this.pollers.pending();
+      const quiet = this.runs.size === 0 && this.pollers.idle && Object.values(pending).every((n) => n === 0);
+      quietChecks = quiet ? quietChecks + 1 : 0;
+      if (quietChecks >= 2) return { drained: true, pending };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return { drained: false, pending };
+  }
+
+  async healthy(): Promise<Record<string, boolean>> {
+    const dynamo = new DynamoDBClient({ endpoint: this.dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const probe = async (fn: () => Promise<unknown>) => fn().then(() => true, () => false);
+    const components = {
+      dynamodb: await probe(() => dynamo.send(new ListTablesCommand({}))),
+      sqsS3: await probe(async () => {
+        const res = await fetch(`${this.queueServer.address}/health`);
+        if (!res.ok) throw new Error(String(res.status));
+      }),
+      api: this.server.listening,
+      pollers: true,
+      scheduler: true,
+    };
+    dynamo.destroy();
+    return components;
+  }
+
+  private async control(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL): Promise<void> {
+    const method = req.method ?? 'GET';
+    const parse = async <T>(schema: z.ZodType<T>): Promise<T | undefined> => {
+      const raw = (await readBody(req)).toString('utf8');
+      let value: unknown = {};
+      try {
+        value = raw ? JSON.parse(raw) : {};
+      } catch {
+        sendJson(res, 400, errorBody('VALIDATION_FAILED', 'the body is not valid JSON'));
+        return undefined;
+      }
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        sendJson(res, 400, errorBody('VALIDATION_FAILED', 'the request is not valid', { fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }));
+        return undefined;
+      }
+      return parsed.data;
+    };
+
+    if (method === 'GET' && url.pathname === '/_local/health') {
+      const components = await this.healthy();
+      return sendJson(res, Object.values(components).every(Boolean) ? 200 : 503, { status: Object.values(components).every(Boolean) ? 'ok' : 'degraded', components });
+    }
+    if (method === 'POST' && url.pathname === '/_local/clock') {
+      const body = await parse(clockRequest);
+      if (!body) return;
+      setClock(body.now === null ? null : new Date(body.now));
+      return sendJson(res, 200, { now: formatKst(systemClock.now()), real: body.now === null });
+    }
+    if (method === 'POST' && url.pathname === '/_local/token') {
+      const body = await parse(tokenRequest);
+      if (!body) return;
+      return sendJson(res, 200, { token: await this.identity.mint(body) });
+    }
+    if (method === 'POST' && url.pathname === '/_local/drain') {
+      const body = await parse(drainRequest);
+      if (!body) return;
+      const result = await this.drain(body.timeoutSeconds * 1000);
+      return sendJson(res, result.drained ? 200 : 504, result);
+    }
+    const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(url.pathname);
+    if (method === 'POST' && schedule) {
+      const name = decodeURIComponent(schedule[1]!) as ScheduleName;
+      if (!scheduleNames.includes(name)) return sendJson(res, 404, errorBody('NOT_FOUND', `no schedule ${name}`, { schedules: scheduleNames }));
+      const spec = SCHEDULES[name];
+      if (!spec) return sendJson(res, 404, errorBody('NOT_FOUND', `schedule ${name} is not part of this build yet`, { deployed: Object.keys(SCHEDULES) }));
+      const event = { version: 1, schedule: name, scheduledTime: formatKst(systemClock.now()) };
+      let result: unknown;
+      try {
+        result = await this.track(invoke(spec.function, event));
+      } catch (error) {
+        this.report(`schedule ${name} failed`, error);
+        return sendJson(res, 500, errorBody('SCHEDULE_FAILED', `schedule ${name} failed: ${(error as Error).message}`));
+      }
+      const drained = await this.drain();
+      return sendJson(res, drained.drained ? 200 : 504, { schedule: name, scheduledTime: event.scheduledTime, result, ...drained });
+    }
+    return sendJson(res, 404, errorBody('NOT_FOUND', `no local control ${method} ${url.pathname}`));
+  }
+}
