@@ -15,7 +15,3 @@ export const scheduledJobEvent = z.object({
   scheduledTime: isoInstant,
 });
 export type ScheduledJobEvent = z.infer<typeof scheduledJobEvent>;
-
-/** The input template EventBridge Scheduler fills in (`<aws.scheduler.scheduled-time>`). */
-export const schedulerInputTemplate = (schedule: ScheduleName) =>
-  JSON.stringify({ version: 1, schedule, scheduledTime: '<aws.scheduler.scheduled-time>' });

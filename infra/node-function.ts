@@ -1,0 +1,59 @@
+/**
+ * The one construct every Lambda function is built with: Node.js 22, ESM, the AWS SDK bundled
+ * (a pinned, tested SDK rather than the runtime's), minified with source maps, JSON logs.
+ * All esbuild settings live here.
+ */
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { resolve } from 'node:path';
+import type { FunctionSpec } from './system';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..');
+
+/** esbuild options shared by the CDK bundling and the bundle-size benchmark. */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // Bundled CommonJS dependencies still call require(): give ESM one.
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  externalModules: [] as string[],
+};
+
+export interface NodeFunctionProps {
+  name: string;
+  spec: FunctionSpec;
+  environment: Record<string, string>;
+}
+
+export class NodeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+    super(scope, id, {
+      entry: resolve(REPO_ROOT, props.spec.entry),
+      handler: 'handler',
+      description: props.spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.spec.memoryMb,
+      timeout: Duration.seconds(props.spec.timeoutSeconds),
+      tracing: Tracing.ACTIVE,
+      loggingFormat: LoggingFormat.JSON,
+      logGroup,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: resolve(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.name,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: BUNDLING,
+    });
+  }
+}
