@@ -8,6 +8,8 @@ export const voucherShardTask = z.object({
   shard: z.number().int().min(0).max(255),
   /** The job's decision instant, recorded on every voucher and outcome of the run. */
   decidedAt: isoInstant,
+  /** Recipients per page (default 200): small enough that a page finishes well inside the timeout. */
+  pageSize: z.number().int().min(1).max(1000).optional(),
   /** Continuation of the shard after the previous page. */
   nextToken: z.string().max(2048).optional(),
 });

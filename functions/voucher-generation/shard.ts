@@ -17,8 +17,8 @@ import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 
-/** Recipients per message: a page finishes well inside the function's timeout. */
-export const RECIPIENTS_PER_PAGE = 200;
+/** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
+const DEFAULT_PAGE_SIZE = 200;
 const STEP_TTL_SECONDS = 40 * 24 * 3600;
 
 const processor = new BatchProcessor(EventType.SQS);
@@ -27,7 +27,7 @@ let store: DynamoVoucherStore | undefined;
 async function processPage(record: SQSRecord): Promise<void> {
   const task = voucherShardTask.parse(JSON.parse(record.body));
   store ??= new DynamoVoucherStore(dynamoTable());
-  const page = await store.recipientIds(task.shard, { limit: RECIPIENTS_PER_PAGE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
+  const page = await store.recipientIds(task.shard, { limit: task.pageSize ?? DEFAULT_PAGE_SIZE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
   const result = await generateMonth(store, page.items, task.month, task.decidedAt);
   metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
   metrics.addMetric('VouchersNotGenerated', 'Count', result.notGenerated);

@@ -1,0 +1,24 @@
+/**
+ * One DynamoDB Local and one fauxqs for the whole run; each integration test file makes its own
+ * table and queues on them, so files never see each other's data.
+ */
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startDynamoLocal, startQueueServer } from '../../infra/local/servers';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+    queueEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const [dynamo, queues] = await Promise.all([startDynamoLocal(), startQueueServer()]);
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('queueEndpoint', queues.address);
+  return async () => {
+    await queues.stop();
+    await dynamo.stop();
+  };
+}

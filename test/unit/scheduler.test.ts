@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from 'vitest';
+import { cronExpression, latestOccurrence, LocalScheduler } from '../../infra/local/scheduler';
+import { SCHEDULES } from '../../infra/system';
+
+const kst = (s: string) => new Date(`${s}+09:00`);
+
+describe('local scheduler (EventBridge Scheduler, Asia/Seoul)', () => {
+  const cron = SCHEDULES['voucher-generation']!.cron;
+
+  it('voucher-generation is the 1st of each month at 00:10 KST', () => {
+    expect(cronExpression(cron)).toBe('10 0 1 * *');
+    expect(latestOccurrence(cron, kst('2026-02-28T23:00:00'), kst('2026-03-01T00:10:00'))).toEqual(kst('2026-03-01T00:10:00'));
+    expect(latestOccurrence(cron, kst('2026-03-01T00:10:00'), kst('2026-03-31T23:59:59'))).toBeNull();
+  });
+
+  it('a clock jump over several occurrences fires the latest one once', () => {
+    expect(latestOccurrence(cron, kst('2026-03-10T00:00:00'), kst('2026-06-15T00:00:00'))).toEqual(kst('2026-06-01T00:10:00'));
+  });
+
+  it('fires when the clock passes an occurrence and not when it moves back', () => {
+    let now = kst('2026-03-31T23:59:00');
+    const fire = vi.fn();
+    const scheduler = new LocalScheduler({ now: () => now }, fire);
+    now = kst('2026-04-01T00:10:30');
+    scheduler.tick();
+    expect(fire).toHaveBeenCalledWith('voucher-generation', { version: 1, schedule: 'voucher-generation', scheduledTime: '2026-04-01T00:10:00+09:00' });
+    now = kst('2026-03-01T00:00:00');
+    scheduler.tick();
+    scheduler.tick();
+    expect(fire).toHaveBeenCalledTimes(1);
+  });
+});
