@@ -1,0 +1,102 @@
+/**
+ * End to end through the HTTP API of `npm start`: two stacks side by side, import, the clock,
+ * voucher generation by the local scheduler and by the run control, the provider's listing,
+ * and a clean stop that leaves no JVM and no port behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importDocument } from '../support/fixtures';
+import { alive, startStack, type RunningStack } from '../support/stack-process';
+
+let a: RunningStack;
+let b: RunningStack;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([startStack(), startStack()]);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+});
+
+const javaChildren = (pid: number) => {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), 'java']).toString().trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+describe('local stack end to end', () => {
+  it('starts in under 20 s and reports every component healthy', async () => {
+    expect(a.readyMs).toBeLessThan(20_000);
+    expect(await a.call('GET', '/_local/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await b.call('GET', '/_local/health')).toMatchObject({ status: 200 });
+    expect(a.url).not.toBe(b.url);
+  });
+
+  it('imports the registry, generates March by the run control and April by the scheduler, and lists them for the provider', async () => {
+    const agency = await a.token({ role: 'agency' });
+    const provider = await a.token({ role: 'provider', providerId: 'P0001' });
+
+    expect((await a.call('POST', '/_local/clock', { now: '2026-02-27T10:00:00+09:00' })).body.now).toBe('2026-02-27T10:00:00+09:00');
+    const imported = await a.call('POST', '/v1/admin/import', importDocument(5), agency);
+    expect(imported).toMatchObject({ status: 200, body: { accepted: 19, rejected: [] } });
+
+    // The import lands on stack A only.
+    const agencyB = await b.token({ role: 'agency' });
+    expect((await b.call('GET', '/v1/vouchers?providerId=P0001&month=2026-03', undefined, agencyB)).body.items).toEqual([]);
+
+    expect((await a.call('POST', '/_local/schedules/voucher-generation/run')).body).toMatchObject({ result: { month: '2026-02' }, drained: true });
+    await a.call('POST', '/_local/clock', { now: '2026-03-02T09:00:00+09:00' });
+    // Moving past 1 March 00:10 KST makes the scheduler fire March; the run control does it again, harmlessly.
+    const run = await a.call('POST', '/_local/schedules/voucher-generation/run');
+    expect(run).toMatchObject({ status: 200, body: { schedule: 'voucher-generation', result: { month: '2026-03' }, drained: true } });
+    const march = await a.call('GET', '/v1/vouchers?month=2026-03', undefined, provider);
+    expect(march.status).toBe(200);
+    expect(march.body.items).toHaveLength(5);
+    expect(march.body.items.every((i: { status: string; amount: number }) => i.status === 'GENERATED' && i.amount === 144_000)).toBe(true);
+
+    await a.call('POST', '/_local/clock', { now: '2026-03-31T23:59:58+09:00' });
+    await a.call('POST', '/_local/clock', { now: '2026-04-01T00:10:02+09:00' });
+    await new Promise((r) => setTimeout(r, 1_500)); // the scheduler ticks every 0.5 s
+    expect((await a.call('POST', '/_local/drain')).body.drained).toBe(true);
+    const april = await a.call('GET', '/v1/vouchers?month=2026-04&status=GENERATED', undefined, provider);
+    expect(april.body.items).toHaveLength(5);
+  });
+
+  it('enforces identity: no token 401, another provider 403, a forged token 401', async () => {
+    expect((await a.call('GET', '/v1/vouchers')).status).toBe(401);
+    const other = await a.token({ role: 'provider', providerId: 'P0002' });
+    expect((await a.call('GET', '/v1/vouchers?providerId=P0001', undefined, other)).status).toBe(403);
+    const foreign = await b.token({ role: 'agency' });
+    expect((await a.call('POST', '/v1/admin/import', {}, foreign)).status).toBe(401);
+    expect((await a.call('POST', '/_local/token', { role: 'provider' })).status).toBe(400);
+  });
+
+  it('answers unknown routes and schedules with the error envelope', async () => {
+    expect(await a.call('GET', '/v1/nothing')).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+    expect((await a.call('POST', '/_local/schedules/nope/run')).status).toBe(404);
+    expect((await a.call('POST', '/_local/clock', { now: 'tomorrow' })).status).toBe(400);
+  });
+
+  it('SIGTERM stops everything: no JVM, no port left behind', async () => {
+    const pid = b.process.pid!;
+    const jvms = javaChildren(pid);
+    expect(jvms).toHaveLength(1);
+    const port = Number(new URL(b.url).port);
+    expect(await b.stop()).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(alive(pid)).toBe(false);
+    expect(jvms.filter(alive)).toEqual([]);
+    expect(await portFree(port)).toBe(true);
+  });
+});
