@@ -1,0 +1,79 @@
+/** CDK assertion tests: `cdk synth` runs offline here, and cdk-nag (AwsSolutions) must pass. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app';
+import { FUNCTIONS, QUEUES, ROUTES } from '../../infra/system';
+
+let template: Template;
+let outdir: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
+  const { app, stack } = buildApp(new App({ outdir }));
+  template = Template.fromStack(stack);
+  app.synth(); // runs the validation plugins (cdk-nag): throws on an unacknowledged finding
+}, 120_000);
+
+describe('CDK app', () => {
+  it('one table keyed PK/SK with GSI1 and GSI2, point-in-time recovery, encryption, TTL and deletion protection', () => {
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'GSI1', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }] }),
+        Match.objectLike({ IndexName: 'GSI2', KeySchema: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }] }),
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+    });
+  });
+
+  it('every queue has a dead-letter queue with its maxReceiveCount, encryption and TLS only', () => {
+    for (const [name, spec] of Object.entries(QUEUES)) {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: spec.maxReceiveCount },
+        SqsManagedSseEnabled: true,
+      });
+      expect(name).toBeTruthy();
+    }
+    template.resourceCountIs('AWS::SQS::Queue', Object.keys(QUEUES).length * 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length);
+  });
+
+  it('the voucher-generation schedule fires at 00:10 on the 1st in Asia/Seoul with the scheduled time', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(10 0 1 * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Seoul',
+      Target: Match.objectLike({ Input: JSON.stringify({ version: 1, schedule: 'voucher-generation', scheduledTime: '<aws.scheduler.scheduled-time>' }) }),
+    });
+  });
+
+  it('functions are Node.js 22, ESM bundles with the SDK inside, one per entry of infra/system.ts', () => {
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'index.handler', Architectures: ['arm64'] }, Object.keys(FUNCTIONS).length);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  });
+
+  it('people\'s routes use the JWT authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    for (const route of ROUTES) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}`, AuthorizationType: route.auth === 'jwt' ? 'JWT' : 'NONE' });
+    }
+  });
+
+  it('cdk-nag AwsSolutions finds nothing that is not acknowledged with a reason', () => {
+    type Report = { pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { reason: string }[] }[] };
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as Report;
+    const nag = report.pluginReports.filter((r) => r.pluginName === 'AwsSolutions');
+    expect(nag).toHaveLength(1);
+    expect(nag[0]!.violations).toEqual([]);
+    expect(nag[0]!.conclusion).toBe('success');
+    expect(nag[0]!.suppressedViolations.every((v) => v.reason.length > 30)).toBe(true);
+  });
+});
