@@ -42,6 +42,12 @@ export const FUNCTIONS = {
     memoryMb: 512,
     timeoutSeconds: 10,
   },
+  'people-api': {
+    entry: 'functions/people-api/handler.ts',
+    description: 'GET /v1/recipients/{id}, /v1/workers/{id}: a person\'s record, RRN masked, every read logged (REG-07)',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
   'voucher-generation': {
     entry: 'functions/voucher-generation/schedule.ts',
     description: 'voucher-generation schedule: fans the month out to recipient shards (VCH-01)',
@@ -72,6 +78,8 @@ export interface RouteSpec {
 export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/admin/import', function: 'admin-import', auth: 'jwt' },
   { method: 'GET', path: '/v1/vouchers', function: 'vouchers-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/recipients/{recipientId}', function: 'people-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/workers/{workerId}', function: 'people-api', auth: 'jwt' },
 ];
 
 export interface QueueSpec {

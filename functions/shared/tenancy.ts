@@ -62,3 +62,25 @@ export function providerScope(principal: Principal, requested: string | undefine
       throw forbidden(`role ${principal.role} has no provider scope`);
   }
 }
+
+/**
+ * Who may read a person's record (REG-07, §8): the agency; a municipality for people of its
+ * jurisdiction; a provider for its own workers and for recipients it holds a contract with.
+ * `ops` never sees personal data.
+ */
+export function mayReadPerson(
+  principal: Principal,
+  person: { municipalityCode?: string; providerId?: string },
+  providerHasContract: () => Promise<boolean>,
+): Promise<boolean> | boolean {
+  switch (principal.role) {
+    case 'agency':
+      return true;
+    case 'municipality':
+      return person.municipalityCode !== undefined && person.municipalityCode === principal.municipalityCode;
+    case 'provider':
+      return person.providerId !== undefined ? person.providerId === principal.providerId : providerHasContract();
+    default:
+      return false;
+  }
+}

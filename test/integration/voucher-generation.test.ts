@@ -21,7 +21,7 @@ beforeAll(async () => {
 
   const doc = importDocument(RECIPIENTS);
   // VCH-02 cases: R0001 died in February, R0002's contract is suspended, R0003 runs four services.
-  doc.recipients[0]!.deathDate = '2026-02-10' as never;
+  Object.assign(doc.recipients[0]!, { deathDate: '2026-02-10' });
   (doc.contracts[1] as Record<string, unknown>).status = 'SUSPENDED';
   doc.contracts.push(
     { contractId: 'C3-B', recipientId: 'R0003', providerId: 'P0001', serviceCode: '110201', grade: 'A', from: '2026-01-05', to: '2026-12-31', designatedWorkerIds: [] },

@@ -55,6 +55,7 @@ export const keys = {
   recipientPartition: (recipientId: string) => `RCPT#${recipientId}`,
   recipient: (recipientId: string) => key(`RCPT#${recipientId}`, PROFILE),
   contract: (recipientId: string, contractId: string) => key(`RCPT#${recipientId}`, `CONTRACT#${contractId}`),
+  contractPrefix: 'CONTRACT#',
   contractPointer: (contractId: string) => key(`CONTRACT#${contractId}`, UNIQUE),
   voucher: (recipientId: string, month: string, serviceCode: string) => key(`RCPT#${recipientId}`, `VOUCHER#${month}#${serviceCode}`),
   voucherMonthPrefix: (month: string) => `VOUCHER#${month}#`,
@@ -68,6 +69,7 @@ export const keys = {
   providerPartition: (providerId: string) => `PROV#${providerId}`,
 
   accessLog: (subject: string, at: string, actor: string, id: string) => key(`ACCESS#${subject}`, `${at}#${actor}#${id}`),
+  accessLogPartition: (subject: string) => `ACCESS#${subject}`,
   sequence: (name: string) => key(`SEQ#${name}`, '#SEQ'),
   /** A step of a fan-out job that must be taken once (e.g. a shard's continuation). */
   jobStep: (job: string, step: string) => key(`JOB#${job}`, step),

@@ -1,0 +1,71 @@
+/** Reads of a person's record for staff, and the access log that records each (REG-07). */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AccessLog, PersonRecordAccess } from '../../../domain/access-log';
+import type { Table } from './client';
+import { keys } from './keys';
+
+/** Access-log entries are kept for five years. */
+const ACCESS_LOG_RETENTION_SECONDS = 5 * 365 * 24 * 3600;
+
+export interface StoredPerson {
+  id: string;
+  name: string;
+  rrnMasked: string;
+  providerId?: string;
+  municipalityCode?: string;
+  [field: string]: unknown;
+}
+
+const SECRET_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'fingerprint', 'rrnSealed', 'rrnHash', 'secretSealed', 'secretHash'];
+
+function visible(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !SECRET_FIELDS.includes(k)));
+}
+
+export class DynamoPeopleStore implements AccessLog {
+  constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
+
+  async recipient(recipientId: string): Promise<Record<string, unknown> | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.recipient(recipientId) }));
+    return out.Item ? visible(out.Item) : null;
+  }
+
+  async worker(workerId: string): Promise<Record<string, unknown> | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.worker(workerId) }));
+    return out.Item ? visible(out.Item) : null;
+  }
+
+  async providerHasContract(providerId: string, recipientId: string): Promise<boolean> {
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      FilterExpression: 'providerId = :provider',
+      ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':sk': keys.contractPrefix, ':provider': providerId },
+      ProjectionExpression: 'contractId',
+    }));
+    return (out.Items?.length ?? 0) > 0;
+  }
+
+  async record(entry: PersonRecordAccess): Promise<void> {
+    await this.table.doc.send(new PutCommand({
+      TableName: this.table.name,
+      Item: {
+        ...keys.accessLog(`${entry.subjectType}#${entry.subjectId}`, entry.at, entry.actor, entry.requestId),
+        type: 'AccessLog',
+        ...entry,
+        expiresAt: this.epochSeconds() + ACCESS_LOG_RETENTION_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }));
+  }
+
+  async accessesOf(subjectType: PersonRecordAccess['subjectType'], subjectId: string): Promise<PersonRecordAccess[]> {
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.accessLogPartition(`${subjectType}#${subjectId}`) },
+      ScanIndexForward: false,
+    }));
+    return (out.Items ?? []).map((i) => visible(i) as unknown as PersonRecordAccess);
+  }
+}
