@@ -6,7 +6,7 @@ import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoRegistryStore } from '../shared/dynamo/registry-store';
 import { json, route } from '../shared/http';
-import { logger, metrics } from '../shared/observability';
+import { flushMetrics, logger, metrics } from '../shared/observability';
 import { personalDataVault } from '../shared/vault';
 
 export const handler = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
@@ -16,6 +16,6 @@ export const handler = route({ roles: ['agency'], body: importEnvelope }, async 
   logger.info('registry import', { accepted: report.accepted, rejected: report.rejected.length, created: report.created, updated: report.updated, unchanged: report.unchanged });
   metrics.addMetric('ImportRecordsAccepted', 'Count', report.accepted);
   metrics.addMetric('ImportRecordsRejected', 'Count', report.rejected.length);
-  metrics.publishStoredMetrics();
+  flushMetrics();
   return json(200, report);
 });

@@ -14,7 +14,7 @@ import { isConditionalFailure } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { keys } from '../shared/dynamo/keys';
 import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
-import { logger, metrics } from '../shared/observability';
+import { flushMetrics, logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
@@ -63,6 +63,6 @@ export async function handler(event: SQSEvent, context: Context) {
   try {
     return await processPartialResponse(event, processPage, processor, { context });
   } finally {
-    metrics.publishStoredMetrics();
+    flushMetrics();
   }
 }

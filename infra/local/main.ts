@@ -22,6 +22,13 @@ async function shutdown(code: number): Promise<void> {
   }
 }
 
+// `npm start` runs this under `sh`; when npm is stopped with SIGTERM it does not pass the signal
+// on, so a stack whose parent went away stops itself rather than live on as an orphan.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown(0);
+}, 500).unref();
+
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('uncaughtException', (error) => {
