@@ -9,8 +9,9 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Dashboard, GraphWidget, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -21,7 +22,7 @@ import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
 import { queueUrlVariable } from '../functions/shared/config';
 import { NodeFunction } from './node-function';
-import { FUNCTIONS, QUEUES, ROUTES, SCHEDULES, TABLE, type FunctionName, type QueueName } from './system';
+import { FUNCTIONS, QUEUES, ROUTES, SCHEDULES, TABLE, TABLE_STREAM_CONSUMER, type FunctionName, type QueueName } from './system';
 
 export interface VoucherPlatformProps extends StackProps {
   /** An external OIDC issuer (the agency's identity provider); without it a Cognito user pool is created. */
@@ -47,6 +48,8 @@ export class VoucherPlatformStack extends Stack {
         sortKey: { name: i.sortKey, type: AttributeType.STRING },
       })),
       timeToLiveAttribute: TABLE.ttlAttribute,
+      // The payments' outbox: the relay reads approvals and cancellations from here.
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
@@ -123,6 +126,18 @@ export class VoucherPlatformStack extends Stack {
         }),
       );
     }
+
+    this.functions[TABLE_STREAM_CONSUMER.function].addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: TABLE_STREAM_CONSUMER.batchSize,
+        retryAttempts: TABLE_STREAM_CONSUMER.retryAttempts,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.queues['payment-events-failed'].queue),
+        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Payment') } } } })],
+      }),
+    );
 
     // People authenticate with JWTs (role, providerId, municipalityCode claims).
     let issuer = props.jwtIssuer;
@@ -209,6 +224,10 @@ export class VoucherPlatformStack extends Stack {
     stack.acknowledge({
       id: nag('L1'),
       reason: 'Node.js 22 (supported until April 2027) is the runtime this code is built and tested for (esbuild target node22); moving to 24 is a deliberate upgrade with its own test run.',
+    });
+    stack.acknowledge({
+      id: nag('APIG4'),
+      reason: 'Terminal routes (/v1/terminal/*) carry no JWT: every request is signed with the terminal\'s own secret (HMAC-SHA256 over method, path, timestamp and body) and verified in the function, as api.md fixes for terminal vendors.',
     });
     stack.acknowledge({ id: nag('IAM5[Resource::*]'), reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *.' });
     stack.acknowledge({

@@ -14,7 +14,7 @@ export const TABLE = {
   ],
 } as const;
 
-export type QueueName = 'voucher-generation' | 'screening' | 'cms-outbound' | 'reconciliation';
+export type QueueName = 'voucher-generation' | 'screening' | 'cms-outbound' | 'reconciliation' | 'payment-events-failed';
 
 export interface FunctionSpec {
   /** Source file under the repo root; the module exports `handler`. */
@@ -41,6 +41,20 @@ export const FUNCTIONS = {
     description: 'GET /v1/vouchers: a month\'s vouchers and non-generation records (VCH-03)',
     memoryMb: 512,
     timeoutSeconds: 10,
+  },
+  'payment-intake': {
+    entry: 'functions/payment-intake/handler.ts',
+    description: 'Terminal API: payments, offline batches, same-day cancels, balance (PAY-01..10, PAY-12)',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    personalData: true,
+  },
+  'payment-events': {
+    entry: 'functions/payment-events/handler.ts',
+    description: 'Outbox relay: payment items on the table stream become screening events',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    sends: ['screening'],
   },
   'people-api': {
     entry: 'functions/people-api/handler.ts',
@@ -76,6 +90,10 @@ export interface RouteSpec {
 }
 
 export const ROUTES: RouteSpec[] = [
+  { method: 'POST', path: '/v1/terminal/payments', function: 'payment-intake', auth: 'terminal-signature' },
+  { method: 'POST', path: '/v1/terminal/payments/batch', function: 'payment-intake', auth: 'terminal-signature' },
+  { method: 'POST', path: '/v1/terminal/payments/{approvalNumber}/cancel', function: 'payment-intake', auth: 'terminal-signature' },
+  { method: 'GET', path: '/v1/terminal/cards/{cardNumber}/balance', function: 'payment-intake', auth: 'terminal-signature' },
   { method: 'POST', path: '/v1/admin/import', function: 'admin-import', auth: 'jwt' },
   { method: 'GET', path: '/v1/vouchers', function: 'vouchers-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/recipients/{recipientId}', function: 'people-api', auth: 'jwt' },
@@ -101,8 +119,21 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
   },
   // Declared for the next steps (payment intake → screening, payout → CMS, CMS results).
   screening: { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
+  /** Stream records the outbox relay could not deliver after its retries (an operator redrives them). */
+  'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
   'cms-outbound': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
   reconciliation: { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
+};
+
+/**
+ * The table's stream is the payments' outbox: an approval or a cancellation is written in the
+ * same transaction as the money, and the relay turns it into a queue message after the fact.
+ */
+export const TABLE_STREAM_CONSUMER = {
+  function: 'payment-events' as FunctionName,
+  batchSize: 100,
+  /** Retries of a failing batch before its records go to the stream's failure queue. */
+  retryAttempts: 10,
 };
 
 /** EventBridge Scheduler cron fields, evaluated in Asia/Seoul. */

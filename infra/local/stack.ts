@@ -17,6 +17,7 @@ import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
 import { QueuePollers } from './pollers';
 import { LocalScheduler } from './scheduler';
+import { StreamPoller } from './stream-poller';
 import {
   LOCAL_CREDENTIALS, LOCAL_REGION, createBucket, createQueues, createTable, startDynamoLocal, startQueueServer,
   type DynamoLocal, type LocalQueues,
@@ -40,6 +41,7 @@ export class LocalStack {
   private server!: Server;
   private pollers!: QueuePollers;
   private scheduler!: LocalScheduler;
+  private streamPoller!: StreamPoller;
   private sqs!: SQSClient;
   private dynamo!: DynamoLocal;
   private queueServer!: Awaited<ReturnType<typeof startQueueServer>>;
@@ -103,12 +105,15 @@ export class LocalStack {
       this.server.listen(this.options.port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    this.streamPoller = new StreamPoller(dynamo.endpoint, TABLE_NAME, (error) => this.report('table stream consumer failed', error));
+    await this.streamPoller.start();
     this.pollers.start();
     this.scheduler.start();
   }
 
   async stop(): Promise<void> {
     this.scheduler?.stop();
+    await this.streamPoller?.stop();
     await this.pollers?.stop();
     if (this.server?.listening) {
       this.server.closeAllConnections();
@@ -125,14 +130,19 @@ export class LocalStack {
     return run;
   }
 
-  /** Waits until every consumed queue is empty, every consumer idle and no scheduled run in flight. */
+  /**
+   * Waits until the table stream is read to its end, every consumed queue is empty, every consumer
+   * idle and no scheduled run in flight.
+   */
   async drain(timeoutMs = 120_000): Promise<{ drained: boolean; pending: Record<string, number> }> {
     const deadline = Date.now() + timeoutMs;
     let quietChecks = 0;
     let pending: Record<string, number> = {};
     while (Date.now() < deadline) {
+      const checkedAt = Date.now();
       await Promise.allSettled([...this.runs]);
       pending = await this.pollers.pending();
+      while (!this.streamPoller.caughtUp(checkedAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       const quiet = this.runs.size === 0 && this.pollers.idle && Object.values(pending).every((n) => n === 0);
       quietChecks = quiet ? quietChecks + 1 : 0;
       if (quietChecks >= 2) return { drained: true, pending };

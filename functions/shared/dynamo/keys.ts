@@ -22,6 +22,11 @@
  * | 15 | access log of a person's record | PK=`ACCESS#subject`, SK=`at#actor#id` | Query |
  * | 16 | sequence (worker payment IDs) | PK=`SEQ#name` | UpdateItem ADD |
  * | 17 | a fan-out job's continuation sent once | PK=`JOB#job`, SK=`step` | conditional Put |
+ * | 18 | payment by approval number | PK=`PAY#approvalNumber` | 1 GetItem |
+ * | 19 | a terminal transaction id (PAY-09) | PK=`TXN#serial#transactionId` | conditional Put in the approval transaction |
+ * | 20 | retroactive payments of a card on a day (PAY-06) | PK=`RETRO#card#day` | ADD with a condition, in the transaction |
+ * | 21 | a provider's payments of a month by time (PAY-13) | GSI1PK=`PROVPAY#provider#YYYY-MM`, GSI1SK=`approvedAt#approval` | paged Query |
+ * | 22 | refund by id; a provider's refunds | PK=`REFUND#id`; GSI1PK=`PROVREFUND#provider` | GetItem; Query |
  */
 import { createHash } from 'node:crypto';
 
@@ -64,6 +69,13 @@ export const keys = {
 
   card: (cardNumber: string) => key(`CARD#${cardNumber}`, PROFILE),
 
+  payment: (approvalNumber: string) => key(`PAY#${approvalNumber}`, '#PAYMENT'),
+  /** PAY-09: a terminal's transaction id, answered once and replayed after. */
+  terminalTransaction: (serial: string, transactionId: string) => key(`TXN#${serial}#${transactionId}`, '#TXN'),
+  /** PAY-06: retroactive payments of one card on one approval day. */
+  retroCount: (cardNumber: string, day: string) => key(`RETRO#${cardNumber}#${day}`, '#COUNT'),
+  refund: (refundId: string) => key(`REFUND#${refundId}`, '#REFUND'),
+
   voucherOutcome: (providerId: string, month: string, contractId: string) => key(`PROV#${providerId}`, `VGEN#${month}#${contractId}`),
   voucherOutcomePrefix: (month: string) => `VGEN#${month}#`,
   providerPartition: (providerId: string) => `PROV#${providerId}`,
@@ -79,6 +91,11 @@ export const gsi1 = {
   recipientShard: (recipientId: string) => ({ GSI1PK: `RCPTS#${String(shardOf(recipientId)).padStart(2, '0')}`, GSI1SK: `RCPT#${recipientId}` }),
   recipientShardPk: (shard: number) => `RCPTS#${String(shard).padStart(2, '0')}`,
   ofProvider: (providerId: string, what: 'WORKER' | 'TERM' | 'CONTRACT', id: string) => ({ GSI1PK: `PROV#${providerId}`, GSI1SK: `${what}#${id}` }),
+  /** PAY-13: a provider's payments by approval month, sorted by approval instant. */
+  providerPayment: (providerId: string, month: string, approvedAt: string, approvalNumber: string) => ({ GSI1PK: `PROVPAY#${providerId}#${month}`, GSI1SK: `${approvedAt}#${approvalNumber}` }),
+  providerPaymentPk: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
+  /** PAY-11: a provider's refunds. */
+  providerRefund: (providerId: string, requestedAt: string, refundId: string) => ({ GSI1PK: `PROVREFUND#${providerId}`, GSI1SK: `${requestedAt}#${refundId}` }),
 };
 
 export const gsi2 = {

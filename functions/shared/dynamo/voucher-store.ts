@@ -86,7 +86,7 @@ export class DynamoVoucherStore implements VoucherStore {
             ...plan.vouchers.map((v) => ({
               Put: {
                 TableName: this.table.name,
-                Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions },
+                Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 },
                 ConditionExpression: 'attribute_not_exists(PK)',
               },
             })),

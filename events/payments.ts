@@ -1,0 +1,70 @@
+/**
+ * Terminal API bodies (api.md, fixed) and the payment event that reaches the `screening` queue.
+ */
+import * as z from 'zod';
+import { MAKEUP_REASONS, RETRO_REASONS } from '../domain/payments';
+import { isoDate, isoInstant, recordId } from './common';
+
+export const paymentRequest = z
+  .object({
+    transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, _ . : or -'),
+    businessNumber: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+    terminalPhone: z.string().regex(/^01\d{8,9}$/, 'must be a mobile number 01XXXXXXXXX'),
+    serviceCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit service code'),
+    workerPaymentId: z.string().regex(/^\d{8}$/, 'must be the 8-digit worker payment ID'),
+    cardNumber: z.string().regex(/^\d{16}$/, 'must be 16 digits'),
+    amount: z.number().int('must be a whole number of won').positive('must be positive').max(10_000_000),
+    kind: z.enum(['NORMAL', 'RETRO', 'MAKEUP']),
+    serviceDate: isoDate,
+    serviceStartAt: isoInstant.nullable().optional(),
+    reason: z.enum([...RETRO_REASONS, ...MAKEUP_REASONS]).nullable().optional(),
+  })
+  .strict()
+  .refine((r) => r.kind !== 'NORMAL' || r.serviceStartAt, { message: 'a normal payment needs serviceStartAt', path: ['serviceStartAt'] });
+export type PaymentRequestBody = z.infer<typeof paymentRequest>;
+
+/** §4.7 offline capture: up to 500 full payment requests, each decided as if sent alone. */
+export const MAX_BATCH_ITEMS = 500;
+export const paymentBatch = z.object({ items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS) }).strict();
+
+export const cancelRequest = z
+  .object({
+    transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
+    businessNumber: z.string().regex(/^\d{10}$/),
+    terminalPhone: z.string().regex(/^01\d{8,9}$/),
+  })
+  .strict();
+
+export const refundRequest = z
+  .object({
+    approvalNumber: z.string().regex(/^\d{14}$/, 'must be the 14-digit approval number'),
+    reason: z.enum(['OVERCHARGE', 'WRONG_SERVICE', 'NOT_DELIVERED']),
+    comment: z.string().trim().max(500).optional(),
+  })
+  .strict();
+
+export const refundDecision = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
+
+/**
+ * `screening` queue message (v1): an approval or a cancellation, as the outbox relay sends it.
+ * Screening is idempotent per (approvalNumber, event).
+ */
+export const paymentEvent = z.object({
+  version: z.literal(1),
+  event: z.enum(['PAYMENT_APPROVED', 'PAYMENT_CANCELLED', 'PAYMENT_REFUNDED']),
+  approvalNumber: z.string().regex(/^\d{14}$/),
+  providerId: recordId,
+  programCode: z.string(),
+  serviceCode: z.string(),
+  recipientId: recordId,
+  workerId: recordId,
+  workerPaymentId: z.string(),
+  channel: z.enum(['TERMINAL', 'SMARTPHONE', 'EXCEPTION_CLAIM']),
+  kind: z.enum(['NORMAL', 'RETRO', 'MAKEUP']),
+  amount: z.number().int().positive(),
+  serviceDate: isoDate,
+  serviceStartAt: isoInstant.nullable(),
+  approvedAt: isoInstant,
+  occurredAt: isoInstant,
+});
+export type PaymentEvent = z.infer<typeof paymentEvent>;

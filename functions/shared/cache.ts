@@ -1,0 +1,29 @@
+/**
+ * A small time-bounded cache for registry reads on the payment path. Money never depends on it:
+ * balances, sessions and day limits are decided by the conditional transaction; a registry change
+ * (a cancelled terminal, a lost card) takes effect within the TTL.
+ */
+export class TtlCache<V> {
+  private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    const value = load();
+    this.entries.set(key, { at: this.now(), value });
+    // Failed or empty loads are not remembered.
+    value.then((v) => (v === null || v === undefined) && this.entries.delete(key), () => this.entries.delete(key));
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

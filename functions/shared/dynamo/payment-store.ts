@@ -1,0 +1,285 @@
+/**
+ * DynamoDB side of payments. An approval is one `TransactWriteItems`:
+ *   1. the terminal transaction record (PAY-09: the id is answered once),
+ *   2. the voucher, conditioned on the version read (PAY-08: balance, sessions and day locks move together),
+ *   3. the payment itself (the outbox entry: the table's stream carries it to screening),
+ *   4. for retroactive payments, the card's count of the day (PAY-06).
+ * Nothing is decided by read-then-write: a stale read only makes the transaction fail and the
+ * decision run again on fresh data.
+ */
+import { randomInt } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { YearMonth } from '../../../domain/calendar';
+import {
+  approvalNumber,
+  MAX_RETRO_PER_CARD_PER_DAY,
+  type ApprovalPlan,
+  type CardRecord,
+  type Payment,
+  type TerminalRecord,
+  type VoucherBalance,
+  type WorkerRecord,
+} from '../../../domain/payments';
+import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payment-intake';
+import type { Contract, ServiceType } from '../../../domain/registry';
+import { TtlCache } from '../cache';
+import { cancelledConditions } from './batch';
+import { meter } from './capacity';
+import type { Table } from './client';
+import { gsi1, keys } from './keys';
+
+const REGISTRY_TTL_MS = 10_000;
+/** A terminal transaction id is remembered this long (retries come within minutes; audits later). */
+const TRANSACTION_RETENTION_SECONDS = 400 * 24 * 3600;
+
+export interface StoredTerminal extends TerminalRecord {
+  secretSealed: string;
+}
+
+export interface StoredTerminal extends TerminalRecord {
+  secretSealed: string;
+}
+
+const strip = <T>(item: Record<string, unknown> | undefined): T | null => {
+  if (!item) return null;
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, type: _t, fingerprint: _f, ...rest } = item;
+  return rest as T;
+};
+
+const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
+
+export class DynamoPaymentStore implements PaymentPort {
+  private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
+  private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
+  private readonly workers = new TtlCache<WorkerRecord | null>(REGISTRY_TTL_MS, 50_000);
+  private readonly cards = new TtlCache<CardRecord | null>(REGISTRY_TTL_MS, 100_000);
+  private readonly contracts = new TtlCache<Contract[]>(REGISTRY_TTL_MS, 100_000);
+  private readonly catalog = new TtlCache<{ services: Map<string, ServiceType>; programs: Map<string, { kind: 'SESSION' | 'TIME'; requiresTerminalMatch: boolean }> }>(60_000, 1);
+
+  constructor(private readonly table: Table) {}
+
+  private get doc(): DynamoDBDocumentClient {
+    return this.table.doc;
+  }
+
+  private async get(key: { PK: string; SK: string }, consistent = false): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: consistent, ReturnConsumedCapacity: 'TOTAL' }));
+    meter(out.ConsumedCapacity, 'read');
+    return out.Item;
+  }
+
+  terminal(serial: string): Promise<StoredTerminal | null> {
+    return this.terminals.get(serial, async () => strip<StoredTerminal>(await this.get(keys.terminal(serial))));
+  }
+
+  providerBusinessNumber(providerId: string): Promise<string | null> {
+    return this.providers.get(providerId, async () => ((await this.get(keys.provider(providerId)))?.businessNumber as string | undefined) ?? null);
+  }
+
+  workerByPaymentId(paymentId: string): Promise<WorkerRecord | null> {
+    return this.workers.get(paymentId, async () => {
+      const pointer = await this.get(keys.workerPaymentId(paymentId));
+      if (!pointer) return null;
+      return strip<WorkerRecord>(await this.get(keys.worker(pointer.workerId as string)));
+    });
+  }
+
+  card(cardNumber: string): Promise<CardRecord | null> {
+    return this.cards.get(cardNumber, async () => strip<CardRecord>(await this.get(keys.card(cardNumber))));
+  }
+
+  recipientContracts(recipientId: string): Promise<Contract[]> {
+    return this.contracts.get(recipientId, async () => {
+      const out = await this.doc.send(new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+        ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':sk': keys.contractPrefix },
+        ReturnConsumedCapacity: 'TOTAL',
+      }));
+      meter(out.ConsumedCapacity, 'read');
+      return (out.Items ?? []).map((i) => strip<Contract>(i)!);
+    });
+  }
+
+  async serviceType(serviceCode: string) {
+    const { services, programs } = await this.catalog.get('catalog', async () => {
+      const out = await this.doc.send(new QueryCommand({ TableName: this.table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() } }));
+      const items = out.Items ?? [];
+      return {
+        services: new Map(items.filter((i) => i.type === 'ServiceType').map((i) => [i.serviceCode as string, strip<ServiceType>(i)!])),
+        programs: new Map(items.filter((i) => i.type === 'Program').map((i) => [i.code as string, { kind: i.kind as 'SESSION' | 'TIME', requiresTerminalMatch: Boolean(i.requiresTerminalMatch) }])),
+      };
+    });
+    const serviceType = services.get(serviceCode);
+    return { serviceType, program: serviceType ? programs.get(serviceType.programCode) : undefined };
+  }
+
+  /** The voucher as it is now (strongly consistent: the version is the transaction's condition). */
+  async voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null> {
+    const item = await this.get(keys.voucher(recipientId, month, serviceCode), true);
+    if (!item) return null;
+    const v = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
+    return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays), makeupDays: asArray(v.makeupDays) };
+  }
+
+  async transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null> {
+    const item = await this.get(keys.terminalTransaction(serial, transactionId), true);
+    return item ? { requestHash: item.requestHash as string, status: item.status as number, response: JSON.parse(item.response as string) } : null;
+  }
+
+  async payment(approval: string): Promise<Payment | null> {
+    return strip<Payment>(await this.get(keys.payment(approval), true));
+  }
+
+  /** Writes an approval; the answer the terminal gets is stored with it for replays (PAY-09). */
+  async approve(plan: ApprovalPlan, requestHash: string, respond: (approvalNumber: string) => unknown, nowEpochSeconds: number): Promise<ApproveOutcome> {
+    const p = plan.payment;
+    const number = approvalNumber(p.approvalDate, String(randomInt(0, 100_000_000)).padStart(8, '0'));
+    const payment: Payment = { ...p, approvalNumber: number };
+    const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
+    const set = ['remainingAmount = :ra', 'remainingSessions = :rs', '#v = :nv'];
+    const values: Record<string, unknown> = { ':ra': plan.voucher.remainingAmount, ':rs': plan.voucher.remainingSessions, ':nv': plan.voucher.expectedVersion + 1, ':ev': plan.voucher.expectedVersion };
+    let update = `SET ${set.join(', ')}`;
+    if (plan.dayLock) {
+      update += ` ADD ${plan.dayLock.list} :day`;
+      values[':day'] = new Set([plan.dayLock.day]);
+    }
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: {
+            ...keys.terminalTransaction(p.terminalSerial, p.transactionId),
+            type: 'TerminalTransaction',
+            requestHash,
+            status: 201,
+            approvalNumber: number,
+            response: JSON.stringify(respond(number)),
+            expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: voucherKey,
+          UpdateExpression: update,
+          ConditionExpression: 'attribute_exists(PK) AND (#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero))',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ...values, ':zero': 0 },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.payment(number), type: 'Payment', ...payment, ...gsi1.providerPayment(p.providerId, p.approvalDate.slice(0, 7), p.approvedAt, number) },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
+    if (plan.retroDay) {
+      items.push({
+        Update: {
+          TableName: this.table.name,
+          Key: keys.retroCount(p.cardNumber, plan.retroDay),
+          UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+          ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+          ExpressionAttributeNames: { '#n': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':max': MAX_RETRO_PER_CARD_PER_DAY, ':exp': nowEpochSeconds + 40 * 24 * 3600 },
+        },
+      });
+    }
+    try {
+      const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      meter(out.ConsumedCapacity, 'write');
+      return { kind: 'written', approvalNumber: number };
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (failed === null) throw error;
+      if (failed.includes(0)) return { kind: 'duplicate', record: await this.transactionRecord(p.terminalSerial, p.transactionId) };
+      if (failed.includes(1)) return { kind: 'stale-voucher' };
+      if (failed.includes(3)) return { kind: 'retro-limit' };
+      // A colliding approval number (2) or a conflicting concurrent transaction: try again.
+      return { kind: 'contention' };
+    }
+  }
+
+  /**
+   * PAY-10: cancel and restore in one transaction, conditioned on the payment still being approved
+   * today and on the voucher version read, so that the answer shows the exact balance after.
+   */
+  async cancel(input: CancelWrite): Promise<CancelOutcome> {
+    const { payment, voucherVersion, serial, transactionId, requestHash, response, cancelledAt, today, nowEpochSeconds } = input;
+    const dayList = payment.kind === 'NORMAL' ? 'normalDays' : payment.kind === 'MAKEUP' ? 'makeupDays' : null;
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.terminalTransaction(serial, transactionId), type: 'TerminalTransaction', requestHash, status: 200, approvalNumber: payment.approvalNumber, response: JSON.stringify(response), expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.payment(payment.approvalNumber),
+          UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at',
+          ConditionExpression: '#s = :approved AND approvalDate = :today',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':approved': 'APPROVED', ':at': cancelledAt, ':today': today },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
+          UpdateExpression: `SET remainingAmount = :ra, remainingSessions = :rs, #v = :nv${dayList ? ` DELETE ${dayList} :day` : ''}`,
+          ConditionExpression: '#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero)',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: {
+            ':ra': input.remainingAmount, ':rs': input.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
+            ...(dayList ? { ':day': new Set([payment.approvalDate]) } : {}),
+          },
+        },
+      },
+    ];
+    if (payment.kind === 'RETRO') {
+      items.push({
+        Update: {
+          TableName: this.table.name,
+          Key: keys.retroCount(payment.cardNumber, payment.approvalDate),
+          UpdateExpression: 'ADD #n :minus',
+          ConditionExpression: '#n > :zero',
+          ExpressionAttributeNames: { '#n': 'count' },
+          ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+        },
+      });
+    }
+    try {
+      const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+      meter(out.ConsumedCapacity, 'write');
+      return 'cancelled';
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (failed === null) throw error;
+      if (failed.includes(0)) return 'duplicate';
+      if (failed.includes(1)) return 'not-cancellable';
+      if (failed.includes(2)) return 'stale-voucher';
+      return 'contention';
+    }
+  }
+
+  /** PAY-13: a provider's payments of one approval month, in approval order. */
+  async providerPayments(providerId: string, month: YearMonth, from: string, to: string, limit: number, start?: Record<string, unknown>) {
+    const out = await this.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': gsi1.providerPaymentPk(providerId, month), ':from': from, ':to': to },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }));
+    return { items: (out.Items ?? []).map((i) => strip<Payment>(i)!), lastKey: out.LastEvaluatedKey };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Lambda's DynamoDB Streams event source mapping, locally: reads every shard of the table's
+ * stream from where the stack started, invokes the consumer with batches, and on a partial
+ * failure re-reads from the first failed record (as `reportBatchItemFailures` does), so a record
+ * is never skipped while the consumer fails.
+ */
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { TABLE_STREAM_CONSUMER } from '../system';
+import { invoke } from './lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './servers';
+
+const POLL_MS = 50;
+const IDLE_POLL_MS = 200;
+
+interface ShardCursor {
+  shardId: string;
+  iterator: string | undefined;
+  closed: boolean;
+}
+
+export class StreamPoller {
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly dynamo: DynamoDBClient;
+  private streamArn = '';
+  private shards = new Map<string, ShardCursor>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private busy = false;
+  /** When the last full round found nothing new on any shard. */
+  private lastQuietRoundStartedAt = 0;
+  /** Records delivered; for tests and the benchmark. */
+  delivered = 0;
+
+  constructor(endpoint: string, private readonly tableName: string, private readonly onError: (error: unknown) => void) {
+    this.streams = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    this.dynamo = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  }
+
+  async start(): Promise<void> {
+    const table = await this.dynamo.send(new DescribeTableCommand({ TableName: this.tableName }));
+    this.streamArn = table.Table!.LatestStreamArn!;
+    await this.refreshShards('TRIM_HORIZON');
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    this.streams.destroy();
+    this.dynamo.destroy();
+  }
+
+  /** True once a whole round that started after `since` found the stream fully read. */
+  caughtUp(since: number): boolean {
+    return !this.busy && this.lastQuietRoundStartedAt > since;
+  }
+
+  private async refreshShards(position: 'TRIM_HORIZON' | 'LATEST'): Promise<void> {
+    const description = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      if (this.shards.has(shard.ShardId!)) continue;
+      const it = await this.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shard.ShardId!, ShardIteratorType: position }));
+      this.shards.set(shard.ShardId!, { shardId: shard.ShardId!, iterator: it.ShardIterator, closed: false });
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const roundStartedAt = Date.now();
+      let found = false;
+      try {
+        for (const cursor of this.shards.values()) {
+          if (cursor.closed || !cursor.iterator) continue;
+          found = (await this.pollShard(cursor)) || found;
+        }
+        if ([...this.shards.values()].some((c) => c.closed)) await this.refreshShards('TRIM_HORIZON');
+      } catch (error) {
+        if (this.running) this.onError(error);
+        found = true;
+      }
+      if (!found) this.lastQuietRoundStartedAt = roundStartedAt;
+      await new Promise((r) => setTimeout(r, found ? POLL_MS : IDLE_POLL_MS));
+    }
+  }
+
+  /** Reads one batch of a shard and delivers it; returns whether there was anything. */
+  private async pollShard(cursor: ShardCursor): Promise<boolean> {
+    const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator!, Limit: TABLE_STREAM_CONSUMER.batchSize }));
+    const records = out.Records ?? [];
+    if (records.length === 0) {
+      cursor.iterator = out.NextShardIterator;
+      if (!cursor.iterator) cursor.closed = true;
+      return false;
+    }
+    this.busy = true;
+    try {
+      const failedAt = await this.deliver(records);
+      if (failedAt === null) {
+        cursor.iterator = out.NextShardIterator;
+        if (!cursor.iterator) cursor.closed = true;
+      } else {
+        // Re-read from the first failed record next round.
+        const it = await this.streams.send(new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: cursor.shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: failedAt }));
+        cursor.iterator = it.ShardIterator;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      this.busy = false;
+    }
+    return true;
+  }
+
+  /** Delivers a batch; returns the sequence number to resume from, or null when all succeeded. */
+  private async deliver(records: _Record[]): Promise<string | null> {
+    const event = {
+      Records: records.map((r) => ({
+        eventID: r.eventID,
+        eventName: r.eventName,
+        eventVersion: r.eventVersion ?? '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: LOCAL_REGION,
+        eventSourceARN: this.streamArn,
+        dynamodb: {
+          ...r.dynamodb,
+          ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+        },
+      })),
+    } as unknown as DynamoDBStreamEvent;
+    try {
+      const result = (await invoke(TABLE_STREAM_CONSUMER.function, event)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+      const failures = result?.batchItemFailures ?? [];
+      if (failures.length === 0) {
+        this.delivered += records.length;
+        return null;
+      }
+      const first = records.findIndex((r) => failures.some((f) => f.itemIdentifier === r.dynamodb?.SequenceNumber));
+      this.delivered += Math.max(0, first);
+      return records[Math.max(0, first)]!.dynamodb!.SequenceNumber!;
+    } catch (error) {
+      this.onError(error);
+      return records[0]!.dynamodb!.SequenceNumber!;
+    }
+  }
+}
