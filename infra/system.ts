@@ -56,6 +56,18 @@ export const FUNCTIONS = {
     timeoutSeconds: 60,
     sends: ['screening'],
   },
+  'refunds-api': {
+    entry: 'functions/refunds-api/handler.ts',
+    description: 'PAY-11 refunds: request (provider), approve or reject (agency), list',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
+  'payments-api': {
+    entry: 'functions/payments-api/handler.ts',
+    description: 'GET /v1/payments: usage history (PAY-13)',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
   'people-api': {
     entry: 'functions/people-api/handler.ts',
     description: 'GET /v1/recipients/{id}, /v1/workers/{id}: a person\'s record, RRN masked, every read logged (REG-07)',
@@ -96,6 +108,11 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/v1/terminal/cards/{cardNumber}/balance', function: 'payment-intake', auth: 'terminal-signature' },
   { method: 'POST', path: '/v1/admin/import', function: 'admin-import', auth: 'jwt' },
   { method: 'GET', path: '/v1/vouchers', function: 'vouchers-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/payments', function: 'payments-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/refunds/{refundId}/approve', function: 'refunds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/refunds/{refundId}/reject', function: 'refunds-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/recipients/{recipientId}', function: 'people-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/workers/{workerId}', function: 'people-api', auth: 'jwt' },
 ];

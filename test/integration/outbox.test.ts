@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const call = async (method: string, path: string, body?: unknown, token?: string) => {
   const res = await fetch(`${stack.url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 };
 
 async function screeningEvents(): Promise<{ event: string; approvalNumber: string }[]> {
@@ -47,7 +47,6 @@ describe('payment outbox (table stream → screening)', () => {
     await call('POST', '/_local/clock', { now: '2026-03-10T14:05:00+09:00' });
     const agency = (await call('POST', '/_local/token', { role: 'agency' })).body.token as string;
     const doc = importDocument(2);
-    doc.workers[0]!.workerPaymentId = '20000001' as never;
     expect((await call('POST', '/v1/admin/import', doc, agency)).body.rejected).toEqual([]);
     await call('POST', '/_local/schedules/voucher-generation/run');
     const t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };

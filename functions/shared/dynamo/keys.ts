@@ -96,6 +96,7 @@ export const gsi1 = {
   providerPaymentPk: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
   /** PAY-11: a provider's refunds. */
   providerRefund: (providerId: string, requestedAt: string, refundId: string) => ({ GSI1PK: `PROVREFUND#${providerId}`, GSI1SK: `${requestedAt}#${refundId}` }),
+  providerRefundPk: (providerId: string) => `PROVREFUND#${providerId}`,
 };
 
 export const gsi2 = {

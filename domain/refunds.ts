@@ -1,0 +1,55 @@
+/**
+ * Erroneous-payment refunds (과오결제 반납, PAY-11): a provider returns a payment approved on an
+ * earlier day; the agency approves or rejects; on approval the voucher amount and session are
+ * usable again while the voucher is, and the amount is recovered from the provider's payout of
+ * the cycle in which the refund is approved.
+ */
+import { kstDate, type IsoDate } from './calendar';
+import { lastRetroDay, type Payment, type Refusal } from './payments';
+
+export type RefundReason = 'OVERCHARGE' | 'WRONG_SERVICE' | 'NOT_DELIVERED';
+export type RefundState = 'REQUESTED' | 'APPROVED' | 'REJECTED';
+
+export interface Refund {
+  refundId: string;
+  approvalNumber: string;
+  providerId: string;
+  programCode: string;
+  recipientId: string;
+  municipalityCode: string;
+  amount: number;
+  reason: RefundReason;
+  comment?: string;
+  state: RefundState;
+  requestedAt: string;
+  requestedBy: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  decisionReason?: string;
+  /** Whether the voucher took the amount and session back (it does while it is usable). */
+  restored?: boolean;
+  /** The day of approval: the payout cycle containing it recovers the amount (환수). */
+  recoveredOn?: IsoDate;
+}
+
+const no = (code: string, message: string, status: 404 | 409 | 422): { ok: false; refusal: Refusal } => ({ ok: false, refusal: { code, rule: 'PAY-11', message, status } });
+
+export function decideRefundRequest(payment: Payment | null, providerId: string, now: Date): { ok: true } | { ok: false; refusal: Refusal } {
+  if (!payment || payment.providerId !== providerId) return no('NOT_FOUND', 'no such approval for this provider', 404);
+  if (payment.status === 'CANCELLED') return no('PAYMENT_CANCELLED', 'the payment was cancelled; there is nothing to return', 409);
+  if (payment.status === 'REFUNDED') return no('ALREADY_REFUNDED', 'the payment was already returned', 409);
+  if (payment.approvalDate >= kstDate(now)) return no('USE_SAME_DAY_CANCEL', 'a payment approved today is cancelled at the terminal (PAY-10)', 422);
+  return { ok: true };
+}
+
+/** Only a requested refund is decided, once. */
+export function decideRefundDecision(refund: Refund | null): { ok: true } | { ok: false; refusal: Refusal } {
+  if (!refund) return no('NOT_FOUND', 'no such refund', 404);
+  if (refund.state !== 'REQUESTED') return no('INVALID_STATE', `the refund is already ${refund.state}`, 409);
+  return { ok: true };
+}
+
+/** PAY-11 with VCH-04: the voucher takes the amount back only while it can still pay. */
+export function voucherStillUsable(payment: Pick<Payment, 'voucherMonth'>, now: Date): boolean {
+  return kstDate(now) <= lastRetroDay(payment.voucherMonth);
+}

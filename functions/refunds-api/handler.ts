@@ -1,0 +1,102 @@
+/**
+ * PAY-11 refunds: `POST /v1/refunds` (provider), `POST /v1/refunds/{id}/approve` and `/reject`
+ * (agency), `GET /v1/refunds` (provider; agency with `providerId`).
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import { formatKst, kstDate } from '../../domain/calendar';
+import { DomainError } from '../../domain/errors';
+import { decideRefundDecision, decideRefundRequest, voucherStillUsable, type Refund } from '../../domain/refunds';
+import type { Refusal } from '../../domain/payments';
+import { refundDecision, refundRequest } from '../../events/payments';
+import { systemClock } from '../shared/clock';
+import { dynamoTable } from '../shared/dynamo/client';
+import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
+import { DynamoRefundStore } from '../shared/dynamo/refund-store';
+import { json, pageQuery, route } from '../shared/http';
+import { logger } from '../shared/observability';
+import { providerScope } from '../shared/tenancy';
+
+let stores: { payments: DynamoPaymentStore; refunds: DynamoRefundStore } | undefined;
+const db = () => (stores ??= { payments: new DynamoPaymentStore(dynamoTable()), refunds: new DynamoRefundStore(dynamoTable()) });
+
+const refused = (r: Refusal) => {
+  const kind = r.status === 404 ? 'NOT_FOUND' : r.status === 409 ? 'CONFLICT' : 'RULE';
+  return new DomainError(kind, r.code, r.message, { rule: r.rule });
+};
+
+export const request = route({ roles: ['provider'], body: refundRequest }, async ({ body, principal }) => {
+  const now = systemClock.now();
+  const payment = await db().payments.payment(body.approvalNumber);
+  const decision = decideRefundRequest(payment, principal.providerId!, now);
+  if (!decision.ok) throw refused(decision.refusal);
+  const p = payment!;
+  const refund: Refund = {
+    refundId: `RF${kstDate(now).replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
+    approvalNumber: p.approvalNumber,
+    providerId: p.providerId,
+    programCode: p.programCode,
+    recipientId: p.recipientId,
+    municipalityCode: p.municipalityCode,
+    amount: p.amount,
+    reason: body.reason,
+    ...(body.comment ? { comment: body.comment } : {}),
+    state: 'REQUESTED',
+    requestedAt: formatKst(now),
+    requestedBy: principal.sub,
+  };
+  const outcome = await db().refunds.request(refund);
+  if (outcome !== 'requested') throw new DomainError('CONFLICT', 'REFUND_ALREADY_REQUESTED', 'this payment already has an open refund or is no longer approved', { rule: 'PAY-11' });
+  logger.info('refund requested', { refundId: refund.refundId, approvalNumber: refund.approvalNumber });
+  return json(201, refund);
+});
+
+const decide = (action: 'approve' | 'reject') =>
+  route({ roles: ['agency'], body: refundDecision }, async ({ body, path, principal }) => {
+    const now = systemClock.now();
+    const refund = await db().refunds.refund(path.refundId ?? '');
+    const decision = decideRefundDecision(refund);
+    if (!decision.ok) throw refused(decision.refusal);
+    const r = refund!;
+    const decidedAt = formatKst(now);
+    let done: boolean;
+    let answer: Refund;
+    if (action === 'approve') {
+      const payment = await db().payments.payment(r.approvalNumber);
+      if (!payment) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'the refund\'s payment is missing', { rule: 'PAY-11' });
+      const decided = { decidedAt, decidedBy: principal.sub, restored: voucherStillUsable(payment, now), recoveredOn: kstDate(now), ...(body.reason ? { decisionReason: body.reason } : {}) };
+      done = await db().refunds.approve(r, payment, decided);
+      answer = { ...r, ...decided, state: 'APPROVED' };
+    } else {
+      if (!body.reason) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
+      const decided = { decidedAt, decidedBy: principal.sub, decisionReason: body.reason };
+      done = await db().refunds.reject(r, decided);
+      answer = { ...r, ...decided, state: 'REJECTED' };
+    }
+    if (!done) throw new DomainError('CONFLICT', 'INVALID_STATE', 'the refund was decided by someone else meanwhile', { rule: 'PAY-11' });
+    logger.info(`refund ${action}d`, { refundId: r.refundId });
+    return json(200, answer);
+  });
+
+export const approve = decide('approve');
+export const reject = decide('reject');
+
+export const list = route({ roles: ['provider', 'agency'], query: z.object({ providerId: z.string().max(40).optional(), ...pageQuery }) }, async ({ query, principal }) => {
+  const providerId = providerScope(principal, query.providerId);
+  const page = await db().refunds.providerRefunds(providerId, query.limit, query.nextToken);
+  return json(200, { items: page.items, nextToken: page.nextToken ?? null });
+});
+
+/** One function, four routes. */
+export async function handler(event: Parameters<typeof request>[0], context: Parameters<typeof request>[1]) {
+  switch (event.routeKey) {
+    case 'POST /v1/refunds':
+      return request(event, context);
+    case 'POST /v1/refunds/{refundId}/approve':
+      return approve(event, context);
+    case 'POST /v1/refunds/{refundId}/reject':
+      return reject(event, context);
+    default:
+      return list(event, context);
+  }
+}

@@ -1,0 +1,142 @@
+/** Refunds (PAY-11): each state change is one transaction with the payment and, on approval, the voucher. */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Payment } from '../../../domain/payments';
+import type { Refund } from '../../../domain/refunds';
+import { cancelledConditions } from './batch';
+import type { Table } from './client';
+import { gsi1, keys } from './keys';
+import { decodeToken, encodeToken } from './pagination';
+
+const strip = (item: Record<string, unknown>): Refund => {
+  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _gs, type: _t, ...rest } = item;
+  return rest as unknown as Refund;
+};
+
+export class DynamoRefundStore {
+  constructor(private readonly table: Table) {}
+
+  async refund(refundId: string): Promise<Refund | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.refund(refundId), ConsistentRead: true }));
+    return out.Item ? strip(out.Item) : null;
+  }
+
+  /** A new request; the payment holds at most one open refund. */
+  async request(refund: Refund): Promise<'requested' | 'already-open' | 'payment-changed'> {
+    try {
+      await this.table.doc.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table.name, Item: { ...keys.refund(refund.refundId), type: 'Refund', ...refund, ...gsi1.providerRefund(refund.providerId, refund.requestedAt, refund.refundId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Update: {
+              TableName: this.table.name,
+              Key: keys.payment(refund.approvalNumber),
+              UpdateExpression: 'SET openRefundId = :id',
+              ConditionExpression: '#s = :approved AND attribute_not_exists(openRefundId)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':id': refund.refundId, ':approved': 'APPROVED' },
+            },
+          },
+        ],
+      }));
+      return 'requested';
+    } catch (error) {
+      const failed = cancelledConditions(error);
+      if (!failed?.length) throw error;
+      return 'already-open';
+    }
+  }
+
+  /** Approval: refund, payment and (while usable) voucher move together, once. */
+  async approve(refund: Refund, payment: Payment, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason' | 'restored' | 'recoveredOn'>): Promise<boolean> {
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.refund(refund.refundId),
+          UpdateExpression: 'SET #st = :approved, decidedAt = :at, decidedBy = :by, restored = :restored, recoveredOn = :on' + (decided.decisionReason ? ', decisionReason = :reason' : ''),
+          ConditionExpression: '#st = :requested',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: {
+            ':approved': 'APPROVED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':restored': decided.restored, ':on': decided.recoveredOn,
+            ...(decided.decisionReason ? { ':reason': decided.decisionReason } : {}),
+          },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.payment(payment.approvalNumber),
+          UpdateExpression: 'SET #s = :refunded, refundId = :id, refundedAt = :at REMOVE openRefundId',
+          ConditionExpression: '#s = :approved AND openRefundId = :id',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':approved': 'APPROVED', ':id': refund.refundId, ':at': decided.decidedAt },
+        },
+      },
+    ];
+    if (decided.restored) {
+      items.push({
+        Update: {
+          TableName: this.table.name,
+          Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
+          UpdateExpression: 'ADD remainingAmount :amt, remainingSessions :one, #v :one',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1 },
+        },
+      });
+    }
+    try {
+      await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (!cancelledConditions(error)?.length) throw error;
+      return false;
+    }
+  }
+
+  async reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>): Promise<boolean> {
+    try {
+      await this.table.doc.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table.name,
+              Key: keys.refund(refund.refundId),
+              UpdateExpression: 'SET #st = :rejected, decidedAt = :at, decidedBy = :by, decisionReason = :reason',
+              ConditionExpression: '#st = :requested',
+              ExpressionAttributeNames: { '#st': 'state' },
+              ExpressionAttributeValues: { ':rejected': 'REJECTED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':reason': decided.decisionReason },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table.name,
+              Key: keys.payment(refund.approvalNumber),
+              UpdateExpression: 'REMOVE openRefundId',
+              ConditionExpression: 'openRefundId = :id',
+              ExpressionAttributeValues: { ':id': refund.refundId },
+            },
+          },
+        ],
+      }));
+      return true;
+    } catch (error) {
+      if (!cancelledConditions(error)?.length) throw error;
+      return false;
+    }
+  }
+
+  async providerRefunds(providerId: string, limit: number, nextToken?: string) {
+    const pk = gsi1.providerRefundPk(providerId);
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeToken(nextToken, pk),
+    }));
+    return { items: (out.Items ?? []).map(strip), nextToken: encodeToken(out.LastEvaluatedKey) };
+  }
+}
