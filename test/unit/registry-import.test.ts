@@ -49,7 +49,7 @@ describe('registry import', () => {
 
   it('REG-04: at most 5 designated workers, all of the contract\'s provider', () => {
     const doc = importDocument();
-    doc.workers.push(...['W2', 'W3', 'W4', 'W5', 'W6'].map((workerId, i) => ({ ...doc.workers[0]!, workerId, rrn: `85010${i + 2}-1234567` })));
+    doc.workers.push(...['W2', 'W3', 'W4', 'W5', 'W6'].map((workerId, i) => ({ ...doc.workers[0]!, workerId, rrn: `85010${i + 2}-1234567`, workerPaymentId: `2000010${i}` })));
     doc.contracts[0]!.designatedWorkerIds = ['W0001', 'W2', 'W3', 'W4', 'W5', 'W6'];
     expect(decide(doc).rejected).toContainEqual(expect.objectContaining({ path: 'contracts[0].designatedWorkerIds', code: 'TOO_MANY_DESIGNATED_WORKERS', rule: 'REG-04' }));
     doc.contracts[0]!.designatedWorkerIds = ['W0001', 'W2', 'W3', 'W4', 'W5'];
