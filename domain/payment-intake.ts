@@ -55,8 +55,10 @@ export interface PaymentPort {
   recipientContracts(recipientId: string): Promise<Contract[]>;
   serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: { kind: ProgramKind; requiresTerminalMatch: boolean } | undefined }>;
   voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null>;
+  /** The card holder's contracts and the voucher, read together. */
+  holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
   transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null>;
-  payment(approvalNumber: string): Promise<Payment | null>;
+  payment(providerId: string, approvalNumber: string): Promise<Payment | null>;
   approve(plan: ApprovalPlan, requestHash: string, respond: (approvalNumber: string) => unknown, nowEpochSeconds: number): Promise<ApproveOutcome>;
   cancel(write: CancelWrite): Promise<CancelOutcome>;
 }
@@ -98,9 +100,7 @@ export async function takePayment(port: PaymentPort, terminal: TerminalRecord, r
       port.workerByPaymentId(request.workerPaymentId),
       port.card(request.cardNumber),
     ]);
-    const [contracts, voucher] = card
-      ? await Promise.all([port.recipientContracts(card.recipientId), port.voucher(card.recipientId, monthOf(request.serviceDate), request.serviceCode)])
-      : [[], null];
+    const { contracts, voucher } = card ? await port.holder(card.recipientId, monthOf(request.serviceDate), request.serviceCode) : { contracts: [], voucher: null };
     const decision = decidePayment(request, { now, terminal, providerBusinessNumber, serviceType, program, worker, card, contracts, voucher }, terminal.serial);
     if (!decision.ok) {
       // A retry of an approved request may now be refused (its own approval used the day or the
@@ -150,7 +150,7 @@ export async function cancelPayment(port: PaymentPort, terminal: TerminalRecord,
       return refusalAnswer({ code: 'TERMINAL_MISMATCH', rule: 'PAY-01', message: 'serial, phone number and business number do not match the registry', status: 422 });
 
     const now = clock.now();
-    const payment = await port.payment(approvalNumber);
+    const payment = await port.payment(terminal.providerId, approvalNumber);
     const decision = decideCancel(payment, terminal.providerId, now);
     if (!decision.ok) return refusalAnswer(decision.refusal);
     const p = payment!;

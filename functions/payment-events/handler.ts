@@ -3,16 +3,14 @@
  * becomes a versioned event on the `screening` queue. The event is derived from the item written
  * in the money transaction, so a process that dies after that write loses nothing: the stream
  * still holds the record and the relay retries until it is sent (partial batch responses).
+ * The relay must never skip a record: an unparseable payment image fails loudly, not silently.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { Payment } from '../../domain/payments';
 import { paymentEvent, type PaymentEvent } from '../../events/payments';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
-
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** The event a stream record stands for, if it is a payment's approval or state change. */
 export function eventOf(record: DynamoDBRecord): PaymentEvent | null {
@@ -45,12 +43,22 @@ export function eventOf(record: DynamoDBRecord): PaymentEvent | null {
   });
 }
 
-async function relay(record: DynamoDBRecord): Promise<void> {
-  const event = eventOf(record);
-  if (event) await sendAll('screening', [event]);
-}
-
+/**
+ * Sends the batch's events ten to a message call; a record whose send failed is reported by its
+ * sequence number, and the event source retries from there (records after it come again too:
+ * screening is idempotent per payment and event).
+ */
 export async function handler(event: DynamoDBStreamEvent, context: Context) {
   logger.addContext(context);
-  return processPartialResponse(event, relay, processor, { context });
+  const pending = event.Records.map((record) => ({ record, event: eventOf(record) })).filter((r) => r.event !== null);
+  for (let i = 0; i < pending.length; i += 10) {
+    const chunk = pending.slice(i, i + 10);
+    try {
+      await sendAll('screening', chunk.map((c) => c.event));
+    } catch (error) {
+      logger.error('screening events not sent; the stream will deliver them again', { error: error as Error, from: chunk[0]!.record.dynamodb?.SequenceNumber });
+      return { batchItemFailures: [{ itemIdentifier: chunk[0]!.record.dynamodb!.SequenceNumber! }] };
+    }
+  }
+  return { batchItemFailures: [] };
 }

@@ -86,7 +86,7 @@ export const handler = route({ roles: ['provider', 'agency'], query }, async ({ 
     const month = months[i]!;
     let key = cursor?.month === month ? cursor.key : undefined;
     do {
-      const page = await store.providerPayments(providerId, month, `${from}T00:00:00`, `${to}T23:59:59~`, q.limit - items.length, key);
+      const page = await store.providerPayments(providerId, month, from, to, q.limit - items.length, key);
       for (const p of page.items) {
         if (q.recipientId && p.recipientId !== q.recipientId) continue;
         if (q.workerPaymentId && p.workerPaymentId !== q.workerPaymentId) continue;

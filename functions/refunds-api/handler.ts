@@ -27,7 +27,7 @@ const refused = (r: Refusal) => {
 
 export const request = route({ roles: ['provider'], body: refundRequest }, async ({ body, principal }) => {
   const now = systemClock.now();
-  const payment = await db().payments.payment(body.approvalNumber);
+  const payment = await db().payments.payment(principal.providerId!, body.approvalNumber);
   const decision = decideRefundRequest(payment, principal.providerId!, now);
   if (!decision.ok) throw refused(decision.refusal);
   const p = payment!;
@@ -62,7 +62,7 @@ const decide = (action: 'approve' | 'reject') =>
     let done: boolean;
     let answer: Refund;
     if (action === 'approve') {
-      const payment = await db().payments.payment(r.approvalNumber);
+      const payment = await db().payments.payment(r.providerId, r.approvalNumber);
       if (!payment) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'the refund\'s payment is missing', { rule: 'PAY-11' });
       const decided = { decidedAt, decidedBy: principal.sub, restored: voucherStillUsable(payment, now), recoveredOn: kstDate(now), ...(body.reason ? { decisionReason: body.reason } : {}) };
       done = await db().refunds.approve(r, payment, decided);

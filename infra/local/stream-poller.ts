@@ -136,6 +136,7 @@ export class StreamPoller {
         this.delivered += records.length;
         return null;
       }
+      this.onError(new Error(`the consumer reported ${failures.length} failed records; reading again from the first`));
       const first = records.findIndex((r) => failures.some((f) => f.itemIdentifier === r.dynamodb?.SequenceNumber));
       this.delivered += Math.max(0, first);
       return records[Math.max(0, first)]!.dynamodb!.SequenceNumber!;

@@ -12,7 +12,8 @@
  * | 5 | terminal by serial | PK=`TERM#serial` | 1 GetItem |
  * | 6 | smartphone number held by one provider | PK=`TPHONE#phone` | conditional Put |
  * | 7 | recipient with its contracts | PK=`RCPT#id`, SK < `D` | 1 Query |
- * | 8 | recipient's vouchers of a month | PK=`RCPT#id`, SK begins_with `VOUCHER#YYYY-MM#` | 1 Query |
+ * | 8 | recipient's vouchers of a month | PK=`RCPT#id`, SK begins_with `VOUCHER#<month, newest first>#` | 1 Query |
+ * | 8b | a payment's contracts and voucher | PK=`RCPT#id`, SK between `CONTRACT#` and the voucher's SK | 1 consistent Query |
  * | 9 | card by number | PK=`CARD#no` | 1 GetItem |
  * | 10 | contract id → recipient | PK=`CONTRACT#id` | 1 GetItem |
  * | 11 | recipients, sharded for fan-out jobs | GSI1PK=`RCPTS#nn`, GSI1SK=`RCPT#id` | paged Query per shard |
@@ -22,10 +23,10 @@
  * | 15 | access log of a person's record | PK=`ACCESS#subject`, SK=`at#actor#id` | Query |
  * | 16 | sequence (worker payment IDs) | PK=`SEQ#name` | UpdateItem ADD |
  * | 17 | a fan-out job's continuation sent once | PK=`JOB#job`, SK=`step` | conditional Put |
- * | 18 | payment by approval number | PK=`PAY#approvalNumber` | 1 GetItem |
+ * | 18 | payment by provider and approval number | PK=`PROVPAY#provider#YYYY-MM`, SK=`PAY#approval` | 1 GetItem |
  * | 19 | a terminal transaction id (PAY-09) | PK=`TXN#serial#transactionId` | conditional Put in the approval transaction |
  * | 20 | retroactive payments of a card on a day (PAY-06) | PK=`RETRO#card#day` | ADD with a condition, in the transaction |
- * | 21 | a provider's payments of a month by time (PAY-13) | GSI1PK=`PROVPAY#provider#YYYY-MM`, GSI1SK=`approvedAt#approval` | paged Query |
+ * | 21 | a provider's payments of a month by day (PAY-13) | PK=`PROVPAY#provider#YYYY-MM`, SK between `PAY#YYMMDD` bounds | paged Query |
  * | 22 | refund by id; a provider's refunds | PK=`REFUND#id`; GSI1PK=`PROVREFUND#provider` | GetItem; Query |
  */
 import { createHash } from 'node:crypto';
@@ -62,14 +63,26 @@ export const keys = {
   contract: (recipientId: string, contractId: string) => key(`RCPT#${recipientId}`, `CONTRACT#${contractId}`),
   contractPrefix: 'CONTRACT#',
   contractPointer: (contractId: string) => key(`CONTRACT#${contractId}`, UNIQUE),
-  voucher: (recipientId: string, month: string, serviceCode: string) => key(`RCPT#${recipientId}`, `VOUCHER#${month}#${serviceCode}`),
-  voucherMonthPrefix: (month: string) => `VOUCHER#${month}#`,
+  /**
+   * Vouchers sort newest month first, right after the contracts: one Query from `CONTRACT#` to a
+   * voucher's key reads the contracts and that voucher (plus at most the next month's), however
+   * many months the recipient has.
+   */
+  voucher: (recipientId: string, month: string, serviceCode: string) => key(`RCPT#${recipientId}`, `VOUCHER#${newestFirst(month)}#${serviceCode}`),
+  voucherMonthPrefix: (month: string) => `VOUCHER#${newestFirst(month)}#`,
   /** Sort keys below this bound in a recipient partition are the profile and the contracts. */
   recipientRegistryUpperBound: 'D',
 
   card: (cardNumber: string) => key(`CARD#${cardNumber}`, PROFILE),
 
-  payment: (approvalNumber: string) => key(`PAY#${approvalNumber}`, '#PAYMENT'),
+  /**
+   * A payment lives in its provider's month (the approval number starts with the approval date,
+   * YYMMDD), so the provider's history is the partition itself: no index write per payment.
+   */
+  payment: (providerId: string, approvalNumber: string) => key(`PROVPAY#${providerId}#20${approvalNumber.slice(0, 2)}-${approvalNumber.slice(2, 4)}`, `PAY#${approvalNumber}`),
+  providerPaymentMonth: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
+  /** Sort-key bound of a provider month's payments approved on `date` (YYYY-MM-DD). */
+  paymentDayBound: (date: string, end: boolean) => `PAY#${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}${end ? '~' : ''}`,
   /** PAY-09: a terminal's transaction id, answered once and replayed after. */
   terminalTransaction: (serial: string, transactionId: string) => key(`TXN#${serial}#${transactionId}`, '#TXN'),
   /** PAY-06: retroactive payments of one card on one approval day. */
@@ -91,9 +104,6 @@ export const gsi1 = {
   recipientShard: (recipientId: string) => ({ GSI1PK: `RCPTS#${String(shardOf(recipientId)).padStart(2, '0')}`, GSI1SK: `RCPT#${recipientId}` }),
   recipientShardPk: (shard: number) => `RCPTS#${String(shard).padStart(2, '0')}`,
   ofProvider: (providerId: string, what: 'WORKER' | 'TERM' | 'CONTRACT', id: string) => ({ GSI1PK: `PROV#${providerId}`, GSI1SK: `${what}#${id}` }),
-  /** PAY-13: a provider's payments by approval month, sorted by approval instant. */
-  providerPayment: (providerId: string, month: string, approvedAt: string, approvalNumber: string) => ({ GSI1PK: `PROVPAY#${providerId}#${month}`, GSI1SK: `${approvedAt}#${approvalNumber}` }),
-  providerPaymentPk: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
   /** PAY-11: a provider's refunds. */
   providerRefund: (providerId: string, requestedAt: string, refundId: string) => ({ GSI1PK: `PROVREFUND#${providerId}`, GSI1SK: `${requestedAt}#${refundId}` }),
   providerRefundPk: (providerId: string) => `PROVREFUND#${providerId}`,
@@ -102,6 +112,12 @@ export const gsi1 = {
 export const gsi2 = {
   person: (rrnHash: string, what: 'RCPT' | 'WORKER', id: string) => ({ GSI2PK: `PERSON#${rrnHash}`, GSI2SK: `${what}#${id}` }),
 };
+
+/** `2026-03` → `095685`: later months give smaller strings, so they sort first. */
+function newestFirst(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return String((9999 - y) * 12 + (12 - m)).padStart(6, '0');
+}
 
 /** A stable shard for an id: the same recipient always lands in the same shard. */
 export function shardOf(id: string): number {

@@ -26,7 +26,7 @@ import { TtlCache } from '../cache';
 import { cancelledConditions } from './batch';
 import { meter } from './capacity';
 import type { Table } from './client';
-import { gsi1, keys } from './keys';
+import { keys } from './keys';
 
 const REGISTRY_TTL_MS = 10_000;
 /** A terminal transaction id is remembered this long (retries come within minutes; audits later). */
@@ -47,6 +47,11 @@ const strip = <T>(item: Record<string, unknown> | undefined): T | null => {
 };
 
 const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
+
+function toBalance(item: Record<string, unknown>): VoucherBalance {
+  const v = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
+  return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays), makeupDays: asArray(v.makeupDays) };
+}
 
 export class DynamoPaymentStore implements PaymentPort {
   private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
@@ -114,12 +119,35 @@ export class DynamoPaymentStore implements PaymentPort {
     return { serviceType, program: serviceType ? programs.get(serviceType.programCode) : undefined };
   }
 
+  /**
+   * The card holder's contracts and the voucher of the month in one strongly consistent Query
+   * (the voucher's version is the transaction's condition).
+   */
+  async holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }> {
+    const voucherKey = keys.voucher(recipientId, month, serviceCode);
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': voucherKey.PK, ':from': keys.contractPrefix, ':to': voucherKey.SK },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+        ReturnConsumedCapacity: 'TOTAL',
+      }));
+      meter(out.ConsumedCapacity, 'read');
+      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const voucher = items.find((i) => i.SK === voucherKey.SK);
+    return { contracts: items.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)!), voucher: voucher ? toBalance(voucher) : null };
+  }
+
   /** The voucher as it is now (strongly consistent: the version is the transaction's condition). */
   async voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null> {
     const item = await this.get(keys.voucher(recipientId, month, serviceCode), true);
-    if (!item) return null;
-    const v = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
-    return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays), makeupDays: asArray(v.makeupDays) };
+    return item ? toBalance(item) : null;
   }
 
   async transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null> {
@@ -127,8 +155,8 @@ export class DynamoPaymentStore implements PaymentPort {
     return item ? { requestHash: item.requestHash as string, status: item.status as number, response: JSON.parse(item.response as string) } : null;
   }
 
-  async payment(approval: string): Promise<Payment | null> {
-    return strip<Payment>(await this.get(keys.payment(approval), true));
+  async payment(providerId: string, approval: string): Promise<Payment | null> {
+    return strip<Payment>(await this.get(keys.payment(providerId, approval), true));
   }
 
   /** Writes an approval; the answer the terminal gets is stored with it for replays (PAY-09). */
@@ -173,7 +201,7 @@ export class DynamoPaymentStore implements PaymentPort {
       {
         Put: {
           TableName: this.table.name,
-          Item: { ...keys.payment(number), type: 'Payment', ...payment, ...gsi1.providerPayment(p.providerId, p.approvalDate.slice(0, 7), p.approvedAt, number) },
+          Item: { ...keys.payment(p.providerId, number), type: 'Payment', ...payment },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -223,7 +251,7 @@ export class DynamoPaymentStore implements PaymentPort {
       {
         Update: {
           TableName: this.table.name,
-          Key: keys.payment(payment.approvalNumber),
+          Key: keys.payment(payment.providerId, payment.approvalNumber),
           UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at',
           ConditionExpression: '#s = :approved AND approvalDate = :today',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -270,13 +298,12 @@ export class DynamoPaymentStore implements PaymentPort {
     }
   }
 
-  /** PAY-13: a provider's payments of one approval month, in approval order. */
+  /** PAY-13: a provider's payments of one approval month between two approval dates, by day. */
   async providerPayments(providerId: string, month: YearMonth, from: string, to: string, limit: number, start?: Record<string, unknown>) {
     const out = await this.doc.send(new QueryCommand({
       TableName: this.table.name,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': gsi1.providerPaymentPk(providerId, month), ':from': from, ':to': to },
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.providerPaymentMonth(providerId, month), ':from': keys.paymentDayBound(from, false), ':to': keys.paymentDayBound(to, true) },
       Limit: limit,
       ExclusiveStartKey: start,
     }));

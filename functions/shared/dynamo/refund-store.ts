@@ -29,7 +29,7 @@ export class DynamoRefundStore {
           {
             Update: {
               TableName: this.table.name,
-              Key: keys.payment(refund.approvalNumber),
+              Key: keys.payment(refund.providerId, refund.approvalNumber),
               UpdateExpression: 'SET openRefundId = :id',
               ConditionExpression: '#s = :approved AND attribute_not_exists(openRefundId)',
               ExpressionAttributeNames: { '#s': 'status' },
@@ -65,7 +65,7 @@ export class DynamoRefundStore {
       {
         Update: {
           TableName: this.table.name,
-          Key: keys.payment(payment.approvalNumber),
+          Key: keys.payment(payment.providerId, payment.approvalNumber),
           UpdateExpression: 'SET #s = :refunded, refundId = :id, refundedAt = :at REMOVE openRefundId',
           ConditionExpression: '#s = :approved AND openRefundId = :id',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -111,7 +111,7 @@ export class DynamoRefundStore {
           {
             Update: {
               TableName: this.table.name,
-              Key: keys.payment(refund.approvalNumber),
+              Key: keys.payment(refund.providerId, refund.approvalNumber),
               UpdateExpression: 'REMOVE openRefundId',
               ConditionExpression: 'openRefundId = :id',
               ExpressionAttributeValues: { ':id': refund.refundId },
