@@ -129,6 +129,7 @@ try {
 
   const bytes = await bundleSize('functions/payment-intake/handler.ts');
   const wcu = (after.write - before.write) / api.ok;
+  const pricedWcu = (after.pricedWrite - before.pricedWrite) / api.ok;
   const rcu = (after.read - before.read) / api.ok;
 
   const rows = [
@@ -140,12 +141,12 @@ try {
   for (const r of rows) console.log(`${r[0]!.padEnd(34)}${r.slice(1).map((c) => c.padStart(12)).join('')}`);
   console.log('');
   console.log(`ratio payments / raw transactions     ${fmt(api.rate / raw.rate, 2)}   (target >= 0.80)`);
-  console.log(`write capacity per approved payment   ${fmt(wcu, 1)} WCU   (target <= 8)`);
+  console.log(`write capacity per approved payment   ${fmt(pricedWcu, 1)} WCU as AWS bills transactions (target <= 8); DynamoDB Local reports ${fmt(wcu, 1)}`);
   console.log(`read capacity per approved payment    ${fmt(rcu, 1)} RCU`);
   console.log(`intake bundle (minified ESM, SDK in)  ${fmt(bytes)} bytes`);
   console.log(`outbox drained after the run          ${drained.drained}`);
   if (refusals.size) console.log(`refused during the run                ${JSON.stringify(Object.fromEntries(refusals))}`);
-  console.log(JSON.stringify({ raw, api, ratio: api.rate / raw.rate, wcuPerPayment: wcu, rcuPerPayment: rcu, bundleBytes: bytes }));
+  console.log(JSON.stringify({ raw, api, ratio: api.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes }));
   doc.destroy();
 } finally {
   await stack.stop();

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importDocument } from '../support/fixtures';
+import { paymentBody, terminalFetch } from '../support/terminal';
 import { alive, startStack, type RunningStack } from '../support/stack-process';
 
 let a: RunningStack;
@@ -71,6 +72,23 @@ describe('local stack end to end', () => {
     expect((await a.call('POST', '/_local/drain')).body.drained).toBe(true);
     const april = await a.call('GET', '/v1/vouchers?month=2026-04&status=GENERATED', undefined, provider);
     expect(april.body.items).toHaveLength(5);
+  });
+
+  it('takes a signed terminal payment through the HTTP API, answers its retry identically and lists it for the provider', async () => {
+    const doc = importDocument(5);
+    const terminal = { serial: doc.terminals[0]!.serial, secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
+    await a.call('POST', '/_local/clock', { now: '2026-04-07T13:45:00+09:00' });
+    const pay = terminalFetch(a.url, terminal, () => new Date('2026-04-07T13:45:00+09:00'));
+    const body = paymentBody(terminal, { cardNumber: '9410000000000002' }, '2026-04-07');
+    const first = await pay('POST', '/v1/terminal/payments', body);
+    expect(first).toMatchObject({ status: 201, body: { status: 'APPROVED', amount: 36_000, voucher: { month: '2026-04', remainingAmount: 108_000, remainingSessions: 3 } } });
+    expect((await pay('POST', '/v1/terminal/payments', body)).body).toEqual(first.body);
+    const balance = await pay('GET', '/v1/terminal/cards/9410000000000002/balance?serviceCode=110101');
+    expect(balance.body).toMatchObject({ remainingAmount: 108_000, remainingSessions: 3 });
+    const provider = await a.token({ role: 'provider', providerId: 'P0001' });
+    const history = await a.call('GET', '/v1/payments?from=2026-04-01&to=2026-04-30', undefined, provider);
+    expect(history.body.items.map((i: { approvalNumber: string }) => i.approvalNumber)).toEqual([first.body.approvalNumber]);
+    expect((await a.call('POST', '/_local/drain')).body.drained).toBe(true);
   });
 
   it('enforces identity: no token 401, another provider 403, a forged token 401', async () => {

@@ -24,7 +24,7 @@ import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, Transacti
 import type { Contract, ServiceType } from '../../../domain/registry';
 import { TtlCache } from '../cache';
 import { cancelledConditions } from './batch';
-import { meter } from './capacity';
+import { meter, meterTransactionWrite } from './capacity';
 import type { Table } from './client';
 import { keys } from './keys';
 
@@ -221,6 +221,7 @@ export class DynamoPaymentStore implements PaymentPort {
     try {
       const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
       meter(out.ConsumedCapacity, 'write');
+      meterTransactionWrite(items.map((i) => i.Put?.Item ?? { ...i.Update?.Key, size: 'x'.repeat(300) }));
       return { kind: 'written', approvalNumber: number };
     } catch (error) {
       const failed = cancelledConditions(error);
