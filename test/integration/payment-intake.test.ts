@@ -6,9 +6,16 @@ import { paymentBody } from '../support/terminal';
 
 let env: TestEnvironment;
 let h: IntakeHarness;
+const logged: string[] = [];
 
 beforeAll(async () => {
   env = await useLocalEnvironment();
+  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    logged.push(String(chunk));
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
   h = await intakeHarness(6);
 });
 
@@ -125,5 +132,14 @@ describe('payment intake against DynamoDB Local', () => {
     const res = await pay(h, { ...paymentBody(h.terminal), amount: 1.5, serviceDate: '2026-02-30' });
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['amount', 'serviceDate']);
+  });
+
+  it('logs every payment as structured JSON with the card masked and no RRN or name', () => {
+    const lines = logged.join('').split('\n').filter((l) => l.includes('"message":"payment"'));
+    expect(lines.length).toBeGreaterThan(50);
+    for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 'INFO', card: expect.stringMatching(/^9410\*{8}\d{4}$/) });
+    const all = logged.join('');
+    expect(all).not.toMatch(/9410000000000\d{3}/);
+    expect(all).not.toMatch(/8501011234567|850101-1234567|김민수|이서연/);
   });
 });
