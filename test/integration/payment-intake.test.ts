@@ -1,21 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { intakeHarness, kst, pay, type IntakeHarness } from '../support/payments';
+import { captureStdout } from '../support/capture';
 import { useLocalEnvironment, type TestEnvironment } from '../support/local';
 import { paymentBody } from '../support/terminal';
 
 let env: TestEnvironment;
 let h: IntakeHarness;
-const logged: string[] = [];
+let stdout: string[] = [];
 
 beforeAll(async () => {
   env = await useLocalEnvironment();
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    logged.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  stdout = captureStdout();
   h = await intakeHarness(6);
 });
 
@@ -135,10 +132,10 @@ describe('payment intake against DynamoDB Local', () => {
   });
 
   it('logs every payment as structured JSON with the card masked and no RRN or name', () => {
-    const lines = logged.join('').split('\n').filter((l) => l.includes('"message":"payment"'));
+    const lines = stdout.join('').split('\n').filter((l) => l.includes('"message":"payment"'));
     expect(lines.length).toBeGreaterThan(50);
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 'INFO', card: expect.stringMatching(/^9410\*{8}\d{4}$/) });
-    const all = logged.join('');
+    const all = stdout.join('');
     expect(all).not.toMatch(/9410000000000\d{3}/);
     expect(all).not.toMatch(/8501011234567|850101-1234567|김민수|이서연/);
   });

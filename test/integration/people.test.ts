@@ -1,20 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agency, httpEvent, lambdaContext, provider } from '../support/events';
 import { businessNumber, importDocument } from '../support/fixtures';
+import { captureStdout } from '../support/capture';
 import { useLocalEnvironment } from '../support/local';
 
 let handler: (typeof import('../../functions/people-api/handler'))['handler'];
 let accesses: (type: 'RECIPIENT' | 'WORKER', id: string) => Promise<{ actor: string; actorRole: string }[]>;
-const logged: string[] = [];
+let stdout: string[] = [];
 
 beforeAll(async () => {
   await useLocalEnvironment();
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    logged.push(String(chunk));
-    return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  stdout = captureStdout();
   const admin = await import('../../functions/admin-import/handler');
   const doc = importDocument(2);
   doc.recipients[1]!.municipalityCode = '11110';
@@ -60,7 +57,7 @@ describe('REG-07 a person\'s record for staff', () => {
   });
 
   it('no log line carries an RRN or a name', () => {
-    const all = logged.join('');
+    const all = stdout.join('');
     expect(all.length).toBeGreaterThan(0);
     expect(all).not.toMatch(/1504024|8501011|850101-1234567|이서연|김민수/);
   });

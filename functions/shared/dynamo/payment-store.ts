@@ -26,6 +26,7 @@ import { TtlCache } from '../cache';
 import { cancelledConditions } from './batch';
 import { meter, meterTransactionWrite } from './capacity';
 import type { Table } from './client';
+import { entityOf } from './items';
 import { keys } from './keys';
 
 const REGISTRY_TTL_MS = 10_000;
@@ -40,11 +41,7 @@ export interface StoredTerminal extends TerminalRecord {
   secretSealed: string;
 }
 
-const strip = <T>(item: Record<string, unknown> | undefined): T | null => {
-  if (!item) return null;
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g1s, GSI2PK: _g2, GSI2SK: _g2s, type: _t, fingerprint: _f, ...rest } = item;
-  return rest as T;
-};
+const strip = <T>(item: Record<string, unknown> | undefined): T | null => (item ? entityOf<T>(item) : null);
 
 const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
 

@@ -4,13 +4,11 @@ import type { Payment } from '../../../domain/payments';
 import type { Refund } from '../../../domain/refunds';
 import { cancelledConditions } from './batch';
 import type { Table } from './client';
+import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, encodeToken } from './pagination';
 
-const strip = (item: Record<string, unknown>): Refund => {
-  const { PK: _p, SK: _s, GSI1PK: _g, GSI1SK: _gs, type: _t, ...rest } = item;
-  return rest as unknown as Refund;
-};
+const strip = (item: Record<string, unknown>): Refund => entityOf<Refund>(item);
 
 export class DynamoRefundStore {
   constructor(private readonly table: Table) {}

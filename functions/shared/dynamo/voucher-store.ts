@@ -6,17 +6,11 @@ import type { Contract, ServiceType } from '../../../domain/registry';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers';
 import { cancelledConditions, isConditionalFailure, mapConcurrent } from './batch';
 import type { Table } from './client';
+import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, encodeToken } from './pagination';
 
 const CATALOG_TTL_MS = 60_000;
-const KEY_ATTRIBUTES = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'fingerprint'];
-
-function strip<T>(item: Record<string, unknown>): T {
-  const copy = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
-  return copy as T;
-}
 
 export class DynamoVoucherStore implements VoucherStore {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
@@ -40,7 +34,7 @@ export class DynamoVoucherStore implements VoucherStore {
         ExpressionAttributeValues: { ':pk': keys.catalog(), ':sk': 'SERVICE#' },
         ExclusiveStartKey: start,
       }));
-      for (const item of out.Items ?? []) map.set(item.serviceCode as string, strip<ServiceType>(item));
+      for (const item of out.Items ?? []) map.set(item.serviceCode as string, entityOf<ServiceType>(item));
       start = out.LastEvaluatedKey;
     } while (start);
     return map;
@@ -70,9 +64,9 @@ export class DynamoVoucherStore implements VoucherStore {
     const profile = registry.find((i) => i.type === 'Recipient');
     if (!profile) return null;
     return {
-      recipient: strip<RecipientStanding>(profile),
-      contracts: registry.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)),
-      vouchers: vouchers.map((i) => strip<Voucher>(i)),
+      recipient: entityOf<RecipientStanding>(profile),
+      contracts: registry.filter((i) => i.type === 'Contract').map((i) => entityOf<Contract>(i)),
+      vouchers: vouchers.map((i) => entityOf<Voucher>(i)),
     };
   }
 
@@ -133,7 +127,7 @@ export class DynamoVoucherStore implements VoucherStore {
       ExclusiveStartKey: decodeToken(page.nextToken, pk),
     }));
     const nextToken = encodeToken(out.LastEvaluatedKey);
-    return { items: (out.Items ?? []).map((i) => strip<VoucherOutcome>(i)), ...(nextToken ? { nextToken } : {}) };
+    return { items: (out.Items ?? []).map((i) => entityOf<VoucherOutcome>(i)), ...(nextToken ? { nextToken } : {}) };
   }
 
   private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
