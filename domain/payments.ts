@@ -4,7 +4,7 @@
  * exact plan or refuses with the rule. The store then writes the plan in one conditional
  * transaction, which is what really guards the money (PAY-08).
  */
-import { addMonths, formatKst, kstDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from './calendar';
+import { addDays, addMonths, formatKst, kstDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from './calendar';
 import { periodContains, type Contract, type ProgramKind, type ServiceType, type TerminalKind } from './registry';
 
 export type PaymentKind = 'NORMAL' | 'RETRO' | 'MAKEUP';
@@ -258,4 +258,29 @@ export function decideCancel(payment: Payment | null, providerId: string, now: D
   if (payment.status !== 'APPROVED' || payment.approvalDate !== kstDate(now))
     return { ok: false, refusal: { code: 'USE_REFUND_REQUEST', rule: 'PAY-10', message: 'only a payment approved today can be cancelled at the terminal; ask for a refund (PAY-11)', status: 422 } };
   return { ok: true };
+}
+
+export interface DayTotals {
+  date: IsoDate;
+  approved: { count: number; amount: number };
+  cancelled: { count: number; amount: number };
+}
+
+/** PAY-13: approvals and cancellations per day (a cancellation counts on its own day). */
+export function dailyTotals(payments: readonly Pick<Payment, 'approvalDate' | 'amount' | 'cancelledAt'>[], from: IsoDate, to: IsoDate): DayTotals[] {
+  const days = new Map<IsoDate, DayTotals>();
+  for (let d = from; d <= to; d = addDays(d, 1)) days.set(d, { date: d, approved: { count: 0, amount: 0 }, cancelled: { count: 0, amount: 0 } });
+  for (const p of payments) {
+    const approved = days.get(p.approvalDate);
+    if (approved) {
+      approved.approved.count++;
+      approved.approved.amount += p.amount;
+    }
+    const cancelled = p.cancelledAt ? days.get(p.cancelledAt.slice(0, 10)) : undefined;
+    if (cancelled) {
+      cancelled.cancelled.count++;
+      cancelled.cancelled.amount += p.amount;
+    }
+  }
+  return [...days.values()];
 }

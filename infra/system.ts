@@ -64,7 +64,7 @@ export const FUNCTIONS = {
   },
   'payments-api': {
     entry: 'functions/payments-api/handler.ts',
-    description: 'GET /v1/payments: usage history (PAY-13)',
+    description: 'GET /v1/payments, /v1/payments/daily: usage history and daily totals (PAY-13)',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
@@ -109,6 +109,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/v1/admin/import', function: 'admin-import', auth: 'jwt' },
   { method: 'GET', path: '/v1/vouchers', function: 'vouchers-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/payments', function: 'payments-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/payments/daily', function: 'payments-api', auth: 'jwt' },
   { method: 'POST', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
   { method: 'POST', path: '/v1/refunds/{refundId}/approve', function: 'refunds-api', auth: 'jwt' },

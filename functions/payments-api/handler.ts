@@ -1,12 +1,13 @@
 /**
  * `GET /v1/payments?from=&to=&recipientId=&workerPaymentId=&channel=` (PAY-13): a provider's usage
  * history by approval date, up to one year at a time, each payment showing its cancellation or
- * refund beside it. The agency names the provider.
+ * refund beside it; `GET /v1/payments/daily?from=&to=`: approvals and cancellations per day, up
+ * to one month at a time. The agency names the provider.
  */
 import * as z from 'zod';
 import { addDays, addMonths, kstDate, monthOf } from '../../domain/calendar';
 import { DomainError } from '../../domain/errors';
-import type { Payment } from '../../domain/payments';
+import { dailyTotals, type Payment } from '../../domain/payments';
 import { maskCardNumber } from '../../domain/registry';
 import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
@@ -67,7 +68,7 @@ const view = (p: Payment & { openRefundId?: string; refundedAt?: string }) => ({
   refund: p.refundId ? { refundId: p.refundId, state: 'APPROVED', refundedAt: p.refundedAt } : p.openRefundId ? { refundId: p.openRefundId, state: 'REQUESTED' } : null,
 });
 
-export const handler = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
+export const list = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
   const providerId = providerScope(principal, q.providerId);
   const today = kstDate(systemClock.now());
   const to = q.to ?? today;
@@ -100,3 +101,30 @@ export const handler = route({ roles: ['provider', 'agency'], query }, async ({ 
   }
   return json(200, { providerId, from, to, items, nextToken: next ? encode(next) : null });
 });
+
+/** PAY-13: per day, up to one month at a time. */
+const MAX_DAILY_RANGE_DAYS = 31;
+
+export const daily = route(
+  { roles: ['provider', 'agency'], query: z.object({ from: isoDate, to: isoDate, providerId: z.string().max(40).optional() }) },
+  async ({ query: q, principal }) => {
+    const providerId = providerScope(principal, q.providerId);
+    if (q.from > q.to || addDays(q.from, MAX_DAILY_RANGE_DAYS) <= q.to)
+      throw new DomainError('VALIDATION', 'VALIDATION_FAILED', `from..to must be at most ${MAX_DAILY_RANGE_DAYS} days`, { fields: [{ path: 'query.to', message: 'range' }], rule: 'PAY-13' });
+    store ??= new DynamoPaymentStore(dynamoTable());
+    const payments: Payment[] = [];
+    for (let m = monthOf(q.from); m <= monthOf(q.to); m = addMonths(m, 1)) {
+      let key: Record<string, unknown> | undefined;
+      do {
+        const page = await store.providerPayments(providerId, m, q.from, q.to, 500, key);
+        payments.push(...page.items);
+        key = page.lastKey;
+      } while (key);
+    }
+    return json(200, { providerId, from: q.from, to: q.to, days: dailyTotals(payments, q.from, q.to) });
+  },
+);
+
+export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
+  return event.routeKey === 'GET /v1/payments/daily' ? daily(event, context) : list(event, context);
+}

@@ -92,5 +92,12 @@ describe('PAY-13 usage history', () => {
     expect((await people(history, 'GET', 'GET /v1/payments', '/v1/payments', provider('P0002'), undefined, { query: { from: '2026-03-01', to: '2026-03-31' } })).body.items).toEqual([]);
     expect((await people(history, 'GET', 'GET /v1/payments', '/v1/payments', provider('P0002'), undefined, { query: { providerId: 'P0001' } })).status).toBe(403);
     expect((await people(history, 'GET', 'GET /v1/payments', '/v1/payments', provider('P0001'), undefined, { query: { from: '2025-01-01', to: '2026-03-31' } })).status).toBe(400);
+
+    const daily = await people(history, 'GET', 'GET /v1/payments/daily', '/v1/payments/daily', provider('P0001'), undefined, { query: { from: '2026-03-01', to: '2026-03-31' } });
+    expect(daily.status).toBe(200);
+    expect(daily.body.days).toHaveLength(31);
+    expect(daily.body.days.find((d: { date: string }) => d.date === '2026-03-10')).toEqual({ date: '2026-03-10', approved: { count: 2, amount: 40_000 }, cancelled: { count: 0, amount: 0 } });
+    expect(daily.body.days.find((d: { date: string }) => d.date === '2026-03-12')).toEqual({ date: '2026-03-12', approved: { count: 1, amount: 20_000 }, cancelled: { count: 1, amount: 20_000 } });
+    expect((await people(history, 'GET', 'GET /v1/payments/daily', '/v1/payments/daily', provider('P0001'), undefined, { query: { from: '2026-03-01', to: '2026-04-15' } })).status).toBe(400);
   });
 });
