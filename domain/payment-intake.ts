@@ -175,11 +175,8 @@ export async function cancelPayment(port: PaymentPort, terminal: TerminalRecord,
       nowEpochSeconds: Math.floor(now.getTime() / 1000),
     });
     if (outcome === 'cancelled') return { status: 200, body: response };
-    if (outcome === 'stale-voucher' || outcome === 'contention' || outcome === 'duplicate' || outcome === 'not-cancellable') {
-      // duplicate / not-cancellable: the loop's first steps give the stored answer or the refusal.
-      if (outcome === 'stale-voucher' || outcome === 'contention') await pause(attempt);
-      continue;
-    }
+    // duplicate / not-cancellable: the next round answers from the stored record or refuses.
+    if (outcome === 'stale-voucher' || outcome === 'contention') await pause(attempt);
   }
   return inProgress();
 }

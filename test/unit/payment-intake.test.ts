@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { takePayment, type PaymentPort, type TransactionRecord } from '../../domain/payment-intake';
+import type { PaymentRequest, TerminalRecord, VoucherBalance } from '../../domain/payments';
+import { contract, serviceTypes } from '../support/fixtures';
+
+const clock = { now: () => new Date('2026-03-10T14:05:00+09:00') };
+const terminal: TerminalRecord = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
+const request: PaymentRequest = {
+  transactionId: 'T-1', businessNumber: '1234567891', terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001',
+  cardNumber: '9410000000000001', amount: 36_000, kind: 'NORMAL', serviceDate: '2026-03-10', serviceStartAt: '2026-03-10T14:00:00+09:00', reason: null,
+};
+const voucher: VoucherBalance = {
+  recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
+  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [], makeupDays: [],
+};
+
+/** An in-memory port whose approval answers are scripted. */
+function port(outcomes: Awaited<ReturnType<PaymentPort['approve']>>[], stored: TransactionRecord | null = null): PaymentPort & { approvals: number } {
+  const p = {
+    approvals: 0,
+    providerBusinessNumber: async () => '1234567891',
+    workerByPaymentId: async () => ({ workerId: 'W0001', providerId: 'P0001', workerPaymentId: '20000001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }),
+    card: async () => ({ cardNumber: '9410000000000001', recipientId: 'R0001', status: 'ACTIVE' as const }),
+    recipientContracts: async () => [contract()],
+    serviceType: async () => ({ serviceType: serviceTypes.get('110101'), program: { kind: 'SESSION' as const, requiresTerminalMatch: false } }),
+    voucher: async () => voucher,
+    holder: async () => ({ contracts: [contract()], voucher }),
+    transactionRecord: async () => stored,
+    payment: async () => null,
+    approve: async () => {
+      p.approvals++;
+      return outcomes.shift() ?? { kind: 'contention' as const };
+    },
+    cancel: async () => 'cancelled' as const,
+  };
+  return p;
+}
+
+describe('PAY-08/09 intake use case', () => {
+  it('a stale voucher makes the decision run again on fresh data', async () => {
+    const p = port([{ kind: 'stale-voucher' }, { kind: 'written', approvalNumber: '26031000000017' }]);
+    const answer = await takePayment(p, terminal, request, 'h', clock);
+    expect(answer).toMatchObject({ status: 201, body: { approvalNumber: '26031000000017', voucher: { remainingAmount: 108_000, remainingSessions: 3 } } });
+    expect(p.approvals).toBe(2);
+  });
+
+  it('a request that keeps losing to concurrent writers gets a retryable 409, not a 500', async () => {
+    const answer = await takePayment(port([]), terminal, request, 'h', clock);
+    expect(answer).toMatchObject({ status: 409, retryAfterSeconds: 1, body: { error: { code: 'REQUEST_IN_PROGRESS', details: { rule: 'PAY-09', retryable: true } } } });
+  });
+
+  it('a duplicate answers with the stored answer, or IDEMPOTENCY_CONFLICT when the content differs', async () => {
+    const stored = { requestHash: 'h', status: 201, response: { approvalNumber: '26031000000001' } };
+    expect(await takePayment(port([{ kind: 'duplicate', record: stored }]), terminal, request, 'h', clock)).toEqual({ status: 201, body: stored.response });
+    expect(await takePayment(port([{ kind: 'duplicate', record: stored }]), terminal, request, 'other', clock)).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_CONFLICT' } } });
+  });
+
+  it('the database\'s retroactive cap answers DAILY_LIMIT_REACHED under PAY-06', async () => {
+    const retro = { ...request, kind: 'RETRO' as const, reason: 'CARD_LOST' as const, serviceDate: '2026-03-02', serviceStartAt: null };
+    expect(await takePayment(port([{ kind: 'retro-limit' }]), terminal, retro, 'h', clock)).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-06' } } } });
+  });
+});
