@@ -52,7 +52,6 @@ export interface PaymentPort {
   providerBusinessNumber(providerId: string): Promise<string | null>;
   workerByPaymentId(paymentId: string): Promise<WorkerRecord | null>;
   card(cardNumber: string): Promise<CardRecord | null>;
-  recipientContracts(recipientId: string): Promise<Contract[]>;
   serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: { kind: ProgramKind; requiresTerminalMatch: boolean } | undefined }>;
   voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null>;
   /** The card holder's contracts and the voucher, read together. */
@@ -187,11 +186,10 @@ export async function balanceOf(port: PaymentPort, terminal: TerminalRecord, car
   const today = kstDate(now);
   const card = await port.card(cardNumber);
   if (!card || card.status !== 'ACTIVE') return refusalAnswer({ code: 'CARD_INACTIVE', rule: 'PAY-03', message: 'the card is not active', status: 422 });
-  const contracts = await port.recipientContracts(card.recipientId);
+  const month = kstMonth(now);
+  const { contracts, voucher } = await port.holder(card.recipientId, month, serviceCode);
   if (!contracts.some((c) => c.providerId === terminal.providerId && c.serviceCode === serviceCode && periodContains(c, today)))
     return refusalAnswer({ code: 'NO_CONTRACT', rule: 'PAY-03', message: 'the card holder has no contract with this provider for this service', status: 422 });
-  const month = kstMonth(now);
-  const voucher = await port.voucher(card.recipientId, month, serviceCode);
   if (!voucher) return refusalAnswer({ code: 'NO_VOUCHER', rule: 'PAY-03', message: `no voucher of ${month} for this card and service`, status: 422 });
   return {
     status: 200,

@@ -100,11 +100,14 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
   .handler(async (event) => {
     const startedAt = Date.now();
     const vault = await personalDataVault();
-    const serial = await verifyTerminalRequest(event, systemClock.now(), async (s) => {
-      const t = await payments().terminal(s);
-      return t ? vault.open(t.secretSealed) : null;
+    // The signature check reads the terminal once and hands it over (it throws for an unknown one).
+    const found: { terminal?: StoredTerminal } = {};
+    await verifyTerminalRequest(event, systemClock.now(), async (serial) => {
+      found.terminal = (await payments().terminal(serial)) ?? undefined;
+      return found.terminal ? vault.open(found.terminal.secretSealed) : null;
     });
-    const terminal = (await payments().terminal(serial))!;
+    const terminal = found.terminal!;
+    const { serial } = terminal;
     let body: unknown;
     try {
       body = event.requestContext.http.method === 'GET' ? undefined : JSON.parse(rawBody(event) || 'null');

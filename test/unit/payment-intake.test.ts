@@ -21,7 +21,6 @@ function port(outcomes: Awaited<ReturnType<PaymentPort['approve']>>[], stored: T
     providerBusinessNumber: async () => '1234567891',
     workerByPaymentId: async () => ({ workerId: 'W0001', providerId: 'P0001', workerPaymentId: '20000001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }),
     card: async () => ({ cardNumber: '9410000000000001', recipientId: 'R0001', status: 'ACTIVE' as const }),
-    recipientContracts: async () => [contract()],
     serviceType: async () => ({ serviceType: serviceTypes.get('110101'), program: { kind: 'SESSION' as const, requiresTerminalMatch: false } }),
     voucher: async () => voucher,
     holder: async () => ({ contracts: [contract()], voucher }),

@@ -1,4 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { meter } from './capacity';
 import type { Key } from './keys';
 
 const MAX_BATCH_GET = 100;
@@ -18,6 +19,19 @@ export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, ke
       pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
     }
   }
+  return items;
+}
+
+/** Every item a Query matches, page after page (consumed capacity is metered when asked for). */
+export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    meter(out.ConsumedCapacity, 'read');
+    items.push(...((out.Items ?? []) as Record<string, unknown>[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
   return items;
 }
 

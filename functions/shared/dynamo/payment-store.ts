@@ -21,9 +21,10 @@ import {
   type WorkerRecord,
 } from '../../../domain/payments';
 import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payment-intake';
-import type { Contract, ServiceType } from '../../../domain/registry';
+import type { Contract } from '../../../domain/registry';
 import { TtlCache } from '../cache';
-import { cancelledConditions } from './batch';
+import { cancelledConditions, queryAll } from './batch';
+import { readCatalog, type Catalog } from './catalog';
 import { meter, meterTransactionWrite } from './capacity';
 import type { Table } from './client';
 import { entityOf } from './items';
@@ -55,8 +56,7 @@ export class DynamoPaymentStore implements PaymentPort {
   private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
   private readonly workers = new TtlCache<WorkerRecord | null>(REGISTRY_TTL_MS, 50_000);
   private readonly cards = new TtlCache<CardRecord | null>(REGISTRY_TTL_MS, 100_000);
-  private readonly contracts = new TtlCache<Contract[]>(REGISTRY_TTL_MS, 100_000);
-  private readonly catalog = new TtlCache<{ services: Map<string, ServiceType>; programs: Map<string, { kind: 'SESSION' | 'TIME'; requiresTerminalMatch: boolean }> }>(60_000, 1);
+  private readonly catalog = new TtlCache<Catalog>(60_000, 1);
 
   constructor(private readonly table: Table) {}
 
@@ -90,29 +90,9 @@ export class DynamoPaymentStore implements PaymentPort {
     return this.cards.get(cardNumber, async () => strip<CardRecord>(await this.get(keys.card(cardNumber))));
   }
 
-  recipientContracts(recipientId: string): Promise<Contract[]> {
-    return this.contracts.get(recipientId, async () => {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':sk': keys.contractPrefix },
-        ReturnConsumedCapacity: 'TOTAL',
-      }));
-      meter(out.ConsumedCapacity, 'read');
-      return (out.Items ?? []).map((i) => strip<Contract>(i)!);
-    });
-  }
-
   async serviceType(serviceCode: string) {
-    const { services, programs } = await this.catalog.get('catalog', async () => {
-      const out = await this.doc.send(new QueryCommand({ TableName: this.table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() } }));
-      const items = out.Items ?? [];
-      return {
-        services: new Map(items.filter((i) => i.type === 'ServiceType').map((i) => [i.serviceCode as string, strip<ServiceType>(i)!])),
-        programs: new Map(items.filter((i) => i.type === 'Program').map((i) => [i.code as string, { kind: i.kind as 'SESSION' | 'TIME', requiresTerminalMatch: Boolean(i.requiresTerminalMatch) }])),
-      };
-    });
-    const serviceType = services.get(serviceCode);
+    const { serviceTypes, programs } = await this.catalog.get('catalog', () => readCatalog(this.table));
+    const serviceType = serviceTypes.get(serviceCode);
     return { serviceType, program: serviceType ? programs.get(serviceType.programCode) : undefined };
   }
 
@@ -122,21 +102,13 @@ export class DynamoPaymentStore implements PaymentPort {
    */
   async holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }> {
     const voucherKey = keys.voucher(recipientId, month, serviceCode);
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': voucherKey.PK, ':from': keys.contractPrefix, ':to': voucherKey.SK },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        ReturnConsumedCapacity: 'TOTAL',
-      }));
-      meter(out.ConsumedCapacity, 'read');
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.doc, {
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': voucherKey.PK, ':from': keys.contractPrefix, ':to': voucherKey.SK },
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
     const voucher = items.find((i) => i.SK === voucherKey.SK);
     return { contracts: items.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)!), voucher: voucher ? toBalance(voucher) : null };
   }

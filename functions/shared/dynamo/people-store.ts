@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessLog, PersonRecordAccess } from '../../../domain/access-log';
 import type { Table } from './client';
+import { entityOf } from './items';
 import { keys } from './keys';
 
 /** Access-log entries are kept for five years. */
@@ -16,10 +17,11 @@ export interface StoredPerson {
   [field: string]: unknown;
 }
 
-const SECRET_FIELDS = ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'type', 'fingerprint', 'rrnSealed', 'rrnHash', 'secretSealed', 'secretHash'];
+const SECRET_FIELDS = ['rrnSealed', 'rrnHash', 'secretSealed', 'secretHash'];
 
+/** The entity without what never leaves the store. */
 function visible(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !SECRET_FIELDS.includes(k)));
+  return Object.fromEntries(Object.entries(entityOf<Record<string, unknown>>(item)).filter(([k]) => !SECRET_FIELDS.includes(k)));
 }
 
 export class DynamoPeopleStore implements AccessLog {

@@ -3,7 +3,7 @@
  * fingerprint (a re-import of the same record writes nothing) and, where a value must be
  * unique system-wide, a uniqueness item in the same transaction.
  */
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Issue } from '../../../domain/errors';
 import type { ImportSaveReport, RegistryImportStore } from '../../../domain/ports';
 import type { ExistingRegistry, ImportPlan, referencedIds } from '../../../domain/registry-import';
@@ -11,6 +11,7 @@ import { maskRrn, type Card, type Contract, type Program, type Provider, type Re
 import type { PersonalDataVault } from '../vault';
 import { batchGetAll, cancelledConditions, isConditionalFailure, mapConcurrent, stableJson } from './batch';
 import type { Table } from './client';
+import { readCatalog } from './catalog';
 import { gsi1, gsi2, keys, type Key } from './keys';
 
 const WRITE_CONCURRENCY = 16;
@@ -29,7 +30,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
 
   async loadExisting(ids: ReturnType<typeof referencedIds>): Promise<ExistingRegistry> {
     const { doc, name } = this.table;
-    const catalog = await this.catalogItems();
+    const catalog = await readCatalog(this.table);
     const pointerKeys = [...ids.contracts].map(keys.contractPointer);
     const itemKeys: Key[] = [
       ...[...ids.providers].map(keys.provider),
@@ -45,8 +46,8 @@ export class DynamoRegistryStore implements RegistryImportStore {
     const contracts = (await batchGetAll(doc, name, pointers.map((p) => keys.contract(p.recipientId, p.contractId)))) as unknown as Contract[];
 
     return {
-      serviceTypes: new Map(catalog.filter((i) => i.type === 'ServiceType').map((s) => [s.serviceCode as string, s as unknown as ServiceType])),
-      programs: new Set(catalog.filter((i) => i.type === 'Program').map((p) => p.code as string)),
+      serviceTypes: catalog.serviceTypes,
+      programs: new Set(catalog.programs.keys()),
       providers: new Map(byType('Provider').map((p) => [p.providerId as string, { businessNumber: p.businessNumber as string }])),
       workers: new Map(byType('Worker').map((w) => [w.workerId as string, { providerId: w.providerId as string, workerPaymentId: w.workerPaymentId as string }])),
       terminals: new Map(byType('Terminal').map((t) => [t.serial as string, { providerId: t.providerId as string, phone: t.phone as string }])),
@@ -83,19 +84,6 @@ export class DynamoRegistryStore implements RegistryImportStore {
       );
     }
     return report;
-  }
-
-  private async catalogItems(): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(
-        new QueryCommand({ TableName: this.table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() }, ExclusiveStartKey: start }),
-      );
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 
   /** The item itself, written unless its fingerprint is unchanged. */

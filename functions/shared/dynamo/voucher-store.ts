@@ -4,7 +4,8 @@ import type { YearMonth } from '../../../domain/calendar';
 import type { Page, PageRequest, RecipientMonth, VoucherStore } from '../../../domain/ports';
 import type { Contract, ServiceType } from '../../../domain/registry';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers';
-import { cancelledConditions, isConditionalFailure, mapConcurrent } from './batch';
+import { cancelledConditions, isConditionalFailure, mapConcurrent, queryAll } from './batch';
+import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
@@ -19,25 +20,9 @@ export class DynamoVoucherStore implements VoucherStore {
 
   serviceTypes(): Promise<ReadonlyMap<string, ServiceType>> {
     if (!this.catalog || this.now() - this.catalog.at > CATALOG_TTL_MS) {
-      this.catalog = { at: this.now(), value: this.loadServiceTypes() };
+      this.catalog = { at: this.now(), value: readCatalog(this.table).then((c) => c.serviceTypes) };
     }
     return this.catalog.value;
-  }
-
-  private async loadServiceTypes(): Promise<ReadonlyMap<string, ServiceType>> {
-    const map = new Map<string, ServiceType>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(new QueryCommand({
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': keys.catalog(), ':sk': 'SERVICE#' },
-        ExclusiveStartKey: start,
-      }));
-      for (const item of out.Items ?? []) map.set(item.serviceCode as string, entityOf<ServiceType>(item));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return map;
   }
 
   async recipientIds(shard: number, page: PageRequest): Promise<Page<string>> {
@@ -58,8 +43,8 @@ export class DynamoVoucherStore implements VoucherStore {
   async loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null> {
     const pk = keys.recipientPartition(recipientId);
     const [registry, vouchers] = await Promise.all([
-      this.queryAll({ KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': pk, ':upper': keys.recipientRegistryUpperBound } }),
-      this.queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.voucherMonthPrefix(month) } }),
+      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': pk, ':upper': keys.recipientRegistryUpperBound } }),
+      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.voucherMonthPrefix(month) } }),
     ]);
     const profile = registry.find((i) => i.type === 'Recipient');
     if (!profile) return null;
@@ -130,14 +115,4 @@ export class DynamoVoucherStore implements VoucherStore {
     return { items: (out.Items ?? []).map((i) => entityOf<VoucherOutcome>(i)), ...(nextToken ? { nextToken } : {}) };
   }
 
-  private async queryAll(input: { KeyConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> }) {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, ...input, ExclusiveStartKey: start }));
-      items.push(...((out.Items ?? []) as Record<string, unknown>[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
 }
