@@ -115,6 +115,9 @@ export interface Payment {
   status: PaymentStatus;
   cancelledAt?: string;
   refundId?: string;
+  refundedAt?: string;
+  /** PAY-11: the day whose payout cycle recovers a refunded payment. */
+  recoveredOn?: IsoDate;
 }
 
 export interface Refusal {

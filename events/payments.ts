@@ -46,8 +46,8 @@ export const refundRequest = z
 export const refundDecision = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 
 /**
- * `screening` queue message (v1): an approval or a cancellation, as the outbox relay sends it.
- * Screening is idempotent per (approvalNumber, event).
+ * `screening` and `settlement` queue message (v1): an approval, a cancellation or a refund, as the
+ * outbox relay sends it. Both consumers are idempotent per (approvalNumber, event).
  */
 export const paymentEvent = z.object({
   version: z.literal(1),
@@ -59,6 +59,8 @@ export const paymentEvent = z.object({
   recipientId: recordId,
   workerId: recordId,
   workerPaymentId: z.string(),
+  /** The recipient's municipality (whose deposit pays); added in v1 as optional. */
+  municipalityCode: z.string().nullable().optional(),
   channel: z.enum(['TERMINAL', 'SMARTPHONE', 'EXCEPTION_CLAIM']),
   kind: z.enum(['NORMAL', 'RETRO', 'MAKEUP']),
   amount: z.number().int().positive(),
@@ -66,5 +68,7 @@ export const paymentEvent = z.object({
   serviceStartAt: isoInstant.nullable(),
   approvedAt: isoInstant,
   occurredAt: isoInstant,
+  /** PAYMENT_REFUNDED: the refund's approval day, whose payout cycle recovers the amount (PAY-11). */
+  recoveredOn: isoDate.optional(),
 });
 export type PaymentEvent = z.infer<typeof paymentEvent>;

@@ -7,19 +7,22 @@ import { CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations, typ
 import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
+import { DEFAULT_SCREENING_RULES, SCREENING_RULE_IDS, type ScreeningRules } from '../domain/screening';
+import { loadScreeningRules } from '../events/screening';
 import { queueUrlVariable } from '../functions/shared/config';
 import { NodeFunction } from './node-function';
 import { FUNCTIONS, QUEUES, ROUTES, SCHEDULES, TABLE, TABLE_STREAM_CONSUMER, type FunctionName, type QueueName } from './system';
@@ -28,6 +31,10 @@ export interface VoucherPlatformProps extends StackProps {
   /** An external OIDC issuer (the agency's identity provider); without it a Cognito user pool is created. */
   jwtIssuer?: string;
   jwtAudience?: string[];
+  /** SCR-06: the screening rules in force (validated at synth); the defaults of domain/screening.ts if unset. */
+  screeningRules?: ScreeningRules;
+  /** The CMS relay's HTTPS file API and the agency's CMS originator and debit account (cms.md). */
+  cms?: { relayUrl: string; originator: string; debitBankBranch: string; debitAccount: string };
 }
 
 export class VoucherPlatformStack extends Stack {
@@ -79,8 +86,13 @@ export class VoucherPlatformStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'files/',
+      // Providers upload hold evidence straight from the browser with a pre-signed PUT.
+      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The CMS relay's bearer token: issued by the relay, put here by operators, read by transmit and receive.
+    const cmsRelayToken = new Secret(this, 'CmsRelayToken', { description: 'Bearer token of the CMS relay file API (cms.md); set by operators from the relay contract', removalPolicy: RemovalPolicy.RETAIN });
+    const screeningRules = JSON.stringify(loadScreeningRules(JSON.stringify(props.screeningRules ?? DEFAULT_SCREENING_RULES)));
 
     for (const [name, spec] of Object.entries(QUEUES) as [QueueName, (typeof QUEUES)[QueueName]][]) {
       const dlq = new Queue(this, `Queue-${name}-dlq`, { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
@@ -99,6 +111,16 @@ export class VoucherPlatformStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      if (spec.maxAgeSeconds) {
+        new Alarm(this, `Alarm-${name}-age`, {
+          alarmDescription: `The oldest message in ${name} is older than ${spec.maxAgeSeconds} s: its consumer is falling behind`,
+          metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+          threshold: spec.maxAgeSeconds,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        });
+      }
     }
 
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
@@ -109,7 +131,17 @@ export class VoucherPlatformStack extends Stack {
         ...Object.fromEntries(sends.map((q) => [queueUrlVariable(q), this.queues[q].queue.queueUrl])),
       };
       if ('personalData' in spec && spec.personalData) environment.PII_SECRET_ARN = piiKeys.secretArn;
+      if ('screeningRules' in spec && spec.screeningRules) environment.SCREENING_RULES = screeningRules;
+      if ('cmsRelay' in spec && spec.cmsRelay && props.cms) {
+        Object.assign(environment, {
+          CMS_RELAY_URL: props.cms.relayUrl, CMS_RELAY_TOKEN_SECRET_ARN: cmsRelayToken.secretArn,
+          CMS_ORIGINATOR: props.cms.originator, CMS_DEBIT_BANK_BRANCH: props.cms.debitBankBranch, CMS_DEBIT_ACCOUNT: props.cms.debitAccount,
+        });
+      }
       const fn = new NodeFunction(this, `Fn-${name}`, { name, spec, environment });
+      // Only put (what a pre-signed upload is signed for) and get (the check after upload), only under its prefix.
+      if (environment.CMS_RELAY_TOKEN_SECRET_ARN) cmsRelayToken.grantRead(fn);
+      if ('files' in spec && spec.files) fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [files.arnForObjects(spec.files)] }));
       this.table.grantReadWriteData(fn);
       sends.forEach((q) => this.queues[q].queue.grantSendMessages(fn));
       if (environment.PII_SECRET_ARN) piiKeys.grantRead(fn);
@@ -182,12 +214,28 @@ export class VoucherPlatformStack extends Stack {
     for (const [name, spec] of Object.entries(SCHEDULES)) {
       new Schedule(this, `Schedule-${name}`, {
         description: spec.description,
-        schedule: ScheduleExpression.cron({ ...spec.cron, timeZone: TimeZone.ASIA_SEOUL }),
+        schedule: ScheduleExpression.cron({ ...spec.cron, ...(spec.cron.weekDay ? { day: undefined } : {}), timeZone: TimeZone.ASIA_SEOUL }),
         target: new LambdaInvoke(this.functions[spec.function], {
           input: ScheduleTargetInput.fromObject({ version: 1, schedule: name, scheduledTime: ContextAttribute.scheduledTime }),
           retryAttempts: 3,
           maxEventAge: Duration.hours(6),
         }),
+      });
+    }
+
+    // CMS-03/04: operators are alerted to a result that does not match, refused transfers and failed sends.
+    for (const [metricName, service, description] of [
+      ['CmsResultsFlagged', 'cms-receive', 'A CMS result file does not match what was sent: nothing was applied; an operator must look at it'],
+      ['CmsTransfersFailed', 'cms-receive', 'Banks refused transfers (closed account, holder mismatch …): the amounts wait for corrected accounts'],
+      ['CmsTransmitFailures', 'cms-transmit', 'A CMS file could not be transmitted; it is retried until the cut-off'],
+    ] as const) {
+      new Alarm(this, `Alarm-${metricName}`, {
+        alarmDescription: description,
+        metric: new Metric({ namespace: 'VoucherPlatform', metricName, dimensionsMap: { service }, statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
     }
 
@@ -203,17 +251,32 @@ export class VoucherPlatformStack extends Stack {
           new GraphWidget({ title: 'Oldest message age (s)', left: Object.values(this.queues).map(({ queue }) => queue.metricApproximateAgeOfOldestMessage()) }),
         ],
         [new GraphWidget({ title: 'Function errors', left: Object.values(this.functions).map((fn) => fn.metricErrors()) })],
+        [
+          new GraphWidget({
+            title: 'Screening: payments screened (left) and holds raised (right) per rule',
+            left: SCREENING_RULE_IDS.map((ruleId) => new Metric({ namespace: 'VoucherPlatform', metricName: 'PaymentsScreened', dimensionsMap: { service: 'fraud-screening', ruleId }, statistic: 'Sum', label: `${ruleId} screened` })),
+            right: SCREENING_RULE_IDS.map((ruleId) => new Metric({ namespace: 'VoucherPlatform', metricName: 'HoldsRaised', dimensionsMap: { service: 'fraud-screening', ruleId }, statistic: 'Sum', label: `${ruleId} held` })),
+          }),
+          new GraphWidget({
+            title: 'Screening latency, approval to screened (ms)',
+            left: [new Metric({ namespace: 'VoucherPlatform', metricName: 'ScreeningLatency', dimensionsMap: { service: 'fraud-screening' }, statistic: 'p99' })],
+          }),
+        ],
       ],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
 
-    this.suppressReviewedFindings(accessLogs, piiKeys);
+    this.suppressReviewedFindings(accessLogs, piiKeys, files);
+    Validations.of(cmsRelayToken).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason: 'The relay issues and rotates its own token under the relay contract; operators replace the value here when it does (no Lambda rotation can ask the relay for a new one).',
+    });
   }
 
   /** cdk-nag (AwsSolutions) findings that were reviewed and accepted, each with its reason. */
-  private suppressReviewedFindings(accessLogs: Bucket, piiKeys: Secret): void {
+  private suppressReviewedFindings(accessLogs: Bucket, piiKeys: Secret, files: Bucket): void {
     const nag = (id: string) => `AwsSolutions::AwsSolutions-${id}`;
     const ref = (construct: Construct) => this.getLogicalId(construct.node.defaultChild as CfnElement);
     const stack = Validations.of(this);
@@ -234,6 +297,13 @@ export class VoucherPlatformStack extends Stack {
       id: nag(`IAM5[Resource::<${ref(this.table)}.Arn>/index/*]`),
       reason: 'Functions query the table\'s own GSIs (GSI1, GSI2); the grant covers exactly this table\'s indexes.',
     });
+    for (const spec of Object.values(FUNCTIONS)) {
+      if (!('files' in spec) || !spec.files) continue;
+      stack.acknowledge({
+        id: nag(`IAM5[Resource::<${ref(files)}.Arn>/${spec.files}]`),
+        reason: `Evidence documents are keyed per upload under ${spec.files}; the function may put and get objects under that prefix only.`,
+      });
+    }
     for (const [name, spec] of Object.entries(SCHEDULES)) {
       stack.acknowledge({
         id: nag(`IAM5[Resource::<${ref(this.functions[spec.function])}.Arn>:*]`),

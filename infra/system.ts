@@ -14,7 +14,7 @@ export const TABLE = {
   ],
 } as const;
 
-export type QueueName = 'voucher-generation' | 'screening' | 'cms-outbound' | 'reconciliation' | 'payment-events-failed';
+export type QueueName = 'voucher-generation' | 'screening' | 'settlement' | 'payouts' | 'cms-outbound' | 'reconciliation' | 'payment-events-failed';
 
 export interface FunctionSpec {
   /** Source file under the repo root; the module exports `handler`. */
@@ -26,6 +26,12 @@ export interface FunctionSpec {
   sends?: QueueName[];
   /** Whether it reads personal-data keys (REG-07). */
   personalData?: boolean;
+  /** Objects of the file bucket it reads and writes, by key prefix. */
+  files?: string;
+  /** Whether it applies the screening rules' configuration (SCR-06). */
+  screeningRules?: boolean;
+  /** Whether it talks to the CMS relay (its URL and the agency's CMS account come from the stack). */
+  cmsRelay?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -54,7 +60,13 @@ export const FUNCTIONS = {
     description: 'Outbox relay: payment items on the table stream become screening events',
     memoryMb: 256,
     timeoutSeconds: 60,
-    sends: ['screening'],
+    sends: ['screening', 'settlement'],
+  },
+  'settlement-ledger': {
+    entry: 'functions/settlement-ledger/handler.ts',
+    description: 'settlement queue: approvals, cancellations and refunds become day-bucket totals, once each (PO-02, PAY-11)',
+    memoryMb: 256,
+    timeoutSeconds: 30,
   },
   'refunds-api': {
     entry: 'functions/refunds-api/handler.ts',
@@ -73,6 +85,89 @@ export const FUNCTIONS = {
     description: 'GET /v1/recipients/{id}, /v1/workers/{id}: a person\'s record, RRN masked, every read logged (REG-07)',
     memoryMb: 512,
     timeoutSeconds: 10,
+  },
+  'fraud-screening': {
+    entry: 'functions/fraud-screening/handler.ts',
+    description: 'screening queue: SCR-01..04 on approvals, voids on cancellations, SCR-05 re-screens',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    screeningRules: true,
+  },
+  'holds-api': {
+    entry: 'functions/holds-api/handler.ts',
+    description: 'Holds and their review (§5, HOLD-01..03): lists, provider actions, evidence uploads, agency review, manual holds',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    files: 'holds/*',
+  },
+  'feeds-api': {
+    entry: 'functions/feeds-api/handler.ts',
+    description: 'POST /v1/feeds/deaths, /v1/feeds/immigration: evidence by keyed RRN hash, re-screen (SCR-03..05)',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    personalData: true,
+    sends: ['screening'],
+  },
+  'payout-batch': {
+    entry: 'functions/payout-batch/schedule.ts',
+    description: 'payout-batch and adhoc-payout schedules: the runs due today, fanned out per provider shard (PO-01, PO-05)',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    sends: ['payouts'],
+  },
+  'payout-shard': {
+    entry: 'functions/payout-batch/shard.ts',
+    description: 'Pays one provider shard of one run from day buckets and deposits (PO-02..04); queues CMS transfer instructions',
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    sends: ['cms-outbound'],
+  },
+  'payouts-api': {
+    entry: 'functions/payouts-api/handler.ts',
+    description: 'POST /v1/deposits (PO-03), GET /v1/payouts, /v1/payouts/{id}, statement.csv, /v1/delays (PO-07), /v1/forecasts (PO-06)',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
+  'claims-api': {
+    entry: 'functions/claims-api/handler.ts',
+    description: 'Exception claims (EXC-01/02): file with an amount preview, approve or reject, list',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+  },
+  'cms-file-builder': {
+    entry: 'functions/cms/builder.ts',
+    description: 'cms-outbound: each transfer joins the open CMS file of its transfer date, once (CMS-01)',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+  },
+  'cms-transmit': {
+    entry: 'functions/cms/transmit.ts',
+    description: 'cms-transmit schedule: creates files one business day before, sends them before the cut-off, never twice (CMS-02/05)',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    files: 'cms/*',
+    cmsRelay: true,
+  },
+  'cms-receive': {
+    entry: 'functions/cms/receive.ts',
+    description: 'cms-receive schedule: fetches results from 03:00 the business day after, checks them against what was sent, marks payouts PAID/FAILED (CMS-03/04)',
+    memoryMb: 512,
+    timeoutSeconds: 120,
+    files: 'cms/*',
+    cmsRelay: true,
+  },
+  'cms-api': {
+    entry: 'functions/cms-api/handler.ts',
+    description: 'GET /v1/cms/files, /v1/cms/files/{id}, /v1/cms/files/{id}/content',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    files: 'cms/*',
+  },
+  'reports-api': {
+    entry: 'functions/reports-api/handler.ts',
+    description: 'GET /v1/reports/conservation: PO-08 identities recomputed from the stored facts',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
   },
   'voucher-generation': {
     entry: 'functions/voucher-generation/schedule.ts',
@@ -114,6 +209,28 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
   { method: 'POST', path: '/v1/refunds/{refundId}/approve', function: 'refunds-api', auth: 'jwt' },
   { method: 'POST', path: '/v1/refunds/{refundId}/reject', function: 'refunds-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/holds', function: 'holds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/holds', function: 'holds-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/holds/{holdId}', function: 'holds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/holds/actions', function: 'holds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/holds/{holdId}/documents', function: 'holds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/holds/{holdId}/review', function: 'holds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/feeds/deaths', function: 'feeds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/feeds/immigration', function: 'feeds-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/deposits', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/payouts', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/payouts/{payoutId}', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/payouts/{payoutId}/statement.csv', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/delays', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/forecasts', function: 'payouts-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/reports/conservation', function: 'reports-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/cms/files', function: 'cms-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/cms/files/{fileId}', function: 'cms-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/cms/files/{fileId}/content', function: 'cms-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/claims', function: 'claims-api', auth: 'jwt' },
+  { method: 'GET', path: '/v1/claims', function: 'claims-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/claims/{claimId}/approve', function: 'claims-api', auth: 'jwt' },
+  { method: 'POST', path: '/v1/claims/{claimId}/reject', function: 'claims-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/recipients/{recipientId}', function: 'people-api', auth: 'jwt' },
   { method: 'GET', path: '/v1/workers/{workerId}', function: 'people-api', auth: 'jwt' },
 ];
@@ -126,6 +243,8 @@ export interface QueueSpec {
   /** Locally a failed message comes back after this, not minutes later. */
   localVisibilityTimeoutSeconds: number;
   consumer?: { function: FunctionName; batchSize: number; maxConcurrency: number };
+  /** Alarm when the oldest message is older than this: the step is falling behind. */
+  maxAgeSeconds?: number;
 }
 
 export const QUEUES: Record<QueueName, QueueSpec> = {
@@ -135,11 +254,37 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
     localVisibilityTimeoutSeconds: 2,
     consumer: { function: 'voucher-shard', batchSize: 1, maxConcurrency: 16 },
   },
-  // Declared for the next steps (payment intake → screening, payout → CMS, CMS results).
-  screening: { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
+  /** Payments are screened within seconds (§5); an age of a minute means screening is behind. */
+  screening: {
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS['fraud-screening'].timeoutSeconds,
+    localVisibilityTimeoutSeconds: 2,
+    consumer: { function: 'fraud-screening', batchSize: 10, maxConcurrency: 20 },
+    maxAgeSeconds: 60,
+  },
+  /** Running totals for payouts; a lag here only delays money to the next run, it never loses it. */
+  settlement: {
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS['settlement-ledger'].timeoutSeconds,
+    localVisibilityTimeoutSeconds: 2,
+    consumer: { function: 'settlement-ledger', batchSize: 10, maxConcurrency: 10 },
+    maxAgeSeconds: 300,
+  },
+  payouts: {
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS['payout-shard'].timeoutSeconds,
+    localVisibilityTimeoutSeconds: 2,
+    consumer: { function: 'payout-shard', batchSize: 1, maxConcurrency: 16 },
+  },
+  // Declared for the next steps (CMS files, CMS results).
   /** Stream records the outbox relay could not deliver after its retries (an operator redrives them). */
   'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
-  'cms-outbound': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
+  'cms-outbound': {
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS['cms-file-builder'].timeoutSeconds,
+    localVisibilityTimeoutSeconds: 2,
+    consumer: { function: 'cms-file-builder', batchSize: 10, maxConcurrency: 5 },
+  },
   reconciliation: { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
 };
 
@@ -176,5 +321,25 @@ export const SCHEDULES: Partial<Record<ScheduleName, ScheduleSpec>> = {
     cron: { minute: '10', hour: '0', day: '1', month: '*' },
     function: 'voucher-generation',
     description: 'VCH-01: the month\'s vouchers, 1st of each month 00:10 KST',
+  },
+  'payout-batch': {
+    cron: { minute: '30', hour: '6', day: '?', month: '*', weekDay: 'MON-FRI' },
+    function: 'payout-batch',
+    description: 'PO-01/02: regular cycle payouts, run one business day before each pay day (06:30 KST, business days)',
+  },
+  'cms-transmit': {
+    cron: { minute: '*/5', hour: '*', day: '*', month: '*' },
+    function: 'cms-transmit',
+    description: 'CMS-02/05: create due files and transmit created ones, every 5 minutes',
+  },
+  'cms-receive': {
+    cron: { minute: '*/10', hour: '*', day: '*', month: '*' },
+    function: 'cms-receive',
+    description: 'CMS-03: fetch and apply result files, every 10 minutes',
+  },
+  'adhoc-payout': {
+    cron: { minute: '0', hour: '7', day: '?', month: '*', weekDay: 'MON-FRI' },
+    function: 'payout-batch',
+    description: 'PO-05: delayed amounts and released holds, paid the next business day (07:00 KST, business days)',
   },
 };

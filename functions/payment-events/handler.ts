@@ -1,6 +1,6 @@
 /**
  * Outbox relay: every payment item the table's stream shows as approved, cancelled or refunded
- * becomes a versioned event on the `screening` queue. The event is derived from the item written
+ * becomes a versioned event on the `screening` and `settlement` queues. The event is derived from the item written
  * in the money transaction, so a process that dies after that write loses nothing: the stream
  * still holds the record and the relay retries until it is sent (partial batch responses).
  * The relay must never skip a record: an unparseable payment image fails loudly, not silently.
@@ -33,13 +33,15 @@ export function eventOf(record: DynamoDBRecord): PaymentEvent | null {
     recipientId: now.recipientId,
     workerId: now.workerId,
     workerPaymentId: now.workerPaymentId,
+    municipalityCode: now.municipalityCode ?? null,
     channel: now.channel,
     kind: now.kind,
     amount: now.amount,
     serviceDate: now.serviceDate,
     serviceStartAt: now.serviceStartAt,
     approvedAt: now.approvedAt,
-    occurredAt: event === 'PAYMENT_CANCELLED' ? now.cancelledAt! : now.approvedAt,
+    occurredAt: event === 'PAYMENT_CANCELLED' ? now.cancelledAt! : event === 'PAYMENT_REFUNDED' ? (now.refundedAt ?? now.approvedAt) : now.approvedAt,
+    ...(event === 'PAYMENT_REFUNDED' && now.recoveredOn ? { recoveredOn: now.recoveredOn } : {}),
   });
 }
 
@@ -54,7 +56,9 @@ export async function handler(event: DynamoDBStreamEvent, context: Context) {
   for (let i = 0; i < pending.length; i += 10) {
     const chunk = pending.slice(i, i + 10);
     try {
-      await sendAll('screening', chunk.map((c) => c.event));
+      const events = chunk.map((c) => c.event);
+      // Screening and settlement each get every event; both apply an event once however often it comes.
+      await Promise.all([sendAll('screening', events), sendAll('settlement', events)]);
     } catch (error) {
       logger.error('screening events not sent; the stream will deliver them again', { error: error as Error, from: chunk[0]!.record.dynamodb?.SequenceNumber });
       return { batchItemFailures: [{ itemIdentifier: chunk[0]!.record.dynamodb!.SequenceNumber! }] };

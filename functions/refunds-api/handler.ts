@@ -5,9 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { formatKst, kstDate } from '../../domain/calendar';
-import { DomainError } from '../../domain/errors';
+import { DomainError, refusalError } from '../../domain/errors';
 import { decideRefundDecision, decideRefundRequest, voucherStillUsable, type Refund } from '../../domain/refunds';
-import type { Refusal } from '../../domain/payments';
 import { refundDecision, refundRequest } from '../../events/payments';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
@@ -20,17 +19,16 @@ import { providerScope } from '../shared/tenancy';
 let stores: { payments: DynamoPaymentStore; refunds: DynamoRefundStore } | undefined;
 const db = () => (stores ??= { payments: new DynamoPaymentStore(dynamoTable()), refunds: new DynamoRefundStore(dynamoTable()) });
 
-const refused = (r: Refusal) => {
-  const kind = r.status === 404 ? 'NOT_FOUND' : r.status === 409 ? 'CONFLICT' : 'RULE';
-  return new DomainError(kind, r.code, r.message, { rule: r.rule });
-};
 
 export const request = route({ roles: ['provider'], body: refundRequest }, async ({ body, principal }) => {
   const now = systemClock.now();
   const payment = await db().payments.payment(principal.providerId!, body.approvalNumber);
   const decision = decideRefundRequest(payment, principal.providerId!, now);
-  if (!decision.ok) throw refused(decision.refusal);
+  if (!decision.ok) throw refusalError(decision.refusal);
   const p = payment!;
+  const holds = p as { holdsOpen?: number; holdsDenied?: number };
+  if ((holds.holdsOpen ?? 0) > 0 || (holds.holdsDenied ?? 0) > 0)
+    throw new DomainError('CONFLICT', 'PAYMENT_ON_HOLD', 'this payment is on hold and was not paid: withdraw the hold instead (a withdrawn hold is never paid, HOLD-02)', { rule: 'PAY-11' });
   const refund: Refund = {
     refundId: `RF${kstDate(now).replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
     approvalNumber: p.approvalNumber,
@@ -46,7 +44,7 @@ export const request = route({ roles: ['provider'], body: refundRequest }, async
     requestedBy: principal.sub,
   };
   const outcome = await db().refunds.request(refund);
-  if (outcome !== 'requested') throw new DomainError('CONFLICT', 'REFUND_ALREADY_REQUESTED', 'this payment already has an open refund or is no longer approved', { rule: 'PAY-11' });
+  if (outcome !== 'requested') throw new DomainError('CONFLICT', 'REFUND_ALREADY_REQUESTED', 'this payment already has an open refund, is on hold, or is no longer approved', { rule: 'PAY-11' });
   logger.info('refund requested', { refundId: refund.refundId, approvalNumber: refund.approvalNumber });
   return json(201, refund);
 });
@@ -56,7 +54,7 @@ const decide = (action: 'approve' | 'reject') =>
     const now = systemClock.now();
     const refund = await db().refunds.refund(path.refundId ?? '');
     const decision = decideRefundDecision(refund);
-    if (!decision.ok) throw refused(decision.refusal);
+    if (!decision.ok) throw refusalError(decision.refusal);
     const r = refund!;
     const decidedAt = formatKst(now);
     let done: boolean;

@@ -15,6 +15,18 @@ const envSchema = z.object({
   /** Keys for personal data (REG-07): either inline (local) or a Secrets Manager secret (AWS). */
   PII_KEYS: z.string().optional(),
   PII_SECRET_ARN: z.string().optional(),
+  /** SCR-06: the screening rules' configuration (JSON); the defaults of domain/screening.ts when unset. */
+  SCREENING_RULES: z.string().optional(),
+  /** The CMS relay (its HTTPS file API); locally the simulator behind the same API. */
+  CMS_RELAY_URL: z.url().optional(),
+  CMS_RELAY_TOKEN: z.string().optional(),
+  /** In AWS the relay's bearer token is a Secrets Manager secret, read once per container. */
+  CMS_RELAY_TOKEN_SECRET_ARN: z.string().optional(),
+  CMS_RELAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** The agency's CMS originator code and the account transfers are debited from. */
+  CMS_ORIGINATOR: z.string().regex(/^[A-Z0-9]{1,10}$/).default('SSIS000001'),
+  CMS_DEBIT_BANK_BRANCH: z.string().regex(/^\d{7}$/).default('0880001'),
+  CMS_DEBIT_ACCOUNT: z.string().regex(/^\d{6,16}$/).default('10012345678'),
 });
 
 export type Config = z.infer<typeof envSchema>;

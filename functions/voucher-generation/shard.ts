@@ -5,23 +5,22 @@
  * configured receives.
  */
 import { createHash } from 'node:crypto';
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { generateMonth } from '../../domain/vouchers';
 import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
 import { isConditionalFailure } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { keys } from '../shared/dynamo/keys';
 import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
-import { flushMetrics, logger, metrics } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { sqsConsumer } from '../shared/sqs-consumer';
 import { sendAll } from '../shared/sqs';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
 const DEFAULT_PAGE_SIZE = 200;
 const STEP_TTL_SECONDS = 40 * 24 * 3600;
 
-const processor = new BatchProcessor(EventType.SQS);
 let store: DynamoVoucherStore | undefined;
 
 async function processPage(record: SQSRecord): Promise<void> {
@@ -58,11 +57,4 @@ async function continueOnce(next: VoucherShardTask): Promise<void> {
   await doc.send(new UpdateCommand({ TableName: name, Key: step, UpdateExpression: 'SET #state = :sent', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':sent': 'SENT' } }));
 }
 
-export async function handler(event: SQSEvent, context: Context) {
-  logger.addContext(context);
-  try {
-    return await processPartialResponse(event, processPage, processor, { context });
-  } finally {
-    flushMetrics();
-  }
-}
+export const handler = sqsConsumer('voucher-generation', processPage);

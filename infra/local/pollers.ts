@@ -14,6 +14,7 @@ const LOCAL_POLLERS_PER_QUEUE = 4;
 export class QueuePollers {
   private running = false;
   private busy = 0;
+  private readonly paused = new Set<QueueName>();
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -41,6 +42,15 @@ export class QueuePollers {
     this.loops = [];
   }
 
+  /** Stops delivering one queue's messages (they wait in the queue) until `resume`. */
+  pause(queue: QueueName): void {
+    this.paused.add(queue);
+  }
+
+  resume(queue: QueueName): void {
+    this.paused.delete(queue);
+  }
+
   get idle(): boolean {
     return this.busy === 0;
   }
@@ -61,6 +71,10 @@ export class QueuePollers {
   private async loop(queue: QueueName): Promise<void> {
     const { consumer } = QUEUES[queue];
     while (this.running) {
+      if (this.paused.has(queue)) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
       let messages: Message[] = [];
       try {
         const out = await this.sqs.send(new ReceiveMessageCommand({

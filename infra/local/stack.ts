@@ -8,10 +8,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { formatKst } from '../../domain/calendar';
 import { scheduleNames, type ScheduleName } from '../../events/schedule';
-import { queueUrlVariable } from '../../functions/shared/config';
+import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
 import { setClock, systemClock } from '../../functions/shared/clock';
 import { generateKeyMaterial } from '../../functions/shared/vault';
 import { SCHEDULES, type QueueName } from '../system';
+import { CmsSimulator } from './cms-simulator';
 import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
@@ -33,6 +34,7 @@ export interface LocalStackOptions {
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
+const cmsControl = z.object({ mode: z.enum(['normal', 'fail', 'timeout', 'timeout-after-receive', 'tamper-result']), times: z.number().int().min(1).max(100).nullable().optional() }).strict();
 const drainRequest = z.object({ timeoutSeconds: z.number().int().min(1).max(600).default(120) }).strict();
 
 export class LocalStack {
@@ -47,6 +49,8 @@ export class LocalStack {
   private queueServer!: Awaited<ReturnType<typeof startQueueServer>>;
   queues!: LocalQueues;
   url = '';
+  /** The CMS relay simulator (`/_local/cms-relay/…`, controlled by `POST /_local/cms`). */
+  readonly cms = new CmsSimulator(systemClock, 1_500);
 
   private constructor(private readonly options: LocalStackOptions) {}
 
@@ -105,6 +109,9 @@ export class LocalStack {
       this.server.listen(this.options.port, '127.0.0.1', () => resolve());
     });
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    // The production relay adapter talks to the simulator; a short timeout keeps timeouts testable.
+    Object.assign(process.env, { CMS_RELAY_URL: `${this.url}/_local/cms-relay`, CMS_RELAY_TIMEOUT_MS: process.env.CMS_RELAY_TIMEOUT_MS ?? '500' });
+    resetConfig();
     this.streamPoller = new StreamPoller(dynamo.endpoint, TABLE_NAME, (error) => this.report('table stream consumer failed', error));
     await this.streamPoller.start();
     this.pollers.start();
@@ -122,6 +129,15 @@ export class LocalStack {
     this.sqs?.destroy();
     await this.queueServer?.stop();
     await this.dynamo?.stop();
+  }
+
+  /** Holds a queue's consumer (the bench measures intake alone this way); messages wait in the queue. */
+  pauseConsumer(queue: QueueName): void {
+    this.pollers.pause(queue);
+  }
+
+  resumeConsumer(queue: QueueName): void {
+    this.pollers.resume(queue);
   }
 
   private track<T>(run: Promise<T>): Promise<T> {
@@ -186,6 +202,13 @@ export class LocalStack {
       }
       return parsed.data;
     };
+
+    if (url.pathname.startsWith('/_local/cms-relay/')) return this.cms.handle(req, res, url, url.pathname.slice('/_local/cms-relay'.length));
+    if (method === 'POST' && url.pathname === '/_local/cms') {
+      const body = await parse(cmsControl);
+      if (body) sendJson(res, 200, { ...this.cms.control(body), received: [...this.cms.received.keys()] });
+      return;
+    }
 
     if (method === 'GET' && url.pathname === '/_local/health') {
       const components = await this.healthy();

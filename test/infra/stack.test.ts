@@ -7,6 +7,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app';
 import { FUNCTIONS, QUEUES, ROUTES } from '../../infra/system';
+import { VoucherPlatformStack } from '../../infra/stack';
+import { DEFAULT_SCREENING_RULES } from '../../domain/screening';
 
 let template: Template;
 let outdir: string;
@@ -44,7 +46,33 @@ describe('CDK app', () => {
       expect(name).toBeTruthy();
     }
     template.resourceCountIs('AWS::SQS::Queue', Object.keys(QUEUES).length * 2);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length);
+    const ageAlarms = Object.values(QUEUES).filter((q) => q.maxAgeSeconds).length;
+    const cmsAlarms = 3;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length + ageAlarms + cmsAlarms);
+  });
+
+  it('screening: its consumer reports partial failures, its queue alarms on age, the rules reach the function (SCR-06)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: QUEUES.screening.maxAgeSeconds, ComparisonOperator: 'GreaterThanThreshold' });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 20 } });
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { SCREENING_RULES: Match.anyValue() } } } });
+    const [fn] = Object.values(fns) as { Properties: { Environment: { Variables: { SCREENING_RULES: string } } } }[];
+    expect(JSON.parse(fn!.Properties.Environment.Variables.SCREENING_RULES)['SCR-01']).toMatchObject({ version: 1, gapMinutes: 10 });
+    expect(() => new VoucherPlatformStack(new App(), 'Bad', { screeningRules: { ...DEFAULT_SCREENING_RULES, 'SCR-01': { ...DEFAULT_SCREENING_RULES['SCR-01'], gapMinutes: -1 } } })).toThrow(/SCR-06/);
+  });
+
+  it('CMS: transmit and receive know the relay and the agency account; operators are alerted to flagged results and refused transfers', () => {
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CMS_RELAY_URL: Match.anyValue(), CMS_RELAY_TOKEN_SECRET_ARN: Match.anyValue() } } } });
+    expect(Object.keys(fns)).toHaveLength(2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('CMS relay') });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CmsResultsFlagged', Threshold: 0 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CmsTransfersFailed', Threshold: 0 });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(*/5 * * * ? *)', ScheduleExpressionTimezone: 'Asia/Seoul' });
+  });
+
+  it('evidence uploads: the holds function may only put and get objects under holds/', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['s3:PutObject', 's3:GetObject'], Resource: { 'Fn::Join': ['', [Match.anyValue(), '/holds/*']] } })]) },
+    });
   });
 
   it('the voucher-generation schedule fires at 00:10 on the 1st in Asia/Seoul with the scheduled time', () => {

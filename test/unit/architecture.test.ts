@@ -14,7 +14,7 @@ describe('layout', () => {
   });
 
   it('only the key module spells DynamoDB keys', () => {
-    const keyLiteral = /['"`](PROV|RCPT|WORKER|TERM|CARD|CONTRACT|VOUCHER|VGEN|CATALOG|BIZNO|WPID|TPHONE|SEQ|JOB)#/;
+    const keyLiteral = /['"`](PROV|RCPT|WORKER|TERM|CARD|CONTRACT|VOUCHER|VGEN|CATALOG|BIZNO|WPID|TPHONE|SEQ|JOB|PROVPAY|TXN|RETRO|REFUND|PROVREFUND|SCRIDX|EVID|HOLD|PROVHOLD|HOLDDAY|LEDGER|OPENLEDGER|LFACT|DEPOSIT|PAYOUT|PROVPAYOUT|PAYDAY|CLAIM|PROVCLAIM|PROVIDERS|GRANTED|PERSON|ACCESS|CMSFILE)#|['"](DEPOSITS|DELAYS|CMSFILES)['"]/;
     const offenders = [...sources('functions'), ...sources('domain')].filter((f) => !f.endsWith('dynamo/keys.ts') && keyLiteral.test(readFileSync(join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
   });

@@ -24,9 +24,13 @@ describe('local scheduler (EventBridge Scheduler, Asia/Seoul)', () => {
     now = kst('2026-04-01T00:10:30');
     scheduler.tick();
     expect(fire).toHaveBeenCalledWith('voucher-generation', { version: 1, schedule: 'voucher-generation', scheduledTime: '2026-04-01T00:10:00+09:00' });
+    // cms-transmit (every 5 minutes) and cms-receive (every 10) fire once too, for their latest occurrence only.
+    expect(fire).toHaveBeenCalledWith('cms-transmit', { version: 1, schedule: 'cms-transmit', scheduledTime: '2026-04-01T00:10:00+09:00' });
+    expect(fire).toHaveBeenCalledWith('cms-receive', { version: 1, schedule: 'cms-receive', scheduledTime: '2026-04-01T00:10:00+09:00' });
+    expect(fire).toHaveBeenCalledTimes(3);
     now = kst('2026-03-01T00:00:00');
     scheduler.tick();
     scheduler.tick();
-    expect(fire).toHaveBeenCalledTimes(1);
+    expect(fire).toHaveBeenCalledTimes(3);
   });
 });

@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { meter } from './capacity';
 import type { Key } from './keys';
 
@@ -71,4 +71,22 @@ export function cancelledConditions(error: unknown): number[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * One `TransactWriteItems`: null when it committed, else the indexes of the items whose condition
+ * failed. Anything else (throttling, a conflicting transaction, bad input) is thrown.
+ */
+export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<number[] | null> {
+  try {
+    const out = await doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
+    meter(out.ConsumedCapacity, 'write');
+    return null;
+  } catch (error) {
+    const failed = cancelledConditions(error);
+    if (!failed?.length) throw error;
+    return failed;
+  }
 }

@@ -28,6 +28,21 @@
  * | 20 | retroactive payments of a card on a day (PAY-06) | PK=`RETRO#card#day` | ADD with a condition, in the transaction |
  * | 21 | a provider's payments of a month by day (PAY-13) | PK=`PROVPAY#provider#YYYY-MM`, SK between `PAY#YYMMDD` bounds | paged Query |
  * | 22 | refund by id; a provider's refunds | PK=`REFUND#id`; GSI1PK=`PROVREFUND#provider` | GetItem; Query |
+ * | 23 | a worker's / recipient's payments by approval time or service start (SCR-01, SCR-05) | PK=`SCRIDX#W#id` / `SCRIDX#R#id`, SK=`A#<approvedAt>#approval` / `S#<serviceStartAt>#approval` | range Query |
+ * | 24 | a person's death and immigration evidence (SCR-03/04) | PK=`EVID#RECIPIENT#id` / `EVID#WORKER#id` | 1 consistent BatchGet for recipient and worker |
+ * | 25 | hold by id; a payment's holds | PK=`HOLD#id` (id = `H<approval>-<rule>`) | GetItem; BatchGet of the 5 possible ids |
+ * | 26 | a provider's holds by payment date | GSI1PK=`PROVHOLD#provider`, GSI1SK=`<paymentDate>#holdId` | paged Query |
+ * | 27 | all holds of a payment date (agency, municipality) | GSI2PK=`HOLDDAY#date`, GSI2SK=holdId | paged Query per day |
+ * | 28 | a provider × program's day buckets (PO-02) | PK=`LEDGER#provider#program`, SK=`<day>#<municipality>` | range Query |
+ * | 29 | buckets with something unpaid | GSI2PK=`OPENLEDGER#provider#program`, GSI2SK=`<day>#<municipality>` (sparse) | Query up to a day |
+ * | 30 | a ledger fact applied once | PK=`LFACT#factId` | conditional Put in the bucket's transaction |
+ * | 31 | deposit balance of a municipality × program (PO-03) and its entries | PK=`DEPOSIT#municipality#program`, SK=`#BALANCE` / `IN#…` / `OUT#…` | GetItem; Query |
+ * | 32 | payout by id; a provider's payouts; payouts of a pay day | PK=`PAYOUT#id`; GSI1PK=`PROVPAYOUT#provider`; GSI2PK=`PAYDAY#date` | GetItem; Query |
+ * | 33 | providers, sharded for payout runs | GSI1PK=`PROVIDERS#nn`, GSI1SK=providerId | paged Query per shard |
+ * | 35 | vouchers granted per municipality × program × month, one counter per recipient shard (PO-06) | PK=`GRANTED#municipality#program`, SK=`month#shard` | Query of one month (16 items) |
+ * | 36 | all deposit accounts | GSI1PK=`DEPOSITS`, GSI1SK=`municipality#program` | Query |
+ * | 37 | the CMS file of a transfer date and its transfers | PK=`CMSFILE#date`, SK=`#FILE` / `ITEM#payoutId`; GSI1PK=`CMSFILES`, GSI1SK=date | GetItem; Query |
+ * | 34 | exception claim by id; a provider's claims | PK=`CLAIM#id`; GSI1PK=`PROVCLAIM#provider`, GSI1SK=`filedAt#id` | GetItem; Query |
  */
 import { createHash } from 'node:crypto';
 
@@ -89,6 +104,37 @@ export const keys = {
   retroCount: (cardNumber: string, day: string) => key(`RETRO#${cardNumber}#${day}`, '#COUNT'),
   refund: (refundId: string) => key(`REFUND#${refundId}`, '#REFUND'),
 
+  /**
+   * SCR-01/05: a person's payments in the screening index, by approval time (`A#`) and by service
+   * start (`S#`). Instants are written in KST so that they sort in time order.
+   */
+  screeningIndex: (person: 'W' | 'R', id: string, by: 'A' | 'S', instantKst: string, approvalNumber: string) => key(`SCRIDX#${person}#${id}`, `${by}#${instantKst}#${approvalNumber}`),
+  screeningIndexPartition: (person: 'W' | 'R', id: string) => `SCRIDX#${person}#${id}`,
+  /** SCR-03/04: one item per person with the death date and the movements (a set of `date#DIRECTION`). */
+  personEvidence: (personKind: 'RECIPIENT' | 'WORKER', id: string) => key(`EVID#${personKind}#${id}`, '#EVIDENCE'),
+  hold: (holdId: string) => key(`HOLD#${holdId}`, '#HOLD'),
+
+  ledgerPartition: (providerId: string, programCode: string) => `LEDGER#${providerId}#${programCode}`,
+  bucket: (providerId: string, programCode: string, day: string, municipalityCode: string) => key(`LEDGER#${providerId}#${programCode}`, `${day}#${municipalityCode}`),
+  ledgerFact: (factId: string) => key(`LFACT#${factId}`, '#FACT'),
+  depositPartition: (municipalityCode: string, programCode: string) => `DEPOSIT#${municipalityCode}#${programCode}`,
+  depositBalance: (municipalityCode: string, programCode: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, '#BALANCE'),
+  depositIn: (municipalityCode: string, programCode: string, depositedAt: string, depositId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `IN#${depositedAt}#${depositId}`),
+  depositOut: (municipalityCode: string, programCode: string, payDate: string, payoutId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `OUT#${payDate}#${payoutId}`),
+  payout: (payoutId: string) => key(`PAYOUT#${payoutId}`, '#PAYOUT'),
+  claim: (claimId: string) => key(`CLAIM#${claimId}`, '#CLAIM'),
+  cmsFilePartition: (transferDate: string) => `CMSFILE#${transferDate}`,
+  cmsFile: (transferDate: string) => key(`CMSFILE#${transferDate}`, '#FILE'),
+  cmsItem: (transferDate: string, payoutId: string) => key(`CMSFILE#${transferDate}`, `ITEM#${payoutId}`),
+  cmsItemPrefix: 'ITEM#',
+  /** PO-06: written by one shard's sequential pages only, so the counter never sees two writers. */
+  grantedCounter: (municipalityCode: string, programCode: string, month: string, shard: number) => key(`GRANTED#${municipalityCode}#${programCode}`, `${month}#${String(shard).padStart(2, '0')}`),
+  grantedPartition: (municipalityCode: string, programCode: string) => `GRANTED#${municipalityCode}#${programCode}`,
+  delay: (providerId: string, programCode: string, municipalityCode: string) => key(`PROV#${providerId}`, `DELAY#${programCode}#${municipalityCode}`),
+  delayPrefix: 'DELAY#',
+  /** CMS-04: the account a transfer was refused on; payouts wait until the provider's account differs. */
+  rejectedAccount: (providerId: string, programCode: string) => key(`PROV#${providerId}`, `REJECTED#${programCode}`),
+
   voucherOutcome: (providerId: string, month: string, contractId: string) => key(`PROV#${providerId}`, `VGEN#${month}#${contractId}`),
   voucherOutcomePrefix: (month: string) => `VGEN#${month}#`,
   providerPartition: (providerId: string) => `PROV#${providerId}`,
@@ -107,10 +153,35 @@ export const gsi1 = {
   /** PAY-11: a provider's refunds. */
   providerRefund: (providerId: string, requestedAt: string, refundId: string) => ({ GSI1PK: `PROVREFUND#${providerId}`, GSI1SK: `${requestedAt}#${refundId}` }),
   providerRefundPk: (providerId: string) => `PROVREFUND#${providerId}`,
+  providerShard: (providerId: string) => ({ GSI1PK: `PROVIDERS#${String(shardOf(providerId)).padStart(2, '0')}`, GSI1SK: providerId }),
+  providerShardPk: (shard: number) => `PROVIDERS#${String(shard).padStart(2, '0')}`,
+  providerPayout: (providerId: string, payDate: string, payoutId: string) => ({ GSI1PK: `PROVPAYOUT#${providerId}`, GSI1SK: `${payDate}#${payoutId}` }),
+  providerPayoutPk: (providerId: string) => `PROVPAYOUT#${providerId}`,
+  /** All deposit accounts (PO-06) and all current delays: few items, one partition each. */
+  depositAccount: (municipalityCode: string, programCode: string) => ({ GSI1PK: 'DEPOSITS', GSI1SK: `${municipalityCode}#${programCode}` }),
+  depositAccountsPk: 'DEPOSITS',
+  delay: (providerId: string, programCode: string, municipalityCode: string) => ({ GSI1PK: 'DELAYS', GSI1SK: `${providerId}#${programCode}#${municipalityCode}` }),
+  delaysPk: 'DELAYS',
+  cmsFile: (transferDate: string) => ({ GSI1PK: 'CMSFILES', GSI1SK: transferDate }),
+  cmsFilesPk: 'CMSFILES',
+  providerClaim: (providerId: string, filedAt: string, claimId: string) => ({ GSI1PK: `PROVCLAIM#${providerId}`, GSI1SK: `${filedAt}#${claimId}` }),
+  providerClaimPk: (providerId: string) => `PROVCLAIM#${providerId}`,
+  /** A provider's holds by payment date. */
+  providerHold: (providerId: string, paymentDate: string, holdId: string) => ({ GSI1PK: `PROVHOLD#${providerId}`, GSI1SK: `${paymentDate}#${holdId}` }),
+  providerHoldPk: (providerId: string) => `PROVHOLD#${providerId}`,
 };
 
 export const gsi2 = {
   person: (rrnHash: string, what: 'RCPT' | 'WORKER', id: string) => ({ GSI2PK: `PERSON#${rrnHash}`, GSI2SK: `${what}#${id}` }),
+  personPk: (rrnHash: string) => `PERSON#${rrnHash}`,
+  /** Every hold of one payment date, for the agency's and municipalities' lists. */
+  holdDay: (paymentDate: string, holdId: string) => ({ GSI2PK: `HOLDDAY#${paymentDate}`, GSI2SK: holdId }),
+  holdDayPk: (paymentDate: string) => `HOLDDAY#${paymentDate}`,
+  /** Sparse: present while a bucket has something unpaid or unrecovered. */
+  openBucket: (providerId: string, programCode: string, day: string, municipalityCode: string) => ({ GSI2PK: `OPENLEDGER#${providerId}#${programCode}`, GSI2SK: `${day}#${municipalityCode}` }),
+  openBucketPk: (providerId: string, programCode: string) => `OPENLEDGER#${providerId}#${programCode}`,
+  payDay: (payDate: string, payoutId: string) => ({ GSI2PK: `PAYDAY#${payDate}`, GSI2SK: payoutId }),
+  payDayPk: (payDate: string) => `PAYDAY#${payDate}`,
 };
 
 /** `2026-03` → `095685`: later months give smaller strings, so they sort first. */

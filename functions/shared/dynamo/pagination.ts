@@ -9,7 +9,7 @@ export function decodeToken(token: string | undefined, expectedPk: string): Reco
   if (token === undefined) return undefined;
   try {
     const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key && typeof key === 'object' && (key.PK === expectedPk || key.GSI1PK === expectedPk)) return key;
+    if (key && typeof key === 'object' && (key.PK === expectedPk || key.GSI1PK === expectedPk || key.GSI2PK === expectedPk)) return key;
   } catch {
     // fall through to the error below
   }

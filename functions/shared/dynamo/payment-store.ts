@@ -82,6 +82,8 @@ export class DynamoPaymentStore implements PaymentPort {
     return this.workers.get(paymentId, async () => {
       const pointer = await this.get(keys.workerPaymentId(paymentId));
       if (!pointer) return null;
+      // Written with the worker in one transaction; items written before it carry only the id.
+      if (pointer.worker) return pointer.worker as WorkerRecord;
       return strip<WorkerRecord>(await this.get(keys.worker(pointer.workerId as string)));
     });
   }

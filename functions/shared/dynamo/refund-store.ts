@@ -1,8 +1,8 @@
 /** Refunds (PAY-11): each state change is one transaction with the payment and, on approval, the voucher. */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Payment } from '../../../domain/payments';
 import type { Refund } from '../../../domain/refunds';
-import { cancelledConditions } from './batch';
+import { transactWrite, type TransactItem } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
@@ -20,33 +20,26 @@ export class DynamoRefundStore {
 
   /** A new request; the payment holds at most one open refund. */
   async request(refund: Refund): Promise<'requested' | 'already-open' | 'payment-changed'> {
-    try {
-      await this.table.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: this.table.name, Item: { ...keys.refund(refund.refundId), type: 'Refund', ...refund, ...gsi1.providerRefund(refund.providerId, refund.requestedAt, refund.refundId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          {
-            Update: {
-              TableName: this.table.name,
-              Key: keys.payment(refund.providerId, refund.approvalNumber),
-              UpdateExpression: 'SET openRefundId = :id',
-              ConditionExpression: '#s = :approved AND attribute_not_exists(openRefundId)',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':id': refund.refundId, ':approved': 'APPROVED' },
-            },
-          },
-        ],
-      }));
-      return 'requested';
-    } catch (error) {
-      const failed = cancelledConditions(error);
-      if (!failed?.length) throw error;
-      return 'already-open';
-    }
+    const failed = await transactWrite(this.table.doc, [
+      { Put: { TableName: this.table.name, Item: { ...keys.refund(refund.refundId), type: 'Refund', ...refund, ...gsi1.providerRefund(refund.providerId, refund.requestedAt, refund.refundId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.payment(refund.providerId, refund.approvalNumber),
+          UpdateExpression: 'SET openRefundId = :id',
+          // A held or denied payment was never paid: it is settled through its hold, not refunded.
+          ConditionExpression: '#s = :approved AND attribute_not_exists(openRefundId) AND (attribute_not_exists(holdsOpen) OR holdsOpen = :zero) AND (attribute_not_exists(holdsDenied) OR holdsDenied = :zero)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':id': refund.refundId, ':approved': 'APPROVED', ':zero': 0 },
+        },
+      },
+    ]);
+    return failed === null ? 'requested' : 'already-open';
   }
 
   /** Approval: refund, payment and (while usable) voucher move together, once. */
   async approve(refund: Refund, payment: Payment, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason' | 'restored' | 'recoveredOn'>): Promise<boolean> {
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItem[] = [
       {
         Update: {
           TableName: this.table.name,
@@ -64,10 +57,11 @@ export class DynamoRefundStore {
         Update: {
           TableName: this.table.name,
           Key: keys.payment(payment.providerId, payment.approvalNumber),
-          UpdateExpression: 'SET #s = :refunded, refundId = :id, refundedAt = :at REMOVE openRefundId',
+          // recoveredOn: the payout cycle of this day recovers the amount (PAY-11).
+          UpdateExpression: 'SET #s = :refunded, refundId = :id, refundedAt = :at, recoveredOn = :on REMOVE openRefundId',
           ConditionExpression: '#s = :approved AND openRefundId = :id',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':approved': 'APPROVED', ':id': refund.refundId, ':at': decided.decidedAt },
+          ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':approved': 'APPROVED', ':id': refund.refundId, ':at': decided.decidedAt, ':on': decided.recoveredOn },
         },
       },
     ];
@@ -83,45 +77,31 @@ export class DynamoRefundStore {
         },
       });
     }
-    try {
-      await this.table.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (!cancelledConditions(error)?.length) throw error;
-      return false;
-    }
+    return (await transactWrite(this.table.doc, items)) === null;
   }
 
   async reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>): Promise<boolean> {
-    try {
-      await this.table.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table.name,
-              Key: keys.refund(refund.refundId),
-              UpdateExpression: 'SET #st = :rejected, decidedAt = :at, decidedBy = :by, decisionReason = :reason',
-              ConditionExpression: '#st = :requested',
-              ExpressionAttributeNames: { '#st': 'state' },
-              ExpressionAttributeValues: { ':rejected': 'REJECTED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':reason': decided.decisionReason },
-            },
-          },
-          {
-            Update: {
-              TableName: this.table.name,
-              Key: keys.payment(refund.providerId, refund.approvalNumber),
-              UpdateExpression: 'REMOVE openRefundId',
-              ConditionExpression: 'openRefundId = :id',
-              ExpressionAttributeValues: { ':id': refund.refundId },
-            },
-          },
-        ],
-      }));
-      return true;
-    } catch (error) {
-      if (!cancelledConditions(error)?.length) throw error;
-      return false;
-    }
+    return (await transactWrite(this.table.doc, [
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.refund(refund.refundId),
+          UpdateExpression: 'SET #st = :rejected, decidedAt = :at, decidedBy = :by, decisionReason = :reason',
+          ConditionExpression: '#st = :requested',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: { ':rejected': 'REJECTED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':reason': decided.decisionReason },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.payment(refund.providerId, refund.approvalNumber),
+          UpdateExpression: 'REMOVE openRefundId',
+          ConditionExpression: 'openRefundId = :id',
+          ExpressionAttributeValues: { ':id': refund.refundId },
+        },
+      },
+    ])) === null;
   }
 
   async providerRefunds(providerId: string, limit: number, nextToken?: string) {

@@ -99,12 +99,12 @@ export class DynamoRegistryStore implements RegistryImportStore {
     };
   }
 
-  private unique(key: Key, owner: Record<string, string>): Put {
+  private unique(key: Key, owner: Record<string, string>, snapshot: Record<string, unknown> = {}): Put {
     const [field, value] = Object.entries(owner)[0]!;
     return {
       Put: {
         TableName: this.table.name,
-        Item: { ...key, type: 'Unique', ...owner },
+        Item: { ...key, type: 'Unique', ...snapshot, ...owner },
         ConditionExpression: 'attribute_not_exists(PK) OR #owner = :owner',
         ExpressionAttributeNames: { '#owner': field },
         ExpressionAttributeValues: { ':owner': value },
@@ -160,7 +160,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
 
   private async saveProvider(provider: Provider, storedBusinessNumber: string | undefined): Promise<Outcome> {
     const items: object[] = [
-      this.fingerprinted(keys.provider(provider.providerId), 'Provider', provider),
+      this.fingerprinted(keys.provider(provider.providerId), 'Provider', provider, gsi1.providerShard(provider.providerId)),
       this.unique(keys.businessNumber(provider.businessNumber), { providerId: provider.providerId }),
     ];
     if (storedBusinessNumber !== undefined && storedBusinessNumber !== provider.businessNumber) {
@@ -187,7 +187,9 @@ export class DynamoRegistryStore implements RegistryImportStore {
         ...gsi1.ofProvider(worker.providerId, 'WORKER', worker.workerId),
         ...gsi2.person(rrnHash, 'WORKER', worker.workerId),
       });
-      const outcome = await this.transact([main, this.unique(keys.workerPaymentId(paymentId), { workerId: worker.workerId })], existed, () => ({
+      // The payment ID item also carries what a payment checks (PAY-02), so intake reads one item.
+      const snapshot = { worker: { workerId: worker.workerId, providerId: worker.providerId, workerPaymentId: paymentId, contracts: worker.contracts } };
+      const outcome = await this.transact([main, this.unique(keys.workerPaymentId(paymentId), { workerId: worker.workerId }, snapshot)], existed, () => ({
         path: '.workerPaymentId',
         code: 'WORKER_PAYMENT_ID_TAKEN',
         message: `worker payment ID ${paymentId} belongs to another worker`,

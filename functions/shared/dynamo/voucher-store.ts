@@ -8,10 +8,21 @@ import { cancelledConditions, isConditionalFailure, mapConcurrent, queryAll } fr
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
-import { gsi1, keys } from './keys';
+import { gsi1, keys, shardOf } from './keys';
 import { decodeToken, encodeToken } from './pagination';
 
 const CATALOG_TTL_MS = 60_000;
+
+function grantedCounters(vouchers: readonly { recipientId: string; month: string; municipalityCode: string; programCode: string; grantedAmount: number }[]) {
+  const byKey = new Map<string, { recipientId: string; month: string; municipalityCode: string; programCode: string; granted: number; vouchers: number }>();
+  for (const v of vouchers) {
+    const k = `${v.municipalityCode}#${v.programCode}`;
+    const c = byKey.get(k) ?? byKey.set(k, { recipientId: v.recipientId, month: v.month, municipalityCode: v.municipalityCode, programCode: v.programCode, granted: 0, vouchers: 0 }).get(k)!;
+    c.granted += v.grantedAmount;
+    c.vouchers += 1;
+  }
+  return [...byKey.values()];
+}
 
 export class DynamoVoucherStore implements VoucherStore {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
@@ -70,6 +81,16 @@ export class DynamoVoucherStore implements VoucherStore {
               },
             })),
             ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
+            // PO-06: what this month grants per municipality × program, counted with the vouchers.
+            ...grantedCounters(plan.vouchers).map((c) => ({
+              Update: {
+                TableName: this.table.name,
+                Key: keys.grantedCounter(c.municipalityCode, c.programCode, c.month, shardOf(c.recipientId)),
+                UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, #month = :month ADD granted :amt, vouchers :n',
+                ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
+                ExpressionAttributeValues: { ':type': 'GrantedCounter', ':m': c.municipalityCode, ':g': c.programCode, ':month': c.month, ':amt': c.granted, ':n': c.vouchers },
+              },
+            })),
           ],
         }));
       } catch (error) {

@@ -1,0 +1,78 @@
+/**
+ * CMS files and their life (domain.md §7, CMS-01/02/05): transfer instructions are collected per
+ * transfer date, the file is created one business day before it, sent before the 17:00 cut-off,
+ * and never sent twice unless the gateway confirms it did not receive it.
+ */
+import { buildRequestFile, encodeCmsFile, type CmsFile } from './cms';
+import { previousBusinessDay, type HolidayCalendar } from './business-days';
+import type { IsoDate } from './calendar';
+
+export type CmsFileState = 'OPEN' | 'CREATED' | 'TRANSMITTING' | 'TRANSMITTED' | 'TRANSMIT_FAILED' | 'RECEIVING' | 'RECEIVED' | 'FLAGGED';
+
+export interface CmsTransferItem {
+  payoutId: string;
+  providerId: string;
+  programCode: string;
+  amount: number;
+  bankCode: string;
+  accountNumber: string;
+  holder: string;
+  businessNumber: string;
+}
+
+/** The gateway to the CMS relay (production: HTTPS relay; locally: the simulator behind the same API). */
+export interface CmsGateway {
+  send(file: { fileName: string; transferDate: IsoDate; bytes: Uint8Array; digest: string }): Promise<{ ok: true } | { ok: false; reason: string; retryable: boolean }>;
+  /** After a timeout: did the relay get this exact file? */
+  wasReceived(fileName: string, transferDate: IsoDate, digest: string): Promise<boolean>;
+  fetchResult(fileName: string, transferDate: IsoDate): Promise<Uint8Array | null>;
+}
+
+export class CmsGatewayTimeout extends Error {
+  override readonly name = 'CmsGatewayTimeout';
+}
+
+const KST = '+09:00';
+
+/** CMS-05: the file of a transfer date is created at 16:00 KST one business day before. */
+export function creationTime(transferDate: IsoDate, holidays: HolidayCalendar): Date {
+  return new Date(`${previousBusinessDay(transferDate, holidays)}T16:00:00${KST}`);
+}
+
+/** cms.md: a request is transmitted by 17:00 on the business day before the transfer date. */
+export function cutoffTime(transferDate: IsoDate, holidays: HolidayCalendar): Date {
+  return new Date(`${previousBusinessDay(transferDate, holidays)}T17:00:00${KST}`);
+}
+
+/** Retries of a failed transmission wait 5, 10, 20 … minutes (while the cut-off allows). */
+export const MAX_TRANSMIT_ATTEMPTS = 5;
+export function retryAfter(lastAttemptAt: Date, attempts: number): Date {
+  return new Date(lastAttemptAt.getTime() + 5 * 60_000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The 25-byte reference of each transfer: the file's date and serial, mapped to its payout id. */
+export function referenceOf(transferDate: IsoDate, serial: number): string {
+  return `T${transferDate.replace(/-/g, '').slice(2)}${String(serial).padStart(8, '0')}`;
+}
+
+export interface AgencyAccount {
+  originator: string;
+  debitBankBranch: string;
+  debitAccount: string;
+}
+
+/** The EB31 of a transfer date: items in payout-id order, serials from 1. */
+export function requestFileFor(transferDate: IsoDate, items: readonly CmsTransferItem[], agency: AgencyAccount): { file: CmsFile; bytes: Buffer; references: Record<string, string> } {
+  const sorted = [...items].sort((a, b) => a.payoutId.localeCompare(b.payoutId));
+  const references: Record<string, string> = {};
+  const file = buildRequestFile({
+    ...agency,
+    transferDate,
+    items: sorted.map((item, i) => {
+      const reference = referenceOf(transferDate, i + 1);
+      references[reference] = item.payoutId;
+      return { bankCode: item.bankCode, account: item.accountNumber, amount: item.amount, businessNumber: item.businessNumber, passbookText: '바우처 제공비용', reference };
+    }),
+  });
+  return { file, bytes: encodeCmsFile(file), references };
+}

@@ -1,0 +1,185 @@
+/**
+ * Payout runs (domain.md §6, PO-01..05): which runs are due on a day, and the payout of one
+ * provider × program in a run. A run is identified by what it pays (`2026-03-1`, or
+ * `adhoc-2026-03-16`), so running it twice or late finds the payouts it already made.
+ */
+import { formatKst, type IsoDate } from './calendar';
+import { cycle, isBusinessDay, nextBusinessDay, previousBusinessDay, type Cycle, type HolidayCalendar } from './business-days';
+import { addDays, addMonths } from './calendar';
+import type { PayoutAccount } from './registry';
+import { planPayout, unsettled, type Bucket, type Delay, type PayoutPlan } from './settlement';
+
+export type PayoutStatus = 'SCHEDULED' | 'SENT' | 'PAID' | 'FAILED' | 'DELAYED';
+
+export interface PayoutRun {
+  runId: string;
+  /** The business day the run is made on (regular: one business day before the pay day). */
+  runDate: IsoDate;
+  /** `2026-03-1` … or `adhoc`. */
+  cycle: string;
+  payDate: IsoDate;
+  /** Buckets of days up to this one are paid. */
+  throughDay: IsoDate;
+}
+
+export interface Payout {
+  payoutId: string;
+  runId: string;
+  providerId: string;
+  programCode: string;
+  cycle: string;
+  payDate: IsoDate;
+  amount: number;
+  status: PayoutStatus;
+  resultCode: string | null;
+  account: PayoutAccount | null;
+  /** What was paid from which municipality's deposit and which day. */
+  draws: { day: IsoDate; municipalityCode: string; amount: number }[];
+  deposits: { municipalityCode: string; amount: number }[];
+  delays: Delay[];
+  createdAt: string;
+}
+
+/** Regular runs are made one business day before the pay day (CMS-05: the file is created then). */
+export function runDateOf(c: Cycle, holidays: HolidayCalendar): IsoDate {
+  return previousBusinessDay(c.payDate, holidays);
+}
+
+/** A regular run missed (the schedule did not fire) is still made within this many days. */
+export const CATCH_UP_DAYS = 10;
+
+/**
+ * The regular cycle runs due on `today`: cycles whose run date is today or passed less than
+ * `CATCH_UP_DAYS` ago (a missed day is caught up; a run already made finds its payouts).
+ */
+export function dueCycleRuns(today: IsoDate, holidays: HolidayCalendar): PayoutRun[] {
+  const runs: PayoutRun[] = [];
+  for (let back = 3; back >= 0; back--) {
+    const month = addMonths(today.slice(0, 7), -back);
+    for (const n of [1, 2, 3] as const) {
+      const c = cycle(month, n, holidays);
+      const runDate = runDateOf(c, holidays);
+      if (runDate <= today && addDays(runDate, CATCH_UP_DAYS) > today && c.to < runDate) runs.push({ runId: c.cycleId, runDate, cycle: c.cycleId, payDate: c.payDate, throughDay: c.to });
+    }
+  }
+  return runs;
+}
+
+/**
+ * PO-05: the ad-hoc run of a business day pays what became payable in cycles whose regular run
+ * has been made (delays whose deposit was topped up, released holds, failed transfers corrected),
+ * on the next business day.
+ */
+export function adhocRun(today: IsoDate, holidays: HolidayCalendar): PayoutRun | null {
+  if (!isBusinessDay(today, holidays)) return null;
+  // The latest cycle whose regular run was made before today (look back far enough to find one).
+  let last: IsoDate | undefined;
+  for (let back = 0; back <= 2 && !last; back++) {
+    const month = addMonths(today.slice(0, 7), -back);
+    last = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => runDateOf(c, holidays) < today)?.to;
+  }
+  if (!last) return null;
+  return { runId: `adhoc-${today}`, runDate: today, cycle: 'adhoc', payDate: nextBusinessDay(today, holidays), throughDay: last };
+}
+
+/**
+ * EXC-02: an approved claim is put on the last day of the latest cycle already run, so the next
+ * ad-hoc run (the next business day) pays it, well before the 20th of the month after.
+ */
+export function claimPayableDay(today: IsoDate, holidays: HolidayCalendar): IsoDate {
+  for (let back = 0; back <= 2; back++) {
+    const month = addMonths(today.slice(0, 7), -back);
+    const done = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => runDateOf(c, holidays) < today);
+    if (done) return done.to;
+  }
+  return today;
+}
+
+export function payoutIdOf(run: PayoutRun, providerId: string, programCode: string): string {
+  return `PO-${run.runId}-${providerId}-${programCode}`;
+}
+
+export interface PayoutPort {
+  existing(payoutId: string): Promise<Payout | null>;
+  openBuckets(providerId: string, programCode: string, throughDay: IsoDate): Promise<Bucket[]>;
+  depositBalance(municipalityCode: string, programCode: string): Promise<number>;
+  /**
+   * Writes the payout (if any), settles its buckets, draws its deposits and closes the settled
+   * buckets in one transaction; 'conflict' if any of them moved since it was read.
+   */
+  commit(payout: Payout | null, plan: PayoutPlan, settledBuckets: Bucket[], at: string): Promise<'committed' | 'conflict' | 'exists'>;
+}
+
+/** DynamoDB's limit on one transaction; a payout's own items must fit in it. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * The oldest open buckets one payout can settle in a single transaction: one item per bucket, the
+ * payout, and per municipality its deposit, its deposit entry and its delay. What is left stays
+ * open and is paid by the next run (the ad-hoc run of the next business day).
+ */
+export function bucketsForOnePayout(buckets: readonly Bucket[]): Bucket[] {
+  const sorted = [...buckets].sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+  const taken: Bucket[] = [];
+  const municipalities = new Set<string>();
+  for (const b of sorted) {
+    const withIt = new Set(municipalities).add(b.municipalityCode);
+    if (taken.length + 1 + 1 + 3 * withIt.size > MAX_TRANSACTION_ITEMS) break;
+    taken.push(b);
+    municipalities.add(b.municipalityCode);
+  }
+  return taken;
+}
+
+export type PayoutOutcome = { kind: 'paid' | 'delayed' | 'existing'; payout: Payout } | { kind: 'nothing' };
+
+/** One provider × program in one run: plan from the open buckets and deposits, then commit (retrying on a race). */
+export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, now: Date): Promise<PayoutOutcome> {
+  const payoutId = payoutIdOf(run, providerId, programCode);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const existing = await port.existing(payoutId);
+    if (existing) return { kind: 'existing', payout: existing };
+    const buckets = bucketsForOnePayout(await port.openBuckets(providerId, programCode, run.throughDay));
+    if (buckets.length === 0) return { kind: 'nothing' };
+    const municipalities = [...new Set(buckets.map((b) => b.municipalityCode))];
+    const balances = new Map(await Promise.all(municipalities.map(async (m) => [m, await port.depositBalance(m, programCode)] as const)));
+    let plan = planPayout(buckets, (m) => balances.get(m) ?? 0);
+    if (!account && plan.amount > 0) {
+      // No payout account for this program: nothing can be sent; what is due waits as OTHER.
+      const due = new Map<string, { amount: number; fromDay: IsoDate }>();
+      for (const b of buckets) {
+        const u = unsettled(b);
+        if (u === 0) continue;
+        const d = due.get(b.municipalityCode) ?? { amount: 0, fromDay: b.day };
+        due.set(b.municipalityCode, { amount: d.amount + u, fromDay: d.fromDay < b.day ? d.fromDay : b.day });
+      }
+      plan = { amount: 0, draws: [], deposits: new Map(), delays: [...due].map(([municipalityCode, d]) => ({ municipalityCode, amount: d.amount, reason: 'OTHER' as const, fromDay: d.fromDay })) };
+    }
+    const settled = buckets.filter((b) => unsettled(b) === 0);
+    if (plan.draws.length === 0 && plan.delays.length === 0) {
+      // Only settled buckets left open: close them without a payout record.
+      if ((await port.commit(null, plan, settled, formatKst(now))) !== 'conflict') return { kind: 'nothing' };
+      continue;
+    }
+    const payout: Payout = {
+      payoutId,
+      runId: run.runId,
+      providerId,
+      programCode,
+      cycle: run.cycle,
+      payDate: run.payDate,
+      amount: plan.amount,
+      status: plan.amount > 0 ? 'SCHEDULED' : 'DELAYED',
+      resultCode: null,
+      account,
+      draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })),
+      deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })),
+      delays: plan.delays,
+      createdAt: formatKst(now),
+    };
+    const outcome = await port.commit(payout, plan, settled, payout.createdAt);
+    if (outcome === 'committed') return { kind: plan.amount > 0 ? 'paid' : 'delayed', payout };
+    if (outcome === 'exists') return { kind: 'existing', payout: (await port.existing(payoutId))! };
+  }
+  throw new Error(`payout ${payoutId}: buckets or deposits kept changing; the run can be repeated`);
+}

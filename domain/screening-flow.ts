@@ -1,0 +1,180 @@
+/**
+ * The screening use cases (domain.md §5): screen an approval, undo what a cancelled or refunded
+ * payment no longer justifies, and re-screen a person's unpaid payments when late evidence
+ * arrives (SCR-05). Everything here is idempotent: holds have one id per payment and rule,
+ * evidence has one key per fact, and the index is written before it is read so that of two
+ * payments screened at once, at least the later one sees the earlier.
+ */
+import { formatKst, kstDate, type IsoDate } from './calendar';
+import { evidenceKey, holdIdOf, rapidSuccession, screenPayment, successionWindow, type Evidence, type HoldProposal, type PersonEvidence, type PersonKind, type ScreenedPayment, type ScreeningRules } from './screening';
+import type { Hold } from './holds';
+import type { ProgramKind } from './registry';
+
+export interface PersonRef {
+  personKind: PersonKind;
+  personId: string;
+}
+
+export type RaiseOutcome = 'raised' | 'exists' | 'not-holdable';
+
+export interface ScreeningPort {
+  /** Puts the payment in the screening index (order-independent with `withdraw`); its status after. */
+  index(payment: ScreenedPayment, screenedAt: Date): Promise<ScreenedPayment['status']>;
+  /** Payments of the same worker or recipient approved, or starting service, inside the window. */
+  neighbours(payment: ScreenedPayment, window: ReturnType<typeof successionWindow>): Promise<ScreenedPayment[]>;
+  people(refs: readonly PersonRef[]): Promise<PersonEvidence[]>;
+  /** Creates the hold with its payment still approved and not paid out, in one transaction. */
+  raise(hold: Hold): Promise<RaiseOutcome>;
+  /** Adds evidence to an existing hold, up to `cap` entries. */
+  addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<void>;
+  /** Marks the payment cancelled or refunded in the index. */
+  withdraw(payment: ScreenedPayment): Promise<void>;
+  holdsOfPayment(approvalNumber: string): Promise<Hold[]>;
+  /** Voids an open hold and closes it on its payment; false if it was final or moved meanwhile. */
+  voidHold(hold: Hold, reason: NonNullable<Hold['voidReason']>, at: string): Promise<boolean>;
+  /** Removes one piece of evidence; the hold after, or null if there is none. */
+  dropEvidence(holdId: string, key: string): Promise<Hold | null>;
+  /** A person's indexed payments approved on or after `since`. */
+  paymentsOf(person: PersonRef, since: IsoDate): Promise<ScreenedPayment[]>;
+  /** The payment's own record, read now: is it still approved? */
+  stillApproved(payment: ScreenedPayment): Promise<boolean>;
+}
+
+export interface ScreeningSettings {
+  rules: ScreeningRules;
+  programKind: (programCode: string) => ProgramKind | undefined;
+}
+
+export interface Raised {
+  ruleId: Hold['ruleId'];
+  holdId: string;
+  approvalNumber: string;
+  outcome: RaiseOutcome;
+}
+
+export function holdOf(payment: ScreenedPayment, proposal: Pick<HoldProposal, 'ruleVersion' | 'groupKey' | 'evidence'> & { ruleId: Hold['ruleId'] }, at: string): Hold {
+  return {
+    holdId: holdIdOf(payment.approvalNumber, proposal.ruleId),
+    approvalNumber: payment.approvalNumber,
+    ruleId: proposal.ruleId,
+    ruleVersion: proposal.ruleVersion,
+    groupKey: proposal.groupKey,
+    state: 'UNPROCESSED',
+    decision: null,
+    amount: payment.amount,
+    providerId: payment.providerId,
+    programCode: payment.programCode,
+    serviceCode: payment.serviceCode,
+    municipalityCode: payment.municipalityCode,
+    recipientId: payment.recipientId,
+    workerId: payment.workerId,
+    serviceDate: payment.serviceDate,
+    paymentDate: kstDate(new Date(payment.approvedAt)),
+    evidence: proposal.evidence,
+    documents: [],
+    submittedDocumentKeys: [],
+    history: [{ at, by: 'screening', role: 'system', from: null, to: 'UNPROCESSED' }],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number): Promise<Raised> {
+  const outcome = await port.raise(hold);
+  if (outcome === 'exists') for (const e of hold.evidence) await port.addEvidence(hold.holdId, e, cap);
+  return { ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome };
+}
+
+const peopleOf = (p: ScreenedPayment): PersonRef[] => [
+  { personKind: 'RECIPIENT', personId: p.recipientId },
+  { personKind: 'WORKER', personId: p.workerId },
+];
+
+/**
+ * Screens one approval. A payment already cancelled when it is screened is held by nothing.
+ * SCR-01 is a pair rule: the earlier payment of a pair is held too, with this one as evidence.
+ */
+export async function screenApproval(port: ScreeningPort, payment: ScreenedPayment, settings: ScreeningSettings, now: Date): Promise<Raised[]> {
+  const at = formatKst(now);
+  const status = await port.index(payment, now);
+  if (status !== 'APPROVED') return [];
+  const { rules } = settings;
+  const window = successionWindow(payment, rules['SCR-01']);
+  const [neighbours, people] = await Promise.all([rules['SCR-01'].enabled ? port.neighbours(payment, window) : Promise.resolve([]), port.people(peopleOf(payment))]);
+  const current = { ...payment, status };
+  const proposals = screenPayment(current, { rules, programKind: settings.programKind(payment.programCode), neighbours, people });
+  const raised: Raised[] = [];
+  const cap = rules['SCR-01'].maxEvidence;
+  const partners: string[] = [];
+  for (const proposal of proposals) {
+    const own = await raiseOrMerge(port, holdOf(current, proposal, at), cap);
+    raised.push(own);
+    // A payment that was cancelled meanwhile is evidence against nobody.
+    if (proposal.ruleId !== 'SCR-01' || own.outcome === 'not-holdable') continue;
+    for (const e of proposal.evidence) {
+      const partner = e.kind === 'PAYMENT' ? neighbours.find((n) => n.approvalNumber === e.approvalNumber) : undefined;
+      if (!partner) continue;
+      const back = rapidSuccession(partner, [current], rules['SCR-01']);
+      if (!back.length) continue;
+      raised.push(await raiseOrMerge(port, holdOf(partner, { ...proposal, evidence: back }, at), cap));
+      partners.push(partner.approvalNumber);
+    }
+  }
+  // If this payment was cancelled while its partners were being held, its cancellation may have
+  // been screened before those holds existed: take this payment back out of them now.
+  if (partners.length && !(await port.stillApproved(payment))) await dropAsEvidence(port, payment, partners, at);
+  return raised;
+}
+
+async function dropAsEvidence(port: ScreeningPort, payment: ScreenedPayment, others: readonly string[], at: string): Promise<string[]> {
+  const key = evidenceKey({ kind: 'PAYMENT', approvalNumber: payment.approvalNumber } as Evidence);
+  const voided: string[] = [];
+  for (const other of others) {
+    if (other === payment.approvalNumber) continue;
+    const after = await port.dropEvidence(holdIdOf(other, 'SCR-01'), key);
+    if (after && after.evidence.length === 0 && after.state === 'UNPROCESSED' && (await port.voidHold(after, 'EVIDENCE_CANCELLED', at))) voided.push(after.holdId);
+  }
+  return voided;
+}
+
+export interface Withdrawn {
+  voided: string[];
+}
+
+/**
+ * A cancelled or refunded payment is never paid through its holds: its open holds are voided.
+ * SCR-01 holds of other payments that cite it lose that evidence, and are voided only if no
+ * other evidence is left and nobody has acted on them yet; nothing else is released.
+ */
+export async function screenWithdrawal(port: ScreeningPort, payment: ScreenedPayment, settings: ScreeningSettings, now: Date): Promise<Withdrawn> {
+  const at = formatKst(now);
+  await port.withdraw(payment);
+  const result: Withdrawn = { voided: [] };
+  const reason = payment.status === 'REFUNDED' ? 'PAYMENT_REFUNDED' : 'PAYMENT_CANCELLED';
+  for (const hold of await port.holdsOfPayment(payment.approvalNumber)) {
+    if (await port.voidHold(hold, reason, at)) result.voided.push(hold.holdId);
+  }
+  const neighbours = await port.neighbours(payment, successionWindow(payment, settings.rules['SCR-01']));
+  result.voided.push(...(await dropAsEvidence(port, payment, neighbours.map((n) => n.approvalNumber), at)));
+  return result;
+}
+
+/**
+ * SCR-05: evidence about a person arrived. Their payments approved since the evidence's date
+ * that are not paid out are screened again by the evidence rules, and held where they now match.
+ */
+export async function rescreenPerson(port: ScreeningPort, person: PersonRef, since: IsoDate, settings: ScreeningSettings, now: Date): Promise<Raised[]> {
+  const at = formatKst(now);
+  const payments = (await port.paymentsOf(person, since)).filter((p) => p.status === 'APPROVED');
+  const known = new Map<string, PersonEvidence>();
+  const raised: Raised[] = [];
+  for (const p of payments) {
+    const refs = peopleOf(p);
+    const missing = refs.filter((r) => !known.has(`${r.personKind}#${r.personId}`));
+    if (missing.length) for (const e of await port.people(missing)) known.set(`${e.personKind}#${e.personId}`, e);
+    const people = refs.flatMap((r) => known.get(`${r.personKind}#${r.personId}`) ?? []);
+    const proposals = screenPayment(p, { rules: settings.rules, programKind: settings.programKind(p.programCode), neighbours: [], people, only: ['SCR-03', 'SCR-04'] });
+    for (const proposal of proposals) raised.push(await raiseOrMerge(port, holdOf(p, proposal, at), settings.rules['SCR-01'].maxEvidence));
+  }
+  return raised;
+}

@@ -1,0 +1,51 @@
+/**
+ * CMS files (CMS-02/03): `GET /v1/cms/files`, `GET /v1/cms/files/{fileId}` and
+ * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes) for the agency and operators.
+ */
+import * as z from 'zod';
+import { DomainError } from '../../domain/errors';
+import { isoDate } from '../../events/common';
+import { dynamoTable } from '../shared/dynamo/client';
+import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
+import { gsi1 } from '../shared/dynamo/keys';
+import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
+import { json, pageQuery, route } from '../shared/http';
+import { readObject } from '../shared/documents';
+
+let store: DynamoCmsStore | undefined;
+const db = () => (store ??= new DynamoCmsStore(dynamoTable()));
+
+/** The API's view of a file: its state and totals, not the payout-id map. */
+const view = ({ references: _r, ...file }: CmsFileRecord) => file;
+
+async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
+  const m = /^CMS-(\d{4}-\d{2}-\d{2})$/.exec(fileId ?? '');
+  const file = m ? await db().file(m[1]!) : null;
+  if (!file) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `CMS file ${fileId} not found`);
+  return file;
+}
+
+export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict() }, async ({ query }) => {
+  const page = await db().files(query.limit, decodeToken(query.nextToken, gsi1.cmsFilesPk), query.from, query.to ? `${query.to}~` : undefined);
+  return json(200, { items: page.items.map(view), nextToken: encodeToken(page.lastKey) ?? null });
+});
+
+export const get = route({ roles: ['agency', 'ops'] }, async ({ path }) => json(200, view(await fileOf(path.fileId))));
+
+export const content = route({ roles: ['agency', 'ops'] }, async ({ path }) => {
+  const file = await fileOf(path.fileId);
+  if (!file.s3Key) throw new DomainError('CONFLICT', 'NOT_CREATED', `CMS file ${file.fileId} is still collecting transfers; it has no content yet`, { rule: 'CMS-05' });
+  const bytes = Buffer.from(await readObject(file.s3Key));
+  return { statusCode: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${file.fileName}"` }, body: bytes.toString('base64'), isBase64Encoded: true };
+});
+
+export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
+  switch (event.routeKey) {
+    case 'GET /v1/cms/files/{fileId}':
+      return get(event, context);
+    case 'GET /v1/cms/files/{fileId}/content':
+      return content(event, context);
+    default:
+      return list(event, context);
+  }
+}

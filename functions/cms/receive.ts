@@ -1,0 +1,91 @@
+/**
+ * `cms-receive` schedule (every 10 minutes, CMS-03/04): from 03:00 of the business day after a
+ * file's transfer date, fetches its EB32 result, checks it against what was sent (the request's
+ * exact bytes in S3: counts, amounts, serials, references) and only then marks each payout PAID or
+ * FAILED with the bank's code. A result that does not match flags the file for operators and
+ * applies nothing.
+ */
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { nextBusinessDay } from '../../domain/business-days';
+import { addDays, formatKst, kstDate } from '../../domain/calendar';
+import { CmsFormatError, parseCmsFile, reconcile, type CmsIssue } from '../../domain/cms';
+import type { CmsGateway } from '../../domain/cms-files';
+import { scheduledJobEvent } from '../../events/schedule';
+import { cmsRelay } from '../shared/cms-relay';
+import { systemClock } from '../shared/clock';
+import { dynamoTable } from '../shared/dynamo/client';
+import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
+import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
+import { documentBucket, readObject, s3 } from '../shared/documents';
+import { koreanHolidays } from '../shared/holidays';
+import { flushMetrics, logger, metrics } from '../shared/observability';
+
+/** cms.md: results are available from 03:00 on the business day after the transfer date. */
+export function resultsFrom(transferDate: string): Date {
+  return new Date(`${nextBusinessDay(transferDate, koreanHolidays)}T03:00:00+09:00`);
+}
+
+async function receive(store: DynamoCmsStore, gateway: CmsGateway, file: CmsFileRecord, now: Date): Promise<void> {
+  const at = formatKst(now);
+  if (file.state === 'TRANSMITTED' && !(await store.move(file.transferDate, 'TRANSMITTED', 'RECEIVING', at))) return;
+  const resultName = `EB32${file.fileName.slice(4)}`;
+  const bytes = await gateway.fetchResult(resultName, file.transferDate);
+  if (!bytes) return; // not yet: asked again next run
+  const request = parseCmsFile(await readObject(file.s3Key!));
+  let issues: CmsIssue[];
+  let result: ReturnType<typeof parseCmsFile> | null = null;
+  try {
+    result = parseCmsFile(bytes);
+    issues = reconcile(request, result);
+  } catch (error) {
+    if (!(error instanceof CmsFormatError)) throw error;
+    issues = error.issues;
+  }
+  const resultKey = `cms/${file.transferDate}/${resultName}`;
+  await s3().send(new PutObjectCommand({ Bucket: documentBucket(), Key: resultKey, Body: Buffer.from(bytes), ContentType: 'application/octet-stream' }));
+  if (issues.length || !result) {
+    await store.move(file.transferDate, 'RECEIVING', 'FLAGGED', at, { resultKey, issues: issues.slice(0, 50) }, `result does not match what was sent (${issues.length} problems)`);
+    metrics.addMetric('CmsResultsFlagged', MetricUnit.Count, 1);
+    logger.error('CMS result flagged for operators; nothing applied', { fileName: file.fileName, transferDate: file.transferDate, issues: issues.slice(0, 10) });
+    return;
+  }
+  const references = file.references ?? {};
+  const failed = result.records.filter((r) => r.resultFlag === 'N');
+  const settlement = new DynamoSettlementStore(dynamoTable(), () => Math.floor(now.getTime() / 1000));
+  for (const r of result.records) {
+    const payoutId = references[r.reference]!;
+    if (r.resultFlag === 'Y') await store.markPayouts([payoutId], 'PAID', { resultCode: r.resultCode, resultAt: at });
+    else {
+      // CMS-04: the amount returns to the provider's payable and to the deposit, in one transaction.
+      const payout = await settlement.payout(payoutId);
+      if (payout) await settlement.returnFailedPayout(payout, r.resultCode, at);
+    }
+  }
+  await store.move(file.transferDate, 'RECEIVING', 'RECEIVED', at, { resultKey, paidCount: result.records.length - failed.length, failedCount: failed.length, failedAmount: result.trailer.amountFailed });
+  if (failed.length) {
+    metrics.addMetric('CmsTransfersFailed', MetricUnit.Count, failed.length);
+    // CMS-04: operators are alerted; the amounts are paid again once the accounts are corrected.
+    logger.error('CMS transfers failed', { fileName: file.fileName, failed: failed.map((r) => ({ payoutId: references[r.reference], resultCode: r.resultCode, amount: r.amount })) });
+  }
+}
+
+export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
+  const store = new DynamoCmsStore(dynamoTable());
+  const today = kstDate(now);
+  const { items } = await store.files(100, undefined, addDays(today, -14), today);
+  const due = items.filter((f) => (f.state === 'TRANSMITTED' || f.state === 'RECEIVING') && now >= resultsFrom(f.transferDate));
+  for (const file of due) await receive(store, gateway, file, now);
+  return { files: due.length };
+}
+
+export async function handler(event: unknown, context?: Context) {
+  if (context) logger.addContext(context);
+  scheduledJobEvent.parse(event);
+  try {
+    return await runReceive(systemClock.now());
+  } finally {
+    flushMetrics();
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * `payout-batch` (regular cycles, PO-01/02) and `adhoc-payout` (PO-05) schedules, business days
+ * 06:30 / 07:00 KST: decide the runs due on the scheduled day and fan each out, one message per
+ * provider shard. Runs are identified by what they pay, so a repeated or late schedule makes no
+ * payout twice.
+ */
+import type { Context } from 'aws-lambda';
+import { isBusinessDay } from '../../domain/business-days';
+import { formatKst, kstDate } from '../../domain/calendar';
+import { adhocRun, dueCycleRuns, type PayoutRun } from '../../domain/payouts';
+import type { PayoutShardTask } from '../../events/payouts';
+import { scheduledJobEvent } from '../../events/schedule';
+import { systemClock } from '../shared/clock';
+import { RECIPIENT_SHARDS } from '../shared/dynamo/keys';
+import { koreanHolidays } from '../shared/holidays';
+import { logger } from '../shared/observability';
+import { sendAll } from '../shared/sqs';
+
+export async function handler(event: unknown, context?: Context) {
+  if (context) logger.addContext(context);
+  const job = scheduledJobEvent.parse(event);
+  const today = kstDate(new Date(job.scheduledTime));
+  if (!isBusinessDay(today, koreanHolidays)) {
+    logger.info('no payout run on a non-business day', { today, schedule: job.schedule });
+    return { today, runs: [] };
+  }
+  const runs: PayoutRun[] = job.schedule === 'adhoc-payout' ? [adhocRun(today, koreanHolidays)].filter((r): r is PayoutRun => r !== null) : dueCycleRuns(today, koreanHolidays);
+  const decidedAt = formatKst(systemClock.now());
+  const tasks: PayoutShardTask[] = runs.flatMap((run) => Array.from({ length: RECIPIENT_SHARDS }, (_, shard) => ({ version: 1 as const, run, shard, decidedAt })));
+  await sendAll('payouts', tasks);
+  logger.info('payout runs fanned out', { today, schedule: job.schedule, runs: runs.map((r) => r.runId) });
+  return { today, runs: runs.map((r) => r.runId) };
+}

@@ -1,0 +1,94 @@
+/**
+ * Deposits and payouts (domain.md §6):
+ * - `POST /v1/deposits` (municipality for its own code, agency): PO-03, recorded once
+ * - `GET /v1/payouts?payDate=&providerId=` and `GET /v1/payouts/{id}` (provider: its own; agency)
+ * - `GET /v1/delays` (provider: its own; agency: all) with reasons (PO-03/04)
+ */
+import { createHash } from 'node:crypto';
+import * as z from 'zod';
+import { addMonths, formatKst, kstMonth } from '../../domain/calendar';
+import { forecast } from '../../domain/forecast';
+import { DomainError, forbidden } from '../../domain/errors';
+import { statementCsv } from '../../domain/statements';
+import { depositRequest } from '../../events/payouts';
+import { isoDate, recordId } from '../../events/common';
+import { systemClock } from '../shared/clock';
+import { dynamoTable } from '../shared/dynamo/client';
+import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
+import { gsi1, gsi2 } from '../shared/dynamo/keys';
+import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
+import { json, pageQuery, route } from '../shared/http';
+import { logger } from '../shared/observability';
+
+let store: DynamoSettlementStore | undefined;
+const db = () => (store ??= new DynamoSettlementStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
+
+export const deposit = route({ roles: ['municipality', 'agency'], body: depositRequest }, async ({ body, principal }) => {
+  if (principal.role === 'municipality' && body.municipalityCode !== principal.municipalityCode) throw forbidden('a municipality deposits only into its own account');
+  const depositId = body.depositId ?? `D${createHash('sha256').update(`${body.municipalityCode}|${body.programCode}|${body.amount}|${new Date(body.depositedAt).toISOString()}`).digest('hex').slice(0, 20)}`;
+  const outcome = await db().deposit({ depositId, municipalityCode: body.municipalityCode, programCode: body.programCode, amount: body.amount, depositedAt: formatKst(new Date(body.depositedAt)), recordedBy: principal.sub, at: formatKst(systemClock.now()) });
+  const account = await db().depositAccount(body.municipalityCode, body.programCode);
+  logger.info('deposit', { depositId, municipalityCode: body.municipalityCode, programCode: body.programCode, amount: body.amount, outcome });
+  return json(outcome === 'recorded' ? 201 : 200, { depositId, duplicate: outcome === 'duplicate', municipalityCode: body.municipalityCode, programCode: body.programCode, amount: body.amount, ...account });
+});
+
+const payoutQuery = z.object({ payDate: isoDate.optional(), providerId: recordId.optional(), ...pageQuery }).strict();
+
+export const list = route({ roles: ['provider', 'agency'], query: payoutQuery }, async ({ query, principal }) => {
+  if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own payouts');
+  const providerId = principal.role === 'provider' ? principal.providerId : query.providerId;
+  if (providerId) {
+    const page = await db().providerPayouts(providerId, query.payDate, query.limit, decodeToken(query.nextToken, gsi1.providerPayoutPk(providerId)));
+    return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
+  }
+  if (!query.payDate) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'the agency lists payouts by providerId or by payDate', { fields: [{ path: 'query.payDate', message: 'required without providerId' }] });
+  const page = await db().payDayPayouts(query.payDate, query.limit, decodeToken(query.nextToken, gsi2.payDayPk(query.payDate)));
+  return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
+});
+
+export const get = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
+  const payout = await db().payout(path.payoutId ?? '');
+  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  return json(200, payout);
+});
+
+export const statement = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
+  const payout = await db().payout(path.payoutId ?? '');
+  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  const csv = statementCsv(payout, await db().statementFacts(payout));
+  return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${payout.payoutId}.csv"` }, body: csv };
+});
+
+const forecastQuery = z.object({ programCode: z.string().regex(/^[A-Z_]{2,20}$/).optional(), municipalityCode: z.string().regex(/^\d{5}$/).optional() }).strict();
+
+/** PO-06: municipality (its own accounts) and agency (all, or one municipality). */
+export const forecasts = route({ roles: ['municipality', 'agency'], query: forecastQuery }, async ({ query, principal }) => {
+  if (principal.role === 'municipality' && query.municipalityCode !== undefined && query.municipalityCode !== principal.municipalityCode) throw forbidden('a municipality sees only its own forecast');
+  const municipalityCode = principal.role === 'municipality' ? principal.municipalityCode : query.municipalityCode;
+  const month = kstMonth(systemClock.now());
+  const facts = await db().forecastFacts({ municipalityCode, programCode: query.programCode }, month, addMonths(month, 2));
+  return json(200, { items: facts.map((f) => ({ municipalityCode: f.municipalityCode, programCode: f.programCode, balance: f.balance, months: forecast(f.balance, f.granted, month) })), nextToken: null });
+});
+
+export const delays = route({ roles: ['provider', 'agency'], query: z.object({ providerId: recordId.optional() }).strict() }, async ({ query, principal }) => {
+  if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own delays');
+  const providerId = principal.role === 'provider' ? principal.providerId : query.providerId;
+  return json(200, { items: await db().delays(providerId), nextToken: null });
+});
+
+export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
+  switch (event.routeKey) {
+    case 'POST /v1/deposits':
+      return deposit(event, context);
+    case 'GET /v1/payouts/{payoutId}':
+      return get(event, context);
+    case 'GET /v1/payouts/{payoutId}/statement.csv':
+      return statement(event, context);
+    case 'GET /v1/delays':
+      return delays(event, context);
+    case 'GET /v1/forecasts':
+      return forecasts(event, context);
+    default:
+      return list(event, context);
+  }
+}

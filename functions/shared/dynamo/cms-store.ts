@@ -1,0 +1,124 @@
+/**
+ * CMS files in the table (CMS-01/02): one file per transfer date collecting its transfers while
+ * `OPEN`; every state change is conditioned on the state it leaves, so two transmit jobs never
+ * both send a file.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CmsFileState, CmsTransferItem } from '../../../domain/cms-files';
+import { isConditionalFailure, queryAll, transactWrite } from './batch';
+import type { Table } from './client';
+import { entityOf } from './items';
+import { gsi1, keys } from './keys';
+
+export interface CmsFileRecord {
+  fileId: string;
+  fileName: string;
+  transferDate: string;
+  state: CmsFileState;
+  recordCount: number;
+  totalAmount: number;
+  itemCount: number;
+  s3Key?: string;
+  digest?: string;
+  references?: Record<string, string>;
+  attempts?: number;
+  lastAttemptAt?: string;
+  lastError?: string;
+  /** After TRANSMIT_FAILED: whether another attempt may succeed. */
+  retryable?: boolean;
+  history: { at: string; from: CmsFileState | null; to: CmsFileState; note?: string }[];
+}
+
+export class DynamoCmsStore {
+  constructor(private readonly table: Table) {}
+
+  /**
+   * Adds a transfer to the open file of its date (created on first use); 'closed' if that file was
+   * already created, 'duplicate' if the payout is in it already.
+   */
+  async addItem(transferDate: string, item: CmsTransferItem, at: string): Promise<'added' | 'duplicate' | 'closed'> {
+    const failed = await transactWrite(this.table.doc, [
+      { Put: { TableName: this.table.name, Item: { ...keys.cmsItem(transferDate, item.payoutId), type: 'CmsTransfer', transferDate, ...item }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.cmsFile(transferDate),
+          UpdateExpression: 'SET #type = :type, fileId = :id, fileName = :name, transferDate = :d, #st = if_not_exists(#st, :open), history = if_not_exists(history, :h), GSI1PK = :g1, GSI1SK = :g1s ADD itemCount :one, totalAmount :amt',
+          ConditionExpression: 'attribute_not_exists(#st) OR #st = :open',
+          ExpressionAttributeNames: { '#type': 'type', '#st': 'state' },
+          ExpressionAttributeValues: {
+            ':type': 'CmsFile', ':id': `CMS-${transferDate}`, ':name': `EB31${transferDate.slice(5, 7)}${transferDate.slice(8, 10)}`, ':d': transferDate, ':open': 'OPEN',
+            ':h': [{ at, from: null, to: 'OPEN' }], ':g1': gsi1.cmsFile(transferDate).GSI1PK, ':g1s': gsi1.cmsFile(transferDate).GSI1SK, ':one': 1, ':amt': item.amount,
+          },
+        },
+      },
+    ]);
+    return failed === null ? 'added' : failed.includes(0) ? 'duplicate' : 'closed';
+  }
+
+  async file(transferDate: string): Promise<CmsFileRecord | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.cmsFile(transferDate), ConsistentRead: true }));
+    return out.Item ? entityOf<CmsFileRecord>(out.Item) : null;
+  }
+
+  async items(transferDate: string): Promise<CmsTransferItem[]> {
+    const items = await queryAll(this.table.doc, {
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :item)',
+      ExpressionAttributeValues: { ':pk': keys.cmsFilePartition(transferDate), ':item': keys.cmsItemPrefix },
+      ConsistentRead: true,
+    });
+    return items.map((i) => entityOf<CmsTransferItem>(i));
+  }
+
+  /** Files, newest transfer date first; `from`/`to` bound the dates. */
+  async files(limit: number, start?: Record<string, unknown>, from = '0000', to = '9999'): Promise<{ items: CmsFileRecord[]; lastKey?: Record<string, unknown> }> {
+    const out = await this.table.doc.send(new QueryCommand({
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': gsi1.cmsFilesPk, ':from': from, ':to': to },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }));
+    return { items: (out.Items ?? []).map((i) => entityOf<CmsFileRecord>(i)), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+  }
+
+  /** Moves a file from one state to another, with fields; false if it was not in `from` (or its item count moved). */
+  async move(transferDate: string, from: CmsFileState, to: CmsFileState, at: string, set: Record<string, unknown> = {}, note?: string, expectItemCount?: number): Promise<boolean> {
+    const fields = Object.entries(set).filter(([, v]) => v !== undefined);
+    try {
+      await this.table.doc.send(new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.cmsFile(transferDate),
+        UpdateExpression: `SET #st = :to, history = list_append(history, :h)${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
+        ConditionExpression: `#st = :from${expectItemCount !== undefined ? ' AND itemCount = :count' : ''}`,
+        ExpressionAttributeNames: { '#st': 'state', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
+        ExpressionAttributeValues: {
+          ':to': to, ':from': from, ':h': [{ at, from, to, ...(note ? { note } : {}) }], ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+          ...(expectItemCount !== undefined ? { ':count': expectItemCount } : {}),
+        },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Marks the payouts of a file (SENT once transmitted). */
+  async markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra: Record<string, unknown> = {}): Promise<void> {
+    for (const payoutId of payoutIds) {
+      const fields = Object.entries(extra);
+      await this.table.doc.send(new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.payout(payoutId),
+        UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
+        ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
+      }));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The shape every queue consumer shares: Powertools partial batch responses (a failed message is
+ * reported alone, retried by the queue and finally dead-lettered; a batch where every message
+ * failed is answered the same way, not as a function error), each failure logged with its
+ * message id and receive count, and the invocation's metrics flushed.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { flushMetrics, logger } from './observability';
+
+export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => Promise<void>, afterBatch?: () => void) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const logged = async (record: SQSRecord) => {
+    try {
+      await processRecord(record);
+    } catch (error) {
+      logger.error(`${what} message failed`, { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
+      throw error;
+    }
+  };
+  return async (event: SQSEvent, context: Context) => {
+    logger.addContext(context);
+    try {
+      return await processPartialResponse(event, logged, processor, { context, throwOnFullBatchFailure: false });
+    } finally {
+      afterBatch?.();
+      flushMetrics();
+    }
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The CMS relay, locally (cms.md §Transport): the HTTPS file API of `functions/shared/cms-relay.ts`
+ * served from the local stack. It enforces the 17:00 cut-off of the business day before the
+ * transfer date, keeps what it received, and offers each result file from 03:00 of the business day
+ * after the transfer date, every item decided by its account number: last four digits that are a
+ * failure code of cms.md get that code, every other account is paid. `POST /_local/cms` makes the
+ * next transmissions fail or time out.
+ */
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nextBusinessDay } from '../../domain/business-days';
+import { buildResultFile, encodeCmsFile, parseCmsFile } from '../../domain/cms';
+import { cutoffTime } from '../../domain/cms-files';
+import type { Clock } from '../../domain/ports';
+import { koreanHolidays } from '../../functions/shared/holidays';
+
+export const FAILURE_CODES = ['0011', '0012', '0014', '0015', '0031', '0032', '0034', '0035', '0041', '0051', '0061', '0062', '0068', '0081', '0096'];
+
+export type CmsSimulatorMode = 'normal' | 'fail' | 'timeout' | 'timeout-after-receive' | 'tamper-result';
+
+interface Received {
+  bytes: Buffer;
+  digest: string;
+  receivedAt: Date;
+}
+
+export class CmsSimulator {
+  private mode: CmsSimulatorMode = 'normal';
+  /** How many transmissions the mode applies to (then back to normal); null: until changed. */
+  private remaining: number | null = null;
+  readonly received = new Map<string, Received>();
+  /** Every transmission attempt that reached the relay, for tests. */
+  readonly attempts: { fileName: string; transferDate: string; outcome: string }[] = [];
+
+  constructor(private readonly clock: Clock, private readonly timeoutDelayMs: number) {}
+
+  control(body: { mode: CmsSimulatorMode; times?: number | null }): { mode: CmsSimulatorMode; times: number | null } {
+    this.mode = body.mode;
+    this.remaining = body.times ?? null;
+    return { mode: this.mode, times: this.remaining };
+  }
+
+  private take(): CmsSimulatorMode {
+    const mode = this.mode;
+    if (this.remaining !== null && mode !== 'normal' && --this.remaining <= 0) {
+      this.mode = 'normal';
+      this.remaining = null;
+    }
+    return mode;
+  }
+
+  private key = (fileName: string, transferDate: string) => `${transferDate}/${fileName}`;
+
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
+    const send = (status: number, body: unknown, type = 'application/json') => {
+      const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+      res.writeHead(status, { 'content-type': type, 'content-length': data.length });
+      res.end(data);
+    };
+    const transferDate = url.searchParams.get('transferDate') ?? '';
+    const file = /^\/files\/([^/]+)$/.exec(path);
+    const result = /^\/results\/([^/]+)$/.exec(path);
+    if (file && req.method === 'PUT') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const bytes = Buffer.concat(chunks);
+      const fileName = decodeURIComponent(file[1]!);
+      const mode = this.take();
+      this.attempts.push({ fileName, transferDate, outcome: mode });
+      if (mode === 'fail') return send(503, { reason: 'RELAY_UNAVAILABLE' });
+      if (this.clock.now() >= cutoffTime(transferDate, koreanHolidays)) return send(409, { reason: 'CUTOFF_PASSED' });
+      try {
+        parseCmsFile(bytes);
+      } catch (error) {
+        return send(409, { reason: `INVALID_FILE: ${(error as Error).message.slice(0, 200)}` });
+      }
+      if (mode === 'timeout') return void setTimeout(() => send(504, { reason: 'TIMEOUT' }), this.timeoutDelayMs);
+      this.received.set(this.key(fileName, transferDate), { bytes, digest: createHash('sha256').update(bytes).digest('hex'), receivedAt: this.clock.now() });
+      if (mode === 'timeout-after-receive') return void setTimeout(() => send(201, { received: true }), this.timeoutDelayMs);
+      return send(201, { received: true });
+    }
+    if (file && req.method === 'GET') {
+      const got = this.received.get(this.key(decodeURIComponent(file[1]!), transferDate));
+      return send(200, { received: Boolean(got && (!url.searchParams.get('sha256') || got.digest === url.searchParams.get('sha256'))) });
+    }
+    if (result && req.method === 'GET') {
+      const resultName = decodeURIComponent(result[1]!);
+      const got = this.received.get(this.key(`EB31${resultName.slice(4)}`, transferDate));
+      const availableFrom = new Date(`${nextBusinessDay(transferDate, koreanHolidays)}T03:00:00+09:00`);
+      if (!got || this.clock.now() < availableFrom) return send(404, { reason: 'NOT_YET' });
+      const request = parseCmsFile(got.bytes);
+      const built = buildResultFile(request, (r) => (FAILURE_CODES.includes(r.account.slice(-4)) ? r.account.slice(-4) : '0000'));
+      if (this.mode === 'tamper-result') {
+        // A relay that answers with another amount on the first item (totals kept consistent).
+        this.take();
+        const first = built.records[0]!;
+        built.records[0] = { ...first, amount: first.amount + 1 };
+        built.trailer = { ...built.trailer, amountRequested: built.trailer.amountRequested + 1, amountFailed: built.trailer.amountFailed + (first.resultFlag === 'N' ? 1 : 0) };
+      }
+      const out = encodeCmsFile(built);
+      return send(200, out, 'application/octet-stream');
+    }
+    return send(404, { reason: 'NO_SUCH_ROUTE' });
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * PO-08 as a property: random sequences of payments, cancellations, refunds, holds, decisions,
+ * deposits and payout runs against the whole local stack; after each sequence the conservation
+ * report recomputed from the stored facts must balance.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../domain/calendar';
+import { isBusinessDay } from '../../domain/business-days';
+import { koreanHolidays } from '../../functions/shared/holidays';
+import { LocalStack } from '../../infra/local/stack';
+import { importDocument } from '../support/fixtures';
+import { apiClient } from '../support/http';
+import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+
+const CARDS = 8;
+let stack: LocalStack;
+let t: TerminalIdentity;
+const tokens: Record<string, string> = {};
+let day = '2026-03-02';
+let now = `${day}T10:00:00+09:00`;
+const approvals: { approval: string; day: string }[] = [];
+const holds: string[] = [];
+
+const { call, tokensFor } = apiClient(() => stack.url);
+const setNow = async (instant: string) => {
+  now = instant;
+  await call('POST', '/_local/clock', { now: instant });
+};
+
+type Op =
+  | { kind: 'pay'; card: number; minute: number }
+  | { kind: 'cancel'; pick: number }
+  | { kind: 'refund'; pick: number; approve: boolean }
+  | { kind: 'hold'; pick: number }
+  | { kind: 'decide'; pick: number; how: 'PAY' | 'NO_PAY' | 'WITHDRAW' }
+  | { kind: 'deposit'; amount: number }
+  | { kind: 'run'; schedule: 'payout-batch' | 'adhoc-payout' };
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('pay' as const), card: fc.integer({ min: 1, max: CARDS }), minute: fc.integer({ min: 0, max: 59 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(), approve: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('hold' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('decide' as const), pick: fc.nat(), how: fc.constantFrom('PAY' as const, 'NO_PAY' as const, 'WITHDRAW' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('deposit' as const), amount: fc.integer({ min: 1, max: 200_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('run' as const), schedule: fc.constantFrom('payout-batch' as const, 'adhoc-payout' as const) }) },
+);
+
+async function perform(o: Op): Promise<void> {
+  const pick = <T>(xs: T[], n: number) => (xs.length ? xs[n % xs.length] : undefined);
+  switch (o.kind) {
+    case 'pay': {
+      const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: `9410${String(o.card).padStart(12, '0')}`, amount: 36_000 - o.minute * 100, serviceDate: day, serviceStartAt: `${day}T10:${String(o.minute).padStart(2, '0')}:00+09:00` }, day));
+      if (res.status === 201) approvals.push({ approval: res.body.approvalNumber, day });
+      return;
+    }
+    case 'cancel': {
+      const a = pick(approvals.filter((x) => x.day === day), o.pick);
+      if (a) await terminalFetch(stack.url, t, () => new Date(now))('POST', `/v1/terminal/payments/${a.approval}/cancel`, { transactionId: `C-${a.approval}`, businessNumber: t.businessNumber, terminalPhone: t.phone });
+      return;
+    }
+    case 'refund': {
+      const a = pick(approvals.filter((x) => x.day < day), o.pick);
+      if (!a) return;
+      const r = await call('POST', '/v1/refunds', { approvalNumber: a.approval, reason: 'OVERCHARGE' }, tokens.provider);
+      if (r.status === 201) await call('POST', `/v1/refunds/${r.body.refundId}/${o.approve ? 'approve' : 'reject'}`, o.approve ? {} : { reason: 'no' }, tokens.agency);
+      return;
+    }
+    case 'hold': {
+      const a = pick(approvals, o.pick);
+      if (!a) return;
+      const r = await call('POST', '/v1/holds', { providerId: 'P0001', approvalNumbers: [a.approval], comment: '점검' }, tokens.city);
+      if (r.status === 201) holds.push(r.body.items[0].holdId);
+      return;
+    }
+    case 'decide': {
+      const h = pick(holds, o.pick);
+      if (!h) return;
+      if (o.how === 'WITHDRAW') await call('POST', '/v1/holds/actions', { action: 'WITHDRAW', holdIds: [h], comment: '철회' }, tokens.provider);
+      else await call('POST', `/v1/holds/${h}/review`, { state: 'REVIEWED', decision: o.how, reason: '판정' }, tokens.agency);
+      return;
+    }
+    case 'deposit':
+      await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: o.amount, depositedAt: now }, tokens.city);
+      return;
+    case 'run':
+      await call('POST', `/_local/schedules/${o.schedule}/run`);
+      return;
+  }
+}
+
+beforeAll(async () => {
+  stack = await LocalStack.start({ port: 0 });
+  await setNow('2026-03-01T09:00:00+09:00');
+  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, city: { role: 'municipality', municipalityCode: '44130' } }));
+  const doc = importDocument(CARDS);
+  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
+  await call('POST', '/_local/schedules/voucher-generation/run');
+  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('PO-08 conservation under random operations', () => {
+  it('PO-08 the report balances after every random sequence of payments, cancellations, refunds, holds, decisions, deposits and payout runs', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
+        do day = addDays(day, 1);
+        while (!isBusinessDay(day, koreanHolidays));
+        await setNow(`${day}T10:00:00+09:00`);
+        for (const o of ops) await perform(o);
+        expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+        const report = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
+        expect(report.body.differences).toEqual([]);
+        expect(report.body.balanced).toBe(true);
+      }),
+      { numRuns: 12 },
+    );
+    // The sequences did move money: payments were approved and payouts drew deposits.
+    const final = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
+    expect(approvals.length).toBeGreaterThan(10);
+    expect(final.body.checked.payouts).toBeGreaterThan(0);
+    expect(final.body.totals.paidOut).toBeGreaterThan(0);
+  }, 240_000);
+});

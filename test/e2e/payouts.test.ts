@@ -1,0 +1,201 @@
+/**
+ * Payouts end to end through the HTTP API of the local stack (domain.md §6): payments, a refund
+ * and a hold feed the day buckets; the regular cycle run pays from the municipality's deposit,
+ * oldest days first, and delays the rest; a repeated run pays nothing twice; a top-up and a
+ * released hold are paid by the ad-hoc run on the next business day.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalStack } from '../../infra/local/stack';
+import { importDocument } from '../support/fixtures';
+import { apiClient } from '../support/http';
+import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+
+let stack: LocalStack;
+let t: TerminalIdentity;
+const tokens: Record<string, string> = {};
+let now = '2026-03-02T09:00:00+09:00';
+
+const { call, tokensFor } = apiClient(() => stack.url);
+const setNow = async (instant: string) => {
+  now = instant;
+  expect((await call('POST', '/_local/clock', { now: instant })).status).toBe(200);
+};
+const card = (i: number) => `9410${String(i).padStart(12, '0')}`;
+const drain = async () => expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+async function payAt(instant: string, i: number, start: string) {
+  await setNow(instant);
+  const day = instant.slice(0, 10);
+  const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: card(i), serviceDate: day, serviceStartAt: `${day}T${start}:00+09:00` }, day));
+  expect(res.status).toBe(201);
+  return res.body.approvalNumber as string;
+}
+/** Transfer instructions that reached the CMS file of the cycle's pay date (CMS-01). */
+const instructions = async () => ((await call('GET', '/v1/cms/files/CMS-2026-03-13', undefined, tokens.agency)).body.itemCount as number | undefined) ?? 0;
+const payouts = async (token = tokens.provider) => (await call('GET', '/v1/payouts', undefined, token)).body.items as any[];
+
+beforeAll(async () => {
+  stack = await LocalStack.start({ port: 0 });
+  await setNow('2026-03-01T09:00:00+09:00');
+  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, other: { role: 'provider', providerId: 'P0002' }, city: { role: 'municipality', municipalityCode: '44130' }, elsewhere: { role: 'municipality', municipalityCode: '11110' } }));
+  const doc = importDocument(6);
+  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
+  await call('POST', '/_local/schedules/voucher-generation/run');
+  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('PO-03 deposits', () => {
+  it('a municipality deposits into its own account once; a retry changes nothing; bad input changes nothing', async () => {
+    const body = { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 100_000, depositedAt: '2026-03-01T10:00:00+09:00' };
+    expect((await call('POST', '/v1/deposits', body, tokens.elsewhere)).status).toBe(403);
+    expect((await call('POST', '/v1/deposits', body, tokens.provider)).status).toBe(403);
+    expect((await call('POST', '/v1/deposits', { ...body, amount: -5 }, tokens.city)).body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    const first = await call('POST', '/v1/deposits', body, tokens.city);
+    expect(first).toMatchObject({ status: 201, body: { balance: 100_000, depositedTotal: 100_000 } });
+    const again = await call('POST', '/v1/deposits', body, tokens.city);
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true, depositId: first.body.depositId, balance: 100_000 } });
+  });
+});
+
+describe('PO-01..05 payout runs', () => {
+  let night: string;
+
+  it('PO-02/03 the cycle run pays approved minus held and recovered, oldest days first, and delays what the deposit cannot cover', async () => {
+    await payAt('2026-03-02T10:00:00+09:00', 1, '10:00');
+    await payAt('2026-03-03T10:00:00+09:00', 2, '10:00');
+    const refunded = await payAt('2026-03-05T10:00:00+09:00', 3, '10:00');
+    await payAt('2026-03-09T10:00:00+09:00', 4, '10:00');
+    night = await payAt('2026-03-09T23:30:00+09:00', 5, '23:00'); // SCR-02: held
+    await payAt('2026-03-10T10:00:00+09:00', 6, '10:00');
+    // PAY-11: the refund is approved on the 10th and recovered in this cycle.
+    const refund = await call('POST', '/v1/refunds', { approvalNumber: refunded, reason: 'NOT_DELIVERED' }, tokens.provider);
+    expect((await call('POST', `/v1/refunds/${refund.body.refundId}/approve`, {}, tokens.agency)).status).toBe(200);
+    await drain();
+
+    // Run day of cycle 2026-03-1: the 15th is a Sunday, so it pays on Friday the 13th and runs on the 12th.
+    await setNow('2026-03-12T06:35:00+09:00');
+    const run = await call('POST', '/_local/schedules/payout-batch/run');
+    expect(run.body.result.runs).toContain('2026-03-1'); // with any earlier run still in its catch-up window
+    const [payout] = await payouts();
+    // 6 × 36,000 approved − 36,000 held − 36,000 recovered = 144,000 payable; the deposit has 100,000.
+    expect(payout).toMatchObject({ payoutId: 'PO-2026-03-1-P0001-COMMUNITY', cycle: '2026-03-1', payDate: '2026-03-13', amount: 100_000, status: 'SCHEDULED', account: { bankCode: '004' } });
+    // Oldest first: the 2nd and 3rd in full, 28,000 of the 5th; the rest of the 5th and the 9th wait.
+    expect(payout.draws.map((d: { day: string; amount: number }) => [d.day, d.amount])).toEqual([['2026-03-02', 36_000], ['2026-03-03', 36_000], ['2026-03-05', 28_000]]);
+    expect(payout.delays).toEqual([{ municipalityCode: '44130', amount: 44_000, reason: 'DEPOSIT_SHORTFALL', fromDay: '2026-03-05' }]);
+    expect((await call('GET', '/v1/delays', undefined, tokens.provider)).body.items).toEqual([expect.objectContaining({ providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 44_000, reason: 'DEPOSIT_SHORTFALL' })]);
+    expect(await instructions()).toBe(1);
+    const account = await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 1, depositedAt: '2026-03-12T06:40:00+09:00', depositId: 'probe' }, tokens.city);
+    expect(account.body).toMatchObject({ balance: 1, paidTotal: 100_000 });
+  }, 60_000);
+
+  it('a repeated or late run pays nothing twice', async () => {
+    await setNow('2026-03-12T09:00:00+09:00');
+    expect((await call('POST', '/_local/schedules/payout-batch/run')).status).toBe(200);
+    expect(await payouts()).toHaveLength(1);
+    expect(await instructions()).toBe(1);
+  }, 30_000);
+
+  it('PO-05 a top-up pays the delayed amount in the next ad-hoc run, for the next business day', async () => {
+    await setNow('2026-03-12T10:00:00+09:00');
+    await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 50_000, depositedAt: '2026-03-12T10:00:00+09:00' }, tokens.city);
+    await setNow('2026-03-13T07:05:00+09:00');
+    const run = await call('POST', '/_local/schedules/adhoc-payout/run');
+    expect(run.body.result.runs).toEqual(['adhoc-2026-03-13']);
+    const adhoc = (await payouts()).find((p) => p.cycle === 'adhoc');
+    expect(adhoc).toMatchObject({ payoutId: 'PO-adhoc-2026-03-13-P0001-COMMUNITY', payDate: '2026-03-16', amount: 44_000, status: 'SCHEDULED', delays: [] });
+    expect((await call('GET', '/v1/delays', undefined, tokens.provider)).body.items).toEqual([]);
+  }, 30_000);
+
+  it('HOLD-02 a hold decided PAY is paid by the next ad-hoc run; NO_PAY would never be', async () => {
+    const holdId = `H${night}-SCR02`;
+    // A held payment was never paid: it is not refunded (that would recover money the provider never got).
+    expect((await call('POST', '/v1/refunds', { approvalNumber: night, reason: 'OVERCHARGE' }, tokens.provider)).body.error).toMatchObject({ code: 'PAYMENT_ON_HOLD', details: { rule: 'PAY-11' } });
+    await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 100_000, depositedAt: '2026-03-13T10:00:00+09:00' }, tokens.city);
+    expect((await call('POST', `/v1/holds/${holdId}/review`, { state: 'REVIEWED', decision: 'PAY', reason: '야간 돌봄 확인' }, tokens.agency)).status).toBe(200);
+    await setNow('2026-03-16T07:05:00+09:00');
+    await call('POST', '/_local/schedules/adhoc-payout/run');
+    const adhoc = (await payouts()).find((p) => p.payoutId === 'PO-adhoc-2026-03-16-P0001-COMMUNITY');
+    expect(adhoc).toMatchObject({ amount: 36_000, payDate: '2026-03-17', draws: [{ day: '2026-03-09', municipalityCode: '44130', amount: 36_000 }] });
+  }, 30_000);
+
+  it('payouts are visible to their provider and the agency only', async () => {
+    expect(await payouts(tokens.other)).toEqual([]);
+    expect((await call('GET', '/v1/payouts/PO-2026-03-1-P0001-COMMUNITY', undefined, tokens.other)).status).toBe(404);
+    expect((await call('GET', '/v1/payouts/PO-2026-03-1-P0001-COMMUNITY', undefined, tokens.agency)).body).toMatchObject({ amount: 100_000 });
+    expect((await call('GET', '/v1/payouts?payDate=2026-03-13', undefined, tokens.agency)).body.items).toHaveLength(1);
+    expect((await call('GET', '/v1/payouts', undefined, tokens.agency)).status).toBe(400);
+  }, 30_000);
+
+  it('PO-07 the statement lists the draws and every payment behind them, as CSV, cards masked', async () => {
+    const res = await fetch(`${stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const text = await res.text();
+    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[1]).toMatch(/^PAYOUT,PO-2026-03-1-P0001-COMMUNITY,2026-03-1,2026-03-13,100000,SCHEDULED,004 \*+1234,/);
+    expect(lines.filter((l) => l.startsWith('DRAW,'))).toEqual(['DRAW,2026-03-02,44130,36000', 'DRAW,2026-03-03,44130,36000', 'DRAW,2026-03-05,44130,28000']);
+    expect(lines.filter((l) => l.startsWith('DELAY DEPOSIT_SHORTFALL,'))).toEqual(['DELAY DEPOSIT_SHORTFALL,2026-03-05,44130,44000']);
+    const payments = lines.filter((l) => l.startsWith('PAYMENT,'));
+    expect(payments).toHaveLength(3);
+    expect(payments.some((l) => l.includes(',REFUNDED,'))).toBe(true);
+    expect(text).not.toMatch(/9410\d{12}/);
+    const other = await fetch(`${stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.other}` } });
+    expect(other.status).toBe(404);
+  }, 30_000);
+});
+
+describe('EXC-01/02 exception claims', () => {
+  it('EXC-01 previews the per-session amount, EXC-02 takes claims in the month after the reason, and an approved claim is paid by the next ad-hoc run', async () => {
+    const claim = { serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
+    const preview = await call('POST', '/v1/claims', { ...claim, preview: true }, tokens.provider);
+    expect(preview).toMatchObject({ status: 200, body: { preview: true, amount: 36_000 } });
+    expect((await call('GET', '/v1/claims', undefined, tokens.provider)).body.items).toEqual([]);
+    expect((await call('POST', '/v1/claims', { ...claim, reasonOccurredOn: '2026-01-20' }, tokens.provider)).body.error).toMatchObject({ code: 'OUTSIDE_CLAIM_WINDOW', details: { rule: 'EXC-02' } });
+    expect((await call('POST', '/v1/claims', { ...claim, workerId: 'W9999' }, tokens.provider)).body.error).toMatchObject({ code: 'WORKER_NOT_ELIGIBLE' });
+    const filed = await call('POST', '/v1/claims', claim, tokens.provider);
+    expect(filed).toMatchObject({ status: 201, body: { state: 'RECEIVED', amount: 36_000, municipalityCode: '44130', programCode: 'COMMUNITY' } });
+    const id = filed.body.claimId as string;
+    expect((await call('POST', `/v1/claims/${id}/approve`, {}, tokens.provider)).status).toBe(403);
+    const approved = await call('POST', `/v1/claims/${id}/approve`, {}, tokens.agency);
+    expect(approved).toMatchObject({ status: 200, body: { state: 'APPROVED', payableOn: '2026-03-10' } });
+    expect((await call('POST', `/v1/claims/${id}/reject`, { reason: 'x' }, tokens.agency)).status).toBe(409);
+
+    await setNow('2026-03-17T07:05:00+09:00');
+    await call('POST', '/_local/schedules/adhoc-payout/run');
+    expect((await payouts()).find((p) => p.payoutId === 'PO-adhoc-2026-03-17-P0001-COMMUNITY')).toMatchObject({ amount: 36_000, payDate: '2026-03-18' });
+  }, 30_000);
+});
+
+describe('PO-08 conservation report', () => {
+  it('PO-08 balances after payments, a refund, a hold, deposits and payout runs; only the agency and ops may read it', async () => {
+    expect((await call('GET', '/v1/reports/conservation', undefined, tokens.provider)).status).toBe(403);
+    const report = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
+    expect(report.status).toBe(200);
+    expect(report.body.differences).toEqual([]);
+    expect(report.body).toMatchObject({ balanced: true, totals: { deposited: 250_001, paidOut: 216_000, depositBalance: 34_001 } });
+    expect(report.body.checked.payouts).toBe(4);
+  }, 30_000);
+});
+
+describe('PO-06 forecast', () => {
+  it('PO-06 says per month whether the deposit pays what the vouchers grant; a municipality sees its own accounts only', async () => {
+    const res = await call('GET', '/v1/forecasts?programCode=COMMUNITY', undefined, tokens.city);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      {
+        municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_001,
+        months: [
+          { month: '2026-03', expected: 864_000, estimated: false, covered: 34_001, status: 'PARTIAL' },
+          { month: '2026-04', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
+          { month: '2026-05', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
+        ],
+      },
+    ]);
+    expect((await call('GET', '/v1/forecasts?municipalityCode=44130', undefined, tokens.elsewhere)).status).toBe(403);
+    expect((await call('GET', '/v1/forecasts', undefined, tokens.elsewhere)).body.items).toEqual([]);
+    expect((await call('GET', '/v1/forecasts', undefined, tokens.provider)).status).toBe(403);
+  }, 30_000);
+});

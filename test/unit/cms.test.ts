@@ -1,0 +1,167 @@
+/**
+ * CMS codec (cms.md, CMS-01/03) in the style of moov-io/ach: golden files, valid and deliberately
+ * broken; a round-trip property; a fuzz test that feeds random and mutated bytes to the parser.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import {
+  CmsFormatError, DATA_FIELDS, HEADER_FIELDS, RECORD_BYTES, TRAILER_FIELDS, buildRequestFile, buildResultFile, encodeCmsFile, fitText, parseCmsFile, reconcile, type TransferItem,
+} from '../../domain/cms';
+import { goldenRequest } from '../golden/cms/make';
+
+const golden = (name: string) => readFileSync(join(import.meta.dirname, '../golden/cms', name));
+const issuesOf = (bytes: Uint8Array) => {
+  try {
+    parseCmsFile(bytes);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(CmsFormatError);
+    return (error as CmsFormatError).issues;
+  }
+};
+
+describe('layout', () => {
+  it('every record layout covers exactly 150 bytes, field after field', () => {
+    for (const spec of [HEADER_FIELDS, DATA_FIELDS, TRAILER_FIELDS]) {
+      let at = 0;
+      for (const field of spec) {
+        expect(field.offset, field.name).toBe(at);
+        at += field.length;
+      }
+      expect(at).toBe(RECORD_BYTES);
+    }
+  });
+});
+
+describe('golden files', () => {
+  it('CMS-01 the encoder writes the golden request byte for byte', () => {
+    expect(encodeCmsFile(goldenRequest()).equals(golden('eb31-valid.bin'))).toBe(true);
+  });
+
+  it('CMS-01 header, data and trailer are where cms.md puts them (hand-checked bytes)', () => {
+    const bytes = golden('eb31-valid.bin');
+    expect(bytes.length).toBe(5 * RECORD_BYTES);
+    expect(bytes.subarray(0, 56).toString('latin1')).toBe('H00000000SSIS000001EB3103132603130880001' + '10012345678     ');
+    expect(bytes.subarray(56, 150).toString('latin1')).toBe(' '.repeat(94));
+    const r1 = bytes.subarray(150, 300);
+    expect(r1.subarray(0, 73).toString('latin1')).toBe('R00000001SSIS000001' + '0040000' + '12345678901234  ' + '0000000100000' + '1234567891   ' + ' ' + '    ');
+    // 16 bytes of passbook text: 8 Hangul syllables, the rest of the name cut at a character boundary.
+    expect(iconv.decode(r1.subarray(73, 89), 'cp949')).toBe('행복심리상담센터');
+    expect([...r1.subarray(73, 75)]).toEqual([0xc7, 0xe0]); // 행
+    expect(r1.subarray(89, 116).toString('latin1')).toBe('VC' + 'T2603130001'.padEnd(25));
+    const t = bytes.subarray(600, 750).toString('latin1');
+    expect(t.slice(0, 77)).toBe('T99999999SSIS000001EB310313' + '00000003' + '00000003' + '0000000143200' + '00000000' + '0000000000000');
+  });
+
+  it('a valid request and its result parse, with the totals checked', () => {
+    const request = parseCmsFile(golden('eb31-valid.bin'));
+    expect(request).toMatchObject({ kind: 'EB31', header: { fileName: 'EB310313', transferDate: '2026-03-13' }, trailer: { totalRecords: 3, amountRequested: 143_200 } });
+    expect(request.records[2]).toMatchObject({ serial: 3, bankBranch: '0200000', account: '1002003000031', amount: 7_200, passbookText: '햇살A돌봄', reference: 'T2603130003', resultFlag: ' ' });
+    const result = parseCmsFile(golden('eb32-valid.bin'));
+    expect(result).toMatchObject({ kind: 'EB32', header: { fileName: 'EB320313' }, trailer: { countFailed: 1, amountFailed: 7_200 } });
+    expect(result.records.map((r) => [r.resultFlag, r.resultCode])).toEqual([['Y', '0000'], ['Y', '0000'], ['N', '0031']]);
+    expect(reconcile(request, result)).toEqual([]);
+  });
+
+  it('accepts CR/LF between records, as some relays add them', () => {
+    expect(parseCmsFile(golden('eb31-crlf.bin'))).toEqual(parseCmsFile(golden('eb31-valid.bin')));
+  });
+
+  it.each([
+    ['broken-trailer-amount.bin', 'CONTROL_TOTAL', 'amountRequested'],
+    ['broken-serial.bin', 'SERIAL', 'serial'],
+    ['broken-amount-not-numeric.bin', 'NUMERIC_FIELD', 'amount'],
+    ['broken-split-hangul.bin', 'SPLIT_CHARACTER', 'passbookText'],
+    ['broken-record-type.bin', 'STRUCTURE', 'recordType'],
+    ['broken-short.bin', 'RECORD_LENGTH', 'record'],
+    ['broken-no-trailer.bin', 'STRUCTURE', 'recordType'],
+    ['broken-eb32-flag.bin', 'RESULT_FLAG', 'resultFlag'],
+  ])('refuses %s with %s on %s', (file, code, field) => {
+    expect(issuesOf(golden(file))).toEqual(expect.arrayContaining([expect.objectContaining({ code, field })]));
+  });
+});
+
+describe('encoder refusals', () => {
+  const base = goldenRequest();
+  it('refuses what it cannot write exactly, with the record and field', () => {
+    const tooLong = { ...base, records: base.records.map((r, i) => (i === 0 ? { ...r, reference: 'X'.repeat(26) } : r)) };
+    expect(() => encodeCmsFile(tooLong)).toThrow(CmsFormatError);
+    expect(() => encodeCmsFile({ ...base, records: base.records.map((r) => ({ ...r, amount: 10 ** 13 })), trailer: { ...base.trailer, amountRequested: 3 * 10 ** 13 } })).toThrow(/amount/);
+    expect(() => encodeCmsFile({ ...base, records: base.records.map((r, i) => (i === 1 ? { ...r, passbookText: '😀' } : r)) })).toThrow(/CP949 cannot write/);
+    expect(() => encodeCmsFile({ ...base, trailer: { ...base.trailer, countRequested: 4 } })).toThrow(/countRequested/);
+  });
+
+  it('cuts Hangul at a character boundary, never inside a 2-byte character', () => {
+    expect(fitText('가나다라마바사아자', 16)).toBe('가나다라마바사아');
+    expect(fitText('A가나다라마바사아', 16)).toBe('A가나다라마바사');
+  });
+});
+
+describe('CMS-03 reconciliation', () => {
+  it('a tampered result is rejected whole: another amount, serial or reference', () => {
+    const request = goldenRequest();
+    const result = buildResultFile(request, () => '0000');
+    expect(reconcile(request, { ...result, records: result.records.map((r, i) => (i === 1 ? { ...r, amount: r.amount + 1 } : r)) })).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ITEM_MISMATCH', field: 'amount' })]));
+    expect(reconcile(request, { ...result, records: result.records.map((r, i) => (i === 2 ? { ...r, reference: 'T9999' } : r)) })).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'reference' })]));
+    expect(reconcile(request, { ...result, records: result.records.slice(0, 2) })).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'COUNT_MISMATCH' })]));
+    expect(reconcile(request, request)).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'NOT_A_RESULT' })]));
+  });
+});
+
+const hangul = fc.integer({ min: 0xac00, max: 0xd7a3 }).map((c) => String.fromCharCode(c)).filter((c) => iconv.decode(iconv.encode(c, 'cp949'), 'cp949') === c);
+const word = fc.array(fc.oneof(hangul, fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.split(''))), { minLength: 1, maxLength: 12 }).map((cs) => cs.join(''));
+const item: fc.Arbitrary<TransferItem> = fc.record({
+  bankCode: fc.constantFrom('004', '088', '020', '011', '081'),
+  account: fc.stringMatching(/^\d{6,16}$/),
+  amount: fc.integer({ min: 1, max: 9_999_999_999 }),
+  businessNumber: fc.stringMatching(/^\d{10}$/),
+  passbookText: word,
+  reference: fc.stringMatching(/^[A-Z0-9-]{1,25}$/),
+});
+
+describe('round trip', () => {
+  it('CMS-01 build → encode → parse → encode is byte-identical, and parse gives back what was built', () => {
+    fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 28 }), fc.boolean(), (items, day, asResult) => {
+      const request = buildRequestFile({ originator: 'SSIS000001', transferDate: `2026-03-${String(day).padStart(2, '0')}`, debitBankBranch: '0880001', debitAccount: '10012345678', items });
+      const file = asResult ? buildResultFile(request, (r) => (r.amount % 7 === 0 ? '0012' : '0000')) : request;
+      const bytes = encodeCmsFile(file);
+      expect(bytes.length).toBe((items.length + 2) * RECORD_BYTES);
+      const parsed = parseCmsFile(bytes);
+      expect(parsed).toEqual(file);
+      expect(encodeCmsFile(parsed).equals(bytes)).toBe(true);
+    }), { numRuns: 300 });
+  });
+});
+
+describe('fuzz', () => {
+  const valid = golden('eb32-valid.bin');
+  const parseOrFormatError = (bytes: Uint8Array) => {
+    try {
+      parseCmsFile(bytes);
+    } catch (error) {
+      if (!(error instanceof CmsFormatError)) throw error;
+      expect(error.issues.length).toBeGreaterThan(0);
+    }
+  };
+
+  it('random bytes only ever give a CmsFormatError', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 1200 }), (bytes) => parseOrFormatError(bytes)), { numRuns: 2000 });
+  });
+
+  it('mutated valid files (flipped, inserted, deleted bytes) parse or give a CmsFormatError, never anything else', () => {
+    const mutation = fc.array(fc.record({ kind: fc.constantFrom('flip', 'insert', 'delete'), at: fc.nat({ max: valid.length - 1 }), byte: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(mutation, (ms) => {
+      let bytes = Buffer.from(valid);
+      for (const m of ms) {
+        const at = Math.min(m.at, Math.max(0, bytes.length - 1));
+        if (m.kind === 'flip') bytes[at] = m.byte;
+        else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from([m.byte]), bytes.subarray(at)]);
+        else bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+      }
+      parseOrFormatError(bytes);
+    }), { numRuns: 3000 });
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The screening use cases against an in-memory port: the orderings the queue can produce, made
+ * deterministic (SCR-01 pairs, cancellations before and during screening, SCR-05).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Hold } from '../../domain/holds';
+import { DEFAULT_SCREENING_RULES, evidenceKey, type Evidence, type PersonEvidence, type ScreenedPayment } from '../../domain/screening';
+import { rescreenPerson, screenApproval, screenWithdrawal, type ScreeningPort, type ScreeningSettings } from '../../domain/screening-flow';
+
+const settings: ScreeningSettings = { rules: DEFAULT_SCREENING_RULES, programKind: () => 'SESSION' };
+const at = new Date('2026-03-10T15:00:00+09:00');
+
+const payment = (n: number, over: Partial<ScreenedPayment> = {}): ScreenedPayment => ({
+  approvalNumber: `2603100000000${n}`, providerId: 'P0001', programCode: 'COMMUNITY', serviceCode: '110101', recipientId: `R000${n}`, workerId: 'W0001', municipalityCode: '44130',
+  channel: 'TERMINAL', kind: 'NORMAL', amount: 36_000, serviceDate: '2026-03-10', serviceStartAt: '2026-03-10T14:00:00+09:00', approvedAt: `2026-03-10T14:0${n}:00+09:00`, status: 'APPROVED', ...over,
+});
+
+/** Payments by approval number (their truth), the index, holds, and people's evidence. */
+function memoryPort(options: { onRaise?: (hold: Hold) => Promise<void> } = {}) {
+  const truth = new Map<string, ScreenedPayment>();
+  const index = new Map<string, ScreenedPayment>();
+  const holds = new Map<string, Hold>();
+  const people = new Map<string, PersonEvidence>();
+  const port: ScreeningPort = {
+    async index(p) {
+      const existing = index.get(p.approvalNumber);
+      index.set(p.approvalNumber, { ...p, status: existing?.status ?? 'APPROVED' });
+      return index.get(p.approvalNumber)!.status;
+    },
+    async neighbours(p) {
+      return [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber && (o.workerId === p.workerId || o.recipientId === p.recipientId));
+    },
+    async people(refs) {
+      return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });
+    },
+    async raise(hold) {
+      if (holds.has(hold.holdId)) return 'exists';
+      if (truth.get(hold.approvalNumber)?.status !== 'APPROVED') return 'not-holdable';
+      holds.set(hold.holdId, structuredClone(hold));
+      await options.onRaise?.(hold);
+      return 'raised';
+    },
+    async addEvidence(holdId, evidence: Evidence, cap) {
+      const h = holds.get(holdId);
+      if (h && !h.evidence.some((e) => evidenceKey(e) === evidenceKey(evidence)) && h.evidence.length < cap) h.evidence.push(evidence);
+    },
+    async withdraw(p) {
+      index.set(p.approvalNumber, { ...(index.get(p.approvalNumber) ?? p), status: p.status });
+    },
+    async holdsOfPayment(approval) {
+      return [...holds.values()].filter((h) => h.approvalNumber === approval);
+    },
+    async voidHold(hold, reason) {
+      const h = holds.get(hold.holdId);
+      if (!h || ['WITHDRAWN', 'REVIEWED', 'VOIDED'].includes(h.state)) return false;
+      if (reason === 'EVIDENCE_CANCELLED' && h.evidence.length) return false;
+      Object.assign(h, { state: 'VOIDED', voidReason: reason });
+      return true;
+    },
+    async dropEvidence(holdId, key) {
+      const h = holds.get(holdId);
+      if (!h || !h.evidence.some((e) => evidenceKey(e) === key)) return null;
+      h.evidence = h.evidence.filter((e) => evidenceKey(e) !== key);
+      return structuredClone(h);
+    },
+    async paymentsOf(person, since) {
+      return [...index.values()].filter((p) => (person.personKind === 'WORKER' ? p.workerId : p.recipientId) === person.personId && p.approvedAt.slice(0, 10) >= since);
+    },
+    async stillApproved(p) {
+      return truth.get(p.approvalNumber)?.status === 'APPROVED';
+    },
+  };
+  const approve = (p: ScreenedPayment) => truth.set(p.approvalNumber, p);
+  const cancel = (p: ScreenedPayment) => truth.set(p.approvalNumber, { ...p, status: 'CANCELLED' });
+  return { port, holds, people, approve, cancel };
+}
+
+describe('SCR-01 pairs', () => {
+  it('SCR-01 the later payment of a pair holds both, each with the other as evidence', async () => {
+    const m = memoryPort();
+    const [a, b] = [payment(1), payment(2)];
+    m.approve(a);
+    m.approve(b);
+    await screenApproval(m.port, a, settings, at);
+    expect(m.holds.size).toBe(0);
+    await screenApproval(m.port, b, settings, at);
+    expect([...m.holds.values()].map((h) => [h.approvalNumber, h.evidence.map((e) => (e.kind === 'PAYMENT' ? e.approvalNumber : ''))])).toEqual([
+      [b.approvalNumber, [a.approvalNumber]],
+      [a.approvalNumber, [b.approvalNumber]],
+    ]);
+  });
+
+  it('SCR-01 screening the same approval twice changes nothing', async () => {
+    const m = memoryPort();
+    const [a, b] = [payment(1), payment(2)];
+    m.approve(a);
+    m.approve(b);
+    await screenApproval(m.port, a, settings, at);
+    await screenApproval(m.port, b, settings, at);
+    const before = structuredClone([...m.holds.values()]);
+    await screenApproval(m.port, b, settings, at);
+    await screenApproval(m.port, a, settings, at);
+    expect([...m.holds.values()]).toEqual(before);
+  });
+});
+
+describe('cancellations', () => {
+  it('a payment cancelled before it is screened is held by nothing and holds nobody', async () => {
+    const m = memoryPort();
+    const [a, b] = [payment(1), payment(2)];
+    m.approve(a);
+    m.approve(b);
+    await screenApproval(m.port, a, settings, at);
+    m.cancel(b);
+    await screenWithdrawal(m.port, { ...b, status: 'CANCELLED' }, settings, at);
+    await screenApproval(m.port, b, settings, at);
+    expect(m.holds.size).toBe(0);
+  });
+
+  it('a payment cancelled while its partners are being held is taken back out of their holds', async () => {
+    const [a, b] = [payment(1), payment(2)];
+    // b is cancelled, and its cancellation fully screened, right after b's own hold is raised and
+    // before b's screening holds its partner a.
+    const m = memoryPort({
+      onRaise: async (hold) => {
+        if (hold.approvalNumber === b.approvalNumber) {
+          m.cancel(b);
+          await screenWithdrawal(m.port, { ...b, status: 'CANCELLED' }, settings, at);
+        }
+      },
+    });
+    m.approve(a);
+    m.approve(b);
+    await screenApproval(m.port, a, settings, at);
+    await screenApproval(m.port, b, settings, at);
+    const open = [...m.holds.values()].filter((h) => h.state === 'UNPROCESSED');
+    expect(open).toEqual([]);
+    expect(m.holds.get(`H${a.approvalNumber}-SCR01`)).toMatchObject({ state: 'VOIDED', voidReason: 'EVIDENCE_CANCELLED' });
+  });
+
+  it('a cancellation releases only holds left without evidence', async () => {
+    const m = memoryPort();
+    const [a, b, c] = [payment(1), payment(2), payment(3)];
+    for (const p of [a, b, c]) m.approve(p);
+    for (const p of [a, b, c]) await screenApproval(m.port, p, settings, at);
+    m.cancel(c);
+    await screenWithdrawal(m.port, { ...c, status: 'CANCELLED' }, settings, at);
+    expect(m.holds.get(`H${c.approvalNumber}-SCR01`)).toMatchObject({ state: 'VOIDED', voidReason: 'PAYMENT_CANCELLED' });
+    // a and b still match each other: their holds stay.
+    expect(m.holds.get(`H${a.approvalNumber}-SCR01`)).toMatchObject({ state: 'UNPROCESSED' });
+    expect(m.holds.get(`H${b.approvalNumber}-SCR01`)).toMatchObject({ state: 'UNPROCESSED' });
+  });
+});
+
+describe('SCR-05 late evidence', () => {
+  it('SCR-05 a death recorded later holds the person\'s approved payments on or after it, and only those', async () => {
+    const m = memoryPort();
+    const before = payment(1, { recipientId: 'R0009', workerId: 'W0009', serviceDate: '2026-03-09', approvedAt: '2026-03-09T14:00:00+09:00', serviceStartAt: null });
+    const after = payment(2, { recipientId: 'R0009', workerId: 'W0008', serviceDate: '2026-03-10', serviceStartAt: null });
+    for (const p of [before, after]) {
+      m.approve(p);
+      await screenApproval(m.port, p, settings, at);
+    }
+    expect(m.holds.size).toBe(0);
+    m.people.set('RECIPIENT#R0009', { personKind: 'RECIPIENT', personId: 'R0009', deathDate: '2026-03-10', movements: [] });
+    const raised = await rescreenPerson(m.port, { personKind: 'RECIPIENT', personId: 'R0009' }, '2026-03-10', settings, at);
+    expect(raised.map((r) => [r.approvalNumber, r.ruleId, r.outcome])).toEqual([[after.approvalNumber, 'SCR-03', 'raised']]);
+    expect(await rescreenPerson(m.port, { personKind: 'RECIPIENT', personId: 'R0009' }, '2026-03-10', settings, at)).toEqual([expect.objectContaining({ outcome: 'exists' })]);
+  });
+});
