@@ -131,6 +131,11 @@ export class LocalStack {
     await this.dynamo?.stop();
   }
 
+  /** The DynamoDB Local JVM's process id (the bench reads its CPU time). */
+  get dynamoPid(): number | undefined {
+    return this.dynamo?.process.pid;
+  }
+
   /** Holds a queue's consumer (the bench measures intake alone this way); messages wait in the queue. */
   pauseConsumer(queue: QueueName): void {
     this.pollers.pause(queue);

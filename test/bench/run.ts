@@ -6,6 +6,10 @@
  * concurrent terminals), their ratio, p50/p99 latency, DynamoDB capacity per approved payment
  * (ReturnConsumedCapacity) and the minified bundle size of the intake function.
  *
+ * Phase (a2) runs the approval's own 3-item transaction alone (no reads, no HTTP, no decision):
+ * the most intake could reach on this database. Every phase also reports the CPU time one
+ * operation costs this process and the DynamoDB Local JVM, which share the machine's cores.
+ *
  * Phase (b) holds screening back (its queue fills) so that it measures intake alone; phase (c)
  * repeats the load with screening live, as in production, and measures the time from each
  * approval request to its screening (p50/p99, target p99 <= 5 s). Each card
@@ -13,6 +17,7 @@
  * quarter of the payments are SCR-01 pairs and are held, as in the national figures.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -30,14 +35,30 @@ const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
 const { BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
 const { documentClient } = await import('../../functions/shared/dynamo/client');
-const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+const { ScanCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { systemClock } = await import('../../functions/shared/clock');
 const { capacitySnapshot } = await import('../../functions/shared/dynamo/capacity');
 const { importDocument, businessNumber } = await import('../support/fixtures');
 const { signedHeaders } = await import('../support/terminal');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const cells = (r: { rate: number; p50: number; p99: number; ok: number; nodeCpuMs: number; jvmCpuMs: number }) =>
+  [fmt(r.rate), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.ok), fmt(r.nodeCpuMs, 2), fmt(r.jvmCpuMs, 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** CPU time (ms) used so far by this process and by the DynamoDB Local JVM (from /proc; 0 elsewhere). */
+let jvmPid: number | undefined;
+function cpuMs(): { node: number; jvm: number } {
+  const own = process.cpuUsage();
+  let jvm = 0;
+  try {
+    const fields = readFileSync(`/proc/${jvmPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    jvm = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    // not on Linux: the JVM's share is not reported
+  }
+  return { node: (own.user + own.system) / 1000, jvm };
+}
 
 async function runFor(durationMs: number, concurrency: number, op: (worker: number, i: number) => Promise<boolean>) {
   const latencies: number[] = [];
@@ -45,6 +66,7 @@ async function runFor(durationMs: number, concurrency: number, op: (worker: numb
   let failed = 0;
   const deadline = Date.now() + durationMs;
   const started = Date.now();
+  const cpuBefore = cpuMs();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = 0; Date.now() < deadline; i++) {
@@ -57,8 +79,12 @@ async function runFor(durationMs: number, concurrency: number, op: (worker: numb
     }),
   );
   const seconds = (Date.now() - started) / 1000;
+  const cpuAfter = cpuMs();
   latencies.sort((a, b) => a - b);
-  return { ok, failed, seconds, rate: ok / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  // CPU milliseconds per successful operation: what one operation costs the two processes that share the machine.
+  const nodeCpuMs = (cpuAfter.node - cpuBefore.node) / Math.max(ok, 1);
+  const jvmCpuMs = (cpuAfter.jvm - cpuBefore.jvm) / Math.max(ok, 1);
+  return { ok, failed, seconds, rate: ok / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), nodeCpuMs, jvmCpuMs };
 }
 
 async function bundleSize(entry: string): Promise<number> {
@@ -79,6 +105,7 @@ async function bundleSize(entry: string): Promise<number> {
 
 console.log(`bench: ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per measurement, ${CARDS} cards, ${TERMINALS} terminals`);
 const stack = await LocalStack.start({ port: 0, onError: (m, e) => console.error(m, String(e)) });
+jvmPid = stack.dynamoPid;
 try {
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const res = await fetch(`${stack.url}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -121,6 +148,32 @@ try {
       ],
     }));
     return true;
+  });
+
+  // (a2) The approval's own transaction alone, without its reads, HTTP or outbox: a terminal
+  // transaction record, a voucher update conditioned on its version and the payment, with the
+  // attributes intake writes. The best intake could do on this database; measured for the notes.
+  const sampleVouchers = 2000;
+  for (let i = 0; i < sampleVouchers; i += 25) {
+    await doc.send(new BatchWriteCommand({ RequestItems: { [TABLE_NAME]: Array.from({ length: 25 }, (_, k) => ({ PutRequest: { Item: { PK: `BENCHV#${i + k}`, SK: 'VOUCHER', version: 0, remainingAmount: 10_000_000_000, remainingSessions: 1_000_000 } } })) } }));
+  }
+  let txSeq = 0;
+  const txOnly = await runFor(DURATION_MS, CONCURRENCY, async () => {
+    const n = txSeq++;
+    const id = randomUUID();
+    const approval = `260310${String(n).padStart(8, '0')}`;
+    try {
+      await doc.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: TABLE_NAME, Item: { PK: `BENCHTXN#${id}`, SK: '#TXN', type: 'TerminalTransaction', requestHash: 'f'.repeat(64), status: 201, approvalNumber: approval, response: JSON.stringify({ approvalNumber: approval, status: 'APPROVED', amount: 36000, approvedAt: '2026-03-10T14:00:30+09:00', voucher: { month: '2026-03', remainingAmount: 1_000_000, remainingSessions: 20 } }), expiresAt: 2_000_000_000 }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Update: { TableName: TABLE_NAME, Key: { PK: `BENCHV#${n % sampleVouchers}`, SK: 'VOUCHER' }, UpdateExpression: 'SET remainingAmount = remainingAmount - :a, remainingSessions = remainingSessions - :one, #v = #v + :one ADD normalDays :day', ConditionExpression: 'attribute_exists(PK) AND remainingAmount >= :a', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':a': 36000, ':one': 1, ':day': new Set([`2026-03-${String(n % 28 + 1).padStart(2, '0')}`]) } } },
+          { Put: { TableName: TABLE_NAME, Item: { PK: `BENCHPAY#${id}`, SK: `PAY#${approval}`, type: 'BenchPayment', approvalNumber: approval, transactionId: `B-${n}`, terminalSerial: 'VT11-B00000', channel: 'TERMINAL', providerId: 'P0001', programCode: 'COMMUNITY', serviceCode: '110101', workerId: 'BW000001', workerPaymentId: '30000001', recipientId: 'R000001', cardNumber: '9410000000000001', municipalityCode: '44130', amount: 36000, kind: 'NORMAL', reason: null, serviceDate: today, serviceStartAt: `${today}T14:00:00+09:00`, voucherMonth: '2026-03', approvedAt: '2026-03-10T14:00:30+09:00', approvalDate: today, status: 'APPROVED' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ],
+      }));
+      return true;
+    } catch {
+      return false;
+    }
   });
 
   // (b) Approved payments through the HTTP API: each request signed by its terminal, each card paid
@@ -182,14 +235,21 @@ try {
   const rcu = (after.read - before.read) / api.ok;
 
   const rows = [
-    ['measurement', 'per second', 'p50 ms', 'p99 ms', 'count'],
-    ['raw 2-item TransactWriteItems', fmt(raw.rate), fmt(raw.p50, 1), fmt(raw.p99, 1), fmt(raw.ok)],
-    ['approved payments via HTTP API', fmt(api.rate), fmt(api.p50, 1), fmt(api.p99, 1), fmt(api.ok)],
+    ['measurement', 'per second', 'p50 ms', 'p99 ms', 'count', 'node CPU ms', 'JVM CPU ms'],
+    ['raw 2-item TransactWriteItems', ...cells(raw)],
+    ['approval transaction alone', ...cells(txOnly)],
+    ['approved payments via HTTP API', ...cells(api)],
   ];
   console.log('');
   for (const r of rows) console.log(`${r[0]!.padEnd(34)}${r.slice(1).map((c) => c.padStart(12)).join('')}`);
+  console.log('(CPU ms: per successful operation, in this process and in the DynamoDB Local JVM)');
   console.log('');
   console.log(`ratio payments / raw transactions     ${fmt(api.rate / raw.rate, 2)}   (target >= 0.80)`);
+  console.log(`ratio approval transaction / raw      ${fmt(txOnly.rate / raw.rate, 2)}   (the ceiling of intake on this database: its 3-item transaction with no reads, no HTTP)`);
+  // Both processes share the machine's cores: a payment cannot go faster than its CPU time allows.
+  const cores = (await import('node:os')).availableParallelism();
+  const cpuBound = (1000 * cores) / (api.nodeCpuMs + api.jvmCpuMs);
+  console.log(`CPU bound of payments on ${cores} cores     ${fmt(cpuBound)}/s = ${cores} cores / ${fmt(api.nodeCpuMs + api.jvmCpuMs, 2)} CPU ms per payment (ratio at most ${fmt(cpuBound / raw.rate, 2)})`);
   console.log(`write capacity per approved payment   ${fmt(pricedWcu, 1)} WCU as AWS bills transactions (target <= 8); DynamoDB Local reports ${fmt(wcu, 1)}`);
   console.log(`read capacity per approved payment    ${fmt(rcu, 1)} RCU`);
   console.log(`intake bundle (minified ESM, SDK in)  ${fmt(bytes)} bytes`);
@@ -200,7 +260,7 @@ try {
   console.log(`approval -> screened latency          p50 ${fmt(screening.p50)} ms, p99 ${fmt(screening.p99)} ms   (target p99 <= 5,000 ms)`);
   console.log(`holds raised over both phases         ${JSON.stringify(screening.holdsAllPhases)} of ${fmt(screening.screenedAllPhases)} payments screened`);
   if (refusals.size) console.log(`refused during the run                ${JSON.stringify(Object.fromEntries(refusals))}`);
-  console.log(JSON.stringify({ raw, api, ratio: api.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening }));
+  console.log(JSON.stringify({ raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening }));
   doc.destroy();
 } finally {
   await stack.stop();
