@@ -29,6 +29,7 @@ export type ApproveOutcome =
   | { kind: 'duplicate'; record: TransactionRecord | null }
   | { kind: 'stale-voucher' }
   | { kind: 'retro-limit' }
+  | { kind: 'makeup-taken' }
   | { kind: 'contention' };
 
 export interface CancelWrite {
@@ -125,6 +126,8 @@ export async function takePayment(port: PaymentPort, terminal: TerminalRecord, r
       }
       case 'retro-limit':
         return refusalAnswer({ code: 'DAILY_LIMIT_REACHED', rule: 'PAY-06', message: 'at most 20 retroactive payments per card per day', status: 422 });
+      case 'makeup-taken':
+        return refusalAnswer({ code: 'DAILY_LIMIT_REACHED', rule: 'PAY-07', message: 'one makeup payment per card, service and day', status: 422 });
       case 'stale-voucher':
       case 'contention':
         await pause(attempt);

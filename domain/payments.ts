@@ -71,7 +71,6 @@ export interface VoucherBalance {
   /** Optimistic concurrency: every payment or restoration moves it by one. */
   version: number;
   normalDays: IsoDate[];
-  makeupDays: IsoDate[];
 }
 
 export interface PaymentContext {
@@ -132,8 +131,13 @@ export interface Refusal {
 export interface ApprovalPlan {
   payment: Omit<Payment, 'approvalNumber'>;
   voucher: { expectedVersion: number; remainingAmount: number; remainingSessions: number };
-  /** PAY-05/07: the day this payment takes on its voucher, if it is limited to one a day. */
-  dayLock?: { list: 'normalDays' | 'makeupDays'; day: IsoDate };
+  /** PAY-05: the day a normal payment takes on its voucher (the service month is today's). */
+  dayLock?: { list: 'normalDays'; day: IsoDate };
+  /**
+   * PAY-07: the card × service × day a makeup payment takes. It is its own item, not a day on the
+   * voucher: two makeups of one day may use the vouchers of two different months.
+   */
+  makeupDay?: IsoDate;
   /** PAY-06: the card × approval day whose retroactive count this payment raises. */
   retroDay?: IsoDate;
 }
@@ -211,9 +215,6 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
   if (request.kind === 'NORMAL') {
     if (voucher.normalDays.includes(today)) return refuse('DAILY_LIMIT_REACHED', 'PAY-05', 'one normal payment per card, service and day');
     dayLock = { list: 'normalDays', day: today };
-  } else if (request.kind === 'MAKEUP') {
-    if (voucher.makeupDays.includes(today)) return refuse('DAILY_LIMIT_REACHED', 'PAY-07', 'one makeup payment per card, service and day');
-    dayLock = { list: 'makeupDays', day: today };
   }
 
   return {
@@ -244,6 +245,7 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
       voucher: { expectedVersion: voucher.version, remainingAmount: voucher.remainingAmount - request.amount, remainingSessions: voucher.remainingSessions - 1 },
       ...(dayLock ? { dayLock } : {}),
       ...(request.kind === 'RETRO' ? { retroDay: today } : {}),
+      ...(request.kind === 'MAKEUP' ? { makeupDay: today } : {}),
     },
   };
 }

@@ -13,7 +13,7 @@ beforeAll(async () => {
   env = await useLocalEnvironment();
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
   stdout = captureStdout();
-  h = await intakeHarness(6);
+  h = await intakeHarness(7);
 });
 
 const voucherOf = async (recipientId: string, month = '2026-03') =>
@@ -71,6 +71,23 @@ describe('payment intake against DynamoDB Local', () => {
     const answer = await pay(h, paymentBody(h.terminal, { cardNumber: card(5), kind: 'RETRO', reason: 'CARD_DAMAGED', serviceDate: '2026-03-02', serviceStartAt: null, amount: 20_000 }));
     expect(answer).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-06' } } } });
     expect(await voucherOf('R0005')).toMatchObject({ remainingSessions: 8 });
+  });
+
+  it('PAY-07: one makeup per card × service × day even against two months\' vouchers; a cancel frees the day', async () => {
+    const makeup = (serviceDate: string, transactionId: string) =>
+      paymentBody(h.terminal, { cardNumber: card(7), kind: 'MAKEUP', reason: 'RESCHEDULED', serviceDate, serviceStartAt: null, amount: 20_000, transactionId });
+    const february = await pay(h, makeup('2026-02-20', 'M-7a'));
+    expect(february.status).toBe(201);
+    const before = await env.scan();
+    const march = await pay(h, makeup('2026-03-09', 'M-7b'));
+    expect(march).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-07' } } } });
+    expect(await env.scan()).toEqual(before);
+    const number = february.body.approvalNumber as string;
+    const cancelled = await h.call('POST', 'POST /v1/terminal/payments/{approvalNumber}/cancel', `/v1/terminal/payments/${number}/cancel`, { transactionId: 'C-7', businessNumber: h.terminal.businessNumber, terminalPhone: h.terminal.phone }, { pathParameters: { approvalNumber: number } });
+    expect(cancelled.status).toBe(200);
+    expect((await pay(h, makeup('2026-03-09', 'M-7c'))).status).toBe(201);
+    expect(await voucherOf('R0007', '2026-02')).toMatchObject({ remainingSessions: 8 });
+    expect(await voucherOf('R0007', '2026-03')).toMatchObject({ remainingSessions: 7 });
   });
 
   it('PAY-10: a same-day cancel restores balance and session and frees the day; its retry answers the same; a second cancel conflicts', async () => {

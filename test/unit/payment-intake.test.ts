@@ -11,7 +11,7 @@ const request: PaymentRequest = {
 };
 const voucher: VoucherBalance = {
   recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
-  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [], makeupDays: [],
+  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [],
 };
 
 /** An in-memory port whose approval answers are scripted. */
@@ -57,5 +57,10 @@ describe('PAY-08/09 intake use case', () => {
   it('the database\'s retroactive cap answers DAILY_LIMIT_REACHED under PAY-06', async () => {
     const retro = { ...request, kind: 'RETRO' as const, reason: 'CARD_LOST' as const, serviceDate: '2026-03-02', serviceStartAt: null };
     expect(await takePayment(port([{ kind: 'retro-limit' }]), terminal, retro, 'h', clock)).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-06' } } } });
+  });
+
+  it('PAY-07: the database\'s makeup lock of the day answers DAILY_LIMIT_REACHED under PAY-07', async () => {
+    const makeup = { ...request, kind: 'MAKEUP' as const, reason: 'RESCHEDULED' as const, serviceDate: '2026-03-02', serviceStartAt: null };
+    expect(await takePayment(port([{ kind: 'makeup-taken' }]), terminal, makeup, 'h', clock)).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-07' } } } });
   });
 });

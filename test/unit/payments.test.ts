@@ -6,7 +6,7 @@ const kst = (s: string) => new Date(`${s}+09:00`);
 
 const voucher = (over: Partial<VoucherBalance> = {}): VoucherBalance => ({
   recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
-  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [], makeupDays: [], ...over,
+  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [], ...over,
 });
 
 const context = (over: Partial<PaymentContext> = {}): PaymentContext => ({
@@ -141,10 +141,15 @@ describe('PAY-06 retroactive payment and VCH-04 lapse', () => {
 });
 
 describe('PAY-07 makeup payment', () => {
-  it('needs RESCHEDULED, one per card × service × day, until the end of the next month', () => {
+  it('needs RESCHEDULED, until the end of the next month', () => {
     expect(refusal({ kind: 'MAKEUP', serviceDate: '2026-03-05', reason: null })).toEqual({ code: 'REASON_REQUIRED', rule: 'PAY-07' });
-    expect(refusal({ kind: 'MAKEUP', serviceDate: '2026-03-05', reason: 'RESCHEDULED' }, { voucher: voucher({ makeupDays: ['2026-03-10'] }) })).toEqual({ code: 'DAILY_LIMIT_REACHED', rule: 'PAY-07' });
     expect(refusal({ kind: 'MAKEUP', serviceDate: '2026-01-30', reason: 'RESCHEDULED' }, { voucher: voucher({ month: '2026-01' }) })).toEqual({ code: 'RETRO_PERIOD_EXPIRED', rule: 'PAY-07' });
+  });
+
+  it('PAY-07: a makeup takes the card × service × day lock, not a day of its voucher', () => {
+    const d = decidePayment(request({ kind: 'MAKEUP', reason: 'RESCHEDULED', serviceDate: '2026-02-20' }), context({ voucher: voucher({ month: '2026-02' }) }), 'VT11-000001');
+    expect(d.ok && d.plan.makeupDay).toBe('2026-03-10');
+    expect(d.ok && d.plan.dayLock).toBeUndefined();
   });
 });
 

@@ -26,6 +26,7 @@
  * | 18 | payment by provider and approval number | PK=`PROVPAY#provider#YYYY-MM`, SK=`PAY#approval` | 1 GetItem |
  * | 19 | a terminal transaction id (PAY-09) | PK=`TXN#serial#transactionId` | conditional Put in the approval transaction |
  * | 20 | retroactive payments of a card on a day (PAY-06) | PK=`RETRO#card#day` | ADD with a condition, in the transaction |
+ * | 38 | the makeup payment of a card × service on a day (PAY-07) | PK=`MAKEUP#card#serviceCode#day` | conditional Put in the transaction; Delete on cancel |
  * | 21 | a provider's payments of a month by day (PAY-13) | PK=`PROVPAY#provider#YYYY-MM`, SK between `PAY#YYMMDD` bounds | paged Query |
  * | 22 | refund by id; a provider's refunds | PK=`REFUND#id`; GSI1PK=`PROVREFUND#provider` | GetItem; Query |
  * | 23 | a worker's / recipient's payments by approval time or service start (SCR-01, SCR-05) | PK=`SCRIDX#W#id` / `SCRIDX#R#id`, SK=`A#<approvedAt>#approval` / `S#<serviceStartAt>#approval` | range Query |
@@ -102,6 +103,8 @@ export const keys = {
   terminalTransaction: (serial: string, transactionId: string) => key(`TXN#${serial}#${transactionId}`, '#TXN'),
   /** PAY-06: retroactive payments of one card on one approval day. */
   retroCount: (cardNumber: string, day: string) => key(`RETRO#${cardNumber}#${day}`, '#COUNT'),
+  /** PAY-07: one makeup payment per card × service type × day, whichever month's voucher it uses. */
+  makeupLock: (cardNumber: string, serviceCode: string, day: string) => key(`MAKEUP#${cardNumber}#${serviceCode}#${day}`, '#LOCK'),
   refund: (refundId: string) => key(`REFUND#${refundId}`, '#REFUND'),
 
   /**

@@ -47,8 +47,8 @@ const strip = <T>(item: Record<string, unknown> | undefined): T | null => (item 
 const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
 
 function toBalance(item: Record<string, unknown>): VoucherBalance {
-  const v = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
-  return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays), makeupDays: asArray(v.makeupDays) };
+  const { makeupDays: _before38, ...v } = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
+  return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays) };
 }
 
 export class DynamoPaymentStore implements PaymentPort {
@@ -177,6 +177,15 @@ export class DynamoPaymentStore implements PaymentPort {
         },
       },
     ];
+    if (plan.makeupDay) {
+      items.push({
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.makeupLock(p.cardNumber, p.serviceCode, plan.makeupDay), type: 'MakeupLock', approvalNumber: number, expiresAt: nowEpochSeconds + 40 * 24 * 3600 },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
     if (plan.retroDay) {
       items.push({
         Update: {
@@ -199,7 +208,7 @@ export class DynamoPaymentStore implements PaymentPort {
       if (failed === null) throw error;
       if (failed.includes(0)) return { kind: 'duplicate', record: await this.transactionRecord(p.terminalSerial, p.transactionId) };
       if (failed.includes(1)) return { kind: 'stale-voucher' };
-      if (failed.includes(3)) return { kind: 'retro-limit' };
+      if (failed.includes(3)) return { kind: plan.makeupDay ? 'makeup-taken' : 'retro-limit' };
       // A colliding approval number (2) or a conflicting concurrent transaction: try again.
       return { kind: 'contention' };
     }
@@ -211,7 +220,7 @@ export class DynamoPaymentStore implements PaymentPort {
    */
   async cancel(input: CancelWrite): Promise<CancelOutcome> {
     const { payment, voucherVersion, serial, transactionId, requestHash, response, cancelledAt, today, nowEpochSeconds } = input;
-    const dayList = payment.kind === 'NORMAL' ? 'normalDays' : payment.kind === 'MAKEUP' ? 'makeupDays' : null;
+    const dayList = payment.kind === 'NORMAL' ? 'normalDays' : null;
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
       {
         Put: {
@@ -244,6 +253,17 @@ export class DynamoPaymentStore implements PaymentPort {
         },
       },
     ];
+    if (payment.kind === 'MAKEUP') {
+      // PAY-07: the day is free again (a lock written before this item existed is simply absent).
+      items.push({
+        Delete: {
+          TableName: this.table.name,
+          Key: keys.makeupLock(payment.cardNumber, payment.serviceCode, payment.approvalDate),
+          ConditionExpression: 'attribute_not_exists(PK) OR approvalNumber = :a',
+          ExpressionAttributeValues: { ':a': payment.approvalNumber },
+        },
+      });
+    }
     if (payment.kind === 'RETRO') {
       items.push({
         Update: {
