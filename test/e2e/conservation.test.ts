@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../domain/calendar';
-import { isBusinessDay } from '../../domain/business-days';
-import { dueCycleRuns } from '../../domain/payouts';
+import { cycleOf, isBusinessDay } from '../../domain/business-days';
+import { runDateOf } from '../../domain/payouts';
 import { koreanHolidays } from '../../functions/shared/holidays';
 import { LocalStack } from '../../infra/local/stack';
-import { importDocument } from '../support/fixtures';
+import { businessNumber, importDocument } from '../support/fixtures';
 import { apiClient } from '../support/http';
 import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
 
@@ -22,6 +22,19 @@ let day = '2026-03-02';
 let now = `${day}T10:00:00+09:00`;
 const approvals: { approval: string; day: string }[] = [];
 const holds: string[] = [];
+
+/**
+ * A second provider the random operations never touch: the closing payout run pays exactly its
+ * one payment, whatever holds and refund recoveries the random sequences left on P0001.
+ */
+const closing = {
+  providers: [{ providerId: 'P0002', businessNumber: businessNumber('223456789'), name: '마무리돌봄센터', accounts: [{ programCode: 'COMMUNITY', bankCode: '004', accountNumber: '22345678901234', holder: '마무리돌봄센터' }] }],
+  workers: [{ workerId: 'W0002', providerId: 'P0002', name: '박지훈', rrn: '860202-1234567', workerPaymentId: '20000002', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }],
+  terminals: [{ serial: 'VT11-000002', phone: '01022345678', providerId: 'P0002', model: 'VT-11', secret: 'terminal-secret-000000002', workerIds: [] }],
+  recipients: [{ recipientId: 'R0099', name: '최하은', rrn: '160505-4000099', birthDate: '2016-05-05', municipalityCode: '44130' }],
+  cards: [{ cardNumber: '9410000000000099', recipientId: 'R0099' }],
+  contracts: [{ contractId: 'C0099', recipientId: 'R0099', providerId: 'P0002', serviceCode: '110101', grade: '1', from: '2026-01-01', to: '2026-12-31', designatedWorkerIds: ['W0002'] }],
+};
 
 const { call, tokensFor } = apiClient(() => stack.url);
 const setNow = async (instant: string) => {
@@ -97,6 +110,7 @@ beforeAll(async () => {
   Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, city: { role: 'municipality', municipalityCode: '44130' } }));
   const doc = importDocument(CARDS);
   expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
+  expect((await call('POST', '/v1/admin/import', closing, tokens.agency)).body.rejected).toEqual([]);
   await call('POST', '/_local/schedules/voucher-generation/run');
   t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
 }, 60_000);
@@ -120,22 +134,28 @@ describe('PO-08 conservation under random operations', () => {
       }),
       { numRuns: 12 },
     );
-    // Close the last cycle deterministically, so the report is also checked with payouts in it
-    // whatever the random sequences happened to contain: fund the deposit, move to a day a regular
-    // run is due, run it and the ad-hoc run, and check the report again.
-    await perform({ kind: 'deposit', amount: 10_000_000 });
+    // Close deterministically, so the report is also checked with a payout drawn from the deposit
+    // whatever the random sequences left: the second provider takes one payment on a new business
+    // day, the deposit is funded, and that day's cycle is run on its run date.
     do day = addDays(day, 1);
-    while (!isBusinessDay(day, koreanHolidays) || dueCycleRuns(day, koreanHolidays).length === 0);
+    while (!isBusinessDay(day, koreanHolidays));
+    await setNow(`${day}T10:00:00+09:00`);
+    const t2: TerminalIdentity = { serial: 'VT11-000002', secret: 'terminal-secret-000000002', phone: '01022345678', businessNumber: closing.providers[0]!.businessNumber };
+    const paid = await terminalFetch(stack.url, t2, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t2, { cardNumber: '9410000000000099', workerPaymentId: '20000002', amount: 30_000, serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00` }, day));
+    expect(paid.status).toBe(201);
+    await perform({ kind: 'deposit', amount: 10_000_000 });
+    expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+    day = runDateOf(cycleOf(day, koreanHolidays), koreanHolidays);
     await setNow(`${day}T10:00:00+09:00`);
     await perform({ kind: 'run', schedule: 'payout-batch' });
-    await perform({ kind: 'run', schedule: 'adhoc-payout' });
     expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
     const final = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
     expect(final.body.differences).toEqual([]);
     expect(final.body.balanced).toBe(true);
-    // The sequences did move money: payments were approved and payouts drew deposits.
     expect(approvals.length).toBeGreaterThan(10);
     expect(final.body.checked.payouts).toBeGreaterThan(0);
-    expect(final.body.totals.paidOut).toBeGreaterThan(0);
+    expect(final.body.totals.paidOut).toBeGreaterThanOrEqual(30_000);
+    const closingPayouts = await call('GET', '/v1/payouts?providerId=P0002', undefined, tokens.agency);
+    expect(closingPayouts.body.items).toMatchObject([{ providerId: 'P0002', amount: 30_000 }]);
   }, 240_000);
 });
