@@ -27,12 +27,30 @@ export function resultsFrom(transferDate: string): Date {
   return new Date(`${nextBusinessDay(transferDate, koreanHolidays)}T03:00:00+09:00`);
 }
 
+/**
+ * A file RECEIVING for less than this is held by a live run (the function times out after
+ * 120 s); after it, the run is taken to have died and another run takes the file over.
+ */
+export const RECEIVING_LEASE_MS = 5 * 60_000;
+
+/** Whether this run may work on the file: one run at a time claims it, or takes over a lapsed claim. */
+async function claim(store: DynamoCmsStore, file: CmsFileRecord, now: Date, at: string): Promise<boolean> {
+  if (file.state === 'TRANSMITTED') return store.move(file.transferDate, 'TRANSMITTED', 'RECEIVING', at, { receivingSince: now.toISOString() });
+  const since = file.receivingSince;
+  if (since !== undefined && now.getTime() - new Date(since).getTime() < RECEIVING_LEASE_MS) return false;
+  return store.reclaimReceiving(file.transferDate, since, now.toISOString(), at);
+}
+
 async function receive(store: DynamoCmsStore, gateway: CmsGateway, file: CmsFileRecord, now: Date): Promise<void> {
   const at = formatKst(now);
-  if (file.state === 'TRANSMITTED' && !(await store.move(file.transferDate, 'TRANSMITTED', 'RECEIVING', at))) return;
+  if (!(await claim(store, file, now, at))) return;
   const resultName = `EB32${file.fileName.slice(4)}`;
   const bytes = await gateway.fetchResult(resultName, file.transferDate);
-  if (!bytes) return; // not yet: asked again next run
+  if (!bytes) {
+    // Not yet: the claim is released and the next run asks again.
+    await store.releaseReceiving(file.transferDate, now.toISOString());
+    return;
+  }
   const request = parseCmsFile(await readObject(file.s3Key!));
   let issues: CmsIssue[];
   let result: ReturnType<typeof parseCmsFile> | null = null;

@@ -31,6 +31,8 @@ export class CmsSimulator {
   readonly received = new Map<string, Received>();
   /** Every transmission attempt that reached the relay, for tests. */
   readonly attempts: { fileName: string; transferDate: string; outcome: string }[] = [];
+  /** Every result file served, for tests. */
+  readonly resultsServed: { resultName: string; transferDate: string }[] = [];
 
   constructor(private readonly clock: Clock, private readonly timeoutDelayMs: number) {}
 
@@ -98,6 +100,7 @@ export class CmsSimulator {
         built.trailer = { ...built.trailer, amountRequested: built.trailer.amountRequested + 1, amountFailed: built.trailer.amountFailed + (first.resultFlag === 'N' ? 1 : 0) };
       }
       const out = encodeCmsFile(built);
+      this.resultsServed.push({ resultName, transferDate });
       return send(200, out, 'application/octet-stream');
     }
     return send(404, { reason: 'NO_SUCH_ROUTE' });

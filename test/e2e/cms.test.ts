@@ -22,7 +22,13 @@ const setNow = async (instant: string) => {
   now = instant;
   expect((await call('POST', '/_local/clock', { now: instant })).status).toBe(200);
 };
-const transmit = async () => expect((await call('POST', '/_local/schedules/cms-transmit/run')).status).toBe(200);
+// The local scheduler also fires these jobs when the clock jumps past their times; after a manual
+// run, wait for any such run too (a run that found the file claimed by it returns at once).
+const settle = async () => expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+const transmit = async () => {
+  expect((await call('POST', '/_local/schedules/cms-transmit/run')).status).toBe(200);
+  await settle();
+};
 const file = async (date: string) => (await call('GET', `/v1/cms/files/CMS-${date}`, undefined, tokens.agency)).body;
 const payout = async (id: string) => (await call('GET', `/v1/payouts/${id}`, undefined, tokens.agency)).body;
 const sent = (name: string) => stack.cms.attempts.filter((a) => a.fileName === name);
@@ -127,7 +133,10 @@ describe('CMS-01/02/05 files and transmission', () => {
 });
 
 describe('CMS-03/04 results', () => {
-  const receive = async () => expect((await call('POST', '/_local/schedules/cms-receive/run')).status).toBe(200);
+  const receive = async () => {
+    expect((await call('POST', '/_local/schedules/cms-receive/run')).status).toBe(200);
+    await settle();
+  };
 
   it('CMS-03 from 03:00 the business day after, the result marks each payout PAID with the bank\'s code', async () => {
     await setNow('2026-03-16T17:20:00+09:00');
@@ -137,16 +146,35 @@ describe('CMS-03/04 results', () => {
     expect(await file('2026-03-16')).toMatchObject({ state: 'TRANSMITTED' }); // its result comes on the 17th
   }, 30_000);
 
-  it('CMS-03 a tampered result file is rejected whole: flagged for operators, nothing applied', async () => {
+  it('CMS-03 a file another run is receiving is left alone until its claim lapses; a tampered result is then rejected whole: flagged, nothing applied', async () => {
+    // Another run claimed the file at 03:03 and is still working on it (its claim is fresh at 03:05).
+    const { documentClient } = await import('../../functions/shared/dynamo/client');
+    const { TABLE_NAME } = await import('../../infra/local/stack');
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const db = documentClient({ region: 'ap-northeast-2', endpoint: process.env.DYNAMODB_ENDPOINT });
+    await db.send(new UpdateCommand({
+      TableName: TABLE_NAME, Key: { PK: 'CMSFILE#2026-03-16', SK: '#FILE' },
+      UpdateExpression: 'SET #st = :receiving, receivingSince = :since', ConditionExpression: '#st = :transmitted',
+      ExpressionAttributeNames: { '#st': 'state' }, ExpressionAttributeValues: { ':receiving': 'RECEIVING', ':transmitted': 'TRANSMITTED', ':since': new Date('2026-03-17T03:03:00+09:00').toISOString() },
+    }));
+    db.destroy();
     await call('POST', '/_local/cms', { mode: 'tamper-result', times: 1 });
     await setNow('2026-03-17T03:05:00+09:00');
     await receive();
+    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(0);
+    expect(await file('2026-03-16')).toMatchObject({ state: 'RECEIVING' });
+    // That run died: after the 5-minute lease a run takes the file over and fetches the result once.
+    await setNow('2026-03-17T03:10:00+09:00');
+    await receive();
+    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
     const flagged = await file('2026-03-16');
     expect(flagged).toMatchObject({ state: 'FLAGGED' });
+    expect(flagged.history).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'RECEIVING', to: 'RECEIVING', note: 'taken over from a run that did not finish' })]));
     expect(flagged.issues).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'ITEM_MISMATCH', field: 'amount' })]));
     expect(await payout('PO-adhoc-2026-03-13-P0001-COMMUNITY')).toMatchObject({ status: 'SENT' });
     await receive(); // flagged files wait for operators
     expect(await file('2026-03-16')).toMatchObject({ state: 'FLAGGED' });
+    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
   }, 30_000);
 
   it('CMS-04 a closed account fails its transfer with the bank\'s code (payments → payout → file → transmit → result)', async () => {

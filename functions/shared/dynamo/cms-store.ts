@@ -23,6 +23,8 @@ export interface CmsFileRecord {
   references?: Record<string, string>;
   attempts?: number;
   lastAttemptAt?: string;
+  /** While RECEIVING: when the run that holds the file claimed it (ISO instant). */
+  receivingSince?: string;
   lastError?: string;
   /** After TRANSMIT_FAILED: whether another attempt may succeed. */
   retryable?: boolean;
@@ -104,6 +106,47 @@ export class DynamoCmsStore {
     } catch (error) {
       if (isConditionalFailure(error)) return false;
       throw error;
+    }
+  }
+
+  /**
+   * Claims a file already RECEIVING: one whose claim was released (no `receivingSince`), or one left
+   * by a run that died, only if it is still held by the claim that was read (`since`), so that of
+   * two runs claiming at once only one proceeds. Only a take-over is written to the history.
+   */
+  async reclaimReceiving(transferDate: string, since: string | undefined, sinceNow: string, at: string): Promise<boolean> {
+    try {
+      await this.table.doc.send(new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.cmsFile(transferDate),
+        UpdateExpression: `SET receivingSince = :now${since === undefined ? '' : ', history = list_append(history, :h)'}`,
+        ConditionExpression: `#st = :receiving AND ${since === undefined ? 'attribute_not_exists(receivingSince)' : 'receivingSince = :since'}`,
+        ExpressionAttributeNames: { '#st': 'state' },
+        ExpressionAttributeValues: {
+          ':now': sinceNow, ':receiving': 'RECEIVING',
+          ...(since === undefined ? {} : { ':since': since, ':h': [{ at, from: 'RECEIVING', to: 'RECEIVING', note: 'taken over from a run that did not finish' }] }),
+        },
+      }));
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Releases this run's claim on a RECEIVING file (its result is not available yet). */
+  async releaseReceiving(transferDate: string, since: string): Promise<void> {
+    try {
+      await this.table.doc.send(new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.cmsFile(transferDate),
+        UpdateExpression: 'REMOVE receivingSince',
+        ConditionExpression: '#st = :receiving AND receivingSince = :since',
+        ExpressionAttributeNames: { '#st': 'state' },
+        ExpressionAttributeValues: { ':receiving': 'RECEIVING', ':since': since },
+      }));
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
     }
   }
 
