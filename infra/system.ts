@@ -14,7 +14,7 @@ export const TABLE = {
   ],
 } as const;
 
-export type QueueName = 'voucher-generation' | 'screening' | 'settlement' | 'payouts' | 'cms-outbound' | 'reconciliation' | 'payment-events-failed';
+export type QueueName = 'voucher-generation' | 'screening' | 'settlement' | 'payouts' | 'cms-outbound' | 'payment-events-failed';
 
 export interface FunctionSpec {
   /** Source file under the repo root; the module exports `handler`. */
@@ -247,45 +247,27 @@ export interface QueueSpec {
   maxAgeSeconds?: number;
 }
 
+/** A queue a function consumes: five receives before the DLQ, visibility six times the consumer's timeout. */
+function consumedBy(fn: FunctionName, batchSize: number, maxConcurrency: number, maxAgeSeconds?: number): QueueSpec {
+  return {
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * FUNCTIONS[fn].timeoutSeconds,
+    localVisibilityTimeoutSeconds: 2,
+    consumer: { function: fn, batchSize, maxConcurrency },
+    ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}),
+  };
+}
+
 export const QUEUES: Record<QueueName, QueueSpec> = {
-  'voucher-generation': {
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS['voucher-shard'].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
-    consumer: { function: 'voucher-shard', batchSize: 1, maxConcurrency: 16 },
-  },
+  'voucher-generation': consumedBy('voucher-shard', 1, 16),
   /** Payments are screened within seconds (§5); an age of a minute means screening is behind. */
-  screening: {
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS['fraud-screening'].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
-    consumer: { function: 'fraud-screening', batchSize: 10, maxConcurrency: 20 },
-    maxAgeSeconds: 60,
-  },
+  screening: consumedBy('fraud-screening', 10, 20, 60),
   /** Running totals for payouts; a lag here only delays money to the next run, it never loses it. */
-  settlement: {
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS['settlement-ledger'].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
-    consumer: { function: 'settlement-ledger', batchSize: 10, maxConcurrency: 10 },
-    maxAgeSeconds: 300,
-  },
-  payouts: {
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS['payout-shard'].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
-    consumer: { function: 'payout-shard', batchSize: 1, maxConcurrency: 16 },
-  },
-  // Declared for the next steps (CMS files, CMS results).
+  settlement: consumedBy('settlement-ledger', 10, 10, 300),
+  payouts: consumedBy('payout-shard', 1, 16),
+  'cms-outbound': consumedBy('cms-file-builder', 10, 5),
   /** Stream records the outbox relay could not deliver after its retries (an operator redrives them). */
   'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
-  'cms-outbound': {
-    maxReceiveCount: 5,
-    visibilityTimeoutSeconds: 6 * FUNCTIONS['cms-file-builder'].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
-    consumer: { function: 'cms-file-builder', batchSize: 10, maxConcurrency: 5 },
-  },
-  reconciliation: { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
 };
 
 /**

@@ -18,7 +18,7 @@ import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { koreanHolidays } from '../shared/holidays';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
 
@@ -74,15 +74,12 @@ export const list = route({ roles: ['provider', 'agency'], query: z.object({ pro
   return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
 });
 
-export async function handler(event: Parameters<typeof file>[0], context: Parameters<typeof file>[1]) {
-  switch (event.routeKey) {
-    case 'POST /v1/claims':
-      return file(event, context);
-    case 'POST /v1/claims/{claimId}/approve':
-      return approve(event, context);
-    case 'POST /v1/claims/{claimId}/reject':
-      return reject(event, context);
-    default:
-      return list(event, context);
-  }
-}
+/** One function, four routes. */
+export const handler = byRoute(
+  {
+    'POST /v1/claims': file,
+    'POST /v1/claims/{claimId}/approve': approve,
+    'POST /v1/claims/{claimId}/reject': reject,
+  },
+  list,
+);

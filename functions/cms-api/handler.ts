@@ -9,7 +9,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
 import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { readObject } from '../shared/documents';
 
 let store: DynamoCmsStore | undefined;
@@ -39,13 +39,11 @@ export const content = route({ roles: ['agency', 'ops'] }, async ({ path }) => {
   return { statusCode: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${file.fileName}"` }, body: bytes.toString('base64'), isBase64Encoded: true };
 });
 
-export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
-  switch (event.routeKey) {
-    case 'GET /v1/cms/files/{fileId}':
-      return get(event, context);
-    case 'GET /v1/cms/files/{fileId}/content':
-      return content(event, context);
-    default:
-      return list(event, context);
-  }
-}
+/** One function, three routes. */
+export const handler = byRoute(
+  {
+    'GET /v1/cms/files/{fileId}': get,
+    'GET /v1/cms/files/{fileId}/content': content,
+  },
+  list,
+);

@@ -16,6 +16,7 @@ import { scheduledJobEvent } from '../../events/schedule';
 import { cmsRelay } from '../shared/cms-relay';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
+import { mapConcurrent } from '../shared/dynamo/batch';
 import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { documentBucket, readObject, s3 } from '../shared/documents';
@@ -72,14 +73,11 @@ async function receive(store: DynamoCmsStore, gateway: CmsGateway, file: CmsFile
   const references = file.references ?? {};
   const failed = result.records.filter((r) => r.resultFlag === 'N');
   const settlement = new DynamoSettlementStore(dynamoTable(), () => Math.floor(now.getTime() / 1000));
-  for (const r of result.records) {
-    const payoutId = references[r.reference]!;
-    if (r.resultFlag === 'Y') await store.markPayouts([payoutId], 'PAID', { resultCode: r.resultCode, resultAt: at });
-    else {
-      // CMS-04: the amount returns to the provider's payable and to the deposit, in one transaction.
-      const payout = await settlement.payout(payoutId);
-      if (payout) await settlement.returnFailedPayout(payout, r.resultCode, at);
-    }
+  await mapConcurrent(result.records.filter((r) => r.resultFlag === 'Y'), 16, (r) => store.markPayouts([references[r.reference]!], 'PAID', { resultCode: r.resultCode, resultAt: at }));
+  for (const r of failed) {
+    // CMS-04: the amount returns to the provider's payable and to the deposit, in one transaction.
+    const payout = await settlement.payout(references[r.reference]!);
+    if (payout) await settlement.returnFailedPayout(payout, r.resultCode, at);
   }
   await store.move(file.transferDate, 'RECEIVING', 'RECEIVED', at, { resultKey, paidCount: result.records.length - failed.length, failedCount: failed.length, failedAmount: result.trailer.amountFailed });
   if (failed.length) {

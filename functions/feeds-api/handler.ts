@@ -16,7 +16,7 @@ import { systemClock } from '../shared/clock';
 import { mapConcurrent } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoScreeningStore } from '../shared/dynamo/screening-store';
-import { json, route } from '../shared/http';
+import { byRoute, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { personalDataVault } from '../shared/vault';
@@ -78,6 +78,4 @@ export const immigration = route({ roles: ['agency'], body: immigrationFeed }, a
   return json(200, result);
 });
 
-export async function handler(event: Parameters<typeof deaths>[0], context: Parameters<typeof deaths>[1]) {
-  return event.routeKey === 'POST /v1/feeds/immigration' ? immigration(event, context) : deaths(event, context);
-}
+export const handler = byRoute({ 'POST /v1/feeds/immigration': immigration }, deaths);

@@ -20,7 +20,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
 import { presignUpload, storedDocument } from '../shared/documents';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import type { Principal } from '../shared/tenancy';
 
@@ -229,19 +229,13 @@ export const place = route({ roles: ['municipality', 'agency'], body: manualHold
 });
 
 /** One function, six routes. */
-export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
-  switch (event.routeKey) {
-    case 'GET /v1/holds/{holdId}':
-      return get(event, context);
-    case 'POST /v1/holds':
-      return place(event, context);
-    case 'POST /v1/holds/actions':
-      return act(event, context);
-    case 'POST /v1/holds/{holdId}/documents':
-      return document(event, context);
-    case 'POST /v1/holds/{holdId}/review':
-      return review(event, context);
-    default:
-      return list(event, context);
-  }
-}
+export const handler = byRoute(
+  {
+    'GET /v1/holds/{holdId}': get,
+    'POST /v1/holds': place,
+    'POST /v1/holds/actions': act,
+    'POST /v1/holds/{holdId}/documents': document,
+    'POST /v1/holds/{holdId}/review': review,
+  },
+  list,
+);

@@ -13,7 +13,7 @@ import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
 
 const MAX_RANGE_DAYS = 366;
@@ -125,6 +125,4 @@ export const daily = route(
   },
 );
 
-export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
-  return event.routeKey === 'GET /v1/payments/daily' ? daily(event, context) : list(event, context);
-}
+export const handler = byRoute({ 'GET /v1/payments/daily': daily }, list);

@@ -17,7 +17,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { gsi1, gsi2 } from '../shared/dynamo/keys';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 
 let store: DynamoSettlementStore | undefined;
@@ -76,19 +76,14 @@ export const delays = route({ roles: ['provider', 'agency'], query: z.object({ p
   return json(200, { items: await db().delays(providerId), nextToken: null });
 });
 
-export async function handler(event: Parameters<typeof list>[0], context: Parameters<typeof list>[1]) {
-  switch (event.routeKey) {
-    case 'POST /v1/deposits':
-      return deposit(event, context);
-    case 'GET /v1/payouts/{payoutId}':
-      return get(event, context);
-    case 'GET /v1/payouts/{payoutId}/statement.csv':
-      return statement(event, context);
-    case 'GET /v1/delays':
-      return delays(event, context);
-    case 'GET /v1/forecasts':
-      return forecasts(event, context);
-    default:
-      return list(event, context);
-  }
-}
+/** One function, six routes. */
+export const handler = byRoute(
+  {
+    'POST /v1/deposits': deposit,
+    'GET /v1/payouts/{payoutId}': get,
+    'GET /v1/payouts/{payoutId}/statement.csv': statement,
+    'GET /v1/delays': delays,
+    'GET /v1/forecasts': forecasts,
+  },
+  list,
+);

@@ -12,7 +12,7 @@ import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoRefundStore } from '../shared/dynamo/refund-store';
-import { json, pageQuery, route } from '../shared/http';
+import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
 
@@ -86,15 +86,11 @@ export const list = route({ roles: ['provider', 'agency'], query: z.object({ pro
 });
 
 /** One function, four routes. */
-export async function handler(event: Parameters<typeof request>[0], context: Parameters<typeof request>[1]) {
-  switch (event.routeKey) {
-    case 'POST /v1/refunds':
-      return request(event, context);
-    case 'POST /v1/refunds/{refundId}/approve':
-      return approve(event, context);
-    case 'POST /v1/refunds/{refundId}/reject':
-      return reject(event, context);
-    default:
-      return list(event, context);
-  }
-}
+export const handler = byRoute(
+  {
+    'POST /v1/refunds': request,
+    'POST /v1/refunds/{refundId}/approve': approve,
+    'POST /v1/refunds/{refundId}/reject': reject,
+  },
+  list,
+);

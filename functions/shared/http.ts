@@ -98,6 +98,13 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
     });
 }
 
+type RouteHandler = ReturnType<typeof route>;
+
+/** One function serving several routes: the handler of the event's route key, else `fallback`. */
+export function byRoute(routes: Record<string, RouteHandler>, fallback: RouteHandler) {
+  return (event: HttpEvent, context: Context) => (routes[event.routeKey] ?? fallback)(event, context);
+}
+
 /** `?limit=` (default 50, max 500) and `?nextToken=`, as every list takes them (api.md). */
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -66,6 +66,17 @@ export function isConditionalFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** One conditional write: true when it was written, false when its condition failed; anything else is thrown. */
+export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalFailure(error)) return false;
+    throw error;
+  }
+}
+
 /** Which items of a cancelled transaction failed their condition (by index). */
 export function cancelledConditions(error: unknown): number[] | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;

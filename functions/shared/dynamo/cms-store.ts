@@ -5,7 +5,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CmsFileState, CmsTransferItem } from '../../../domain/cms-files';
-import { isConditionalFailure, queryAll, transactWrite } from './batch';
+import { conditionalWrite, mapConcurrent, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
@@ -90,23 +90,17 @@ export class DynamoCmsStore {
   /** Moves a file from one state to another, with fields; false if it was not in `from` (or its item count moved). */
   async move(transferDate: string, from: CmsFileState, to: CmsFileState, at: string, set: Record<string, unknown> = {}, note?: string, expectItemCount?: number): Promise<boolean> {
     const fields = Object.entries(set).filter(([, v]) => v !== undefined);
-    try {
-      await this.table.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.cmsFile(transferDate),
-        UpdateExpression: `SET #st = :to, history = list_append(history, :h)${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
-        ConditionExpression: `#st = :from${expectItemCount !== undefined ? ' AND itemCount = :count' : ''}`,
-        ExpressionAttributeNames: { '#st': 'state', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
-        ExpressionAttributeValues: {
-          ':to': to, ':from': from, ':h': [{ at, from, to, ...(note ? { note } : {}) }], ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
-          ...(expectItemCount !== undefined ? { ':count': expectItemCount } : {}),
-        },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.cmsFile(transferDate),
+      UpdateExpression: `SET #st = :to, history = list_append(history, :h)${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
+      ConditionExpression: `#st = :from${expectItemCount !== undefined ? ' AND itemCount = :count' : ''}`,
+      ExpressionAttributeNames: { '#st': 'state', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
+      ExpressionAttributeValues: {
+        ':to': to, ':from': from, ':h': [{ at, from, to, ...(note ? { note } : {}) }], ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])),
+        ...(expectItemCount !== undefined ? { ':count': expectItemCount } : {}),
+      },
+    })));
   }
 
   /**
@@ -115,53 +109,41 @@ export class DynamoCmsStore {
    * two runs claiming at once only one proceeds. Only a take-over is written to the history.
    */
   async reclaimReceiving(transferDate: string, since: string | undefined, sinceNow: string, at: string): Promise<boolean> {
-    try {
-      await this.table.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.cmsFile(transferDate),
-        UpdateExpression: `SET receivingSince = :now${since === undefined ? '' : ', history = list_append(history, :h)'}`,
-        ConditionExpression: `#st = :receiving AND ${since === undefined ? 'attribute_not_exists(receivingSince)' : 'receivingSince = :since'}`,
-        ExpressionAttributeNames: { '#st': 'state' },
-        ExpressionAttributeValues: {
-          ':now': sinceNow, ':receiving': 'RECEIVING',
-          ...(since === undefined ? {} : { ':since': since, ':h': [{ at, from: 'RECEIVING', to: 'RECEIVING', note: 'taken over from a run that did not finish' }] }),
-        },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.cmsFile(transferDate),
+      UpdateExpression: `SET receivingSince = :now${since === undefined ? '' : ', history = list_append(history, :h)'}`,
+      ConditionExpression: `#st = :receiving AND ${since === undefined ? 'attribute_not_exists(receivingSince)' : 'receivingSince = :since'}`,
+      ExpressionAttributeNames: { '#st': 'state' },
+      ExpressionAttributeValues: {
+        ':now': sinceNow, ':receiving': 'RECEIVING',
+        ...(since === undefined ? {} : { ':since': since, ':h': [{ at, from: 'RECEIVING', to: 'RECEIVING', note: 'taken over from a run that did not finish' }] }),
+      },
+    })));
   }
 
   /** Releases this run's claim on a RECEIVING file (its result is not available yet). */
   async releaseReceiving(transferDate: string, since: string): Promise<void> {
-    try {
-      await this.table.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.cmsFile(transferDate),
-        UpdateExpression: 'REMOVE receivingSince',
-        ConditionExpression: '#st = :receiving AND receivingSince = :since',
-        ExpressionAttributeNames: { '#st': 'state' },
-        ExpressionAttributeValues: { ':receiving': 'RECEIVING', ':since': since },
-      }));
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-    }
+    await conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.cmsFile(transferDate),
+      UpdateExpression: 'REMOVE receivingSince',
+      ConditionExpression: '#st = :receiving AND receivingSince = :since',
+      ExpressionAttributeNames: { '#st': 'state' },
+      ExpressionAttributeValues: { ':receiving': 'RECEIVING', ':since': since },
+    })));
   }
 
   /** Marks the payouts of a file (SENT once transmitted). */
   async markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra: Record<string, unknown> = {}): Promise<void> {
-    for (const payoutId of payoutIds) {
-      const fields = Object.entries(extra);
-      await this.table.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.payout(payoutId),
-        UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
-        ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
-      }));
-    }
+    const fields = Object.entries(extra);
+    await mapConcurrent(payoutIds, 16, (payoutId) => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.payout(payoutId),
+      UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
+      ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
+    })));
   }
 }

@@ -38,16 +38,12 @@ export interface StoredTerminal extends TerminalRecord {
   secretSealed: string;
 }
 
-export interface StoredTerminal extends TerminalRecord {
-  secretSealed: string;
-}
-
 const strip = <T>(item: Record<string, unknown> | undefined): T | null => (item ? entityOf<T>(item) : null);
 
 const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
 
 function toBalance(item: Record<string, unknown>): VoucherBalance {
-  const { makeupDays: _before38, ...v } = strip<VoucherBalance & { normalDays?: unknown; makeupDays?: unknown }>(item)!;
+  const v = strip<VoucherBalance & { normalDays?: unknown }>(item)!;
   return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays) };
 }
 

@@ -9,7 +9,7 @@ import { formatKst } from '../../../domain/calendar';
 import { allowedFrom, paymentEffect, type Hold, type HoldDecision, type HoldDocument, type HoldHistoryEntry, type HoldState } from '../../../domain/holds';
 import { evidenceKey, holdIdOf, type Evidence, type PersonEvidence, type ScreenedPayment } from '../../../domain/screening';
 import type { PersonRef, RaiseOutcome, ScreeningPort } from '../../../domain/screening-flow';
-import { batchGetAll, isConditionalFailure, queryAll, transactWrite, type TransactItem } from './batch';
+import { batchGetAll, conditionalWrite, isConditionalFailure, queryAll, transactWrite, type TransactItem } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
@@ -329,18 +329,14 @@ export class DynamoScreeningStore implements ScreeningPort {
   }
 
   async addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<void> {
-    try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.hold(holdId),
-        UpdateExpression: 'SET evidence.#k = :e',
-        ConditionExpression: 'attribute_exists(PK) AND (attribute_exists(evidence.#k) OR size(evidence) < :cap)',
-        ExpressionAttributeNames: { '#k': evidenceKey(evidence) },
-        ExpressionAttributeValues: { ':e': evidence, ':cap': cap },
-      }));
-    } catch (error) {
-      if (!isConditionalFailure(error)) throw error;
-    }
+    await conditionalWrite(() => this.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.hold(holdId),
+      UpdateExpression: 'SET evidence.#k = :e',
+      ConditionExpression: 'attribute_exists(PK) AND (attribute_exists(evidence.#k) OR size(evidence) < :cap)',
+      ExpressionAttributeNames: { '#k': evidenceKey(evidence) },
+      ExpressionAttributeValues: { ':e': evidence, ':cap': cap },
+    })));
   }
 
   async dropEvidence(holdId: string, key: string): Promise<Hold | null> {
@@ -449,20 +445,14 @@ export class DynamoScreeningStore implements ScreeningPort {
 
   /** Records an issued upload on the hold while the provider may still submit evidence. */
   async addDocument(hold: Hold, document: HoldDocument, maxDocuments: number): Promise<boolean> {
-    try {
-      await this.doc.send(new UpdateCommand({
-        TableName: this.table.name,
-        Key: keys.hold(hold.holdId),
-        UpdateExpression: 'SET documents.#k = :d, updatedAt = :at',
-        ConditionExpression: 'providerId = :provider AND #st IN (:a, :b) AND size(documents) < :max',
-        ExpressionAttributeNames: { '#k': document.documentKey, '#st': 'state' },
-        ExpressionAttributeValues: { ':d': document, ':at': document.issuedAt, ':provider': hold.providerId, ':a': 'UNPROCESSED', ':b': 'SUPPLEMENT_REQUESTED', ':max': maxDocuments },
-      }));
-      return true;
-    } catch (error) {
-      if (isConditionalFailure(error)) return false;
-      throw error;
-    }
+    return conditionalWrite(() => this.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.hold(hold.holdId),
+      UpdateExpression: 'SET documents.#k = :d, updatedAt = :at',
+      ConditionExpression: 'providerId = :provider AND #st IN (:a, :b) AND size(documents) < :max',
+      ExpressionAttributeNames: { '#k': document.documentKey, '#st': 'state' },
+      ExpressionAttributeValues: { ':d': document, ':at': document.issuedAt, ':provider': hold.providerId, ':a': 'UNPROCESSED', ':b': 'SUPPLEMENT_REQUESTED', ':max': maxDocuments },
+    })));
   }
 
   /** A provider's holds with payment dates in [from, to], newest first, filtered. */
