@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isValidDate } from '../domain/calendar';
+import { isValidDate } from '../domain/shared/calendar';
 
 export const isoDate = z.string().refine(isValidDate, { message: 'must be a real date YYYY-MM-DD' });
 export const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -');

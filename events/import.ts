@@ -3,6 +3,7 @@
  * one bad record is reported without rejecting the rest.
  */
 import * as z from 'zod';
+import type { ImportDocument, Indexed } from '../domain/registry/document';
 import { isoDate, municipalityCode, personName, recordId } from './common';
 
 const grade = z.object({
@@ -138,21 +139,18 @@ export const importEnvelope = z
     message: `at most ${MAX_IMPORT_RECORDS} records per document`,
   });
 
-export interface Indexed<T> {
-  /** Position in the document's section, for the rejection report's path. */
-  index: number;
-  record: T;
-}
-
-export interface ParsedImport {
-  programs: Indexed<ProgramRecord>[];
-  providers: Indexed<ProviderRecord>[];
-  workers: Indexed<WorkerRecord>[];
-  terminals: Indexed<TerminalRecord>[];
-  recipients: Indexed<RecipientRecord>[];
-  cards: Indexed<CardRecord>[];
-  contracts: Indexed<ContractRecord>[];
-}
+/** The parsed document in the domain's terms; the compiler checks each section's record fits. */
+export type ParsedImport = ImportDocument;
+type Fits<Wire extends Domain, Domain> = [Wire, Domain];
+export type WireFitsDomain = [
+  Fits<ProgramRecord, ImportDocument['programs'][number]['record']>,
+  Fits<ProviderRecord, ImportDocument['providers'][number]['record']>,
+  Fits<WorkerRecord, ImportDocument['workers'][number]['record']>,
+  Fits<TerminalRecord, ImportDocument['terminals'][number]['record']>,
+  Fits<RecipientRecord, ImportDocument['recipients'][number]['record']>,
+  Fits<CardRecord, ImportDocument['cards'][number]['record']>,
+  Fits<ContractRecord, ImportDocument['contracts'][number]['record']>,
+];
 
 export interface RecordIssue {
   path: string;

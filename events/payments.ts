@@ -2,7 +2,7 @@
  * Terminal API bodies (api.md, fixed) and the payment event that reaches the `screening` queue.
  */
 import * as z from 'zod';
-import { MAKEUP_REASONS, RETRO_REASONS } from '../domain/payments';
+import { MAKEUP_REASONS, RETRO_REASONS } from '../domain/payments/payment';
 import { isoDate, isoInstant, recordId } from './common';
 
 export const paymentRequest = z

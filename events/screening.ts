@@ -3,8 +3,8 @@
  * evidence feeds (api.md §Feeds) and the hold workflow bodies (HOLD-01..03).
  */
 import * as z from 'zod';
-import { HOLD_RULE_IDS, HOLD_STATES } from '../domain/holds';
-import { DEFAULT_SCREENING_RULES, type ScreeningRules } from '../domain/screening';
+import { HOLD_RULE_IDS, HOLD_STATES } from '../domain/screening/holds';
+import { DEFAULT_SCREENING_RULES, type ScreeningRules } from '../domain/screening/rules';
 import { isoDate, municipalityCode, recordId } from './common';
 import { paymentEvent } from './payments';
 

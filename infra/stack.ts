@@ -21,11 +21,11 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib/core';
 import type { Construct } from 'constructs';
-import { DEFAULT_SCREENING_RULES, SCREENING_RULE_IDS, type ScreeningRules } from '../domain/screening';
+import { DEFAULT_SCREENING_RULES, SCREENING_RULE_IDS, type ScreeningRules } from '../domain/screening/rules';
 import { loadScreeningRules } from '../events/screening';
 import { queueUrlVariable } from '../functions/shared/config';
 import { NodeFunction } from './node-function';
-import { FUNCTIONS, QUEUES, ROUTES, SCHEDULES, TABLE, TABLE_STREAM_CONSUMER, type FunctionName, type QueueName } from './system';
+import { type FunctionName, FUNCTIONS, type QueueName, QUEUES, ROUTES, SCHEDULES, TABLE, TABLE_STREAM_CONSUMER } from './system';
 
 export interface VoucherPlatformProps extends StackProps {
   /** An external OIDC issuer (the agency's identity provider); without it a Cognito user pool is created. */

@@ -1,6 +1,6 @@
 /** `POST /v1/admin/import` (agency): bulk registry load, idempotent per record id. */
-import { kstDate } from '../../domain/calendar';
-import { importRegistry } from '../../domain/registry-import';
+import { importRegistry } from '../../domain/registry/import';
+import { kstDate } from '../../domain/shared/calendar';
 import { importEnvelope, parseImportRecords } from '../../events/import';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { assessClaim, type Claim } from '../../domain/claims';
-import { formatKst, kstDate } from '../../domain/calendar';
-import { DomainError } from '../../domain/errors';
-import { claimPayableDay } from '../../domain/payouts';
-import { claimDecision, claimRequest } from '../../events/payouts';
+import { assessClaim, type Claim } from '../../domain/payments/claims';
+import { claimPayableDay } from '../../domain/settlement/payouts';
+import { formatKst, kstDate } from '../../domain/shared/calendar';
+import { DomainError } from '../../domain/shared/errors';
 import { recordId } from '../../events/common';
+import { claimDecision, claimRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -3,14 +3,14 @@
  * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes) for the agency and operators.
  */
 import * as z from 'zod';
-import { DomainError } from '../../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import { isoDate } from '../../events/common';
+import { readObject } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
+import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { byRoute, json, pageQuery, route } from '../shared/http';
-import { readObject } from '../shared/documents';
 
 let store: DynamoCmsStore | undefined;
 const db = () => (store ??= new DynamoCmsStore(dynamoTable()));

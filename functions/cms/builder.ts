@@ -4,8 +4,8 @@
  * next business day's file.
  */
 import type { SQSRecord } from 'aws-lambda';
-import { nextBusinessDay } from '../../domain/business-days';
-import { formatKst } from '../../domain/calendar';
+import { nextBusinessDay } from '../../domain/shared/business-days';
+import { formatKst } from '../../domain/shared/calendar';
 import { transferInstruction } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

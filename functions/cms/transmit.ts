@@ -8,17 +8,18 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { addDays, formatKst, kstDate } from '../../domain/calendar';
-import { CmsGatewayTimeout, creationTime, cutoffTime, MAX_TRANSMIT_ATTEMPTS, requestFileFor, retryAfter, type CmsGateway } from '../../domain/cms-files';
+import { CmsGatewayTimeout, creationTime, cutoffTime, MAX_TRANSMIT_ATTEMPTS, requestFileFor, retryAfter } from '../../domain/cms/files';
+import type { CmsGateway } from '../../domain/cms/ports';
+import { addDays, formatKst, kstDate } from '../../domain/shared/calendar';
 import { scheduledJobEvent } from '../../events/schedule';
-import { cmsRelay } from '../shared/cms-relay';
 import { systemClock } from '../shared/clock';
+import { cmsRelay } from '../shared/cms-relay';
 import { config } from '../shared/config';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoCmsStore, type CmsFileRecord } from '../shared/dynamo/cms-store';
 import { documentBucket, readObject, s3 } from '../shared/documents';
+import { dynamoTable } from '../shared/dynamo/client';
+import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { koreanHolidays } from '../shared/holidays';
-import { logger, metrics, flushMetrics } from '../shared/observability';
+import { flushMetrics, logger, metrics } from '../shared/observability';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** A file left TRANSMITTING this long (a run that died mid-send) is checked with the gateway. */

@@ -7,11 +7,11 @@
  *
  * The whole body is validated before anything is written; a retried feed changes nothing more.
  */
-import { formatKst } from '../../domain/calendar';
-import { DomainError } from '../../domain/errors';
-import { parseRrn } from '../../domain/registry';
-import type { PersonRef } from '../../domain/screening-flow';
-import { deathFeed, immigrationFeed, type EvidenceEvent } from '../../events/screening';
+import { parseRrn } from '../../domain/registry/identity';
+import type { PersonRef } from '../../domain/screening/ports';
+import { formatKst } from '../../domain/shared/calendar';
+import { DomainError } from '../../domain/shared/errors';
+import { deathFeed, type EvidenceEvent, immigrationFeed } from '../../events/screening';
 import { systemClock } from '../shared/clock';
 import { mapConcurrent } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -7,9 +7,9 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import type { ProgramKind } from '../../domain/registry';
-import { SCREENING_RULE_IDS, type ScreenedPayment } from '../../domain/screening';
-import { rescreenPerson, screenApproval, screenWithdrawal, type Raised, type ScreeningSettings } from '../../domain/screening-flow';
+import type { ProgramKind } from '../../domain/registry/entities';
+import { type Raised, rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../domain/screening/flow';
+import { type ScreenedPayment, SCREENING_RULE_IDS } from '../../domain/screening/rules';
 import { loadScreeningRules, screeningMessage, type ScreeningMessage } from '../../events/screening';
 import { TtlCache } from '../shared/cache';
 import { systemClock } from '../shared/clock';

@@ -9,17 +9,17 @@
  * checked in; a refused or raced move changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { addDays, formatKst, kstDate } from '../../domain/calendar';
-import { DomainError, forbidden, refusalError } from '../../domain/errors';
-import { checkDocument, checkGroup, checkMove, MAX_DOCUMENT_BYTES, type Hold, type HoldHistoryEntry } from '../../domain/holds';
-import { holdIdOf } from '../../domain/screening';
-import { holdOf } from '../../domain/screening-flow';
+import { holdOf } from '../../domain/screening/flow';
+import { checkDocument, checkGroup, checkMove, type Hold, type HoldHistoryEntry, MAX_DOCUMENT_BYTES } from '../../domain/screening/holds';
+import { holdIdOf } from '../../domain/screening/rules';
+import { addDays, formatKst, kstDate } from '../../domain/shared/calendar';
+import { DomainError, forbidden, refusalError } from '../../domain/shared/errors';
 import { documentRequest, holdAction, holdQuery, holdReview, manualHold } from '../../events/screening';
 import { systemClock } from '../shared/clock';
+import { presignUpload, storedDocument } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
-import { presignUpload, storedDocument } from '../shared/documents';
 import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import type { Principal } from '../shared/tenancy';

@@ -7,7 +7,7 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Payment } from '../../domain/payments';
+import type { Payment } from '../../domain/payments/payment';
 import { paymentEvent, type PaymentEvent } from '../../events/payments';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';

@@ -5,10 +5,11 @@
  * to one month at a time. The agency names the provider.
  */
 import * as z from 'zod';
-import { addDays, addMonths, kstDate, monthOf } from '../../domain/calendar';
-import { DomainError } from '../../domain/errors';
-import { dailyTotals, type Payment } from '../../domain/payments';
-import { maskCardNumber } from '../../domain/registry';
+import { dailyTotals } from '../../domain/payments/history';
+import type { Payment } from '../../domain/payments/payment';
+import { maskCardNumber } from '../../domain/registry/identity';
+import { addDays, addMonths, kstDate, monthOf } from '../../domain/shared/calendar';
+import { DomainError } from '../../domain/shared/errors';
 import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -5,9 +5,10 @@
  * payout twice.
  */
 import type { Context } from 'aws-lambda';
-import { isBusinessDay } from '../../domain/business-days';
-import { formatKst, kstDate } from '../../domain/calendar';
-import { adhocRun, dueCycleRuns, type PayoutRun } from '../../domain/payouts';
+import type { PayoutRun } from '../../domain/settlement/payout';
+import { adhocRun, dueCycleRuns } from '../../domain/settlement/payouts';
+import { isBusinessDay } from '../../domain/shared/business-days';
+import { formatKst, kstDate } from '../../domain/shared/calendar';
 import type { PayoutShardTask } from '../../events/payouts';
 import { scheduledJobEvent } from '../../events/schedule';
 import { systemClock } from '../shared/clock';

@@ -8,7 +8,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { payProvider, type Payout } from '../../domain/payouts';
+import type { Payout } from '../../domain/settlement/payout';
+import { payProvider } from '../../domain/settlement/payouts';
 import { payoutShardTask, type TransferInstruction } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { readCatalog } from '../shared/dynamo/catalog';
@@ -16,8 +17,8 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { keys } from '../shared/dynamo/keys';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { logger, metrics } from '../shared/observability';
-import { sqsConsumer } from '../shared/sqs-consumer';
 import { sendAll } from '../shared/sqs';
+import { sqsConsumer } from '../shared/sqs-consumer';
 
 let store: DynamoSettlementStore | undefined;
 

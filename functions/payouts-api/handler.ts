@@ -6,16 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { addMonths, formatKst, kstMonth } from '../../domain/calendar';
-import { forecast } from '../../domain/forecast';
-import { DomainError, forbidden } from '../../domain/errors';
-import { statementCsv } from '../../domain/statements';
-import { depositRequest } from '../../events/payouts';
+import { forecast } from '../../domain/settlement/forecast';
+import { statementCsv } from '../../domain/settlement/statements';
+import { addMonths, formatKst, kstMonth } from '../../domain/shared/calendar';
+import { DomainError, forbidden } from '../../domain/shared/errors';
 import { isoDate, recordId } from '../../events/common';
+import { depositRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
-import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { gsi1, gsi2 } from '../shared/dynamo/keys';
+import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';

@@ -2,9 +2,9 @@
  * `GET /v1/recipients/{recipientId}` and `GET /v1/workers/{workerId}`: a person's record for
  * staff, RRN masked (REG-07), each read recorded in the access log before it is answered.
  */
-import { formatKst } from '../../domain/calendar';
-import type { PersonRecordAccess } from '../../domain/access-log';
-import { forbidden, notFound } from '../../domain/errors';
+import type { PersonRecordAccess } from '../../domain/registry/access-log';
+import { formatKst } from '../../domain/shared/calendar';
+import { forbidden, notFound } from '../../domain/shared/errors';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPeopleStore } from '../shared/dynamo/people-store';

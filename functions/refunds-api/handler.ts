@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { formatKst, kstDate } from '../../domain/calendar';
-import { DomainError, refusalError } from '../../domain/errors';
-import { decideRefundDecision, decideRefundRequest, voucherStillUsable, type Refund } from '../../domain/refunds';
+import { decideRefundDecision, decideRefundRequest, type Refund, voucherStillUsable } from '../../domain/payments/refunds';
+import { formatKst, kstDate } from '../../domain/shared/calendar';
+import { DomainError, refusalError } from '../../domain/shared/errors';
 import { refundDecision, refundRequest } from '../../events/payments';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

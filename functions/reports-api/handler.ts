@@ -1,7 +1,7 @@
 /** `GET /v1/reports/conservation` (agency, ops): PO-08 recomputed from the stored facts. */
-import { conservationReport } from '../../domain/conservation';
+import { conservationReport } from '../../domain/settlement/conservation';
+import { formatKst } from '../../domain/shared/calendar';
 import { systemClock } from '../shared/clock';
-import { formatKst } from '../../domain/calendar';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { json, route } from '../shared/http';

@@ -6,8 +6,8 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
-import { kstDate } from '../../domain/calendar';
-import { factOfPayment } from '../../domain/settlement';
+import { factOfPayment } from '../../domain/settlement/ledger';
+import { kstDate } from '../../domain/shared/calendar';
 import { paymentEvent } from '../../events/payments';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -3,7 +3,7 @@
  * the handlers in its own process) moves it with `POST /_local/clock`, and time then flows on
  * from the instant set.
  */
-import type { Clock } from '../../domain/ports';
+import type { Clock } from '../../domain/shared/ports';
 
 let offsetMs = 0;
 

@@ -8,7 +8,8 @@
  *   GET  {CMS_RELAY_URL}/results/{fileName}?transferDate=…  → 200 the EB32 bytes | 404 not yet
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CmsGatewayTimeout, type CmsGateway } from '../../domain/cms-files';
+import { CmsGatewayTimeout } from '../../domain/cms/files';
+import type { CmsGateway } from '../../domain/cms/ports';
 import { config } from './config';
 
 let token: Promise<string | undefined> | undefined;

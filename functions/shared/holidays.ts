@@ -5,7 +5,7 @@
  * not cover makes `isBusinessDay` throw rather than guess.
  */
 import * as data from '@hyunbinseo/holidays-kr/all';
-import type { HolidayCalendar } from '../../domain/business-days';
+import type { HolidayCalendar } from '../../domain/shared/business-days';
 
 const byDate = new Map<string, readonly string[]>();
 const years = new Set<number>();

@@ -7,9 +7,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, type ErrorKind } from '../../domain/errors';
+import { DomainError, type ErrorKind } from '../../domain/shared/errors';
 import { logger } from './observability';
-import { principalOf, requireRole, type Principal, type Role } from './tenancy';
+import { type Principal, principalOf, requireRole, type Role } from './tenancy';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;

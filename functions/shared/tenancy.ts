@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, forbidden } from '../../domain/errors';
+import { DomainError, forbidden } from '../../domain/shared/errors';
 
 export const roles = ['provider', 'municipality', 'agency', 'ops'] as const;
 export type Role = (typeof roles)[number];

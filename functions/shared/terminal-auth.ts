@@ -4,7 +4,7 @@
  * timestamp within 5 minutes of server time. Unknown terminal, bad signature, stale timestamp: 401.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '../../domain/errors';
+import { DomainError } from '../../domain/shared/errors';
 import type { HttpEvent } from './http';
 
 export const TIMESTAMP_WINDOW_MS = 5 * 60_000;

@@ -3,7 +3,7 @@
  * per recipient shard. Running it twice or late only repeats work that creates nothing new.
  */
 import type { Context } from 'aws-lambda';
-import { formatKst, kstMonth } from '../../domain/calendar';
+import { formatKst, kstMonth } from '../../domain/shared/calendar';
 import { scheduledJobEvent } from '../../events/schedule';
 import type { VoucherShardTask } from '../../events/voucher-generation';
 import { systemClock } from '../shared/clock';

@@ -7,15 +7,15 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import { generateMonth } from '../../domain/vouchers';
+import { generateMonth } from '../../domain/vouchers/generation';
 import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
 import { isConditionalFailure } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { keys } from '../shared/dynamo/keys';
 import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
 import { logger, metrics } from '../shared/observability';
-import { sqsConsumer } from '../shared/sqs-consumer';
 import { sendAll } from '../shared/sqs';
+import { sqsConsumer } from '../shared/sqs-consumer';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
 const DEFAULT_PAGE_SIZE = 200;

@@ -1,6 +1,6 @@
 /** `GET /v1/vouchers?month=&status=` (provider; agency with `providerId`): VCH-03. */
 import * as z from 'zod';
-import { kstMonth } from '../../domain/calendar';
+import { kstMonth } from '../../domain/shared/calendar';
 import { yearMonth } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';

@@ -8,10 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { nextBusinessDay } from '../../domain/business-days';
-import { buildResultFile, encodeCmsFile, parseCmsFile } from '../../domain/cms';
-import { cutoffTime } from '../../domain/cms-files';
-import type { Clock } from '../../domain/ports';
+import { buildResultFile, encodeCmsFile } from '../../domain/cms/encode';
+import { cutoffTime } from '../../domain/cms/files';
+import { parseCmsFile } from '../../domain/cms/parse';
+import { nextBusinessDay } from '../../domain/shared/business-days';
+import type { Clock } from '../../domain/shared/ports';
 import { koreanHolidays } from '../../functions/shared/holidays';
 
 export const FAILURE_CODES = ['0011', '0012', '0014', '0015', '0031', '0032', '0034', '0035', '0041', '0051', '0061', '0062', '0068', '0081', '0096'];

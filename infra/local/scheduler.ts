@@ -4,10 +4,10 @@
  * missed fires once; when it moves back, nothing fires until it passes an occurrence again.
  */
 import { CronExpressionParser } from 'cron-parser';
-import type { Clock } from '../../domain/ports';
-import { formatKst } from '../../domain/calendar';
+import { formatKst } from '../../domain/shared/calendar';
+import type { Clock } from '../../domain/shared/ports';
 import type { ScheduleName } from '../../events/schedule';
-import { SCHEDULES, SCHEDULE_TIMEZONE, type CronSpec } from '../system';
+import { type CronSpec, SCHEDULE_TIMEZONE, SCHEDULES } from '../system';
 
 const TICK_MS = 500;
 

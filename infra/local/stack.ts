@@ -6,23 +6,20 @@ import { createServer, type Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { formatKst } from '../../domain/calendar';
-import { scheduleNames, type ScheduleName } from '../../events/schedule';
-import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
+import { formatKst } from '../../domain/shared/calendar';
+import { type ScheduleName, scheduleNames } from '../../events/schedule';
 import { setClock, systemClock } from '../../functions/shared/clock';
+import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
 import { generateKeyMaterial } from '../../functions/shared/vault';
-import { SCHEDULES, type QueueName } from '../system';
+import { type QueueName, SCHEDULES } from '../system';
 import { CmsSimulator } from './cms-simulator';
 import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
 import { QueuePollers } from './pollers';
 import { LocalScheduler } from './scheduler';
+import { createBucket, createQueues, createTable, type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalQueues, startDynamoLocal, startQueueServer } from './servers';
 import { StreamPoller } from './stream-poller';
-import {
-  LOCAL_CREDENTIALS, LOCAL_REGION, createBucket, createQueues, createTable, startDynamoLocal, startQueueServer,
-  type DynamoLocal, type LocalQueues,
-} from './servers';
 
 export const TABLE_NAME = 'voucher-platform';
 export const BUCKET_NAME = 'voucher-platform-files';

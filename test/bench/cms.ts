@@ -3,7 +3,9 @@
  * records, against a baseline measured in the same run: the same bytes produced as one ASCII
  * string (no per-field checks, no CP949), the floor of any fixed-width writer in Node.
  */
-import { buildRequestFile, encodeCmsFile, parseCmsFile, RECORD_BYTES } from '../../domain/cms';
+import { buildRequestFile, encodeCmsFile } from '../../domain/cms/encode';
+import { RECORD_BYTES } from '../../domain/cms/fields';
+import { parseCmsFile } from '../../domain/cms/parse';
 
 const RECORDS = Number(process.env.BENCH_CMS_RECORDS ?? 100_000);
 const names = ['행복심리상담센터', '햇살돌봄', 'VOUCHER CARE', '푸른언어치료', '한빛재활'];

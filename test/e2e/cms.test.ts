@@ -5,7 +5,7 @@
  * retried only when the relay confirms it did not get the file; nothing is sent after the cut-off.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCmsFile } from '../../domain/cms';
+import { parseCmsFile } from '../../domain/cms/parse';
 import { LocalStack } from '../../infra/local/stack';
 import { importDocument } from '../support/fixtures';
 import { apiClient } from '../support/http';

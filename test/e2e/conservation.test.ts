@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays } from '../../domain/calendar';
-import { cycleOf, isBusinessDay } from '../../domain/business-days';
-import { runDateOf } from '../../domain/payouts';
+import { runDateOf } from '../../domain/settlement/payouts';
+import { cycleOf, isBusinessDay } from '../../domain/shared/business-days';
+import { addDays } from '../../domain/shared/calendar';
 import { koreanHolidays } from '../../functions/shared/holidays';
 import { LocalStack } from '../../infra/local/stack';
 import { businessNumber, importDocument } from '../support/fixtures';

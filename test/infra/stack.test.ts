@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCREENING_RULES } from '../../domain/screening/rules';
 import { buildApp } from '../../infra/app';
-import { FUNCTIONS, QUEUES, ROUTES } from '../../infra/system';
 import { VoucherPlatformStack } from '../../infra/stack';
-import { DEFAULT_SCREENING_RULES } from '../../domain/screening';
+import { FUNCTIONS, QUEUES, ROUTES } from '../../infra/system';
 
 let template: Template;
 let outdir: string;

@@ -1,7 +1,7 @@
 /** Small factories for registry records and events; each test reads Prepare / Act / Assess. */
-import { businessNumberCheckDigit } from '../../domain/registry';
-import type { Contract, ServiceType } from '../../domain/registry';
-import type { RecipientStanding } from '../../domain/vouchers';
+import type { Contract, ServiceType } from '../../domain/registry/entities';
+import { businessNumberCheckDigit } from '../../domain/registry/identity';
+import type { RecipientStanding } from '../../domain/vouchers/voucher';
 
 export const businessNumber = (first9: string) => `${first9}${businessNumberCheckDigit(first9)}`;
 

@@ -2,7 +2,7 @@
  * One DynamoDB Local and one fauxqs for the whole run; each integration test file makes its own
  * table and queues on them, so files never see each other's data.
  */
-import type {} from 'vitest';
+import type {  } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startDynamoLocal, startQueueServer } from '../../infra/local/servers';
 

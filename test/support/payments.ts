@@ -1,5 +1,5 @@
 /** Drives the payment-intake handler in process with signed API Gateway events. */
-import { generateMonth } from '../../domain/vouchers';
+import { generateMonth } from '../../domain/vouchers/generation';
 import { setClock } from '../../functions/shared/clock';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { DynamoVoucherStore } from '../../functions/shared/dynamo/voucher-store';

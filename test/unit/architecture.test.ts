@@ -1,16 +1,48 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const sources = (dir: string): string[] =>
   readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 
+/** The relative imports of a source file, as repo paths (`domain/shared/calendar.ts`). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/^(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => normalize(join(dirname(file), `${m[1]}.ts`)));
+}
+
+const CONTEXTS = ['shared', 'registry', 'vouchers', 'payments', 'screening', 'settlement', 'cms'];
+
 describe('layout', () => {
   it('domain/ imports no AWS SDK, no Lambda types, no Node I/O and no adapter', () => {
-    const forbidden = /from ['"](@aws-sdk\/|aws-lambda|@aws-lambda-powertools\/|@middy\/|node:(fs|http|https|net|child_process)|\.\.\/functions|\.\.\/infra)/;
+    const forbidden = /from ['"](@aws-sdk\/|aws-lambda|@aws-lambda-powertools\/|@middy\/|node:(fs|http|https|net|child_process|timers)|(\.\.\/)+(functions|infra|events)\/)/;
     const offenders = sources('domain').filter((f) => forbidden.test(readFileSync(join(root, f), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('domain/ is one folder per bounded context, with nothing beside them', () => {
+    const entries = readdirSync(join(root, 'domain'), { withFileTypes: true });
+    expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual([]);
+    expect(entries.map((e) => e.name).sort()).toEqual([...CONTEXTS].sort());
+  });
+
+  it('domain/ has no import cycle, and shared/ depends on no other context', () => {
+    const files = sources('domain');
+    const graph = new Map(files.map((f) => [f, importsOf(f)]));
+    const cycles: string[][] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') return void cycles.push([...path.slice(path.indexOf(f)), f]);
+      state.set(f, 'open');
+      for (const g of graph.get(f) ?? []) visit(g, [...path, f]);
+      state.set(f, 'done');
+    };
+    files.forEach((f) => visit(f, []));
+    expect(cycles).toEqual([]);
+    const sharedOut = files.filter((f) => f.startsWith('domain/shared/')).flatMap((f) => importsOf(f).filter((g) => !g.startsWith('domain/shared/')));
+    expect(sharedOut).toEqual([]);
   });
 
   it('only the key module spells DynamoDB keys', () => {

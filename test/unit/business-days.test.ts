@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycle, cycleOf, cyclesPaidOn, HolidayDataMissing, isBusinessDay, nextBusinessDay, previousBusinessDay, type HolidayCalendar } from '../../domain/business-days';
+import { cycle, cycleOf, cyclesPaidOn, type HolidayCalendar, HolidayDataMissing, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../../domain/shared/business-days';
 import { koreanHolidays } from '../../functions/shared/holidays';
 
 describe('business days (§2) from the maintained holiday data', () => {

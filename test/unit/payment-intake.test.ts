@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { takePayment, type PaymentPort, type TransactionRecord } from '../../domain/payment-intake';
-import type { PaymentRequest, TerminalRecord, VoucherBalance } from '../../domain/payments';
+import { takePayment } from '../../domain/payments/intake';
+import type { PayingTerminal, PaymentRequest, VoucherBalance } from '../../domain/payments/payment';
+import type { PaymentPort, TransactionRecord } from '../../domain/payments/ports';
 import { contract, serviceTypes } from '../support/fixtures';
 
 const clock = { now: () => new Date('2026-03-10T14:05:00+09:00') };
-const terminal: TerminalRecord = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
+const terminal: PayingTerminal = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
 const request: PaymentRequest = {
   transactionId: 'T-1', businessNumber: '1234567891', terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001',
   cardNumber: '9410000000000001', amount: 36_000, kind: 'NORMAL', serviceDate: '2026-03-10', serviceStartAt: '2026-03-10T14:00:00+09:00', reason: null,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { approvalNumber, decideCancel, decidePayment, type Payment, type PaymentContext, type PaymentRequest, type VoucherBalance } from '../../domain/payments';
+import { decideCancel } from '../../domain/payments/cancel';
+import { decidePayment, type PaymentContext } from '../../domain/payments/decide';
+import { approvalNumber, type Payment, type PaymentRequest, type VoucherBalance } from '../../domain/payments/payment';
 import { contract, serviceTypes } from '../support/fixtures';
 
 const kst = (s: string) => new Date(`${s}+09:00`);

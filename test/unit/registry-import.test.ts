@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planImport, type ExistingRegistry } from '../../domain/registry-import';
+import type { ExistingRegistry } from '../../domain/registry/document';
+import { planImport } from '../../domain/registry/import';
 import { importEnvelope, parseImportRecords } from '../../events/import';
 import { contract, importDocument } from '../support/fixtures';
 

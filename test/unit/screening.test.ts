@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkDocument, checkGroup, checkMove, paymentEffect, type Hold } from '../../domain/holds';
-import {
-  DEFAULT_SCREENING_RULES, abroad, departureCovering, holdIdOf, nightPayment, rapidSuccession, screenPayment, suspectedDeath, type PersonEvidence, type ScreenedPayment,
-} from '../../domain/screening';
+import { checkDocument, checkGroup, checkMove, type Hold, paymentEffect } from '../../domain/screening/holds';
+import { abroad, DEFAULT_SCREENING_RULES, departureCovering, holdIdOf, nightPayment, type PersonEvidence, rapidSuccession, type ScreenedPayment, screenPayment, suspectedDeath } from '../../domain/screening/rules';
 import { loadScreeningRules } from '../../events/screening';
 
 const rules = DEFAULT_SCREENING_RULES;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveGrade, planRecipientMonth, type MonthPlanInput } from '../../domain/vouchers';
+import { type MonthPlanInput, planRecipientMonth } from '../../domain/vouchers/generation';
+import { effectiveGrade } from '../../domain/vouchers/voucher';
 import { contract, recipient, serviceTypes } from '../support/fixtures';
 
 const plan = (over: Partial<MonthPlanInput> = {}) =>

@@ -1,5 +1,5 @@
 /** The catalog (programs and service types): one partition, read whole by every store that needs it. */
-import type { ProgramKind, ServiceType } from '../../../domain/registry';
+import type { ProgramKind, ServiceType } from '../../../domain/registry/entities';
 import { queryAll } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';

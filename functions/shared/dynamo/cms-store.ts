@@ -4,7 +4,7 @@
  * both send a file.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CmsFileState, CmsTransferItem } from '../../../domain/cms-files';
+import type { CmsFileState, CmsTransferItem } from '../../../domain/cms/files';
 import { conditionalWrite, mapConcurrent, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';

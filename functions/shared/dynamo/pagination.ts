@@ -1,4 +1,4 @@
-import { DomainError } from '../../../domain/errors';
+import { DomainError } from '../../../domain/shared/errors';
 
 /** `nextToken` is the base64url of the last evaluated key: opaque to clients, checked on the way in. */
 export function encodeToken(key: Record<string, unknown> | undefined): string | undefined {

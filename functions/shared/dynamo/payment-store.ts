@@ -9,23 +9,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { YearMonth } from '../../../domain/calendar';
-import {
-  approvalNumber,
-  MAX_RETRO_PER_CARD_PER_DAY,
-  type ApprovalPlan,
-  type CardRecord,
-  type Payment,
-  type TerminalRecord,
-  type VoucherBalance,
-  type WorkerRecord,
-} from '../../../domain/payments';
-import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payment-intake';
-import type { Contract } from '../../../domain/registry';
+import type { ApprovalPlan } from '../../../domain/payments/decide';
+import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
+import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
+import type { Contract } from '../../../domain/registry/entities';
+import type { YearMonth } from '../../../domain/shared/calendar';
 import { TtlCache } from '../cache';
 import { cancelledConditions, queryAll } from './batch';
-import { readCatalog, type Catalog } from './catalog';
 import { meter, meterTransactionWrite } from './capacity';
+import { type Catalog, readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';
@@ -34,7 +26,7 @@ const REGISTRY_TTL_MS = 10_000;
 /** A terminal transaction id is remembered this long (retries come within minutes; audits later). */
 const TRANSACTION_RETENTION_SECONDS = 400 * 24 * 3600;
 
-export interface StoredTerminal extends TerminalRecord {
+export interface StoredTerminal extends PayingTerminal {
   secretSealed: string;
 }
 
@@ -50,8 +42,8 @@ function toBalance(item: Record<string, unknown>): VoucherBalance {
 export class DynamoPaymentStore implements PaymentPort {
   private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
   private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
-  private readonly workers = new TtlCache<WorkerRecord | null>(REGISTRY_TTL_MS, 50_000);
-  private readonly cards = new TtlCache<CardRecord | null>(REGISTRY_TTL_MS, 100_000);
+  private readonly workers = new TtlCache<PayingWorker | null>(REGISTRY_TTL_MS, 50_000);
+  private readonly cards = new TtlCache<PayingCard | null>(REGISTRY_TTL_MS, 100_000);
   private readonly catalog = new TtlCache<Catalog>(60_000, 1);
 
   constructor(private readonly table: Table) {}
@@ -74,18 +66,18 @@ export class DynamoPaymentStore implements PaymentPort {
     return this.providers.get(providerId, async () => ((await this.get(keys.provider(providerId)))?.businessNumber as string | undefined) ?? null);
   }
 
-  workerByPaymentId(paymentId: string): Promise<WorkerRecord | null> {
+  workerByPaymentId(paymentId: string): Promise<PayingWorker | null> {
     return this.workers.get(paymentId, async () => {
       const pointer = await this.get(keys.workerPaymentId(paymentId));
       if (!pointer) return null;
       // Written with the worker in one transaction; items written before it carry only the id.
-      if (pointer.worker) return pointer.worker as WorkerRecord;
-      return strip<WorkerRecord>(await this.get(keys.worker(pointer.workerId as string)));
+      if (pointer.worker) return pointer.worker as PayingWorker;
+      return strip<PayingWorker>(await this.get(keys.worker(pointer.workerId as string)));
     });
   }
 
-  card(cardNumber: string): Promise<CardRecord | null> {
-    return this.cards.get(cardNumber, async () => strip<CardRecord>(await this.get(keys.card(cardNumber))));
+  card(cardNumber: string): Promise<PayingCard | null> {
+    return this.cards.get(cardNumber, async () => strip<PayingCard>(await this.get(keys.card(cardNumber))));
   }
 
   async serviceType(serviceCode: string) {

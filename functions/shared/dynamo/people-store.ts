@@ -1,6 +1,6 @@
 /** Reads of a person's record for staff, and the access log that records each (REG-07). */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessLog, PersonRecordAccess } from '../../../domain/access-log';
+import type { AccessLog, PersonRecordAccess } from '../../../domain/registry/access-log';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';

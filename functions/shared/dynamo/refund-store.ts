@@ -1,8 +1,8 @@
 /** Refunds (PAY-11): each state change is one transaction with the payment and, on approval, the voucher. */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Payment } from '../../../domain/payments';
-import type { Refund } from '../../../domain/refunds';
-import { transactWrite, type TransactItem } from './batch';
+import type { Payment } from '../../../domain/payments/payment';
+import type { Refund } from '../../../domain/payments/refunds';
+import { type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';

@@ -4,15 +4,16 @@
  * unique system-wide, a uniqueness item in the same transaction.
  */
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Issue } from '../../../domain/errors';
-import type { ImportSaveReport, RegistryImportStore } from '../../../domain/ports';
-import type { ExistingRegistry, ImportPlan, referencedIds } from '../../../domain/registry-import';
-import { maskRrn, type Card, type Contract, type Program, type Provider, type Recipient, type ServiceType, type Terminal, type Worker } from '../../../domain/registry';
+import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domain/registry/document';
+import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
+import { maskRrn } from '../../../domain/registry/identity';
+import type { ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
+import type { Issue } from '../../../domain/shared/errors';
 import type { PersonalDataVault } from '../vault';
 import { batchGetAll, cancelledConditions, isConditionalFailure, mapConcurrent, stableJson } from './batch';
-import type { Table } from './client';
 import { readCatalog } from './catalog';
-import { gsi1, gsi2, keys, type Key } from './keys';
+import type { Table } from './client';
+import { gsi1, gsi2, type Key, keys } from './keys';
 
 const WRITE_CONCURRENCY = 16;
 /** REG-02: the system assigns 8-digit worker payment IDs from this base upwards. */
@@ -28,7 +29,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
     private readonly vault: PersonalDataVault,
   ) {}
 
-  async loadExisting(ids: ReturnType<typeof referencedIds>): Promise<ExistingRegistry> {
+  async loadExisting(ids: ReferencedIds): Promise<ExistingRegistry> {
     const { doc, name } = this.table;
     const catalog = await readCatalog(this.table);
     const pointerKeys = [...ids.contracts].map(keys.contractPointer);

@@ -5,17 +5,17 @@
  * decided from, and changes the payment's counts in the same write.
  */
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { formatKst } from '../../../domain/calendar';
-import { allowedFrom, paymentEffect, type Hold, type HoldDecision, type HoldDocument, type HoldHistoryEntry, type HoldState } from '../../../domain/holds';
-import { evidenceKey, holdIdOf, type Evidence, type PersonEvidence, type ScreenedPayment } from '../../../domain/screening';
-import type { PersonRef, RaiseOutcome, ScreeningPort } from '../../../domain/screening-flow';
-import { batchGetAll, conditionalWrite, isConditionalFailure, queryAll, transactWrite, type TransactItem } from './batch';
+import { allowedFrom, type Hold, type HoldDecision, type HoldDocument, type HoldHistoryEntry, type HoldState, paymentEffect } from '../../../domain/screening/holds';
+import type { PersonRef, RaiseOutcome, ScreeningPort } from '../../../domain/screening/ports';
+import { type Evidence, evidenceKey, holdIdOf, type PersonEvidence, type ScreenedPayment } from '../../../domain/screening/rules';
+import { type BucketTotals, holdCountChange } from '../../../domain/settlement/ledger';
+import { formatKst } from '../../../domain/shared/calendar';
+import { batchGetAll, conditionalWrite, isConditionalFailure, queryAll, type TransactItem, transactWrite } from './batch';
+import { meter } from './capacity';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
-import { meter } from './capacity';
 import { bucketUpdate } from './settlement-store';
-import { holdCountChange, type BucketTotals } from '../../../domain/settlement';
 
 /** Index entries outlive any payment that can still be held (payouts settle within weeks). */
 const INDEX_RETENTION_SECONDS = 180 * 24 * 3600;

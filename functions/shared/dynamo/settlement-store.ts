@@ -5,15 +5,15 @@
  * and deposits in one transaction conditioned on the versions and balances it read.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Claim } from '../../../domain/claims';
-import type { DepositFacts, PayoutFacts } from '../../../domain/conservation';
-import type { Payment } from '../../../domain/payments';
-import type { Refund } from '../../../domain/refunds';
-import type { Payout } from '../../../domain/payouts';
-import type { Contract, PayoutAccount } from '../../../domain/registry';
-import { addMonths } from '../../../domain/calendar';
-import { unsettled, type Bucket, type BucketTotals, type LedgerFact, type PayoutPlan } from '../../../domain/settlement';
-import { queryAll, transactWrite, type TransactItem } from './batch';
+import type { Claim } from '../../../domain/payments/claims';
+import type { Payment } from '../../../domain/payments/payment';
+import type { Refund } from '../../../domain/payments/refunds';
+import type { Contract, PayoutAccount } from '../../../domain/registry/entities';
+import type { DepositFacts, PayoutFacts } from '../../../domain/settlement/conservation';
+import { type Bucket, type BucketTotals, type LedgerFact, type PayoutPlan, unsettled } from '../../../domain/settlement/ledger';
+import type { Payout } from '../../../domain/settlement/payout';
+import { addMonths } from '../../../domain/shared/calendar';
+import { queryAll, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';

@@ -1,9 +1,10 @@
 /** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { YearMonth } from '../../../domain/calendar';
-import type { Page, PageRequest, RecipientMonth, VoucherStore } from '../../../domain/ports';
-import type { Contract, ServiceType } from '../../../domain/registry';
-import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers';
+import type { Contract, ServiceType } from '../../../domain/registry/entities';
+import type { YearMonth } from '../../../domain/shared/calendar';
+import type { Page, PageRequest } from '../../../domain/shared/ports';
+import type { RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
+import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
 import { cancelledConditions, isConditionalFailure, mapConcurrent, queryAll } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';

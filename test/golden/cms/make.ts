@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildRequestFile, buildResultFile, encodeCmsFile, RECORD_BYTES } from '../../../domain/cms';
+import { buildRequestFile, buildResultFile, encodeCmsFile } from '../../../domain/cms/encode';
+import { RECORD_BYTES } from '../../../domain/cms/fields';
 
 const dir = import.meta.dirname;
 export const goldenRequest = () =>

@@ -5,18 +5,23 @@
  * table here; the store makes each move a conditional write on the state it was decided from,
  * so two people acting at once cannot both succeed.
  */
-import type { IsoDate } from './calendar';
-import type { Refusal } from './payments';
-import type { Evidence, ScreeningRuleId } from './screening';
+import type { Refusal } from '../payments/payment';
+import type { IsoDate } from '../shared/calendar';
+import type { Evidence, ScreeningRuleId } from './rules';
 
 export const HOLD_STATES = ['UNPROCESSED', 'WITHDRAWN', 'DOCUMENTS_SUBMITTED', 'SUPPLEMENT_REQUESTED', 'UNDER_REVIEW', 'REVIEWED', 'VOIDED'] as const;
+
 export type HoldState = (typeof HOLD_STATES)[number];
+
 export type HoldDecision = 'PAY' | 'NO_PAY';
+
 export type HoldRuleId = ScreeningRuleId | 'HOLD-03';
+
 export const HOLD_RULE_IDS: readonly HoldRuleId[] = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'];
 
 /** A final hold no longer changes; `VOIDED` means its payment was cancelled or its evidence was. */
 export const FINAL_STATES: readonly HoldState[] = ['WITHDRAWN', 'REVIEWED', 'VOIDED'];
+
 export const isFinal = (state: HoldState) => FINAL_STATES.includes(state);
 
 export interface HoldDocument {
@@ -124,6 +129,7 @@ export function paymentEffect(from: HoldState, to: HoldState, decision: HoldDeci
 
 /** Image types a provider may upload as evidence, and the size limit (4 MB each; PDFs too). */
 export const DOCUMENT_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/bmp', 'image/tiff', 'image/webp', 'application/pdf'] as const;
+
 export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
 export function checkDocument(doc: { contentType: string; size: number }): HoldRefusal | null {

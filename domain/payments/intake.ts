@@ -2,66 +2,14 @@
  * Payment intake (the terminal API's use cases): decide, write exactly once, answer — and answer
  * a retry exactly as the first time (PAY-09).
  */
-import { formatKst, kstDate, kstMonth, monthOf, type YearMonth } from './calendar';
-import type { Clock } from './ports';
-import {
-  decideCancel,
-  decidePayment,
-  type ApprovalPlan,
-  type CardRecord,
-  type Payment,
-  type PaymentRequest,
-  type Refusal,
-  type TerminalRecord,
-  type VoucherBalance,
-  type WorkerRecord,
-} from './payments';
-import { maskCardNumber, periodContains, type Contract, type ProgramKind, type ServiceType } from './registry';
-
-export interface TransactionRecord {
-  requestHash: string;
-  status: number;
-  response: unknown;
-}
-
-export type ApproveOutcome =
-  | { kind: 'written'; approvalNumber: string }
-  | { kind: 'duplicate'; record: TransactionRecord | null }
-  | { kind: 'stale-voucher' }
-  | { kind: 'retro-limit' }
-  | { kind: 'makeup-taken' }
-  | { kind: 'contention' };
-
-export interface CancelWrite {
-  payment: Payment;
-  voucherVersion: number;
-  remainingAmount: number;
-  remainingSessions: number;
-  serial: string;
-  transactionId: string;
-  requestHash: string;
-  response: unknown;
-  cancelledAt: string;
-  today: string;
-  nowEpochSeconds: number;
-}
-
-export type CancelOutcome = 'cancelled' | 'duplicate' | 'not-cancellable' | 'stale-voucher' | 'contention';
-
-/** What intake needs from storage. */
-export interface PaymentPort {
-  providerBusinessNumber(providerId: string): Promise<string | null>;
-  workerByPaymentId(paymentId: string): Promise<WorkerRecord | null>;
-  card(cardNumber: string): Promise<CardRecord | null>;
-  serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: { kind: ProgramKind; requiresTerminalMatch: boolean } | undefined }>;
-  voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null>;
-  /** The card holder's contracts and the voucher, read together. */
-  holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
-  transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null>;
-  payment(providerId: string, approvalNumber: string): Promise<Payment | null>;
-  approve(plan: ApprovalPlan, requestHash: string, respond: (approvalNumber: string) => unknown, nowEpochSeconds: number): Promise<ApproveOutcome>;
-  cancel(write: CancelWrite): Promise<CancelOutcome>;
-}
+import { periodContains } from '../registry/entities';
+import { maskCardNumber } from '../registry/identity';
+import { formatKst, kstDate, kstMonth, monthOf } from '../shared/calendar';
+import type { Clock } from '../shared/ports';
+import { decideCancel } from './cancel';
+import { decidePayment } from './decide';
+import type { PayingTerminal, PaymentRequest, Refusal } from './payment';
+import type { PaymentPort, TransactionRecord } from './ports';
 
 export interface Answer {
   status: number;
@@ -91,7 +39,7 @@ function replay(record: TransactionRecord | null, requestHash: string): Answer |
   return { status: record.status, body: record.response };
 }
 
-export async function takePayment(port: PaymentPort, terminal: TerminalRecord, request: PaymentRequest, requestHash: string, clock: Clock): Promise<Answer> {
+export async function takePayment(port: PaymentPort, terminal: PayingTerminal, request: PaymentRequest, requestHash: string, clock: Clock): Promise<Answer> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = clock.now();
     const [providerBusinessNumber, { serviceType, program }, worker, card] = await Promise.all([
@@ -142,7 +90,7 @@ export interface CancelRequest {
   terminalPhone: string;
 }
 
-export async function cancelPayment(port: PaymentPort, terminal: TerminalRecord, approvalNumber: string, request: CancelRequest, requestHash: string, clock: Clock): Promise<Answer> {
+export async function cancelPayment(port: PaymentPort, terminal: PayingTerminal, approvalNumber: string, request: CancelRequest, requestHash: string, clock: Clock): Promise<Answer> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const earlier = replay(await port.transactionRecord(terminal.serial, request.transactionId), requestHash);
     if (earlier) return earlier;
@@ -184,7 +132,7 @@ export async function cancelPayment(port: PaymentPort, terminal: TerminalRecord,
 }
 
 /** PAY-12: what a card has left on a service this month, for the terminal's own provider. */
-export async function balanceOf(port: PaymentPort, terminal: TerminalRecord, cardNumber: string, serviceCode: string, clock: Clock): Promise<Answer> {
+export async function balanceOf(port: PaymentPort, terminal: PayingTerminal, cardNumber: string, serviceCode: string, clock: Clock): Promise<Answer> {
   const now = clock.now();
   const today = kstDate(now);
   const card = await port.card(cardNumber);

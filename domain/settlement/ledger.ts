@@ -7,7 +7,7 @@
  * payments. Each bucket also records what has been paid from it (`settled`); what a run pays is
  * the difference, so a run made twice or late pays nothing twice and loses nothing.
  */
-import type { IsoDate } from './calendar';
+import type { IsoDate } from '../shared/calendar';
 
 export interface BucketTotals {
   /** Approved payments of the day (PO-02). */

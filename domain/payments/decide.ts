@@ -1,130 +1,25 @@
 /**
- * Voucher payments (바우처 결제, domain.md §4.2–4.5, §4.7): the decision of one terminal request.
- * Pure: given the request, the registry records it names and the voucher, it approves with an
- * exact plan or refuses with the rule. The store then writes the plan in one conditional
- * transaction, which is what really guards the money (PAY-08).
+ * The decision of one terminal payment request (PAY-01 … PAY-08, VCH-04). Pure: given the
+ * request, the registry records it names and the voucher, it approves with an exact plan or
+ * refuses with the rule. The store then writes the plan in one conditional transaction, which is
+ * what really guards the money (PAY-08).
  */
-import { addDays, addMonths, formatKst, kstDate, lastDayOf, monthOf, type IsoDate, type YearMonth } from './calendar';
-import { periodContains, type Contract, type ProgramKind, type ServiceType, type TerminalKind } from './registry';
-
-export type PaymentKind = 'NORMAL' | 'RETRO' | 'MAKEUP';
-/** §4.5: where the payment came from. */
-export type PaymentChannel = 'TERMINAL' | 'SMARTPHONE' | 'EXCEPTION_CLAIM';
-
-export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'] as const;
-export const MAKEUP_REASONS = ['RESCHEDULED'] as const;
-export type PaymentReason = (typeof RETRO_REASONS)[number] | (typeof MAKEUP_REASONS)[number];
-
-/** PAY-05: a normal payment may be taken from this many minutes before the scheduled start. */
-export const NORMAL_EARLY_MINUTES = 30;
-/** PAY-06: retroactive payments per card per day. */
-export const MAX_RETRO_PER_CARD_PER_DAY = 20;
-
-export interface PaymentRequest {
-  transactionId: string;
-  businessNumber: string;
-  terminalPhone: string;
-  serviceCode: string;
-  workerPaymentId: string;
-  cardNumber: string;
-  amount: number;
-  kind: PaymentKind;
-  serviceDate: IsoDate;
-  serviceStartAt?: string | null;
-  reason?: PaymentReason | null;
-}
-
-export interface TerminalRecord {
-  serial: string;
-  phone: string;
-  providerId: string;
-  kind: TerminalKind;
-  status: 'ACTIVE' | 'CANCELLED';
-  workerIds: string[];
-}
-
-export interface WorkerRecord {
-  workerId: string;
-  providerId: string;
-  workerPaymentId: string;
-  contracts: { programCode: string; from: IsoDate; to: IsoDate | null }[];
-}
-
-export interface CardRecord {
-  cardNumber: string;
-  recipientId: string;
-  status: 'ACTIVE' | 'LOST' | 'REPLACED';
-}
-
-/** A voucher as payments see it: what is left, and the days already used (PAY-05/07). */
-export interface VoucherBalance {
-  recipientId: string;
-  serviceCode: string;
-  programCode: string;
-  month: YearMonth;
-  grantedAmount: number;
-  grantedSessions: number;
-  perSessionAmount: number;
-  remainingAmount: number;
-  remainingSessions: number;
-  municipalityCode: string;
-  /** Optimistic concurrency: every payment or restoration moves it by one. */
-  version: number;
-  normalDays: IsoDate[];
-}
+import { type Contract, periodContains, type ProgramKind, type ServiceType } from '../registry/entities';
+import { formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
+import { lastRetroDay, MAKEUP_REASONS, NORMAL_EARLY_MINUTES, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type PaymentRequest, type Refusal, RETRO_REASONS, type VoucherBalance } from './payment';
 
 export interface PaymentContext {
   now: Date;
-  terminal: TerminalRecord | null;
+  terminal: PayingTerminal | null;
   providerBusinessNumber: string | null;
   serviceType: ServiceType | undefined;
   program: { kind: ProgramKind; requiresTerminalMatch: boolean } | undefined;
-  worker: WorkerRecord | null;
-  card: CardRecord | null;
+  worker: PayingWorker | null;
+  card: PayingCard | null;
   /** The card holder's contracts. */
   contracts: Contract[];
   /** The voucher of the service month (VCH-04), if generated. */
   voucher: VoucherBalance | null;
-}
-
-export type PaymentStatus = 'APPROVED' | 'CANCELLED' | 'REFUNDED';
-
-/** An approved payment (승인). */
-export interface Payment {
-  approvalNumber: string;
-  transactionId: string;
-  terminalSerial: string;
-  channel: PaymentChannel;
-  providerId: string;
-  programCode: string;
-  serviceCode: string;
-  workerId: string;
-  workerPaymentId: string;
-  recipientId: string;
-  cardNumber: string;
-  municipalityCode: string;
-  amount: number;
-  kind: PaymentKind;
-  reason: PaymentReason | null;
-  serviceDate: IsoDate;
-  serviceStartAt: string | null;
-  voucherMonth: YearMonth;
-  approvedAt: string;
-  approvalDate: IsoDate;
-  status: PaymentStatus;
-  cancelledAt?: string;
-  refundId?: string;
-  refundedAt?: string;
-  /** PAY-11: the day whose payout cycle recovers a refunded payment. */
-  recoveredOn?: IsoDate;
-}
-
-export interface Refusal {
-  code: string;
-  rule: string;
-  message: string;
-  /** 422 for business refusals, 409 for state conflicts, 404 for what is not the caller's. */
-  status: 404 | 409 | 422;
 }
 
 /** What the store writes for an approval, all in one transaction. */
@@ -145,11 +40,6 @@ export interface ApprovalPlan {
 export type PaymentDecision = { ok: true; plan: ApprovalPlan } | { ok: false; refusal: Refusal };
 
 const refuse = (code: string, rule: string, message: string, status: 409 | 422 = 422): PaymentDecision => ({ ok: false, refusal: { code, rule, message, status } });
-
-/** VCH-04: a voucher of month M takes retroactive and makeup payments until the end of M+1. */
-export function lastRetroDay(serviceMonth: YearMonth): IsoDate {
-  return lastDayOf(addMonths(serviceMonth, 1));
-}
 
 /** PAY-01 … PAY-08, VCH-04 for one request. The first rule that refuses decides the answer. */
 export function decidePayment(request: PaymentRequest, ctx: PaymentContext, serial: string): PaymentDecision {
@@ -248,44 +138,4 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
       ...(request.kind === 'MAKEUP' ? { makeupDay: today } : {}),
     },
   };
-}
-
-/** 승인번호: the approval date (YYMMDD) and eight digits, unique system-wide (the store checks). */
-export function approvalNumber(approvalDate: IsoDate, eightDigits: string): string {
-  if (!/^\d{8}$/.test(eightDigits)) throw new Error('approval numbers end in eight digits');
-  return `${approvalDate.slice(2, 4)}${approvalDate.slice(5, 7)}${approvalDate.slice(8, 10)}${eightDigits}`;
-}
-
-/** PAY-10: the terminal cancels on the calendar day of approval only; later it is a refund. */
-export function decideCancel(payment: Payment | null, providerId: string, now: Date): { ok: true } | { ok: false; refusal: Refusal } {
-  if (!payment || payment.providerId !== providerId) return { ok: false, refusal: { code: 'NOT_FOUND', rule: 'PAY-10', message: 'no such approval for this provider', status: 404 } };
-  if (payment.status === 'CANCELLED') return { ok: false, refusal: { code: 'ALREADY_CANCELLED', rule: 'PAY-10', message: 'the payment is already cancelled', status: 409 } };
-  if (payment.status !== 'APPROVED' || payment.approvalDate !== kstDate(now))
-    return { ok: false, refusal: { code: 'USE_REFUND_REQUEST', rule: 'PAY-10', message: 'only a payment approved today can be cancelled at the terminal; ask for a refund (PAY-11)', status: 422 } };
-  return { ok: true };
-}
-
-export interface DayTotals {
-  date: IsoDate;
-  approved: { count: number; amount: number };
-  cancelled: { count: number; amount: number };
-}
-
-/** PAY-13: approvals and cancellations per day (a cancellation counts on its own day). */
-export function dailyTotals(payments: readonly Pick<Payment, 'approvalDate' | 'amount' | 'cancelledAt'>[], from: IsoDate, to: IsoDate): DayTotals[] {
-  const days = new Map<IsoDate, DayTotals>();
-  for (let d = from; d <= to; d = addDays(d, 1)) days.set(d, { date: d, approved: { count: 0, amount: 0 }, cancelled: { count: 0, amount: 0 } });
-  for (const p of payments) {
-    const approved = days.get(p.approvalDate);
-    if (approved) {
-      approved.approved.count++;
-      approved.approved.amount += p.amount;
-    }
-    const cancelled = p.cancelledAt ? days.get(p.cancelledAt.slice(0, 10)) : undefined;
-    if (cancelled) {
-      cancelled.cancelled.count++;
-      cancelled.cancelled.amount += p.amount;
-    }
-  }
-  return [...days.values()];
 }

@@ -4,10 +4,11 @@
  * usable again while the voucher is, and the amount is recovered from the provider's payout of
  * the cycle in which the refund is approved.
  */
-import { kstDate, type IsoDate } from './calendar';
-import { lastRetroDay, type Payment, type Refusal } from './payments';
+import { type IsoDate, kstDate } from '../shared/calendar';
+import { lastRetroDay, type Payment, type Refusal } from './payment';
 
 export type RefundReason = 'OVERCHARGE' | 'WRONG_SERVICE' | 'NOT_DELIVERED';
+
 export type RefundState = 'REQUESTED' | 'APPROVED' | 'REJECTED';
 
 export interface Refund {

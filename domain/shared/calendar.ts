@@ -2,11 +2,19 @@
  * Calendar arithmetic in Korea Standard Time (Asia/Seoul, UTC+9, no DST).
  * Dates are `YYYY-MM-DD` strings, months `YYYY-MM`; both sort lexically.
  */
+
+/**
+ * Calendar arithmetic in Korea Standard Time (Asia/Seoul, UTC+9, no DST).
+ * Dates are `YYYY-MM-DD` strings, months `YYYY-MM`; both sort lexically.
+ */
 export type IsoDate = string;
+
 export type YearMonth = string;
 
 const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

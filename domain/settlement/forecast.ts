@@ -4,7 +4,7 @@
  * grant (the latest generated month stands in for months not generated yet); the balance covers
  * the months in order.
  */
-import { addMonths, type YearMonth } from './calendar';
+import { addMonths, type YearMonth } from '../shared/calendar';
 
 export type ForecastStatus = 'POSSIBLE' | 'PARTIAL' | 'IMPOSSIBLE';
 

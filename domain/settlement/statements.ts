@@ -3,11 +3,11 @@
  * recovery, hold and claim on the days it paid, as CSV (UTF-8 with a BOM so spreadsheet programs
  * read Hangul; RFC 4180 quoting).
  */
-import type { Claim } from './claims';
-import type { Payment } from './payments';
-import type { Payout } from './payouts';
-import type { Refund } from './refunds';
-import { maskCardNumber } from './registry';
+import type { Claim } from '../payments/claims';
+import type { Payment } from '../payments/payment';
+import type { Refund } from '../payments/refunds';
+import { maskCardNumber } from '../registry/identity';
+import type { Payout } from './payout';
 
 const cell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
@@ -15,6 +15,7 @@ const cell = (v: unknown) => {
   const safe = /^[=+\-@]/.test(s) && !/^-?\d+$/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
+
 const row = (...cells: unknown[]) => cells.map(cell).join(',');
 
 export function statementCsv(payout: Payout, behind: { payments: (Payment & { holdsOpen?: number; holdsDenied?: number })[]; recoveries: Refund[]; claims: Claim[] }): string {

@@ -3,12 +3,14 @@
  * for a reason outside the provider's control, the provider claims it; the agency decides; an
  * approved claim is paid with the next payouts.
  */
-import { addMonths, monthOf, type IsoDate } from './calendar';
-import { periodContains, type Contract, type ServiceType } from './registry';
-import { effectiveGrade } from './vouchers';
+import { type Contract, periodContains, type ServiceType } from '../registry/entities';
+import { addMonths, type IsoDate, monthOf } from '../shared/calendar';
+import { effectiveGrade } from '../vouchers/voucher';
 
 export const CLAIM_REASONS = ['CARD_LOST', 'TERMINAL_FAILURE', 'RECIPIENT_DEATH', 'SYSTEM_ERROR'] as const;
+
 export type ClaimReason = (typeof CLAIM_REASONS)[number];
+
 export type ClaimState = 'RECEIVED' | 'APPROVED' | 'REJECTED';
 
 export interface ClaimRequest {

@@ -3,51 +3,16 @@
  * stored and what is rejected with which rule. References may point to records of the same
  * document or to records already stored.
  */
-import type { IsoDate } from './calendar';
-import type { Issue } from './errors';
+import type { IsoDate } from '../shared/calendar';
+import type { Issue } from '../shared/errors';
+import type { ExistingRegistry, ImportDocument, ImportPlan, Indexed, ReferencedIds } from './document';
+import { type Card, type Contract, MAX_DESIGNATED_WORKERS, type Program, type Provider, type Recipient, type ServiceType, type Terminal, terminalKindOf, type Worker } from './entities';
+import { isValidBusinessNumber, parseRrn } from './identity';
 import type { RegistryImportStore } from './ports';
-import {
-  MAX_DESIGNATED_WORKERS,
-  isValidBusinessNumber,
-  parseRrn,
-  terminalKindOf,
-  type Card,
-  type Contract,
-  type Program,
-  type Provider,
-  type Recipient,
-  type ServiceType,
-  type Terminal,
-  type Worker,
-} from './registry';
-import type { Indexed, ParsedImport } from '../events/import';
-
-/** What the store already holds about the records a document refers to. */
-export interface ExistingRegistry {
-  serviceTypes: ReadonlyMap<string, ServiceType>;
-  programs: ReadonlySet<string>;
-  providers: ReadonlyMap<string, { businessNumber: string }>;
-  workers: ReadonlyMap<string, { providerId: string; workerPaymentId?: string }>;
-  terminals: ReadonlyMap<string, { providerId: string; phone: string }>;
-  recipients: ReadonlyMap<string, { status: Recipient['status'] }>;
-  cards: ReadonlyMap<string, { recipientId: string }>;
-  contracts: ReadonlyMap<string, Contract>;
-}
-
-export interface ImportPlan {
-  programs: Indexed<Program>[];
-  providers: Indexed<Provider>[];
-  workers: Indexed<Worker>[];
-  terminals: Indexed<Terminal>[];
-  recipients: Indexed<Recipient>[];
-  cards: Indexed<Card>[];
-  contracts: Indexed<Contract>[];
-  rejected: Issue[];
-}
 
 /** The ids a document refers to, so that the store can load exactly those. */
-export function referencedIds(doc: ParsedImport) {
-  const ids = {
+export function referencedIds(doc: ImportDocument): ReferencedIds {
+  const ids: ReferencedIds = {
     programs: new Set<string>(),
     serviceCodes: new Set<string>(),
     providers: new Set<string>(),
@@ -88,7 +53,7 @@ export function referencedIds(doc: ParsedImport) {
  * Validates every record (check digits, RRN shape, dates, references) and normalises the
  * accepted ones into registry entities. `today` dates the grade changes a re-import records (REG-06).
  */
-export function planImport(doc: ParsedImport, existing: ExistingRegistry, today: IsoDate): ImportPlan {
+export function planImport(doc: ImportDocument, existing: ExistingRegistry, today: IsoDate): ImportPlan {
   const rejected: Issue[] = [];
   const plan: ImportPlan = { programs: [], providers: [], workers: [], terminals: [], recipients: [], cards: [], contracts: [], rejected };
 
@@ -321,7 +286,7 @@ export interface ImportReport {
 
 /** The whole import: load what the document refers to, decide every record, store the accepted ones. */
 export async function importRegistry(
-  doc: ParsedImport,
+  doc: ImportDocument,
   store: RegistryImportStore,
   today: IsoDate,
   malformed: Issue[] = [],

@@ -2,8 +2,8 @@
  * PO-08 conservation: money is never created or lost. Recomputes every identity from the stored
  * facts (deposit entries, vouchers, payments, day buckets, payouts) and reports each difference.
  */
-import type { Payment } from './payments';
-import type { Bucket } from './settlement';
+import type { Payment } from '../payments/payment';
+import type { Bucket } from './ledger';
 
 export interface DepositFacts {
   municipalityCode: string;

@@ -3,42 +3,12 @@
  * provider × program in a run. A run is identified by what it pays (`2026-03-1`, or
  * `adhoc-2026-03-16`), so running it twice or late finds the payouts it already made.
  */
-import { formatKst, type IsoDate } from './calendar';
-import { cycle, isBusinessDay, nextBusinessDay, previousBusinessDay, type Cycle, type HolidayCalendar } from './business-days';
-import { addDays, addMonths } from './calendar';
-import type { PayoutAccount } from './registry';
-import { planPayout, unsettled, type Bucket, type Delay, type PayoutPlan } from './settlement';
-
-export type PayoutStatus = 'SCHEDULED' | 'SENT' | 'PAID' | 'FAILED' | 'DELAYED';
-
-export interface PayoutRun {
-  runId: string;
-  /** The business day the run is made on (regular: one business day before the pay day). */
-  runDate: IsoDate;
-  /** `2026-03-1` … or `adhoc`. */
-  cycle: string;
-  payDate: IsoDate;
-  /** Buckets of days up to this one are paid. */
-  throughDay: IsoDate;
-}
-
-export interface Payout {
-  payoutId: string;
-  runId: string;
-  providerId: string;
-  programCode: string;
-  cycle: string;
-  payDate: IsoDate;
-  amount: number;
-  status: PayoutStatus;
-  resultCode: string | null;
-  account: PayoutAccount | null;
-  /** What was paid from which municipality's deposit and which day. */
-  draws: { day: IsoDate; municipalityCode: string; amount: number }[];
-  deposits: { municipalityCode: string; amount: number }[];
-  delays: Delay[];
-  createdAt: string;
-}
+import type { PayoutAccount } from '../registry/entities';
+import { cycle, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../shared/business-days';
+import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
+import { type Bucket, type Delay, planPayout, unsettled } from './ledger';
+import type { Payout, PayoutRun } from './payout';
+import type { PayoutPort } from './ports';
 
 /** Regular runs are made one business day before the pay day (CMS-05: the file is created then). */
 export function runDateOf(c: Cycle, holidays: HolidayCalendar): IsoDate {
@@ -97,17 +67,6 @@ export function claimPayableDay(today: IsoDate, holidays: HolidayCalendar): IsoD
 
 export function payoutIdOf(run: PayoutRun, providerId: string, programCode: string): string {
   return `PO-${run.runId}-${providerId}-${programCode}`;
-}
-
-export interface PayoutPort {
-  existing(payoutId: string): Promise<Payout | null>;
-  openBuckets(providerId: string, programCode: string, throughDay: IsoDate): Promise<Bucket[]>;
-  depositBalance(municipalityCode: string, programCode: string): Promise<number>;
-  /**
-   * Writes the payout (if any), settles its buckets, draws its deposits and closes the settled
-   * buckets in one transaction; 'conflict' if any of them moved since it was read.
-   */
-  commit(payout: Payout | null, plan: PayoutPlan, settledBuckets: Bucket[], at: string): Promise<'committed' | 'conflict' | 'exists'>;
 }
 
 /** DynamoDB's limit on one transaction; a payout's own items must fit in it. */

@@ -6,11 +6,12 @@
  * SCR-06: every threshold is configuration with a version; a hold records the rule, the version
  * it was raised under and the evidence.
  */
-import { formatKst, type IsoDate } from './calendar';
-import type { PaymentChannel, PaymentKind } from './payments';
-import type { ProgramKind } from './registry';
+import type { PaymentChannel, PaymentKind } from '../payments/payment';
+import type { ProgramKind } from '../registry/entities';
+import { formatKst, type IsoDate } from '../shared/calendar';
 
 export const SCREENING_RULE_IDS = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04'] as const;
+
 export type ScreeningRuleId = (typeof SCREENING_RULE_IDS)[number];
 
 /** SCR-06: the rules' configuration. Each rule carries its own version. */
@@ -95,6 +96,7 @@ export function evidenceKey(e: Evidence): string {
 }
 
 const MINUTE = 60_000;
+
 const ms = (instant: string) => new Date(instant).getTime();
 
 /**

@@ -3,9 +3,10 @@
  * transfer date, the file is created one business day before it, sent before the 17:00 cut-off,
  * and never sent twice unless the gateway confirms it did not receive it.
  */
-import { buildRequestFile, encodeCmsFile, type CmsFile } from './cms';
-import { previousBusinessDay, type HolidayCalendar } from './business-days';
-import type { IsoDate } from './calendar';
+import { type HolidayCalendar, previousBusinessDay } from '../shared/business-days';
+import type { IsoDate } from '../shared/calendar';
+import { buildRequestFile, encodeCmsFile } from './encode';
+import type { CmsFile } from './fields';
 
 export type CmsFileState = 'OPEN' | 'CREATED' | 'TRANSMITTING' | 'TRANSMITTED' | 'TRANSMIT_FAILED' | 'RECEIVING' | 'RECEIVED' | 'FLAGGED';
 
@@ -18,14 +19,6 @@ export interface CmsTransferItem {
   accountNumber: string;
   holder: string;
   businessNumber: string;
-}
-
-/** The gateway to the CMS relay (production: HTTPS relay; locally: the simulator behind the same API). */
-export interface CmsGateway {
-  send(file: { fileName: string; transferDate: IsoDate; bytes: Uint8Array; digest: string }): Promise<{ ok: true } | { ok: false; reason: string; retryable: boolean }>;
-  /** After a timeout: did the relay get this exact file? */
-  wasReceived(fileName: string, transferDate: IsoDate, digest: string): Promise<boolean>;
-  fetchResult(fileName: string, transferDate: IsoDate): Promise<Uint8Array | null>;
 }
 
 export class CmsGatewayTimeout extends Error {
@@ -46,6 +39,7 @@ export function cutoffTime(transferDate: IsoDate, holidays: HolidayCalendar): Da
 
 /** Retries of a failed transmission wait 5, 10, 20 … minutes (while the cut-off allows). */
 export const MAX_TRANSMIT_ATTEMPTS = 5;
+
 export function retryAfter(lastAttemptAt: Date, attempts: number): Date {
   return new Date(lastAttemptAt.getTime() + 5 * 60_000 * 2 ** Math.max(0, attempts - 1));
 }

@@ -2,6 +2,11 @@
  * Business refusals are values with a stable code, a message for people and the rule
  * (`domain.md` ID) that refused. Handlers map them to the HTTP error envelope of `api.md`.
  */
+
+/**
+ * Business refusals are values with a stable code, a message for people and the rule
+ * (`domain.md` ID) that refused. Handlers map them to the HTTP error envelope of `api.md`.
+ */
 export type ErrorKind =
   | 'VALIDATION' // 400
   | 'UNAUTHENTICATED' // 401

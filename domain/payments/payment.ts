@@ -1,0 +1,115 @@
+/**
+ * Voucher payments (바우처 결제, domain.md §4.2–4.5, §4.7): the request a terminal sends, the
+ * registry records it is checked against, the voucher balance it draws from, and the approved
+ * payment (승인).
+ */
+import type { Card, Terminal, Worker } from '../registry/entities';
+import { addMonths, type IsoDate, lastDayOf, type YearMonth } from '../shared/calendar';
+
+export type PaymentKind = 'NORMAL' | 'RETRO' | 'MAKEUP';
+
+/** §4.5: where the payment came from. */
+export type PaymentChannel = 'TERMINAL' | 'SMARTPHONE' | 'EXCEPTION_CLAIM';
+
+export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'] as const;
+
+export const MAKEUP_REASONS = ['RESCHEDULED'] as const;
+
+export type PaymentReason = (typeof RETRO_REASONS)[number] | (typeof MAKEUP_REASONS)[number];
+
+/** PAY-05: a normal payment may be taken from this many minutes before the scheduled start. */
+export const NORMAL_EARLY_MINUTES = 30;
+
+/** PAY-06: retroactive payments per card per day. */
+export const MAX_RETRO_PER_CARD_PER_DAY = 20;
+
+export interface PaymentRequest {
+  transactionId: string;
+  businessNumber: string;
+  terminalPhone: string;
+  serviceCode: string;
+  workerPaymentId: string;
+  cardNumber: string;
+  amount: number;
+  kind: PaymentKind;
+  serviceDate: IsoDate;
+  serviceStartAt?: string | null;
+  reason?: PaymentReason | null;
+}
+
+/** The registry's terminal as a payment sees it (REG-03), without its model and sealed secret. */
+export type PayingTerminal = Omit<Terminal, 'model' | 'secret'>;
+
+/** The registry's worker as a payment sees it (REG-02): one with a worker payment ID. */
+export type PayingWorker = Pick<Worker, 'workerId' | 'providerId' | 'contracts'> & { workerPaymentId: string };
+
+/** The registry's card (REG-05). */
+export type PayingCard = Card;
+
+/** A voucher as payments see it: what is left, and the days already used (PAY-05/07). */
+export interface VoucherBalance {
+  recipientId: string;
+  serviceCode: string;
+  programCode: string;
+  month: YearMonth;
+  grantedAmount: number;
+  grantedSessions: number;
+  perSessionAmount: number;
+  remainingAmount: number;
+  remainingSessions: number;
+  municipalityCode: string;
+  /** Optimistic concurrency: every payment or restoration moves it by one. */
+  version: number;
+  normalDays: IsoDate[];
+}
+
+export type PaymentStatus = 'APPROVED' | 'CANCELLED' | 'REFUNDED';
+
+/** An approved payment (승인). */
+export interface Payment {
+  approvalNumber: string;
+  transactionId: string;
+  terminalSerial: string;
+  channel: PaymentChannel;
+  providerId: string;
+  programCode: string;
+  serviceCode: string;
+  workerId: string;
+  workerPaymentId: string;
+  recipientId: string;
+  cardNumber: string;
+  municipalityCode: string;
+  amount: number;
+  kind: PaymentKind;
+  reason: PaymentReason | null;
+  serviceDate: IsoDate;
+  serviceStartAt: string | null;
+  voucherMonth: YearMonth;
+  approvedAt: string;
+  approvalDate: IsoDate;
+  status: PaymentStatus;
+  cancelledAt?: string;
+  refundId?: string;
+  refundedAt?: string;
+  /** PAY-11: the day whose payout cycle recovers a refunded payment. */
+  recoveredOn?: IsoDate;
+}
+
+export interface Refusal {
+  code: string;
+  rule: string;
+  message: string;
+  /** 422 for business refusals, 409 for state conflicts, 404 for what is not the caller's. */
+  status: 404 | 409 | 422;
+}
+
+/** VCH-04: a voucher of month M takes retroactive and makeup payments until the end of M+1. */
+export function lastRetroDay(serviceMonth: YearMonth): IsoDate {
+  return lastDayOf(addMonths(serviceMonth, 1));
+}
+
+/** 승인번호: the approval date (YYMMDD) and eight digits, unique system-wide (the store checks). */
+export function approvalNumber(approvalDate: IsoDate, eightDigits: string): string {
+  if (!/^\d{8}$/.test(eightDigits)) throw new Error('approval numbers end in eight digits');
+  return `${approvalDate.slice(2, 4)}${approvalDate.slice(5, 7)}${approvalDate.slice(8, 10)}${eightDigits}`;
+}

@@ -1,0 +1,35 @@
+/** A payout (지급) of one provider × program in one run, and the run that made it (PO-01..05). */
+import type { PayoutAccount } from '../registry/entities';
+import type { IsoDate } from '../shared/calendar';
+import type { Delay } from './ledger';
+
+export type PayoutStatus = 'SCHEDULED' | 'SENT' | 'PAID' | 'FAILED' | 'DELAYED';
+
+export interface PayoutRun {
+  runId: string;
+  /** The business day the run is made on (regular: one business day before the pay day). */
+  runDate: IsoDate;
+  /** `2026-03-1` … or `adhoc`. */
+  cycle: string;
+  payDate: IsoDate;
+  /** Buckets of days up to this one are paid. */
+  throughDay: IsoDate;
+}
+
+export interface Payout {
+  payoutId: string;
+  runId: string;
+  providerId: string;
+  programCode: string;
+  cycle: string;
+  payDate: IsoDate;
+  amount: number;
+  status: PayoutStatus;
+  resultCode: string | null;
+  account: PayoutAccount | null;
+  /** What was paid from which municipality's deposit and which day. */
+  draws: { day: IsoDate; municipalityCode: string; amount: number }[];
+  deposits: { municipalityCode: string; amount: number }[];
+  delays: Delay[];
+  createdAt: string;
+}

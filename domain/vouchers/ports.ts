@@ -1,0 +1,26 @@
+/** What voucher generation and listing (VCH-01..03) need from storage. */
+import type { Contract, ServiceType } from '../registry/entities';
+import type { YearMonth } from '../shared/calendar';
+import type { Page, PageRequest } from '../shared/ports';
+import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from './voucher';
+
+export interface RecipientMonth {
+  recipient: RecipientStanding;
+  contracts: Contract[];
+  vouchers: Voucher[];
+}
+
+/** Voucher generation and listing (VCH-01..03). */
+export interface VoucherStore {
+  serviceTypes(): Promise<ReadonlyMap<string, ServiceType>>;
+  recipientIds(shard: number, page: PageRequest): Promise<Page<string>>;
+  loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null>;
+  /** Writes the plan; a voucher that already exists is never written again. Returns the vouchers created. */
+  saveMonthPlan(plan: MonthPlan): Promise<number>;
+  listOutcomes(
+    providerId: string,
+    month: YearMonth,
+    filter: { status?: VoucherOutcome['status'] },
+    page: PageRequest,
+  ): Promise<Page<VoucherOutcome>>;
+}
