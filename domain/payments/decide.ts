@@ -6,7 +6,9 @@
  */
 import { type Contract, periodContains, type ProgramKind, type ServiceType } from '../registry/entities';
 import { formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
-import { lastRetroDay, MAKEUP_REASONS, NORMAL_EARLY_MINUTES, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type PaymentRequest, type Refusal, RETRO_REASONS, type VoucherBalance } from './payment';
+import { type Refusal, refusalOf } from '../shared/result';
+import { lastRetroDay, MAKEUP_REASONS, NORMAL_EARLY_MINUTES, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type PaymentRequest, RETRO_REASONS, type VoucherBalance } from './payment';
+import type { PaymentDecisionRefusal } from './refusals';
 
 export interface PaymentContext {
   now: Date;
@@ -37,9 +39,9 @@ export interface ApprovalPlan {
   retroDay?: IsoDate;
 }
 
-export type PaymentDecision = { ok: true; plan: ApprovalPlan } | { ok: false; refusal: Refusal };
+export type PaymentDecision = { ok: true; plan: ApprovalPlan } | Refusal<PaymentDecisionRefusal>;
 
-const refuse = (code: string, rule: string, message: string, status: 409 | 422 = 422): PaymentDecision => ({ ok: false, refusal: { code, rule, message, status } });
+const refuse = refusalOf<PaymentDecisionRefusal>();
 
 /** PAY-01 … PAY-08, VCH-04 for one request. The first rule that refuses decides the answer. */
 export function decidePayment(request: PaymentRequest, ctx: PaymentContext, serial: string): PaymentDecision {

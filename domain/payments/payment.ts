@@ -95,14 +95,6 @@ export interface Payment {
   recoveredOn?: IsoDate;
 }
 
-export interface Refusal {
-  code: string;
-  rule: string;
-  message: string;
-  /** 422 for business refusals, 409 for state conflicts, 404 for what is not the caller's. */
-  status: 404 | 409 | 422;
-}
-
 /** VCH-04: a voucher of month M takes retroactive and makeup payments until the end of M+1. */
 export function lastRetroDay(serviceMonth: YearMonth): IsoDate {
   return lastDayOf(addMonths(serviceMonth, 1));
@@ -112,4 +104,30 @@ export function lastRetroDay(serviceMonth: YearMonth): IsoDate {
 export function approvalNumber(approvalDate: IsoDate, eightDigits: string): string {
   if (!/^\d{8}$/.test(eightDigits)) throw new Error('approval numbers end in eight digits');
   return `${approvalDate.slice(2, 4)}${approvalDate.slice(5, 7)}${approvalDate.slice(8, 10)}${eightDigits}`;
+}
+
+/** What the terminal shows after an approval (api.md `201`); a retry gets exactly this again (PAY-09). */
+export interface ApprovalReceipt {
+  approvalNumber: string;
+  status: 'APPROVED';
+  amount: number;
+  approvedAt: string;
+  voucher: { month: YearMonth; remainingAmount: number; remainingSessions: number };
+}
+
+/** What the terminal shows after a same-day cancel (api.md `200`). */
+export interface CancelReceipt {
+  approvalNumber: string;
+  status: 'CANCELLED';
+  voucher: { month: YearMonth; remainingAmount: number; remainingSessions: number };
+}
+
+/** PAY-12: what a card has left on a service this month. */
+export interface BalanceReceipt {
+  /** Masked (`9410********9012`). */
+  cardNumber: string;
+  serviceCode: string;
+  month: YearMonth;
+  remainingAmount: number;
+  remainingSessions: number;
 }

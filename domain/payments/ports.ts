@@ -1,34 +1,45 @@
-/** What the terminal's use cases need from storage. */
+/** What the terminal's use cases need from storage and from the world. */
 import type { Contract, ProgramKind, ServiceType } from '../registry/entities';
-import type { YearMonth } from '../shared/calendar';
+import type { IsoDate, YearMonth } from '../shared/calendar';
+import type { Clock, Random, Sleep } from '../shared/ports';
 import type { ApprovalPlan } from './decide';
-import type { PayingCard, PayingWorker, Payment, VoucherBalance } from './payment';
+import type { ApprovalReceipt, CancelReceipt, PayingCard, PayingWorker, Payment, VoucherBalance } from './payment';
 
+/** PAY-09: what a terminal transaction id was answered with, and the hash of the request. */
 export interface TransactionRecord {
   requestHash: string;
-  status: number;
-  response: unknown;
+  receipt: ApprovalReceipt | CancelReceipt;
 }
 
+/** One approval, written all at once: the plan, its approval number and the receipt stored for replays. */
+export interface ApprovalWrite {
+  plan: ApprovalPlan;
+  approvalNumber: string;
+  receipt: ApprovalReceipt;
+  requestHash: string;
+  nowEpochSeconds: number;
+}
+
+/** Which of the approval transaction's conditions failed, if any. */
 export type ApproveOutcome =
-  | { kind: 'written'; approvalNumber: string }
+  | { kind: 'written' }
+  /** The transaction id was answered already: the stored record, read from the failed condition. */
   | { kind: 'duplicate'; record: TransactionRecord | null }
   | { kind: 'stale-voucher' }
   | { kind: 'retro-limit' }
   | { kind: 'makeup-taken' }
+  /** The approval number was taken, or a concurrent transaction won: decide again. */
   | { kind: 'contention' };
 
 export interface CancelWrite {
   payment: Payment;
   voucherVersion: number;
-  remainingAmount: number;
-  remainingSessions: number;
+  receipt: CancelReceipt;
   serial: string;
   transactionId: string;
   requestHash: string;
-  response: unknown;
   cancelledAt: string;
-  today: string;
+  today: IsoDate;
   nowEpochSeconds: number;
 }
 
@@ -45,6 +56,20 @@ export interface PaymentPort {
   holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
   transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null>;
   payment(providerId: string, approvalNumber: string): Promise<Payment | null>;
-  approve(plan: ApprovalPlan, requestHash: string, respond: (approvalNumber: string) => unknown, nowEpochSeconds: number): Promise<ApproveOutcome>;
+  approve(write: ApprovalWrite): Promise<ApproveOutcome>;
   cancel(write: CancelWrite): Promise<CancelOutcome>;
+}
+
+/** 승인번호 source: the eight digits after the date (the store's condition keeps them unique). */
+export interface ApprovalNumbers {
+  next(approvalDate: IsoDate): string;
+}
+
+/** Everything the terminal's use cases depend on. */
+export interface TerminalDeps {
+  store: PaymentPort;
+  clock: Clock;
+  sleep: Sleep;
+  random: Random;
+  approvalNumbers: ApprovalNumbers;
 }

@@ -5,7 +5,8 @@
  * the cycle in which the refund is approved.
  */
 import { type IsoDate, kstDate } from '../shared/calendar';
-import { lastRetroDay, type Payment, type Refusal } from './payment';
+import { type Refusal, refusalOf, type Refused } from '../shared/result';
+import { lastRetroDay, type Payment } from './payment';
 
 export type RefundReason = 'OVERCHARGE' | 'WRONG_SERVICE' | 'NOT_DELIVERED';
 
@@ -33,20 +34,27 @@ export interface Refund {
   recoveredOn?: IsoDate;
 }
 
-const no = (code: string, message: string, status: 404 | 409 | 422): { ok: false; refusal: Refusal } => ({ ok: false, refusal: { code, rule: 'PAY-11', message, status } });
+/** What a refund request or decision may refuse (PAY-11). */
+export type RefundRefusal = Refused<
+  'NOT_FOUND' | 'PAYMENT_CANCELLED' | 'ALREADY_REFUNDED' | 'USE_SAME_DAY_CANCEL' | 'PAYMENT_ON_HOLD' | 'REFUND_ALREADY_REQUESTED' | 'INVALID_STATE',
+  'PAY-11'
+>;
 
-export function decideRefundRequest(payment: Payment | null, providerId: string, now: Date): { ok: true } | { ok: false; refusal: Refusal } {
-  if (!payment || payment.providerId !== providerId) return no('NOT_FOUND', 'no such approval for this provider', 404);
-  if (payment.status === 'CANCELLED') return no('PAYMENT_CANCELLED', 'the payment was cancelled; there is nothing to return', 409);
-  if (payment.status === 'REFUNDED') return no('ALREADY_REFUNDED', 'the payment was already returned', 409);
-  if (payment.approvalDate >= kstDate(now)) return no('USE_SAME_DAY_CANCEL', 'a payment approved today is cancelled at the terminal (PAY-10)', 422);
+const refuse = refusalOf<RefundRefusal>();
+const no = (code: RefundRefusal['code'], message: string) => refuse(code, 'PAY-11', message);
+
+export function decideRefundRequest(payment: Payment | null, providerId: string, now: Date): { ok: true } | Refusal<RefundRefusal> {
+  if (!payment || payment.providerId !== providerId) return no('NOT_FOUND', 'no such approval for this provider');
+  if (payment.status === 'CANCELLED') return no('PAYMENT_CANCELLED', 'the payment was cancelled; there is nothing to return');
+  if (payment.status === 'REFUNDED') return no('ALREADY_REFUNDED', 'the payment was already returned');
+  if (payment.approvalDate >= kstDate(now)) return no('USE_SAME_DAY_CANCEL', 'a payment approved today is cancelled at the terminal (PAY-10)');
   return { ok: true };
 }
 
 /** Only a requested refund is decided, once. */
-export function decideRefundDecision(refund: Refund | null): { ok: true } | { ok: false; refusal: Refusal } {
-  if (!refund) return no('NOT_FOUND', 'no such refund', 404);
-  if (refund.state !== 'REQUESTED') return no('INVALID_STATE', `the refund is already ${refund.state}`, 409);
+export function decideRefundDecision(refund: Refund | null): { ok: true } | Refusal<RefundRefusal> {
+  if (!refund) return no('NOT_FOUND', 'no such refund');
+  if (refund.state !== 'REQUESTED') return no('INVALID_STATE', `the refund is already ${refund.state}`);
   return { ok: true };
 }
 

@@ -5,8 +5,8 @@
  * table here; the store makes each move a conditional write on the state it was decided from,
  * so two people acting at once cannot both succeed.
  */
-import type { Refusal } from '../payments/payment';
 import type { IsoDate } from '../shared/calendar';
+import type { Refused } from '../shared/result';
 import type { Evidence, ScreeningRuleId } from './rules';
 
 export const HOLD_STATES = ['UNPROCESSED', 'WITHDRAWN', 'DOCUMENTS_SUBMITTED', 'SUPPLEMENT_REQUESTED', 'UNDER_REVIEW', 'REVIEWED', 'VOIDED'] as const;
@@ -93,17 +93,20 @@ export function allowedFrom(to: HoldState, actor: HoldActor): readonly HoldState
   return move.by === actor ? move.from : [];
 }
 
-/** The same shape as a payment refusal: code, rule, message and HTTP status. */
-export type HoldRefusal = Refusal;
+/** What a move on holds may refuse (§5, HOLD-01), and what an evidence upload may. */
+export type HoldRefusal =
+  | Refused<'FORBIDDEN_TRANSITION' | 'ILLEGAL_TRANSITION', '§5'>
+  | Refused<'HOLDS_NOT_RELATED', 'HOLD-01'>
+  | Refused<'DOCUMENT_TYPE_NOT_ALLOWED' | 'DOCUMENT_TOO_LARGE' | 'DOCUMENT_EMPTY' | 'DOCUMENT_MISMATCH', '§5'>;
 
 export type MoveCheck = { ok: true; from: readonly HoldState[] } | { ok: false; refusal: HoldRefusal };
 
 /** Whether `actor` may move `hold` to `to` now. */
 export function checkMove(hold: Pick<Hold, 'state' | 'holdId'>, to: HoldState, actor: HoldActor): MoveCheck {
   const from = allowedFrom(to, actor);
-  if (!from.length) return { ok: false, refusal: { code: 'FORBIDDEN_TRANSITION', rule: '§5', message: `a ${actor} may not move a hold to ${to}`, status: 409 } };
+  if (!from.length) return { ok: false, refusal: { code: 'FORBIDDEN_TRANSITION', rule: '§5', message: `a ${actor} may not move a hold to ${to}` } };
   if (!from.includes(hold.state))
-    return { ok: false, refusal: { code: 'ILLEGAL_TRANSITION', rule: '§5', message: `hold ${hold.holdId} is ${hold.state}; it cannot move to ${to}`, status: 409 } };
+    return { ok: false, refusal: { code: 'ILLEGAL_TRANSITION', rule: '§5', message: `hold ${hold.holdId} is ${hold.state}; it cannot move to ${to}` } };
   return { ok: true, from };
 }
 
@@ -114,7 +117,7 @@ export function checkMove(hold: Pick<Hold, 'state' | 'holdId'>, to: HoldState, a
 export function checkGroup(holds: readonly Pick<Hold, 'holdId' | 'groupKey'>[]): HoldRefusal | null {
   const groups = new Set(holds.map((h) => h.groupKey));
   if (groups.size <= 1) return null;
-  return { code: 'HOLDS_NOT_RELATED', rule: 'HOLD-01', message: 'holds acted on together must be raised for the same reason on the same event', status: 422 };
+  return { code: 'HOLDS_NOT_RELATED', rule: 'HOLD-01', message: 'holds acted on together must be raised for the same reason on the same event' };
 }
 
 /**
@@ -134,8 +137,8 @@ export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
 export function checkDocument(doc: { contentType: string; size: number }): HoldRefusal | null {
   if (!(DOCUMENT_TYPES as readonly string[]).includes(doc.contentType))
-    return { code: 'DOCUMENT_TYPE_NOT_ALLOWED', rule: '§5', message: `evidence must be an image (${DOCUMENT_TYPES.filter((t) => t.startsWith('image/')).join(', ')}) or a PDF`, status: 422 };
-  if (doc.size > MAX_DOCUMENT_BYTES) return { code: 'DOCUMENT_TOO_LARGE', rule: '§5', message: `evidence files are at most ${MAX_DOCUMENT_BYTES} bytes (4 MB)`, status: 422 };
-  if (doc.size < 1) return { code: 'DOCUMENT_EMPTY', rule: '§5', message: 'an evidence file cannot be empty', status: 422 };
+    return { code: 'DOCUMENT_TYPE_NOT_ALLOWED', rule: '§5', message: `evidence must be an image (${DOCUMENT_TYPES.filter((t) => t.startsWith('image/')).join(', ')}) or a PDF` };
+  if (doc.size > MAX_DOCUMENT_BYTES) return { code: 'DOCUMENT_TOO_LARGE', rule: '§5', message: `evidence files are at most ${MAX_DOCUMENT_BYTES} bytes (4 MB)` };
+  if (doc.size < 1) return { code: 'DOCUMENT_EMPTY', rule: '§5', message: 'an evidence file cannot be empty' };
   return null;
 }

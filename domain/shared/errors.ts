@@ -35,9 +35,12 @@ export class DomainError extends Error {
 export const ruleViolation = (code: string, rule: string, message: string, details: Record<string, unknown> = {}) =>
   new DomainError('RULE', code, message, { rule, ...details });
 
-/** A rule's refusal (404 not the caller's, 409 a state conflict, 422 a business refusal) as an error. */
-export function refusalError(r: { code: string; rule: string; message: string; status: 404 | 409 | 422 }, details: Record<string, unknown> = {}): DomainError {
-  const kind = r.status === 404 ? 'NOT_FOUND' : r.status === 409 ? 'CONFLICT' : 'RULE';
+/** How a handler classes a refusal: 404 not the caller's, 409 a state conflict, 422 a business refusal. */
+export type RefusalStatus = 404 | 409 | 422;
+
+/** A rule's refusal as an error of the status its handler gives its code. */
+export function refusalError(r: { code: string; rule: string; message: string }, status: RefusalStatus, details: Record<string, unknown> = {}): DomainError {
+  const kind = status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'RULE';
   return new DomainError(kind, r.code, r.message, { rule: r.rule, ...details });
 }
 

@@ -1,4 +1,4 @@
-/** Ports every bounded context shares: the clock and paged reads. */
+/** Ports every bounded context shares: the clock, waiting, randomness and paged reads. */
 
 /** The one clock every component reads (the local stack can set it). */
 export interface Clock {
@@ -15,3 +15,9 @@ export interface PageRequest {
   limit: number;
   nextToken?: string;
 }
+
+/** Waiting between attempts. Production sleeps; tests and the simulation need not. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** A number in [0, 1): jitter comes through here so that a seeded run repeats exactly. */
+export type Random = () => number;

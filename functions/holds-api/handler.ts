@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { holdOf } from '../../domain/screening/flow';
-import { checkDocument, checkGroup, checkMove, type Hold, type HoldHistoryEntry, MAX_DOCUMENT_BYTES } from '../../domain/screening/holds';
+import { checkDocument, checkGroup, checkMove, type Hold, type HoldHistoryEntry, type HoldRefusal, MAX_DOCUMENT_BYTES } from '../../domain/screening/holds';
 import { holdIdOf } from '../../domain/screening/rules';
 import { addDays, formatKst, kstDate } from '../../domain/shared/calendar';
 import { DomainError, forbidden, refusalError } from '../../domain/shared/errors';
@@ -23,6 +23,7 @@ import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/
 import { byRoute, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import type { Principal } from '../shared/tenancy';
+import { HOLD_STATUS } from './statuses';
 
 /** Evidence files issued per hold. */
 const MAX_DOCUMENTS_PER_HOLD = 20;
@@ -47,6 +48,8 @@ function maySee(principal: Principal, hold: Hold): boolean {
       return false;
   }
 }
+
+const holdRefused = (r: HoldRefusal, details: Record<string, unknown>) => refusalError(r, HOLD_STATUS[r.code], details);
 
 const notFound = (holdId: string) => new DomainError('NOT_FOUND', 'NOT_FOUND', `hold ${holdId} not found`, { holdId });
 
@@ -129,11 +132,11 @@ export const act = route({ roles: ['provider'], body: holdAction }, async ({ bod
     if (!hold || hold.providerId !== principal.providerId) throw notFound(id);
   }
   const group = checkGroup(holds);
-  if (group) throw refusalError(group, { holdIds: body.holdIds });
+  if (group) throw holdRefused(group, { holdIds: body.holdIds });
   const to = body.action === 'WITHDRAW' ? 'WITHDRAWN' : 'DOCUMENTS_SUBMITTED';
   for (const hold of holds) {
     const check = checkMove(hold, to, 'provider');
-    if (!check.ok) throw refusalError(check.refusal, { holdId: hold.holdId, state: hold.state });
+    if (!check.ok) throw holdRefused(check.refusal, { holdId: hold.holdId, state: hold.state });
   }
   const documentKeys = body.documentKeys ?? [];
   if (body.action === 'SUBMIT') await checkSubmittedDocuments(holds, documentKeys);
@@ -160,18 +163,18 @@ async function checkSubmittedDocuments(holds: Hold[], documentKeys: string[]): P
     const stored = await storedDocument(key);
     if (!stored) throw new DomainError('RULE', 'DOCUMENT_NOT_UPLOADED', `document ${key} has not been uploaded`, { rule: '§5', documentKey: key });
     const problem = checkDocument(stored) ?? (stored.size !== issued.size || stored.contentType !== issued.contentType
-      ? { code: 'DOCUMENT_MISMATCH', rule: '§5', message: `document ${key} is not the file that was announced (type or size differ)`, status: 422 as const }
+      ? { code: 'DOCUMENT_MISMATCH', rule: '§5', message: `document ${key} is not the file that was announced (type or size differ)` as const }
       : null);
-    if (problem) throw refusalError(problem, { documentKey: key });
+    if (problem) throw holdRefused(problem, { documentKey: key });
   }
 }
 
 export const document = route({ roles: ['provider'], body: documentRequest }, async ({ body, path, principal }) => {
   const problem = checkDocument(body);
-  if (problem) throw refusalError(problem, { fields: [{ path: problem.code === 'DOCUMENT_TYPE_NOT_ALLOWED' ? 'contentType' : 'size', message: problem.message }], maxBytes: MAX_DOCUMENT_BYTES });
+  if (problem) throw holdRefused(problem, { fields: [{ path: problem.code === 'DOCUMENT_TYPE_NOT_ALLOWED' ? 'contentType' : 'size', message: problem.message }], maxBytes: MAX_DOCUMENT_BYTES });
   const hold = await visibleHold(principal, path.holdId ?? '');
   const check = checkMove(hold, 'DOCUMENTS_SUBMITTED', 'provider');
-  if (!check.ok) throw refusalError(check.refusal, { holdId: hold.holdId, state: hold.state });
+  if (!check.ok) throw holdRefused(check.refusal, { holdId: hold.holdId, state: hold.state });
   const now = systemClock.now();
   const documentKey = `holds/${hold.holdId}/${randomUUID()}/${encodeURIComponent(body.fileName)}`;
   const doc = { documentKey, fileName: body.fileName, contentType: body.contentType, size: body.size, issuedAt: formatKst(now) };
@@ -187,7 +190,7 @@ export const review = route({ roles: ['agency'], body: holdReview }, async ({ bo
   const at = formatKst(systemClock.now());
   const hold = await visibleHold(principal, path.holdId ?? '');
   const check = checkMove(hold, body.state, 'agency');
-  if (!check.ok) throw refusalError(check.refusal, { holdId: hold.holdId, state: hold.state });
+  if (!check.ok) throw holdRefused(check.refusal, { holdId: hold.holdId, state: hold.state });
   const move: HoldMove = {
     hold,
     to: body.state,

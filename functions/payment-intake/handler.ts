@@ -8,25 +8,32 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { type Answer, balanceOf, cancelPayment, takePayment } from '../../domain/payments/intake';
+import { balanceOf } from '../../domain/payments/balance';
+import { cancelPayment } from '../../domain/payments/cancel';
+import { takePayment } from '../../domain/payments/intake';
 import type { PaymentRequest } from '../../domain/payments/payment';
+import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
 import { DomainError } from '../../domain/shared/errors';
 import { cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
-import { systemClock } from '../shared/clock';
+import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoPaymentStore, type StoredTerminal } from '../shared/dynamo/payment-store';
+import { DynamoPaymentStore, randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { errorResponse, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
 import { rawBody, verifyTerminalRequest } from '../shared/terminal-auth';
 import { personalDataVault } from '../shared/vault';
+import { type Answer, answerOf } from './answers';
 
 /** Items of one offline batch written at once (different cards; one card's items stay in order). */
 const BATCH_CONCURRENCY = 16;
 
 let store: DynamoPaymentStore | undefined;
 const payments = () => (store ??= new DynamoPaymentStore(dynamoTable()));
+let terminalDeps: TerminalDeps | undefined;
+const deps = () => (terminalDeps ??= { store: payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
+
 
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
@@ -53,7 +60,7 @@ async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
   const parsed = parse(paymentRequest, raw);
   if (!parsed.ok) return parsed.answer;
   const request = parsed.value as PaymentRequest;
-  const answer = await takePayment(payments(), terminal, request, hashOf(request), systemClock);
+  const answer = answerOf(await takePayment(deps(), terminal, request, hashOf(request)), 201);
   logger.info('payment', {
     serial: terminal.serial,
     transactionId: request.transactionId,
@@ -128,7 +135,7 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
           const parsed = parse(cancelRequest, body);
           if (!parsed.ok) return toResult(parsed.answer);
           if (!/^\d{14}$/.test(approval)) return errorResponse(404, 'NOT_FOUND', 'no such approval', { rule: 'PAY-10' });
-          const answer = await cancelPayment(payments(), terminal, approval, parsed.value, hashOf({ approval, ...parsed.value }), systemClock);
+          const answer = answerOf(await cancelPayment(deps(), terminal, approval, parsed.value, hashOf({ approval, ...parsed.value })), 200);
           logger.info('cancel', { serial, approvalNumber: approval, status: answer.status });
           record(answer, startedAt, 'Cancel');
           return toResult(answer);
@@ -141,7 +148,7 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
             ...(/^\d{6}$/.test(serviceCode) ? [] : [{ path: 'query.serviceCode', message: 'must be the 6-digit service code' }]),
           ];
           if (fields.length) return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields });
-          return toResult(await balanceOf(payments(), terminal, card, serviceCode, systemClock));
+          return toResult(answerOf(await balanceOf(deps(), terminal, card, serviceCode), 200));
         }
         default:
           throw new DomainError('NOT_FOUND', 'NOT_FOUND', `no terminal route ${event.routeKey}`);

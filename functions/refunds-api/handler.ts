@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { decideRefundDecision, decideRefundRequest, type Refund, voucherStillUsable } from '../../domain/payments/refunds';
+import { decideRefundDecision, decideRefundRequest, type Refund, type RefundRefusal, voucherStillUsable } from '../../domain/payments/refunds';
 import { formatKst, kstDate } from '../../domain/shared/calendar';
-import { DomainError, refusalError } from '../../domain/shared/errors';
+import { DomainError, refusalError, type RefusalStatus } from '../../domain/shared/errors';
 import { refundDecision, refundRequest } from '../../events/payments';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
@@ -19,12 +19,22 @@ import { providerScope } from '../shared/tenancy';
 let stores: { payments: DynamoPaymentStore; refunds: DynamoRefundStore } | undefined;
 const db = () => (stores ??= { payments: new DynamoPaymentStore(dynamoTable()), refunds: new DynamoRefundStore(dynamoTable()) });
 
+const REFUND_STATUS: Record<RefundRefusal['code'], RefusalStatus> = {
+  NOT_FOUND: 404,
+  PAYMENT_CANCELLED: 409,
+  ALREADY_REFUNDED: 409,
+  USE_SAME_DAY_CANCEL: 422,
+  PAYMENT_ON_HOLD: 409,
+  REFUND_ALREADY_REQUESTED: 409,
+  INVALID_STATE: 409,
+};
+const refundRefused = (r: RefundRefusal) => refusalError(r, REFUND_STATUS[r.code]);
 
 export const request = route({ roles: ['provider'], body: refundRequest }, async ({ body, principal }) => {
   const now = systemClock.now();
   const payment = await db().payments.payment(principal.providerId!, body.approvalNumber);
   const decision = decideRefundRequest(payment, principal.providerId!, now);
-  if (!decision.ok) throw refusalError(decision.refusal);
+  if (!decision.ok) throw refundRefused(decision.refusal);
   const p = payment!;
   const holds = p as { holdsOpen?: number; holdsDenied?: number };
   if ((holds.holdsOpen ?? 0) > 0 || (holds.holdsDenied ?? 0) > 0)
@@ -54,7 +64,7 @@ const decide = (action: 'approve' | 'reject') =>
     const now = systemClock.now();
     const refund = await db().refunds.refund(path.refundId ?? '');
     const decision = decideRefundDecision(refund);
-    if (!decision.ok) throw refusalError(decision.refusal);
+    if (!decision.ok) throw refundRefused(decision.refusal);
     const r = refund!;
     const decidedAt = formatKst(now);
     let done: boolean;

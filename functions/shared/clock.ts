@@ -3,7 +3,7 @@
  * the handlers in its own process) moves it with `POST /_local/clock`, and time then flows on
  * from the instant set.
  */
-import type { Clock } from '../../domain/shared/ports';
+import type { Clock, Random, Sleep } from '../../domain/shared/ports';
 
 let offsetMs = 0;
 
@@ -15,3 +15,9 @@ export const systemClock: Clock = {
 export function setClock(instant: Date | null): void {
   offsetMs = instant === null ? 0 : instant.getTime() - Date.now();
 }
+
+/** Real waiting, for the domain's `Sleep` port. */
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The platform's randomness, for the domain's `Random` port. */
+export const systemRandom: Random = Math.random;

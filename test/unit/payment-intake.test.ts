@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { takePayment } from '../../domain/payments/intake';
 import type { PayingTerminal, PaymentRequest, VoucherBalance } from '../../domain/payments/payment';
-import type { PaymentPort, TransactionRecord } from '../../domain/payments/ports';
+import type { PaymentPort, TerminalDeps, TransactionRecord } from '../../domain/payments/ports';
 import { contract, serviceTypes } from '../support/fixtures';
 
 const clock = { now: () => new Date('2026-03-10T14:05:00+09:00') };
+/** The use case's world: scripted storage, a fixed clock, no real waiting, fixed approval numbers. */
+const deps = (store: PaymentPort): TerminalDeps & { slept: number[] } => {
+  const slept: number[] = [];
+  return { store, clock, sleep: async (ms) => void slept.push(ms), random: () => 0.5, approvalNumbers: { next: () => '26031000000017' }, slept };
+};
 const terminal: PayingTerminal = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
 const request: PaymentRequest = {
   transactionId: 'T-1', businessNumber: '1234567891', terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001',
@@ -38,30 +43,32 @@ function port(outcomes: Awaited<ReturnType<PaymentPort['approve']>>[], stored: T
 
 describe('PAY-08/09 intake use case', () => {
   it('a stale voucher makes the decision run again on fresh data', async () => {
-    const p = port([{ kind: 'stale-voucher' }, { kind: 'written', approvalNumber: '26031000000017' }]);
-    const answer = await takePayment(p, terminal, request, 'h', clock);
-    expect(answer).toMatchObject({ status: 201, body: { approvalNumber: '26031000000017', voucher: { remainingAmount: 108_000, remainingSessions: 3 } } });
+    const p = port([{ kind: 'stale-voucher' }, { kind: 'written' }]);
+    const world = deps(p);
+    const answer = await takePayment(world, terminal, request, 'h');
+    expect(answer).toMatchObject({ ok: true, replayed: false, receipt: { approvalNumber: '26031000000017', status: 'APPROVED', voucher: { remainingAmount: 108_000, remainingSessions: 3 } } });
     expect(p.approvals).toBe(2);
+    expect(world.slept).toHaveLength(1);
   });
 
   it('a request that keeps losing to concurrent writers gets a retryable 409, not a 500', async () => {
-    const answer = await takePayment(port([]), terminal, request, 'h', clock);
-    expect(answer).toMatchObject({ status: 409, retryAfterSeconds: 1, body: { error: { code: 'REQUEST_IN_PROGRESS', details: { rule: 'PAY-09', retryable: true } } } });
+    const answer = await takePayment(deps(port([])), terminal, request, 'h');
+    expect(answer).toMatchObject({ ok: false, refusal: { code: 'REQUEST_IN_PROGRESS', rule: 'PAY-09', retryable: true } });
   });
 
   it('a duplicate answers with the stored answer, or IDEMPOTENCY_CONFLICT when the content differs', async () => {
-    const stored = { requestHash: 'h', status: 201, response: { approvalNumber: '26031000000001' } };
-    expect(await takePayment(port([{ kind: 'duplicate', record: stored }]), terminal, request, 'h', clock)).toEqual({ status: 201, body: stored.response });
-    expect(await takePayment(port([{ kind: 'duplicate', record: stored }]), terminal, request, 'other', clock)).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_CONFLICT' } } });
+    const stored: TransactionRecord = { requestHash: 'h', receipt: { approvalNumber: '26031000000001', status: 'APPROVED', amount: 36_000, approvedAt: '2026-03-10T14:01:00+09:00', voucher: { month: '2026-03', remainingAmount: 108_000, remainingSessions: 3 } } };
+    expect(await takePayment(deps(port([{ kind: 'duplicate', record: stored }])), terminal, request, 'h')).toEqual({ ok: true, replayed: true, receipt: stored.receipt });
+    expect(await takePayment(deps(port([{ kind: 'duplicate', record: stored }])), terminal, request, 'other')).toMatchObject({ ok: false, refusal: { code: 'IDEMPOTENCY_CONFLICT', rule: 'PAY-09' } });
   });
 
   it('the database\'s retroactive cap answers DAILY_LIMIT_REACHED under PAY-06', async () => {
     const retro = { ...request, kind: 'RETRO' as const, reason: 'CARD_LOST' as const, serviceDate: '2026-03-02', serviceStartAt: null };
-    expect(await takePayment(port([{ kind: 'retro-limit' }]), terminal, retro, 'h', clock)).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-06' } } } });
+    expect(await takePayment(deps(port([{ kind: 'retro-limit' }])), terminal, retro, 'h')).toMatchObject({ ok: false, refusal: { code: 'DAILY_LIMIT_REACHED', rule: 'PAY-06' } });
   });
 
   it('PAY-07: the database\'s makeup lock of the day answers DAILY_LIMIT_REACHED under PAY-07', async () => {
     const makeup = { ...request, kind: 'MAKEUP' as const, reason: 'RESCHEDULED' as const, serviceDate: '2026-03-02', serviceStartAt: null };
-    expect(await takePayment(port([{ kind: 'makeup-taken' }]), terminal, makeup, 'h', clock)).toMatchObject({ status: 422, body: { error: { code: 'DAILY_LIMIT_REACHED', details: { rule: 'PAY-07' } } } });
+    expect(await takePayment(deps(port([{ kind: 'makeup-taken' }])), terminal, makeup, 'h')).toMatchObject({ ok: false, refusal: { code: 'DAILY_LIMIT_REACHED', rule: 'PAY-07' } });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decideCancel } from '../../domain/payments/cancel';
 import { decidePayment, type PaymentContext } from '../../domain/payments/decide';
 import { approvalNumber, type Payment, type PaymentRequest, type VoucherBalance } from '../../domain/payments/payment';
+import { TERMINAL_STATUS } from '../../functions/payment-intake/answers';
 import { contract, serviceTypes } from '../support/fixtures';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
@@ -170,8 +171,10 @@ describe('PAY-10 same-day cancellation', () => {
   });
 
   it('the next day it is a refund; twice is a conflict; another provider sees nothing', () => {
-    expect(decideCancel(payment, 'P0001', kst('2026-03-11T00:00:00'))).toMatchObject({ ok: false, refusal: { code: 'USE_REFUND_REQUEST', rule: 'PAY-10', status: 422 } });
-    expect(decideCancel({ ...payment, status: 'CANCELLED' }, 'P0001', kst('2026-03-10T15:00:00'))).toMatchObject({ ok: false, refusal: { code: 'ALREADY_CANCELLED', status: 409 } });
-    expect(decideCancel(payment, 'P0002', kst('2026-03-10T15:00:00'))).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND', status: 404 } });
+    expect(decideCancel(payment, 'P0001', kst('2026-03-11T00:00:00'))).toMatchObject({ ok: false, refusal: { code: 'USE_REFUND_REQUEST', rule: 'PAY-10' } });
+    expect(decideCancel({ ...payment, status: 'CANCELLED' }, 'P0001', kst('2026-03-10T15:00:00'))).toMatchObject({ ok: false, refusal: { code: 'ALREADY_CANCELLED' } });
+    expect(decideCancel(payment, 'P0002', kst('2026-03-10T15:00:00'))).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND' } });
+    // The terminal API answers them 422, 409 and 404 (api.md).
+    expect([TERMINAL_STATUS.USE_REFUND_REQUEST, TERMINAL_STATUS.ALREADY_CANCELLED, TERMINAL_STATUS.NOT_FOUND]).toEqual([422, 409, 404]);
   });
 });

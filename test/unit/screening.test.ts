@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDocument, checkGroup, checkMove, type Hold, paymentEffect } from '../../domain/screening/holds';
 import { abroad, DEFAULT_SCREENING_RULES, departureCovering, holdIdOf, nightPayment, type PersonEvidence, rapidSuccession, type ScreenedPayment, screenPayment, suspectedDeath } from '../../domain/screening/rules';
 import { loadScreeningRules } from '../../events/screening';
+import { HOLD_STATUS } from '../../functions/holds-api/statuses';
 
 const rules = DEFAULT_SCREENING_RULES;
 
@@ -149,13 +150,15 @@ describe('hold workflow (§5)', () => {
     expect(checkMove(hold('DOCUMENTS_SUBMITTED'), 'UNDER_REVIEW', 'agency').ok).toBe(true);
     expect(checkMove(hold('UNDER_REVIEW'), 'SUPPLEMENT_REQUESTED', 'agency').ok).toBe(true);
     expect(checkMove(hold('UNDER_REVIEW'), 'REVIEWED', 'agency').ok).toBe(true);
-    expect(checkMove(hold('DOCUMENTS_SUBMITTED'), 'REVIEWED', 'provider')).toMatchObject({ ok: false, refusal: { code: 'FORBIDDEN_TRANSITION', status: 409 } });
+    expect(checkMove(hold('DOCUMENTS_SUBMITTED'), 'REVIEWED', 'provider')).toMatchObject({ ok: false, refusal: { code: 'FORBIDDEN_TRANSITION' } });
+    expect(HOLD_STATUS.FORBIDDEN_TRANSITION).toBe(409);
     expect(checkMove(hold('UNPROCESSED'), 'WITHDRAWN', 'agency')).toMatchObject({ ok: false });
   });
 
   it('refuses moves out of final states with 409 (WITHDRAWN is not editable)', () => {
     for (const state of ['WITHDRAWN', 'REVIEWED', 'VOIDED'] as const) {
-      expect(checkMove(hold(state), 'DOCUMENTS_SUBMITTED', 'provider')).toMatchObject({ ok: false, refusal: { code: 'ILLEGAL_TRANSITION', status: 409 } });
+      expect(checkMove(hold(state), 'DOCUMENTS_SUBMITTED', 'provider')).toMatchObject({ ok: false, refusal: { code: 'ILLEGAL_TRANSITION' } });
+      expect(HOLD_STATUS.ILLEGAL_TRANSITION).toBe(409);
       expect(checkMove(hold(state), 'REVIEWED', 'agency')).toMatchObject({ ok: false, refusal: { code: 'ILLEGAL_TRANSITION' } });
     }
     expect(checkMove(hold('DOCUMENTS_SUBMITTED'), 'WITHDRAWN', 'provider')).toMatchObject({ ok: false });

@@ -1,4 +1,6 @@
 import { BatchGetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { meter } from './capacity';
 import type { Key } from './keys';
 
@@ -77,27 +79,52 @@ export async function conditionalWrite(write: () => Promise<unknown>): Promise<b
   }
 }
 
-/** Which items of a cancelled transaction failed their condition (by index). */
-export function cancelledConditions(error: unknown): number[] | null {
+/**
+ * A cancelled transaction: which items' conditions failed, and — for items written with
+ * `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'` — what they held, so a duplicate is answered
+ * without a second read.
+ */
+export class Cancelled {
+  constructor(private readonly reasons: readonly { Code?: string; Item?: Record<string, AttributeValue> }[]) {}
+
+  /** Whether item `index` failed its condition. */
+  failed(index: number): boolean {
+    return this.reasons[index]?.Code === 'ConditionalCheckFailed';
+  }
+
+  /** The indexes of the items whose condition failed. */
+  get indexes(): number[] {
+    return this.reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+  }
+
+  /** Item `index` as it was when its condition failed (only when it asked for ALL_OLD). */
+  oldItem(index: number): Record<string, unknown> | undefined {
+    const item = this.failed(index) ? this.reasons[index]?.Item : undefined;
+    return item ? unmarshall(item) : undefined;
+  }
+}
+
+/** The cancellation of a `TransactionCanceledException`, else null. */
+export function cancellationOf(error: unknown): Cancelled | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
-  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+  return new Cancelled((error as Error & { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? []);
 }
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
- * One `TransactWriteItems`: null when it committed, else the indexes of the items whose condition
- * failed. Anything else (throttling, a conflicting transaction, bad input) is thrown.
+ * One `TransactWriteItems`: null when it committed, else the cancellation — when some item's
+ * condition failed. Anything else (throttling, a transaction conflict alone, bad input) is thrown
+ * unless `conflicts` asks for it back as a cancellation with no failed condition.
  */
-export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<number[] | null> {
+export async function transactWrite(doc: DynamoDBDocumentClient, items: TransactItem[], options: { conflicts?: 'return' } = {}): Promise<Cancelled | null> {
   try {
     const out = await doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
     meter(out.ConsumedCapacity, 'write');
     return null;
   } catch (error) {
-    const failed = cancelledConditions(error);
-    if (!failed?.length) throw error;
-    return failed;
+    const cancelled = cancellationOf(error);
+    if (!cancelled || (cancelled.indexes.length === 0 && options.conflicts !== 'return')) throw error;
+    return cancelled;
   }
 }

@@ -55,7 +55,7 @@ export class DynamoCmsStore {
         },
       },
     ]);
-    return failed === null ? 'added' : failed.includes(0) ? 'duplicate' : 'closed';
+    return failed === null ? 'added' : failed.failed(0) ? 'duplicate' : 'closed';
   }
 
   async file(transferDate: string): Promise<CmsFileRecord | null> {

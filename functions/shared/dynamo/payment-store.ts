@@ -8,14 +8,13 @@
  * decision run again on fresh data.
  */
 import { randomInt } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalPlan } from '../../../domain/payments/decide';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
-import type { ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
+import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
 import type { Contract } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import { TtlCache } from '../cache';
-import { cancelledConditions, queryAll } from './batch';
+import { queryAll, type TransactItem, transactWrite } from './batch';
 import { meter, meterTransactionWrite } from './capacity';
 import { type Catalog, readCatalog } from './catalog';
 import type { Table } from './client';
@@ -23,6 +22,11 @@ import { entityOf } from './items';
 import { keys } from './keys';
 
 const REGISTRY_TTL_MS = 10_000;
+
+/** 승인번호: eight random digits after the date; the payment's own condition keeps each one unique. */
+export const randomApprovalNumbers: ApprovalNumbers = {
+  next: (approvalDate) => approvalNumber(approvalDate, String(randomInt(0, 100_000_000)).padStart(8, '0')),
+};
 /** A terminal transaction id is remembered this long (retries come within minutes; audits later). */
 const TRANSACTION_RETENTION_SECONDS = 400 * 24 * 3600;
 
@@ -33,6 +37,19 @@ export interface StoredTerminal extends PayingTerminal {
 const strip = <T>(item: Record<string, unknown> | undefined): T | null => (item ? entityOf<T>(item) : null);
 
 const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []) as string[];
+
+/** Conditions spelled once. */
+const conditions = {
+  /** The item does not exist yet: a key is taken once. */
+  absent: 'attribute_not_exists(PK)',
+} as const;
+
+/** Positions in the approval transaction: the record, the voucher, the payment, then the PAY-06/07 limit. */
+const APPROVAL_ITEMS = [0, 1, 2, 3] as const;
+/** Positions in the cancel transaction: the record, the payment (still approved today), the voucher. */
+const CANCEL_ITEMS = [0, 1, 2] as const;
+
+const transactionRecordOf = (item: Record<string, unknown>): TransactionRecord => ({ requestHash: item.requestHash as string, receipt: JSON.parse(item.receipt as string) as TransactionRecord['receipt'] });
 
 function toBalance(item: Record<string, unknown>): VoucherBalance {
   const v = strip<VoucherBalance & { normalDays?: unknown }>(item)!;
@@ -111,17 +128,16 @@ export class DynamoPaymentStore implements PaymentPort {
 
   async transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null> {
     const item = await this.get(keys.terminalTransaction(serial, transactionId), true);
-    return item ? { requestHash: item.requestHash as string, status: item.status as number, response: JSON.parse(item.response as string) } : null;
+    return item ? transactionRecordOf(item) : null;
   }
 
   async payment(providerId: string, approval: string): Promise<Payment | null> {
     return strip<Payment>(await this.get(keys.payment(providerId, approval), true));
   }
 
-  /** Writes an approval; the answer the terminal gets is stored with it for replays (PAY-09). */
-  async approve(plan: ApprovalPlan, requestHash: string, respond: (approvalNumber: string) => unknown, nowEpochSeconds: number): Promise<ApproveOutcome> {
+  /** Writes an approval; the receipt the terminal gets is stored with it for replays (PAY-09). */
+  async approve({ plan, approvalNumber: number, receipt, requestHash, nowEpochSeconds }: ApprovalWrite): Promise<ApproveOutcome> {
     const p = plan.payment;
-    const number = approvalNumber(p.approvalDate, String(randomInt(0, 100_000_000)).padStart(8, '0'));
     const payment: Payment = { ...p, approvalNumber: number };
     const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
     const set = ['remainingAmount = :ra', 'remainingSessions = :rs', '#v = :nv'];
@@ -131,7 +147,7 @@ export class DynamoPaymentStore implements PaymentPort {
       update += ` ADD ${plan.dayLock.list} :day`;
       values[':day'] = new Set([plan.dayLock.day]);
     }
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItem[] = [
       {
         Put: {
           TableName: this.table.name,
@@ -139,12 +155,12 @@ export class DynamoPaymentStore implements PaymentPort {
             ...keys.terminalTransaction(p.terminalSerial, p.transactionId),
             type: 'TerminalTransaction',
             requestHash,
-            status: 201,
             approvalNumber: number,
-            response: JSON.stringify(respond(number)),
+            receipt: JSON.stringify(receipt),
             expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS,
           },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          ConditionExpression: conditions.absent,
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
       {
@@ -161,7 +177,7 @@ export class DynamoPaymentStore implements PaymentPort {
         Put: {
           TableName: this.table.name,
           Item: { ...keys.payment(p.providerId, number), type: 'Payment', ...payment },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          ConditionExpression: conditions.absent,
         },
       },
     ];
@@ -170,7 +186,7 @@ export class DynamoPaymentStore implements PaymentPort {
         Put: {
           TableName: this.table.name,
           Item: { ...keys.makeupLock(p.cardNumber, p.serviceCode, plan.makeupDay), type: 'MakeupLock', approvalNumber: number, expiresAt: nowEpochSeconds + 40 * 24 * 3600 },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          ConditionExpression: conditions.absent,
         },
       });
     }
@@ -186,20 +202,20 @@ export class DynamoPaymentStore implements PaymentPort {
         },
       });
     }
-    try {
-      const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      meter(out.ConsumedCapacity, 'write');
-      meterTransactionWrite(items.map((i) => i.Put?.Item ?? { ...i.Update?.Key, size: 'x'.repeat(300) }));
-      return { kind: 'written', approvalNumber: number };
-    } catch (error) {
-      const failed = cancelledConditions(error);
-      if (failed === null) throw error;
-      if (failed.includes(0)) return { kind: 'duplicate', record: await this.transactionRecord(p.terminalSerial, p.transactionId) };
-      if (failed.includes(1)) return { kind: 'stale-voucher' };
-      if (failed.includes(3)) return { kind: plan.makeupDay ? 'makeup-taken' : 'retro-limit' };
-      // A colliding approval number (2) or a conflicting concurrent transaction: try again.
-      return { kind: 'contention' };
+    const cancelled = await transactWrite(this.doc, items, { conflicts: 'return' });
+    if (cancelled === null) {
+      meterTransactionWrite(items);
+      return { kind: 'written' };
     }
+    const [record, voucher, , limit] = APPROVAL_ITEMS;
+    if (cancelled.failed(record)) {
+      const old = cancelled.oldItem(record);
+      return { kind: 'duplicate', record: old ? transactionRecordOf(old) : null };
+    }
+    if (cancelled.failed(voucher)) return { kind: 'stale-voucher' };
+    if (cancelled.failed(limit)) return { kind: plan.makeupDay ? 'makeup-taken' : 'retro-limit' };
+    // A colliding approval number or a conflicting concurrent transaction: try again.
+    return { kind: 'contention' };
   }
 
   /**
@@ -207,14 +223,14 @@ export class DynamoPaymentStore implements PaymentPort {
    * today and on the voucher version read, so that the answer shows the exact balance after.
    */
   async cancel(input: CancelWrite): Promise<CancelOutcome> {
-    const { payment, voucherVersion, serial, transactionId, requestHash, response, cancelledAt, today, nowEpochSeconds } = input;
+    const { payment, voucherVersion, serial, transactionId, requestHash, receipt, cancelledAt, today, nowEpochSeconds } = input;
     const dayList = payment.kind === 'NORMAL' ? 'normalDays' : null;
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    const items: TransactItem[] = [
       {
         Put: {
           TableName: this.table.name,
-          Item: { ...keys.terminalTransaction(serial, transactionId), type: 'TerminalTransaction', requestHash, status: 200, approvalNumber: payment.approvalNumber, response: JSON.stringify(response), expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS },
-          ConditionExpression: 'attribute_not_exists(PK)',
+          Item: { ...keys.terminalTransaction(serial, transactionId), type: 'TerminalTransaction', requestHash, approvalNumber: payment.approvalNumber, receipt: JSON.stringify(receipt), expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS },
+          ConditionExpression: conditions.absent,
         },
       },
       {
@@ -235,7 +251,7 @@ export class DynamoPaymentStore implements PaymentPort {
           ConditionExpression: '#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero)',
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: {
-            ':ra': input.remainingAmount, ':rs': input.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
+            ':ra': receipt.voucher.remainingAmount, ':rs': receipt.voucher.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
             ...(dayList ? { ':day': new Set([payment.approvalDate]) } : {}),
           },
         },
@@ -264,18 +280,13 @@ export class DynamoPaymentStore implements PaymentPort {
         },
       });
     }
-    try {
-      const out = await this.doc.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      meter(out.ConsumedCapacity, 'write');
-      return 'cancelled';
-    } catch (error) {
-      const failed = cancelledConditions(error);
-      if (failed === null) throw error;
-      if (failed.includes(0)) return 'duplicate';
-      if (failed.includes(1)) return 'not-cancellable';
-      if (failed.includes(2)) return 'stale-voucher';
-      return 'contention';
-    }
+    const cancelled = await transactWrite(this.doc, items, { conflicts: 'return' });
+    if (cancelled === null) return 'cancelled';
+    const [record, approved, voucher] = CANCEL_ITEMS;
+    if (cancelled.failed(record)) return 'duplicate';
+    if (cancelled.failed(approved)) return 'not-cancellable';
+    if (cancelled.failed(voucher)) return 'stale-voucher';
+    return 'contention';
   }
 
   /** PAY-13: a provider's payments of one approval month between two approval dates, by day. */

@@ -10,7 +10,7 @@ import { maskRrn } from '../../../domain/registry/identity';
 import type { ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
 import type { Issue } from '../../../domain/shared/errors';
 import type { PersonalDataVault } from '../vault';
-import { batchGetAll, cancelledConditions, isConditionalFailure, mapConcurrent, stableJson } from './batch';
+import { batchGetAll, isConditionalFailure, mapConcurrent, stableJson, type TransactItem, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { gsi1, gsi2, type Key, keys } from './keys';
@@ -129,15 +129,10 @@ export class DynamoRegistryStore implements RegistryImportStore {
    * unchanged); a later item failing is a uniqueness conflict, answered by `conflict(index)`.
    */
   private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome): Promise<Outcome> {
-    try {
-      await this.table.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
-      return existed ? 'updated' : 'created';
-    } catch (error) {
-      const failed = cancelledConditions(error);
-      if (!failed || failed.length === 0) throw error;
-      const conflicting = failed.find((i) => i > 0);
-      return conflicting === undefined ? 'unchanged' : conflict(conflicting);
-    }
+    const cancelled = await transactWrite(this.table.doc, items as TransactItem[]);
+    if (cancelled === null) return existed ? 'updated' : 'created';
+    const conflicting = cancelled.indexes.find((i) => i > 0);
+    return conflicting === undefined ? 'unchanged' : conflict(conflicting);
   }
 
   private async saveProgram(program: Program, existed: boolean): Promise<Outcome> {

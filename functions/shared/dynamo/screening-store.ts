@@ -321,8 +321,8 @@ export class DynamoScreeningStore implements ScreeningPort {
       const failed = await transactWrite(this.doc, items);
       if (failed === null) return holds.map(() => 'raised');
       // A paid-out day (a bucket failing) makes its payments not holdable.
-      const bucketFailed = failed.some((f) => f >= 2 * holds.length);
-      const outcomes = holds.map((h, i) => (failed.includes(2 * i) ? 'exists' : bucketFailed && counted[i]!.bucket ? 'not-holdable' : failed.includes(2 * i + 1) ? 'retry' : 'raised'));
+      const bucketFailed = failed.indexes.some((f) => f >= 2 * holds.length);
+      const outcomes = holds.map((h, i) => (failed.failed(2 * i) ? 'exists' : bucketFailed && counted[i]!.bucket ? 'not-holdable' : failed.failed(2 * i + 1) ? 'retry' : 'raised'));
       if (outcomes.includes('exists') || outcomes.includes('not-holdable')) return outcomes.map((o) => (o === 'retry' ? 'raised' : o)) as RaiseOutcome[];
     }
     throw new Error('hold counts kept changing; try again');

@@ -191,7 +191,7 @@ export class DynamoSettlementStore {
     if (items.length > 100) throw new Error(`payout ${payout?.payoutId}: ${items.length} writes exceed one transaction; pay the oldest days first in a smaller run`);
     const failed = await transactWrite(this.table.doc, items);
     if (failed === null) return 'committed';
-    return payout && failed.includes(0) ? 'exists' : 'conflict';
+    return payout && failed.failed(0) ? 'exists' : 'conflict';
   }
 
   /**

@@ -5,7 +5,7 @@ import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import type { RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
-import { cancelledConditions, isConditionalFailure, mapConcurrent, queryAll } from './batch';
+import { isConditionalFailure, mapConcurrent, queryAll, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
@@ -70,35 +70,29 @@ export class DynamoVoucherStore implements VoucherStore {
   async saveMonthPlan(plan: MonthPlan): Promise<number> {
     const generated = plan.outcomes.filter((o) => o.status === 'GENERATED');
     if (plan.vouchers.length > 0) {
-      try {
-        await this.table.doc.send(new TransactWriteCommand({
-          TransactItems: [
-            // VCH-01: one voucher per recipient × service × month, whoever runs the job how often.
-            ...plan.vouchers.map((v) => ({
-              Put: {
-                TableName: this.table.name,
-                Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            })),
-            ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
-            // PO-06: what this month grants per municipality × program, counted with the vouchers.
-            ...grantedCounters(plan.vouchers).map((c) => ({
-              Update: {
-                TableName: this.table.name,
-                Key: keys.grantedCounter(c.municipalityCode, c.programCode, c.month, shardOf(c.recipientId)),
-                UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, #month = :month ADD granted :amt, vouchers :n',
-                ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
-                ExpressionAttributeValues: { ':type': 'GrantedCounter', ':m': c.municipalityCode, ':g': c.programCode, ':month': c.month, ':amt': c.granted, ':n': c.vouchers },
-              },
-            })),
-          ],
-        }));
-      } catch (error) {
-        // Another run created these vouchers first: nothing new to create.
-        if (!cancelledConditions(error)?.length) throw error;
-        return 0;
-      }
+      // Another run created these vouchers first (a voucher's condition fails): nothing new to create.
+      const cancelled = await transactWrite(this.table.doc, [
+        // VCH-01: one voucher per recipient × service × month, whoever runs the job how often.
+        ...plan.vouchers.map((v) => ({
+          Put: {
+            TableName: this.table.name,
+            Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        })),
+        ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
+        // PO-06: what this month grants per municipality × program, counted with the vouchers.
+        ...grantedCounters(plan.vouchers).map((c) => ({
+          Update: {
+            TableName: this.table.name,
+            Key: keys.grantedCounter(c.municipalityCode, c.programCode, c.month, shardOf(c.recipientId)),
+            UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, #month = :month ADD granted :amt, vouchers :n',
+            ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
+            ExpressionAttributeValues: { ':type': 'GrantedCounter', ':m': c.municipalityCode, ':g': c.programCode, ':month': c.month, ':amt': c.granted, ':n': c.vouchers },
+          },
+        })),
+      ]);
+      if (cancelled) return 0;
     } else {
       await mapConcurrent(generated, 4, (o) => this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: this.outcomeItem(o) })));
     }

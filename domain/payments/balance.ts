@@ -1,0 +1,25 @@
+/** PAY-12: what a card has left on a service this month, for the terminal's own provider. */
+import { periodContains } from '../registry/entities';
+import { maskCardNumber } from '../registry/identity';
+import { kstDate, kstMonth } from '../shared/calendar';
+import { type Refusal, refusalOf } from '../shared/result';
+import type { BalanceReceipt, PayingTerminal } from './payment';
+import type { TerminalDeps } from './ports';
+import type { BalanceRefusal } from './refusals';
+
+const refuse = refusalOf<BalanceRefusal>();
+
+export type BalanceOutcome = { ok: true; receipt: BalanceReceipt } | Refusal<BalanceRefusal>;
+
+export async function balanceOf(deps: Pick<TerminalDeps, 'store' | 'clock'>, terminal: PayingTerminal, cardNumber: string, serviceCode: string): Promise<BalanceOutcome> {
+  const now = deps.clock.now();
+  const today = kstDate(now);
+  const card = await deps.store.card(cardNumber);
+  if (!card || card.status !== 'ACTIVE') return refuse('CARD_INACTIVE', 'PAY-03', 'the card is not active');
+  const month = kstMonth(now);
+  const { contracts, voucher } = await deps.store.holder(card.recipientId, month, serviceCode);
+  if (!contracts.some((c) => c.providerId === terminal.providerId && c.serviceCode === serviceCode && periodContains(c, today)))
+    return refuse('NO_CONTRACT', 'PAY-03', 'the card holder has no contract with this provider for this service');
+  if (!voucher) return refuse('NO_VOUCHER', 'PAY-03', `no voucher of ${month} for this card and service`);
+  return { ok: true, receipt: { cardNumber: maskCardNumber(cardNumber), serviceCode, month, remainingAmount: voucher.remainingAmount, remainingSessions: voucher.remainingSessions } };
+}
