@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkDocument, checkGroup, checkMove, type Hold, paymentEffect } from '../../domain/screening/holds';
-import { abroad, DEFAULT_SCREENING_RULES, departureCovering, holdIdOf, nightPayment, type PersonEvidence, rapidSuccession, type ScreenedPayment, screenPayment, suspectedDeath } from '../../domain/screening/rules';
-import { loadScreeningRules } from '../../events/screening';
-import { HOLD_STATUS } from '../../functions/holds-api/statuses';
+import { checkDocument, checkGroup, checkMove, type Hold, paymentEffect } from '../../../domain/screening/holds';
+import { abroad, DEFAULT_SCREENING_RULES, departureCovering, holdIdOf, nightPayment, type PersonEvidence, rapidSuccession, type ScreenedPayment, screenPayment, suspectedDeath } from '../../../domain/screening/rules';
+import { loadScreeningRules } from '../../../events/screening';
+import { HOLD_STATUS } from '../../../functions/holds-api/statuses';
 
 const rules = DEFAULT_SCREENING_RULES;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideCancel } from '../../domain/payments/cancel';
-import { decidePayment, type PaymentContext } from '../../domain/payments/decide';
-import { approvalNumber, type Payment, type PaymentRequest, type VoucherBalance } from '../../domain/payments/payment';
-import { TERMINAL_STATUS } from '../../functions/payment-intake/answers';
-import { contract, serviceTypes } from '../support/fixtures';
+import { decideCancel } from '../../../domain/payments/cancel';
+import { decidePayment, type PaymentContext } from '../../../domain/payments/decide';
+import { approvalNumber, type Payment, type PaymentRequest, type VoucherBalance } from '../../../domain/payments/payment';
+import { TERMINAL_STATUS } from '../../../functions/payment-intake/answers';
+import { contract, serviceTypes } from '../../support/fixtures';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Bucket, EMPTY_TOTALS, payable, planPayout, unsettled } from '../../domain/settlement/ledger';
+import { type Bucket, EMPTY_TOTALS, payable, planPayout, unsettled } from '../../../domain/settlement/ledger';
 
 const bucket = (over: Partial<Bucket> = {}): Bucket => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', day: '2026-03-02', version: 1, ...over });
 
@@ -75,7 +75,7 @@ describe('PO-03/04 payout plan', () => {
 
 describe('ledger facts', () => {
   it('PO-02 approvals and same-day cancellations land on the approval day; PAY-11 refunds on the day of their approval', async () => {
-    const { factOfPayment } = await import('../../domain/settlement/ledger');
+    const { factOfPayment } = await import('../../../domain/settlement/ledger');
     const base = { approvalNumber: '26031000000001', providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 36_000, approvalDate: '2026-03-10' };
     expect(factOfPayment({ ...base, event: 'PAYMENT_APPROVED' })).toMatchObject({ factId: '26031000000001#APPROVED', day: '2026-03-10', deltas: { approved: 36_000 } });
     expect(factOfPayment({ ...base, event: 'PAYMENT_CANCELLED' })).toMatchObject({ day: '2026-03-10', deltas: { cancelled: 36_000 } });
@@ -83,7 +83,7 @@ describe('ledger facts', () => {
   });
 
   it('HOLD-02 a payment counts as held once, released when its last hold is released, and stays unpaid once denied', async () => {
-    const { holdCountChange } = await import('../../domain/settlement/ledger');
+    const { holdCountChange } = await import('../../../domain/settlement/ledger');
     expect(holdCountChange({ open: 0, denied: 0 }, { open: 1, denied: 0 }, 100)).toEqual({ held: 100 });
     expect(holdCountChange({ open: 1, denied: 0 }, { open: 1, denied: 0 }, 100)).toEqual({});
     expect(holdCountChange({ open: 2, denied: 0 }, { open: -1, denied: 0 }, 100)).toEqual({});

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { cronExpression, latestOccurrence, LocalScheduler } from '../../infra/local/scheduler';
-import { SCHEDULES } from '../../infra/system';
+import { cronExpression, latestOccurrence, LocalScheduler } from '../../../infra/local/scheduler';
+import { SCHEDULES } from '../../../infra/system';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 

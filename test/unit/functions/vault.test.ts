@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVault, generateKeyMaterial } from '../../functions/shared/vault';
+import { createVault, generateKeyMaterial } from '../../../functions/shared/vault';
 
 describe('REG-07 personal data vault', () => {
   const vault = createVault(generateKeyMaterial());

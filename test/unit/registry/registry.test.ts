@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { terminalKindOf } from '../../domain/registry/entities';
-import { businessNumberCheckDigit, isValidBusinessNumber, maskCardNumber, maskName, maskRrn, parseRrn } from '../../domain/registry/identity';
+import { terminalKindOf } from '../../../domain/registry/entities';
+import { businessNumberCheckDigit, isValidBusinessNumber, maskCardNumber, maskName, maskRrn, parseRrn } from '../../../domain/registry/identity';
 
 describe('REG-01 business registration number', () => {
   it('accepts a number whose tenth digit is the check digit', () => {

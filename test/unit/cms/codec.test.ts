@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { buildRequestFile, buildResultFile, encodeCmsFile, type TransferItem } from '../../domain/cms/encode';
-import { CmsFormatError, DATA_FIELDS, HEADER_FIELDS, RECORD_BYTES, TRAILER_FIELDS } from '../../domain/cms/fields';
-import { parseCmsFile } from '../../domain/cms/parse';
-import { reconcile } from '../../domain/cms/reconcile';
-import { fitText } from '../../domain/cms/text';
-import { goldenRequest } from '../golden/cms/make';
+import { buildRequestFile, buildResultFile, encodeCmsFile, type TransferItem } from '../../../domain/cms/encode';
+import { CmsFormatError, DATA_FIELDS, HEADER_FIELDS, RECORD_BYTES, TRAILER_FIELDS } from '../../../domain/cms/fields';
+import { parseCmsFile } from '../../../domain/cms/parse';
+import { reconcile } from '../../../domain/cms/reconcile';
+import { fitText } from '../../../domain/cms/text';
+import { goldenRequest } from '../../golden/cms/make';
 
-const golden = (name: string) => readFileSync(join(import.meta.dirname, '../golden/cms', name));
+const golden = (name: string) => readFileSync(join(import.meta.dirname, '../../golden/cms', name));
 const issuesOf = (bytes: Uint8Array) => {
   try {
     parseCmsFile(bytes);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { adhocRun, dueCycleRuns, payoutIdOf, runDateOf } from '../../domain/settlement/payouts';
-import { cycle } from '../../domain/shared/business-days';
-import { koreanHolidays } from '../../functions/shared/holidays';
+import { adhocRun, dueCycleRuns, payoutIdOf, runDateOf } from '../../../domain/settlement/payouts';
+import { cycle } from '../../../domain/shared/business-days';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 describe('PO-01 payout runs', () => {
   it('PO-01 a regular run is made one business day before the pay day (CMS-05)', () => {
@@ -29,9 +29,9 @@ describe('PO-01 payout runs', () => {
 });
 
 describe('EXC-01/02 claims', async () => {
-  const { assessClaim } = await import('../../domain/payments/claims');
-  const { claimPayableDay } = await import('../../domain/settlement/payouts');
-  const { contract, serviceTypes } = await import('../support/fixtures');
+  const { assessClaim } = await import('../../../domain/payments/claims');
+  const { claimPayableDay } = await import('../../../domain/settlement/payouts');
+  const { contract, serviceTypes } = await import('../../support/fixtures');
   const request = { serviceCode: '110101', reason: 'CARD_LOST' as const, reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
   const ctx = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION' as const, contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' } };
 
@@ -58,7 +58,7 @@ describe('EXC-01/02 claims', async () => {
 });
 
 describe('PO-06 forecast', async () => {
-  const { forecast } = await import('../../domain/settlement/forecast');
+  const { forecast } = await import('../../../domain/settlement/forecast');
   it('PO-06 covers the months in order: POSSIBLE, then PARTIAL, then IMPOSSIBLE; a month not generated yet is estimated from the latest', () => {
     const months = forecast(250_000, new Map([['2026-03', 100_000], ['2026-04', 120_000]]), '2026-03');
     expect(months.map((m) => [m.month, m.expected, m.estimated, m.covered, m.status])).toEqual([
@@ -72,8 +72,8 @@ describe('PO-06 forecast', async () => {
 });
 
 describe('payProvider', async () => {
-  const { payProvider } = await import('../../domain/settlement/payouts');
-  const { EMPTY_TOTALS } = await import('../../domain/settlement/ledger');
+  const { payProvider } = await import('../../../domain/settlement/payouts');
+  const { EMPTY_TOTALS } = await import('../../../domain/settlement/ledger');
   type Port = Parameters<typeof payProvider>[0];
   const run = { runId: '2026-03-1', runDate: '2026-03-12', cycle: '2026-03-1', payDate: '2026-03-13', throughDay: '2026-03-10' };
   const bucket = (over = {}) => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', day: '2026-03-02', version: 1, approved: 72_000, ...over });
@@ -112,8 +112,8 @@ describe('payProvider', async () => {
 });
 
 describe('one payout, one transaction', async () => {
-  const { bucketsForOnePayout, MAX_TRANSACTION_ITEMS } = await import('../../domain/settlement/payouts');
-  const { EMPTY_TOTALS } = await import('../../domain/settlement/ledger');
+  const { bucketsForOnePayout, MAX_TRANSACTION_ITEMS } = await import('../../../domain/settlement/payouts');
+  const { EMPTY_TOTALS } = await import('../../../domain/settlement/ledger');
   const bucket = (day: string, municipalityCode = '44130') => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode, day, version: 1, approved: 1000 });
 
   it('PO-02 takes the oldest buckets that fit one transaction; the rest wait for the next run', () => {

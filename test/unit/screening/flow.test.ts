@@ -3,10 +3,10 @@
  * deterministic (SCR-01 pairs, cancellations before and during screening, SCR-05).
  */
 import { describe, expect, it } from 'vitest';
-import { rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../domain/screening/flow';
-import type { Hold } from '../../domain/screening/holds';
-import type { ScreeningPort } from '../../domain/screening/ports';
-import { DEFAULT_SCREENING_RULES, type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
+import { rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../../domain/screening/flow';
+import type { Hold } from '../../../domain/screening/holds';
+import type { ScreeningPort } from '../../../domain/screening/ports';
+import { DEFAULT_SCREENING_RULES, type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../../domain/screening/rules';
 
 const settings: ScreeningSettings = { rules: DEFAULT_SCREENING_RULES, programKind: () => 'SESSION' };
 const at = new Date('2026-03-10T15:00:00+09:00');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type MonthPlanInput, planRecipientMonth } from '../../domain/vouchers/generation';
-import { effectiveGrade } from '../../domain/vouchers/voucher';
-import { contract, recipient, serviceTypes } from '../support/fixtures';
+import { type MonthPlanInput, planRecipientMonth } from '../../../domain/vouchers/generation';
+import { effectiveGrade } from '../../../domain/vouchers/voucher';
+import { contract, recipient, serviceTypes } from '../../support/fixtures';
 
 const plan = (over: Partial<MonthPlanInput> = {}) =>
   planRecipientMonth({ month: '2026-03', recipient: recipient(), contracts: [contract()], existing: [], serviceTypes, decidedAt: '2026-03-01T00:10:00+09:00', ...over });

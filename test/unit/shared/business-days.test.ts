@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cycle, cycleOf, cyclesPaidOn, type HolidayCalendar, HolidayDataMissing, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../../domain/shared/business-days';
-import { koreanHolidays } from '../../functions/shared/holidays';
+import { cycle, cycleOf, cyclesPaidOn, type HolidayCalendar, HolidayDataMissing, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../../../domain/shared/business-days';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 describe('business days (§2) from the maintained holiday data', () => {
   it('knows weekends, lunar and substitute holidays, the 2026 additions and Labor Day', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, formatKst, isValidDate, kstDate, kstMonth, lastDayOf } from '../../domain/shared/calendar';
+import { addDays, addMonths, formatKst, isValidDate, kstDate, kstMonth, lastDayOf } from '../../../domain/shared/calendar';
 
 describe('KST calendar', () => {
   it('dates an instant in Korea, not in UTC', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { takePayment } from '../../domain/payments/intake';
-import type { PayingTerminal, PaymentRequest, VoucherBalance } from '../../domain/payments/payment';
-import type { PaymentPort, TerminalDeps, TransactionRecord } from '../../domain/payments/ports';
-import { contract, serviceTypes } from '../support/fixtures';
+import { takePayment } from '../../../domain/payments/intake';
+import type { PayingTerminal, PaymentRequest, VoucherBalance } from '../../../domain/payments/payment';
+import type { PaymentPort, TerminalDeps, TransactionRecord } from '../../../domain/payments/ports';
+import { contract, serviceTypes } from '../../support/fixtures';
 
 const clock = { now: () => new Date('2026-03-10T14:05:00+09:00') };
 /** The use case's world: scripted storage, a fixed clock, no real waiting, fixed approval numbers. */

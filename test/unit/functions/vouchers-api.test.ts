@@ -1,14 +1,14 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { agency, httpEvent, lambdaContext, provider } from '../support/events';
+import { agency, httpEvent, lambdaContext, provider } from '../../support/events';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let handler: (typeof import('../../functions/vouchers-api/handler'))['handler'];
+let handler: (typeof import('../../../functions/vouchers-api/handler'))['handler'];
 
 beforeAll(async () => {
   process.env.TABLE_NAME = 'unit-table';
-  ({ handler } = await import('../../functions/vouchers-api/handler'));
+  ({ handler } = await import('../../../functions/vouchers-api/handler'));
 });
 beforeEach(() => ddb.reset());
 

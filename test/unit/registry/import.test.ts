@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ExistingRegistry } from '../../domain/registry/document';
-import { planImport } from '../../domain/registry/import';
-import { importEnvelope, parseImportRecords } from '../../events/import';
-import { contract, importDocument } from '../support/fixtures';
+import type { ExistingRegistry } from '../../../domain/registry/document';
+import { planImport } from '../../../domain/registry/import';
+import { importEnvelope, parseImportRecords } from '../../../events/import';
+import { contract, importDocument } from '../../support/fixtures';
 
 const empty: ExistingRegistry = {
   serviceTypes: new Map(), programs: new Set(), providers: new Map(), workers: new Map(), terminals: new Map(), recipients: new Map(), cards: new Map(), contracts: new Map(),
