@@ -18,7 +18,7 @@ export interface HolidayCalendar {
 export class HolidayDataMissing extends Error {
   override readonly name = 'HolidayDataMissing';
   constructor(readonly year: number, covered: ReadonlySet<number>) {
-    super(`no Korean holiday data for ${year} (covered: ${[...covered].sort().join(', ')}); update @hyunbinseo/holidays-kr (README: yearly holiday update)`);
+    super(`no Korean holiday data for ${year} (covered: ${[...covered].sort().join(', ')}); update @hyunbinseo/holidays-kr (docs/operations.md: yearly holiday update)`);
   }
 }
 

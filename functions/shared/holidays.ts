@@ -1,7 +1,7 @@
 /**
  * Korean public holidays from `@hyunbinseo/holidays-kr` (the official gazette, with lunar and
  * substitute holidays and one-off days such as elections). The package is updated each year when
- * the next year's holidays are announced; the yearly update path is in README.md. A year it does
+ * the next year's holidays are announced; the yearly update path is in docs/operations.md. A year it does
  * not cover makes `isBusinessDay` throw rather than guess.
  */
 import * as data from '@hyunbinseo/holidays-kr/all';

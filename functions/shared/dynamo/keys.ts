@@ -1,49 +1,6 @@
 /**
- * Every DynamoDB key of the single table, and nothing else knows them.
- *
- * Access patterns (also in README.md):
- *
- * | # | query | key / index | cost |
- * |---|---|---|---|
- * | 1 | catalog: all programs and service types | PK=`CATALOG` | 1 Query, cached per container |
- * | 2 | provider by id | PK=`PROV#id`, SK=`#PROFILE` | 1 GetItem |
- * | 3 | business number is unique | PK=`BIZNO#no` | conditional Put in the provider's transaction |
- * | 4 | worker by id / by payment ID | PK=`WORKER#id`; PK=`WPID#id` → workerId | GetItem each |
- * | 5 | terminal by serial | PK=`TERM#serial` | 1 GetItem |
- * | 6 | smartphone number held by one provider | PK=`TPHONE#phone` | conditional Put |
- * | 7 | recipient with its contracts | PK=`RCPT#id`, SK < `D` | 1 Query |
- * | 8 | recipient's vouchers of a month | PK=`RCPT#id`, SK begins_with `VOUCHER#<month, newest first>#` | 1 Query |
- * | 8b | a payment's contracts and voucher | PK=`RCPT#id`, SK between `CONTRACT#` and the voucher's SK | 1 consistent Query |
- * | 9 | card by number | PK=`CARD#no` | 1 GetItem |
- * | 10 | contract id → recipient | PK=`CONTRACT#id` | 1 GetItem |
- * | 11 | recipients, sharded for fan-out jobs | GSI1PK=`RCPTS#nn`, GSI1SK=`RCPT#id` | paged Query per shard |
- * | 12 | a provider's workers, terminals, contracts | GSI1PK=`PROV#id`, GSI1SK begins_with `WORKER#`/`TERM#`/`CONTRACT#` | paged Query |
- * | 13 | a person (recipient or worker) by RRN | GSI2PK=`PERSON#hmac(rrn)` | 1 Query, no RRN in clear |
- * | 14 | a provider's voucher outcomes of a month | PK=`PROV#id`, SK begins_with `VGEN#YYYY-MM#` | paged Query |
- * | 15 | access log of a person's record | PK=`ACCESS#subject`, SK=`at#actor#id` | Query |
- * | 16 | sequence (worker payment IDs) | PK=`SEQ#name` | UpdateItem ADD |
- * | 17 | a fan-out job's continuation sent once | PK=`JOB#job`, SK=`step` | conditional Put |
- * | 18 | payment by provider and approval number | PK=`PROVPAY#provider#YYYY-MM`, SK=`PAY#approval` | 1 GetItem |
- * | 19 | a terminal transaction id (PAY-09) | PK=`TXN#serial#transactionId` | conditional Put in the approval transaction |
- * | 20 | retroactive payments of a card on a day (PAY-06) | PK=`RETRO#card#day` | ADD with a condition, in the transaction |
- * | 38 | the makeup payment of a card × service on a day (PAY-07) | PK=`MAKEUP#card#serviceCode#day` | conditional Put in the transaction; Delete on cancel |
- * | 21 | a provider's payments of a month by day (PAY-13) | PK=`PROVPAY#provider#YYYY-MM`, SK between `PAY#YYMMDD` bounds | paged Query |
- * | 22 | refund by id; a provider's refunds | PK=`REFUND#id`; GSI1PK=`PROVREFUND#provider` | GetItem; Query |
- * | 23 | a worker's / recipient's payments by approval time or service start (SCR-01, SCR-05) | PK=`SCRIDX#W#id` / `SCRIDX#R#id`, SK=`A#<approvedAt>#approval` / `S#<serviceStartAt>#approval` | range Query |
- * | 24 | a person's death and immigration evidence (SCR-03/04) | PK=`EVID#RECIPIENT#id` / `EVID#WORKER#id` | 1 consistent BatchGet for recipient and worker |
- * | 25 | hold by id; a payment's holds | PK=`HOLD#id` (id = `H<approval>-<rule>`) | GetItem; BatchGet of the 5 possible ids |
- * | 26 | a provider's holds by payment date | GSI1PK=`PROVHOLD#provider`, GSI1SK=`<paymentDate>#holdId` | paged Query |
- * | 27 | all holds of a payment date (agency, municipality) | GSI2PK=`HOLDDAY#date`, GSI2SK=holdId | paged Query per day |
- * | 28 | a provider × program's day buckets (PO-02) | PK=`LEDGER#provider#program`, SK=`<day>#<municipality>` | range Query |
- * | 29 | buckets with something unpaid | GSI2PK=`OPENLEDGER#provider#program`, GSI2SK=`<day>#<municipality>` (sparse) | Query up to a day |
- * | 30 | a ledger fact applied once | PK=`LFACT#factId` | conditional Put in the bucket's transaction |
- * | 31 | deposit balance of a municipality × program (PO-03) and its entries | PK=`DEPOSIT#municipality#program`, SK=`#BALANCE` / `IN#…` / `OUT#…` | GetItem; Query |
- * | 32 | payout by id; a provider's payouts; payouts of a pay day | PK=`PAYOUT#id`; GSI1PK=`PROVPAYOUT#provider`; GSI2PK=`PAYDAY#date` | GetItem; Query |
- * | 33 | providers, sharded for payout runs | GSI1PK=`PROVIDERS#nn`, GSI1SK=providerId | paged Query per shard |
- * | 35 | vouchers granted per municipality × program × month, one counter per recipient shard (PO-06) | PK=`GRANTED#municipality#program`, SK=`month#shard` | Query of one month (16 items) |
- * | 36 | all deposit accounts | GSI1PK=`DEPOSITS`, GSI1SK=`municipality#program` | Query |
- * | 37 | the CMS file of a transfer date and its transfers | PK=`CMSFILE#date`, SK=`#FILE` / `ITEM#payoutId`; GSI1PK=`CMSFILES`, GSI1SK=date | GetItem; Query |
- * | 34 | exception claim by id; a provider's claims | PK=`CLAIM#id`; GSI1PK=`PROVCLAIM#provider`, GSI1SK=`filedAt#id` | GetItem; Query |
+ * Every DynamoDB key of the single table, and nothing else knows them. What each key is for — the
+ * access patterns — is the table in docs/data-model.md (a test checks every prefix here is there).
  */
 import { createHash } from 'node:crypto';
 
