@@ -9,7 +9,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
-import type { FunctionSpec } from './system';
+import { entryOf, type FunctionSpec } from './system';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -36,7 +36,7 @@ export class NodeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
     super(scope, id, {
-      entry: resolve(REPO_ROOT, props.spec.entry),
+      entry: resolve(REPO_ROOT, entryOf(props.name)),
       handler: 'handler',
       description: props.spec.description,
       runtime: Runtime.NODEJS_22_X,

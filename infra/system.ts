@@ -3,6 +3,19 @@
  * deploys exactly this, and the local stack runs exactly this, so they cannot drift apart.
  */
 import type { ScheduleName } from '../events/schedule';
+import { routes as adminImportRoutes } from '../functions/admin-import/routes';
+import { routes as claimsApiRoutes } from '../functions/claims-api/routes';
+import { routes as cmsApiRoutes } from '../functions/cms-api/routes';
+import { routes as feedsApiRoutes } from '../functions/feeds-api/routes';
+import { routes as holdsApiRoutes } from '../functions/holds-api/routes';
+import { routes as paymentIntakeRoutes } from '../functions/payment-intake/routes';
+import { routes as paymentsApiRoutes } from '../functions/payments-api/routes';
+import { routes as payoutsApiRoutes } from '../functions/payouts-api/routes';
+import { routes as peopleApiRoutes } from '../functions/people-api/routes';
+import { routes as refundsApiRoutes } from '../functions/refunds-api/routes';
+import { routes as reportsApiRoutes } from '../functions/reports-api/routes';
+import type { HttpRoute, RouteTable } from '../functions/shared/routes';
+import { routes as vouchersApiRoutes } from '../functions/vouchers-api/routes';
 
 export const TABLE = {
   partitionKey: 'PK',
@@ -17,8 +30,6 @@ export const TABLE = {
 export type QueueName = 'voucher-generation' | 'screening' | 'settlement' | 'payouts' | 'cms-outbound' | 'payment-events-failed';
 
 export interface FunctionSpec {
-  /** Source file under the repo root; the module exports `handler`. */
-  entry: string;
   description: string;
   memoryMb: number;
   timeoutSeconds: number;
@@ -36,72 +47,61 @@ export interface FunctionSpec {
 
 export const FUNCTIONS = {
   'admin-import': {
-    entry: 'functions/admin-import/handler.ts',
     description: 'POST /v1/admin/import: registry bulk load',
     memoryMb: 1024,
     timeoutSeconds: 29,
     personalData: true,
   },
   'vouchers-api': {
-    entry: 'functions/vouchers-api/handler.ts',
     description: 'GET /v1/vouchers: a month\'s vouchers and non-generation records (VCH-03)',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'payment-intake': {
-    entry: 'functions/payment-intake/handler.ts',
     description: 'Terminal API: payments, offline batches, same-day cancels, balance (PAY-01..10, PAY-12)',
     memoryMb: 1024,
     timeoutSeconds: 29,
     personalData: true,
   },
   'payment-events': {
-    entry: 'functions/payment-events/handler.ts',
     description: 'Outbox relay: payment items on the table stream become screening events',
     memoryMb: 256,
     timeoutSeconds: 60,
     sends: ['screening', 'settlement'],
   },
   'settlement-ledger': {
-    entry: 'functions/settlement-ledger/handler.ts',
     description: 'settlement queue: approvals, cancellations and refunds become day-bucket totals, once each (PO-02, PAY-11)',
     memoryMb: 256,
     timeoutSeconds: 30,
   },
   'refunds-api': {
-    entry: 'functions/refunds-api/handler.ts',
     description: 'PAY-11 refunds: request (provider), approve or reject (agency), list',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'payments-api': {
-    entry: 'functions/payments-api/handler.ts',
     description: 'GET /v1/payments, /v1/payments/daily: usage history and daily totals (PAY-13)',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'people-api': {
-    entry: 'functions/people-api/handler.ts',
     description: 'GET /v1/recipients/{id}, /v1/workers/{id}: a person\'s record, RRN masked, every read logged (REG-07)',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'fraud-screening': {
-    entry: 'functions/fraud-screening/handler.ts',
     description: 'screening queue: SCR-01..04 on approvals, voids on cancellations, SCR-05 re-screens',
     memoryMb: 512,
     timeoutSeconds: 30,
     screeningRules: true,
   },
   'holds-api': {
-    entry: 'functions/holds-api/handler.ts',
     description: 'Holds and their review (§5, HOLD-01..03): lists, provider actions, evidence uploads, agency review, manual holds',
     memoryMb: 512,
     timeoutSeconds: 10,
     files: 'holds/*',
   },
   'feeds-api': {
-    entry: 'functions/feeds-api/handler.ts',
     description: 'POST /v1/feeds/deaths, /v1/feeds/immigration: evidence by keyed RRN hash, re-screen (SCR-03..05)',
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -109,39 +109,33 @@ export const FUNCTIONS = {
     sends: ['screening'],
   },
   'payout-batch': {
-    entry: 'functions/payout-batch/schedule.ts',
     description: 'payout-batch and adhoc-payout schedules: the runs due today, fanned out per provider shard (PO-01, PO-05)',
     memoryMb: 256,
     timeoutSeconds: 60,
     sends: ['payouts'],
   },
   'payout-shard': {
-    entry: 'functions/payout-batch/shard.ts',
     description: 'Pays one provider shard of one run from day buckets and deposits (PO-02..04); queues CMS transfer instructions',
     memoryMb: 512,
     timeoutSeconds: 300,
     sends: ['cms-outbound'],
   },
   'payouts-api': {
-    entry: 'functions/payouts-api/handler.ts',
     description: 'POST /v1/deposits (PO-03), GET /v1/payouts, /v1/payouts/{id}, statement.csv, /v1/delays (PO-07), /v1/forecasts (PO-06)',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'claims-api': {
-    entry: 'functions/claims-api/handler.ts',
     description: 'Exception claims (EXC-01/02): file with an amount preview, approve or reject, list',
     memoryMb: 512,
     timeoutSeconds: 10,
   },
   'cms-file-builder': {
-    entry: 'functions/cms/builder.ts',
     description: 'cms-outbound: each transfer joins the open CMS file of its transfer date, once (CMS-01)',
     memoryMb: 256,
     timeoutSeconds: 30,
   },
   'cms-transmit': {
-    entry: 'functions/cms/transmit.ts',
     description: 'cms-transmit schedule: creates files one business day before, sends them before the cut-off, never twice (CMS-02/05)',
     memoryMb: 512,
     timeoutSeconds: 120,
@@ -149,7 +143,6 @@ export const FUNCTIONS = {
     cmsRelay: true,
   },
   'cms-receive': {
-    entry: 'functions/cms/receive.ts',
     description: 'cms-receive schedule: fetches results from 03:00 the business day after, checks them against what was sent, marks payouts PAID/FAILED (CMS-03/04)',
     memoryMb: 512,
     timeoutSeconds: 120,
@@ -157,27 +150,23 @@ export const FUNCTIONS = {
     cmsRelay: true,
   },
   'cms-api': {
-    entry: 'functions/cms-api/handler.ts',
     description: 'GET /v1/cms/files, /v1/cms/files/{id}, /v1/cms/files/{id}/content',
     memoryMb: 512,
     timeoutSeconds: 10,
     files: 'cms/*',
   },
   'reports-api': {
-    entry: 'functions/reports-api/handler.ts',
     description: 'GET /v1/reports/conservation: PO-08 identities recomputed from the stored facts',
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
   'voucher-generation': {
-    entry: 'functions/voucher-generation/schedule.ts',
     description: 'voucher-generation schedule: fans the month out to recipient shards (VCH-01)',
     memoryMb: 256,
     timeoutSeconds: 60,
     sends: ['voucher-generation'],
   },
   'voucher-shard': {
-    entry: 'functions/voucher-generation/shard.ts',
     description: 'Generates one page of one recipient shard\'s vouchers (VCH-01, VCH-02, REG-06)',
     memoryMb: 512,
     timeoutSeconds: 300,
@@ -187,53 +176,33 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
-export type RouteAuth = 'jwt' | 'terminal-signature';
+/** Every function lives in the folder of its name; the module exports `handler`. */
+export const entryOf = (name: string) => `functions/${name}/handler.ts`;
 
-export interface RouteSpec {
-  method: 'GET' | 'POST';
-  path: string;
+export interface RouteSpec extends HttpRoute {
   function: FunctionName;
-  auth: RouteAuth;
 }
 
-export const ROUTES: RouteSpec[] = [
-  { method: 'POST', path: '/v1/terminal/payments', function: 'payment-intake', auth: 'terminal-signature' },
-  { method: 'POST', path: '/v1/terminal/payments/batch', function: 'payment-intake', auth: 'terminal-signature' },
-  { method: 'POST', path: '/v1/terminal/payments/{approvalNumber}/cancel', function: 'payment-intake', auth: 'terminal-signature' },
-  { method: 'GET', path: '/v1/terminal/cards/{cardNumber}/balance', function: 'payment-intake', auth: 'terminal-signature' },
-  { method: 'POST', path: '/v1/admin/import', function: 'admin-import', auth: 'jwt' },
-  { method: 'GET', path: '/v1/vouchers', function: 'vouchers-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/payments', function: 'payments-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/payments/daily', function: 'payments-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/refunds', function: 'refunds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/refunds/{refundId}/approve', function: 'refunds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/refunds/{refundId}/reject', function: 'refunds-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/holds', function: 'holds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/holds', function: 'holds-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/holds/{holdId}', function: 'holds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/holds/actions', function: 'holds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/holds/{holdId}/documents', function: 'holds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/holds/{holdId}/review', function: 'holds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/feeds/deaths', function: 'feeds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/feeds/immigration', function: 'feeds-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/deposits', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/payouts', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/payouts/{payoutId}', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/payouts/{payoutId}/statement.csv', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/delays', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/forecasts', function: 'payouts-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/reports/conservation', function: 'reports-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/cms/files', function: 'cms-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/cms/files/{fileId}', function: 'cms-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/cms/files/{fileId}/content', function: 'cms-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/claims', function: 'claims-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/claims', function: 'claims-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/claims/{claimId}/approve', function: 'claims-api', auth: 'jwt' },
-  { method: 'POST', path: '/v1/claims/{claimId}/reject', function: 'claims-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/recipients/{recipientId}', function: 'people-api', auth: 'jwt' },
-  { method: 'GET', path: '/v1/workers/{workerId}', function: 'people-api', auth: 'jwt' },
-];
+/** Each HTTP function's own route table (`functions/<name>/routes.ts`), which its handler dispatches on. */
+export const FUNCTION_ROUTES: Partial<Record<FunctionName, RouteTable>> = {
+  'payment-intake': paymentIntakeRoutes,
+  'admin-import': adminImportRoutes,
+  'vouchers-api': vouchersApiRoutes,
+  'payments-api': paymentsApiRoutes,
+  'refunds-api': refundsApiRoutes,
+  'holds-api': holdsApiRoutes,
+  'feeds-api': feedsApiRoutes,
+  'payouts-api': payoutsApiRoutes,
+  'reports-api': reportsApiRoutes,
+  'cms-api': cmsApiRoutes,
+  'claims-api': claimsApiRoutes,
+  'people-api': peopleApiRoutes,
+};
+
+/** The API's route table, derived from the functions' own: a route exists once. */
+export const ROUTES: RouteSpec[] = Object.entries(FUNCTION_ROUTES).flatMap(([fn, routes]) =>
+  Object.values(routes!).map((route) => ({ ...route, function: fn as FunctionName })),
+);
 
 export interface QueueSpec {
   /** Receives before a message moves to the queue's DLQ. */

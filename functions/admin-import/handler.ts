@@ -5,11 +5,12 @@ import { importEnvelope, parseImportRecords } from '../../events/import';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoRegistryStore } from '../shared/dynamo/registry-store';
-import { json, route } from '../shared/http';
+import { dispatch, json, route } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
 import { personalDataVault } from '../shared/vault';
+import { routes } from './routes';
 
-export const handler = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
+const load = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
   const { parsed, issues } = parseImportRecords(body);
   const store = new DynamoRegistryStore(dynamoTable(), await personalDataVault());
   const report = await importRegistry(parsed, store, kstDate(systemClock.now()), issues);
@@ -19,3 +20,6 @@ export const handler = route({ roles: ['agency'], body: importEnvelope }, async 
   flushMetrics();
   return json(200, report);
 });
+
+export { routes };
+export const handler = dispatch(routes, { load });

@@ -18,9 +18,10 @@ import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { koreanHolidays } from '../shared/holidays';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
+import { routes } from './routes';
 
 let store: DynamoSettlementStore | undefined;
 const db = () => (store ??= new DynamoSettlementStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
@@ -75,11 +76,5 @@ export const list = route({ roles: ['provider', 'agency'], query: z.object({ pro
 });
 
 /** One function, four routes. */
-export const handler = byRoute(
-  {
-    'POST /v1/claims': file,
-    'POST /v1/claims/{claimId}/approve': approve,
-    'POST /v1/claims/{claimId}/reject': reject,
-  },
-  list,
-);
+export { routes };
+export const handler = dispatch(routes, { file, list, approve, reject });

@@ -10,7 +10,8 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
+import { routes } from './routes';
 
 let store: DynamoCmsStore | undefined;
 const db = () => (store ??= new DynamoCmsStore(dynamoTable()));
@@ -40,10 +41,5 @@ export const content = route({ roles: ['agency', 'ops'] }, async ({ path }) => {
 });
 
 /** One function, three routes. */
-export const handler = byRoute(
-  {
-    'GET /v1/cms/files/{fileId}': get,
-    'GET /v1/cms/files/{fileId}/content': content,
-  },
-  list,
-);
+export { routes };
+export const handler = dispatch(routes, { list, get, content });

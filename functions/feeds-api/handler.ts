@@ -16,10 +16,11 @@ import { systemClock } from '../shared/clock';
 import { mapConcurrent } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoScreeningStore } from '../shared/dynamo/screening-store';
-import { byRoute, json, route } from '../shared/http';
+import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { personalDataVault } from '../shared/vault';
+import { routes } from './routes';
 
 let store: DynamoScreeningStore | undefined;
 const db = () => (store ??= new DynamoScreeningStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
@@ -78,4 +79,5 @@ export const immigration = route({ roles: ['agency'], body: immigrationFeed }, a
   return json(200, result);
 });
 
-export const handler = byRoute({ 'POST /v1/feeds/immigration': immigration }, deaths);
+export { routes };
+export const handler = dispatch(routes, { deaths, immigration });

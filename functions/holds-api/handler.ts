@@ -20,9 +20,10 @@ import { presignUpload, storedDocument } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import type { Principal } from '../shared/tenancy';
+import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
 
 /** Evidence files issued per hold. */
@@ -232,13 +233,5 @@ export const place = route({ roles: ['municipality', 'agency'], body: manualHold
 });
 
 /** One function, six routes. */
-export const handler = byRoute(
-  {
-    'GET /v1/holds/{holdId}': get,
-    'POST /v1/holds': place,
-    'POST /v1/holds/actions': act,
-    'POST /v1/holds/{holdId}/documents': document,
-    'POST /v1/holds/{holdId}/review': review,
-  },
-  list,
-);
+export { routes };
+export const handler = dispatch(routes, { list, place, get, act, document, review });

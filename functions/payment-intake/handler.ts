@@ -14,17 +14,20 @@ import { takePayment } from '../../domain/payments/intake';
 import type { PaymentRequest } from '../../domain/payments/payment';
 import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
-import { DomainError } from '../../domain/shared/errors';
 import { cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
-import { stableJson } from '../shared/dynamo/batch';
+import { mapConcurrent, stableJson } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore, randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { errorResponse, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
+import { routeNamed } from '../shared/routes';
 import { rawBody, verifyTerminalRequest } from '../shared/terminal-auth';
 import { personalDataVault } from '../shared/vault';
 import { type Answer, answerOf } from './answers';
+import { routes } from './routes';
+
+export { routes };
 
 /** Items of one offline batch written at once (different cards; one card's items stay in order). */
 const BATCH_CONCURRENCY = 16;
@@ -83,18 +86,12 @@ async function payBatch(terminal: StoredTerminal, body: unknown): Promise<HttpRe
     byCard.set(group, [...(byCard.get(group) ?? []), i]);
   });
   const results = new Array<{ transactionId: unknown; status: number; body: unknown }>(items.length);
-  const groups = [...byCard.values()];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(BATCH_CONCURRENCY, groups.length) }, async () => {
-      while (next < groups.length) {
-        for (const i of groups[next++]!) {
-          const answer = await pay(terminal, items[i]);
-          results[i] = { transactionId: (items[i] as { transactionId?: unknown })?.transactionId ?? null, status: answer.status, body: answer.body };
-        }
-      }
-    }),
-  );
+  await mapConcurrent([...byCard.values()], BATCH_CONCURRENCY, async (group) => {
+    for (const i of group) {
+      const answer = await pay(terminal, items[i]);
+      results[i] = { transactionId: (items[i] as { transactionId?: unknown })?.transactionId ?? null, status: answer.status, body: answer.body };
+    }
+  });
   return json(207, { results });
 }
 
@@ -106,6 +103,8 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
   .use({ onError: (request) => void (request.response = toHttpError(request.error)) })
   .handler(async (event) => {
     const startedAt = Date.now();
+    const name = routeNamed(routes, event.routeKey);
+    if (name === undefined) return errorResponse(404, 'NOT_FOUND', `no terminal route ${event.routeKey}`);
     const vault = await personalDataVault();
     // The signature check reads the terminal once and hands it over (it throws for an unknown one).
     const found: { terminal?: StoredTerminal } = {};
@@ -122,15 +121,15 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
       return errorResponse(400, 'VALIDATION_FAILED', 'the body is not valid JSON', { fields: [{ path: '', message: 'invalid JSON' }] });
     }
     try {
-      switch (event.routeKey) {
-        case 'POST /v1/terminal/payments': {
+      switch (name) {
+        case 'pay': {
           const answer = await pay(terminal, body);
           record(answer, startedAt, 'Payment');
           return toResult(answer);
         }
-        case 'POST /v1/terminal/payments/batch':
+        case 'payBatch':
           return await payBatch(terminal, body);
-        case 'POST /v1/terminal/payments/{approvalNumber}/cancel': {
+        case 'cancel': {
           const approval = event.pathParameters?.approvalNumber ?? '';
           const parsed = parse(cancelRequest, body);
           if (!parsed.ok) return toResult(parsed.answer);
@@ -140,7 +139,7 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
           record(answer, startedAt, 'Cancel');
           return toResult(answer);
         }
-        case 'GET /v1/terminal/cards/{cardNumber}/balance': {
+        case 'balance': {
           const card = event.pathParameters?.cardNumber ?? '';
           const serviceCode = event.queryStringParameters?.serviceCode ?? '';
           const fields = [
@@ -150,8 +149,6 @@ export const handler = middy<HttpEvent, HttpResult, Error, Context>()
           if (fields.length) return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields });
           return toResult(answerOf(await balanceOf(deps(), terminal, card, serviceCode), 200));
         }
-        default:
-          throw new DomainError('NOT_FOUND', 'NOT_FOUND', `no terminal route ${event.routeKey}`);
       }
     } finally {
       flushMetrics();

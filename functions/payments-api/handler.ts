@@ -14,8 +14,9 @@ import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
+import { routes } from './routes';
 
 const MAX_RANGE_DAYS = 366;
 
@@ -126,4 +127,5 @@ export const daily = route(
   },
 );
 
-export const handler = byRoute({ 'GET /v1/payments/daily': daily }, list);
+export { routes };
+export const handler = dispatch(routes, { list, daily });

@@ -17,8 +17,9 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { gsi1, gsi2 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
+import { routes } from './routes';
 
 let store: DynamoSettlementStore | undefined;
 const db = () => (store ??= new DynamoSettlementStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
@@ -77,13 +78,5 @@ export const delays = route({ roles: ['provider', 'agency'], query: z.object({ p
 });
 
 /** One function, six routes. */
-export const handler = byRoute(
-  {
-    'POST /v1/deposits': deposit,
-    'GET /v1/payouts/{payoutId}': get,
-    'GET /v1/payouts/{payoutId}/statement.csv': statement,
-    'GET /v1/delays': delays,
-    'GET /v1/forecasts': forecasts,
-  },
-  list,
-);
+export { routes };
+export const handler = dispatch(routes, { deposit, list, get, statement, delays, forecasts });

@@ -8,13 +8,14 @@ import { forbidden, notFound } from '../../domain/shared/errors';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPeopleStore } from '../shared/dynamo/people-store';
-import { json, route } from '../shared/http';
+import { dispatch, json, route } from '../shared/http';
 import { mayReadPerson } from '../shared/tenancy';
+import { routes } from './routes';
 
 let store: DynamoPeopleStore | undefined;
 const people = () => (store ??= new DynamoPeopleStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
 
-export const handler = route({ roles: ['provider', 'municipality', 'agency'] }, async ({ path, principal, event }) => {
+const person = route({ roles: ['provider', 'municipality', 'agency'] }, async ({ path, principal, event }) => {
   const subjectType: PersonRecordAccess['subjectType'] = path.recipientId !== undefined ? 'RECIPIENT' : 'WORKER';
   const subjectId = (path.recipientId ?? path.workerId)!;
   const record = subjectType === 'RECIPIENT' ? await people().recipient(subjectId) : await people().worker(subjectId);
@@ -35,3 +36,6 @@ export const handler = route({ roles: ['provider', 'municipality', 'agency'] }, 
   const { rrnMasked, ...rest } = record;
   return json(200, { ...rest, rrn: rrnMasked });
 });
+
+export { routes };
+export const handler = dispatch(routes, { recipient: person, worker: person });

@@ -12,9 +12,10 @@ import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoRefundStore } from '../shared/dynamo/refund-store';
-import { byRoute, json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
+import { routes } from './routes';
 
 let stores: { payments: DynamoPaymentStore; refunds: DynamoRefundStore } | undefined;
 const db = () => (stores ??= { payments: new DynamoPaymentStore(dynamoTable()), refunds: new DynamoRefundStore(dynamoTable()) });
@@ -96,11 +97,5 @@ export const list = route({ roles: ['provider', 'agency'], query: z.object({ pro
 });
 
 /** One function, four routes. */
-export const handler = byRoute(
-  {
-    'POST /v1/refunds': request,
-    'POST /v1/refunds/{refundId}/approve': approve,
-    'POST /v1/refunds/{refundId}/reject': reject,
-  },
-  list,
-);
+export { routes };
+export const handler = dispatch(routes, { request, list, approve, reject });

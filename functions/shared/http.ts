@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from 'zod';
 import { DomainError, type ErrorKind } from '../../domain/shared/errors';
 import { logger } from './observability';
+import { routeNamed, type RouteTable } from './routes';
 import { type Principal, principalOf, requireRole, type Role } from './tenancy';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -98,11 +99,18 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
     });
 }
 
-type RouteHandler = ReturnType<typeof route>;
+type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-/** One function serving several routes: the handler of the event's route key, else `fallback`. */
-export function byRoute(routes: Record<string, RouteHandler>, fallback: RouteHandler) {
-  return (event: HttpEvent, context: Context) => (routes[event.routeKey] ?? fallback)(event, context);
+/**
+ * One function serving its route table: the handler named like the event's route. A route the
+ * table does not have answers 404, whatever the function serves otherwise.
+ */
+export function dispatch<R extends RouteTable>(routes: R, handlers: { [K in keyof R]: RouteHandler }) {
+  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+    const name = routeNamed(routes, event.routeKey);
+    if (name === undefined) return errorResponse(404, 'NOT_FOUND', `no route ${event.routeKey}`);
+    return handlers[name]!(event, context);
+  };
 }
 
 /** `?limit=` (default 50, max 500) and `?nextToken=`, as every list takes them (api.md). */

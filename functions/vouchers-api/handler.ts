@@ -5,8 +5,9 @@ import { yearMonth } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
-import { json, pageQuery, route } from '../shared/http';
+import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
+import { routes } from './routes';
 
 const query = z.object({
   month: yearMonth.optional(),
@@ -17,10 +18,13 @@ const query = z.object({
 
 let store: DynamoVoucherStore | undefined;
 
-export const handler = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
+const list = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
   const providerId = providerScope(principal, q.providerId);
   const month = q.month ?? kstMonth(systemClock.now());
   store ??= new DynamoVoucherStore(dynamoTable());
   const page = await store.listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
   return json(200, { providerId, month, items: page.items, nextToken: page.nextToken ?? null });
 });
+
+export { routes };
+export const handler = dispatch(routes, { list });

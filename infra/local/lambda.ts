@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS, type FunctionName } from '../system';
+import { entryOf, type FunctionName, FUNCTIONS } from '../system';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -12,7 +12,7 @@ export function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const spec = FUNCTIONS[name];
   let handler = loaded.get(name);
   if (!handler) {
-    handler = import(resolve(import.meta.dirname, '../..', spec.entry)).then((m: { handler: Handler }) => m.handler);
+    handler = import(resolve(import.meta.dirname, '../..', entryOf(name))).then((m: { handler: Handler }) => m.handler);
     loaded.set(name, handler);
   }
   const deadline = Date.now() + spec.timeoutSeconds * 1000;

@@ -4,7 +4,7 @@ import { QueuePollers } from '../../infra/local/pollers';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
 import { agency, httpEvent, lambdaContext } from '../support/events';
 import { importDocument } from '../support/fixtures';
-import { useLocalEnvironment, type TestEnvironment } from '../support/local';
+import { type TestEnvironment, useLocalEnvironment } from '../support/local';
 
 let env: TestEnvironment;
 let sqs: SQSClient;
@@ -51,7 +51,7 @@ async function drain(timeoutMs = 20_000) {
 }
 
 const runSchedule = async (scheduledTime: string) => {
-  const { handler } = await import('../../functions/voucher-generation/schedule');
+  const { handler } = await import('../../functions/voucher-generation/handler');
   return handler({ version: 1, schedule: 'voucher-generation', scheduledTime });
 };
 

@@ -1,0 +1,9 @@
+/** The HTTP routes `payment-intake` serves. */
+import { type RouteTable, signed } from '../shared/routes';
+
+export const routes = {
+  pay: signed('POST', '/v1/terminal/payments'),
+  payBatch: signed('POST', '/v1/terminal/payments/batch'),
+  cancel: signed('POST', '/v1/terminal/payments/{approvalNumber}/cancel'),
+  balance: signed('GET', '/v1/terminal/cards/{cardNumber}/balance'),
+} as const satisfies RouteTable;

@@ -1,0 +1,7 @@
+/** The HTTP routes `payments-api` serves. */
+import { jwt, type RouteTable } from '../shared/routes';
+
+export const routes = {
+  list: jwt('GET', '/v1/payments'),
+  daily: jwt('GET', '/v1/payments/daily'),
+} as const satisfies RouteTable;
