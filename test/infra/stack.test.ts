@@ -36,19 +36,33 @@ describe('CDK app', () => {
     });
   });
 
-  it('every queue has a dead-letter queue with its maxReceiveCount, encryption and TLS only', () => {
+  it('every queue has its own dead-letter queue, with its visibility timeout, maxReceiveCount and encryption', () => {
+    const queues = template.findResources('AWS::SQS::Queue') as Record<string, { Properties: Record<string, any> }>;
     for (const [name, spec] of Object.entries(QUEUES)) {
-      template.hasResourceProperties('AWS::SQS::Queue', {
+      const id = (suffix: string) => Object.keys(queues).find((k) => new RegExp(`^QueuesQueue${name.replace(/-/g, '')}${suffix}[0-9A-F]{8}$`).test(k));
+      const queueId = id('');
+      const dlqId = id('dlq');
+      expect(queueId, name).toBeDefined();
+      expect(dlqId, `${name} dlq`).toBeDefined();
+      expect(queues[queueId!]!.Properties).toMatchObject({
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
-        RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: spec.maxReceiveCount },
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: spec.maxReceiveCount },
         SqsManagedSseEnabled: true,
       });
-      expect(name).toBeTruthy();
+      expect(queues[dlqId!]!.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
     }
     template.resourceCountIs('AWS::SQS::Queue', Object.keys(QUEUES).length * 2);
     const ageAlarms = Object.values(QUEUES).filter((q) => q.maxAgeSeconds).length;
     const cmsAlarms = 3;
     template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length + ageAlarms + cmsAlarms);
+  });
+
+  it('what keeps state keeps its logical id: a refactor of the constructs must never replace the table, the buckets, the secrets, the user pool or a queue', () => {
+    const ids = Object.keys(template.toJSON().Resources as object);
+    for (const id of [
+      'StorageTableB43FDCE7', 'StoragePersonalDataKeys6D83C76C', 'StorageAccessLogs96FB524C', 'StorageFiles48C02C92', 'StorageCmsRelayTokenB56D728A', 'HttpPeople0670B90A',
+      'QueuesQueuescreening5DFB0395', 'QueuesQueuescreeningdlqA769DEB6', 'QueuesQueuesettlement1EE9D493', 'QueuesQueuepayoutsB4104A31', 'QueuesQueuecmsoutbound09E485E5',
+    ]) expect(ids, id).toContain(id);
   });
 
   it('screening: its consumer reports partial failures, its queue alarms on age, the rules reach the function (SCR-06)', () => {
