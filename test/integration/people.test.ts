@@ -28,7 +28,9 @@ beforeAll(async () => {
 });
 
 const read = async (path: string, params: Record<string, string>, claims: Record<string, string>) => {
-  const res = (await handler({ ...httpEvent({ path, claims }), pathParameters: params }, lambdaContext('people-api'))) as { statusCode: number; body: string };
+  // API Gateway names the route by its template, as the people-api routes declare it.
+  const routeKey = path.startsWith('/v1/workers/') ? 'GET /v1/workers/{workerId}' : 'GET /v1/recipients/{recipientId}';
+  const res = (await handler({ ...httpEvent({ path, claims, routeKey }), pathParameters: params }, lambdaContext('people-api'))) as { statusCode: number; body: string };
   return { status: res.statusCode, body: JSON.parse(res.body) };
 };
 
