@@ -41,7 +41,8 @@ export function importDocument(n = 1) {
   return {
     programs: [{
       code: 'COMMUNITY', name: '지역사회서비스투자사업', kind: 'SESSION', requiresTerminalMatch: false,
-      serviceTypes: [...serviceTypes.values()].map(({ programCode: _p, ...s }) => s),
+      // Copies: a test may change its document without changing the shared catalog.
+      serviceTypes: [...serviceTypes.values()].map(({ programCode: _p, ...s }) => ({ ...s, grades: s.grades.map((g) => ({ ...g })) })),
     }],
     providers: [{ providerId: 'P0001', businessNumber: businessNumber('123456789'), name: '행복심리상담센터',
       accounts: [{ programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복심리상담센터' }] }],
