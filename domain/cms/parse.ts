@@ -75,29 +75,30 @@ export function parseCmsFile(bytes: Uint8Array): CmsFile {
   const data = split.slice(1, -1).map((r, i) => decodeRecord(DATA_FIELDS, r, i + 1, issues));
   if (h.serial !== '00000000') issues.push({ record: 0, field: 'serial', code: 'SERIAL', message: 'the header serial is 00000000' });
   if (t.serial !== '99999999') issues.push({ record: split.length - 1, field: 'serial', code: 'SERIAL', message: 'the trailer serial is 99999999' });
-  const kind = (h.fileName ?? '').slice(0, 4);
+  // decodeRecord gives every field of its layout, so each one below is there.
+  const kind = h.fileName!.slice(0, 4);
   if (kind !== 'EB31' && kind !== 'EB32') issues.push({ record: 0, field: 'fileName', code: 'FILE_NAME', message: `file name ${JSON.stringify(h.fileName)} is neither EB31MMDD nor EB32MMDD` });
   if (t.fileName !== h.fileName) issues.push({ record: split.length - 1, field: 'fileName', code: 'FILE_NAME', message: 'the trailer names another file than the header' });
   for (const [i, d] of data.entries()) if (d.originator !== h.originator) issues.push({ record: i + 1, field: 'originator', code: 'ORIGINATOR', message: 'the originator differs from the header' });
   if (t.originator !== h.originator) issues.push({ record: split.length - 1, field: 'originator', code: 'ORIGINATOR', message: 'the originator differs from the header' });
-  const d6 = h.transferDate ?? '';
+  const d6 = h.transferDate!;
   const file: CmsFile = {
     kind: kind === 'EB32' ? 'EB32' : 'EB31',
-    header: { originator: h.originator ?? '', fileName: h.fileName ?? '', transferDate: `20${d6.slice(0, 2)}-${d6.slice(2, 4)}-${d6.slice(4, 6)}`, debitBankBranch: h.debitBankBranch ?? '', debitAccount: h.debitAccount ?? '' },
+    header: { originator: h.originator!, fileName: h.fileName!, transferDate: `20${d6.slice(0, 2)}-${d6.slice(2, 4)}-${d6.slice(4, 6)}`, debitBankBranch: h.debitBankBranch!, debitAccount: h.debitAccount! },
     records: data.map((d) => ({
       serial: num(d.serial),
-      bankBranch: d.bankBranch ?? '',
-      account: d.account ?? '',
+      bankBranch: d.bankBranch!,
+      account: d.account!,
       amount: num(d.amount),
-      businessNumber: d.businessNumber ?? '',
+      businessNumber: d.businessNumber!,
       resultFlag: (d.resultFlag === '' ? ' ' : d.resultFlag) as CmsRecord['resultFlag'],
-      resultCode: d.resultCode ?? '',
-      passbookText: d.passbookText ?? '',
-      fundType: d.fundType ?? '',
-      reference: d.reference ?? '',
-      checkFlag: d.checkFlag ?? '',
+      resultCode: d.resultCode!,
+      passbookText: d.passbookText!,
+      fundType: d.fundType!,
+      reference: d.reference!,
+      checkFlag: d.checkFlag!,
     })),
-    trailer: { totalRecords: num(t.totalRecords), countRequested: num(t.countRequested), amountRequested: num(t.amountRequested), countFailed: num(t.countFailed), amountFailed: num(t.amountFailed), mac: t.mac ?? '' },
+    trailer: { totalRecords: num(t.totalRecords), countRequested: num(t.countRequested), amountRequested: num(t.amountRequested), countFailed: num(t.countFailed), amountFailed: num(t.amountFailed), mac: t.mac! },
   };
   if (issues.length === 0) issues.push(...checkFile(file));
   if (issues.length) throw new CmsFormatError(issues);

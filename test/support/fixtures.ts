@@ -47,7 +47,7 @@ export function importDocument(n = 1) {
     providers: [{ providerId: 'P0001', businessNumber: businessNumber('123456789'), name: '행복심리상담센터',
       accounts: [{ programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복심리상담센터' }] }],
     workers: [{ workerId: 'W0001', providerId: 'P0001', name: '김민수', rrn: '850101-1234567', workerPaymentId: '20000001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }],
-    terminals: [{ serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', model: 'VT-11', secret: 'terminal-secret-000000001', workerIds: [] }],
+    terminals: [{ serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', model: 'VT-11', secret: 'terminal-secret-000000001', workerIds: [] as string[] }],
     recipients: range.map((i) => ({ recipientId: id('R', i), name: '이서연', rrn: `150402-4${String(i).padStart(6, '0')}`, birthDate: '2015-04-02', municipalityCode: '44130' })),
     cards: range.map((i) => ({ cardNumber: `9410${String(i).padStart(12, '0')}`, recipientId: id('R', i) })),
     contracts: range.map((i) => ({ contractId: id('C', i), recipientId: id('R', i), providerId: 'P0001', serviceCode: '110101', grade: '1', from: '2026-01-01', to: '2026-12-31', designatedWorkerIds: ['W0001'] })),

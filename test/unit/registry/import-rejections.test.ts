@@ -11,7 +11,10 @@ import { businessNumber, contract, importDocument, serviceTypes } from '../../su
 
 type Doc = ReturnType<typeof importDocument>;
 
-const empty = (): ExistingRegistry => ({
+/** The existing registry, writable so that a case can say what is stored already. */
+type Known = { [K in keyof ExistingRegistry]: ExistingRegistry[K] extends ReadonlyMap<infer A, infer B> ? Map<A, B> : ExistingRegistry[K] extends ReadonlySet<infer S> ? Set<S> : never };
+
+const empty = (): Known => ({
   serviceTypes: new Map(), programs: new Set(), providers: new Map(), workers: new Map(), terminals: new Map(), recipients: new Map(), cards: new Map(), contracts: new Map(),
 });
 
@@ -20,7 +23,7 @@ function decide(doc: Doc, existing: ExistingRegistry = empty()) {
   return planImport(parsed, existing, '2026-03-05');
 }
 
-const cases: { name: string; change: (doc: Doc) => void; existing?: (e: ExistingRegistry) => void; path: string; code: string; rule?: string }[] = [
+const cases: { name: string; change: (doc: Doc) => void; existing?: (e: Known) => void; path: string; code: string; rule?: string }[] = [
   { name: 'a service code repeats within a program', change: (d) => d.programs[0]!.serviceTypes.push({ ...d.programs[0]!.serviceTypes[0]! }), path: 'programs[0].serviceTypes.4.serviceCode', code: 'SERVICE_CODE_TAKEN' },
   { name: 'a service code belongs to another program', change: () => undefined, existing: (e) => e.serviceTypes.set('110101', { ...serviceTypes.get('110101')!, programCode: 'OTHER' }), path: 'programs[0].serviceTypes.0.serviceCode', code: 'SERVICE_CODE_TAKEN' },
   { name: 'a service type lists a grade twice', change: (d) => d.programs[0]!.serviceTypes[0]!.grades.push({ ...d.programs[0]!.serviceTypes[0]!.grades[0]! }), path: 'programs[0].serviceTypes.0.grades', code: 'DUPLICATE_GRADE' },
