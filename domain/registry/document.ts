@@ -3,7 +3,7 @@
  * section's well-formed records with their position in the document, before any rule is checked.
  * `events/import.ts` parses the wire format into this shape.
  */
-import type { Issue } from '../shared/errors';
+import type { Issue } from '../shared/result';
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, TerminalKind, Worker } from './entities';
 
 export interface Indexed<T> {

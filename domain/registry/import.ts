@@ -4,7 +4,7 @@
  * document or to records already stored.
  */
 import type { IsoDate } from '../shared/calendar';
-import type { Issue } from '../shared/errors';
+import type { Issue } from '../shared/result';
 import type { ExistingRegistry, ImportDocument, ImportPlan, Indexed, ReferencedIds } from './document';
 import { type Card, type Contract, MAX_DESIGNATED_WORKERS, type Program, type Provider, type Recipient, type ServiceType, type Terminal, terminalKindOf, type Worker } from './entities';
 import { isValidBusinessNumber, parseRrn } from './identity';

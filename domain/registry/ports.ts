@@ -1,5 +1,5 @@
 /** What the registry's use cases need from storage. */
-import type { Issue } from '../shared/errors';
+import type { Issue } from '../shared/result';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from './document';
 
 export interface ImportSaveReport {

@@ -28,3 +28,11 @@ export function refusalOf<U extends Refused>() {
   return <C extends U['code']>(code: C, rule: WithCode<U, C>['rule'], message: string): Refusal<WithCode<U, C>> =>
     ({ ok: false, refusal: { code, rule, message } as unknown as WithCode<U, C> });
 }
+
+/** One rejected part of a request: where, which code, why, and the rule it broke. */
+export interface Issue {
+  path: string;
+  code: string;
+  message: string;
+  rule?: string;
+}

@@ -8,7 +8,6 @@ import * as z from 'zod';
 import { assessClaim, type Claim } from '../../domain/payments/claims';
 import { claimPayableDay } from '../../domain/settlement/payouts';
 import { formatKst, kstDate } from '../../domain/shared/calendar';
-import { DomainError } from '../../domain/shared/errors';
 import { recordId } from '../../events/common';
 import { claimDecision, claimRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
@@ -17,6 +16,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
+import { ApiError } from '../shared/errors';
 import { koreanHolidays } from '../shared/holidays';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
@@ -32,7 +32,7 @@ export const file = route({ roles: ['provider'], body: claimRequest }, async ({ 
   const [catalog, context] = await Promise.all([readCatalog(dynamoTable()), db().claimContext(request.recipientId, request.workerId)]);
   const serviceType = catalog.serviceTypes.get(request.serviceCode);
   const assessed = assessClaim(request, { today: kstDate(now), providerId: principal.providerId!, serviceType, programKind: serviceType ? catalog.programs.get(serviceType.programCode)?.kind : undefined, ...context });
-  if (!assessed.ok) throw new DomainError('RULE', assessed.refusal.code, assessed.refusal.message, { rule: assessed.refusal.rule });
+  if (!assessed.ok) throw new ApiError('RULE', assessed.refusal.code, assessed.refusal.message, { rule: assessed.refusal.rule });
   if (preview) return json(200, { preview: true, amount: assessed.amount, programCode: assessed.programCode });
   const claim: Claim = {
     ...request,
@@ -54,14 +54,14 @@ const decide = (state: 'APPROVED' | 'REJECTED') =>
   route({ roles: ['agency'], body: claimDecision }, async ({ body, path, principal }) => {
     const now = systemClock.now();
     const claim = await db().claim(path.claimId ?? '');
-    if (!claim) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `claim ${path.claimId} not found`);
-    if (state === 'REJECTED' && !body.reason) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
+    if (!claim) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `claim ${path.claimId} not found`);
+    if (state === 'REJECTED' && !body.reason) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
     const decision = {
       state, decidedAt: formatKst(now), decidedBy: principal.sub,
       ...(body.reason ? { decisionReason: body.reason } : {}),
       ...(state === 'APPROVED' ? { payableOn: claimPayableDay(kstDate(now), koreanHolidays) } : {}),
     };
-    if (!(await db().decideClaim(claim, decision))) throw new DomainError('CONFLICT', 'INVALID_STATE', `claim ${claim.claimId} is ${claim.state}; it was decided already`, { rule: 'EXC-02' });
+    if (!(await db().decideClaim(claim, decision))) throw new ApiError('CONFLICT', 'INVALID_STATE', `claim ${claim.claimId} is ${claim.state}; it was decided already`, { rule: 'EXC-02' });
     logger.info(`claim ${state.toLowerCase()}`, { claimId: claim.claimId });
     return json(200, { ...claim, ...decision });
   });

@@ -3,13 +3,13 @@
  * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes) for the agency and operators.
  */
 import * as z from 'zod';
-import { DomainError } from '../../domain/shared/errors';
 import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { gsi1 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
+import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { routes } from './routes';
 
@@ -22,7 +22,7 @@ const view = ({ references: _r, ...file }: CmsFileRecord) => file;
 async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
   const m = /^CMS-(\d{4}-\d{2}-\d{2})$/.exec(fileId ?? '');
   const file = m ? await db().file(m[1]!) : null;
-  if (!file) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `CMS file ${fileId} not found`);
+  if (!file) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `CMS file ${fileId} not found`);
   return file;
 }
 
@@ -35,7 +35,7 @@ export const get = route({ roles: ['agency', 'ops'] }, async ({ path }) => json(
 
 export const content = route({ roles: ['agency', 'ops'] }, async ({ path }) => {
   const file = await fileOf(path.fileId);
-  if (!file.s3Key) throw new DomainError('CONFLICT', 'NOT_CREATED', `CMS file ${file.fileId} is still collecting transfers; it has no content yet`, { rule: 'CMS-05' });
+  if (!file.s3Key) throw new ApiError('CONFLICT', 'NOT_CREATED', `CMS file ${file.fileId} is still collecting transfers; it has no content yet`, { rule: 'CMS-05' });
   const bytes = Buffer.from(await readObject(file.s3Key));
   return { statusCode: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${file.fileName}"` }, body: bytes.toString('base64'), isBase64Encoded: true };
 });

@@ -10,12 +10,12 @@
 import { parseRrn } from '../../domain/registry/identity';
 import type { PersonRef } from '../../domain/screening/ports';
 import { formatKst } from '../../domain/shared/calendar';
-import { DomainError } from '../../domain/shared/errors';
 import { deathFeed, type EvidenceEvent, immigrationFeed } from '../../events/screening';
 import { systemClock } from '../shared/clock';
 import { mapConcurrent } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoScreeningStore } from '../shared/dynamo/screening-store';
+import { ApiError } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
@@ -33,7 +33,7 @@ function canonicalRrns(records: { rrn: string }[]): string[] {
     if (!parsed) fields.push({ path: `records.${i}.rrn`, message: 'not a valid RRN' });
     return parsed?.canonical ?? '';
   });
-  if (fields.length) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'the feed has invalid records; nothing was recorded', { fields });
+  if (fields.length) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the feed has invalid records; nothing was recorded', { fields });
   return canonical;
 }
 

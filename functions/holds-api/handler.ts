@@ -13,13 +13,13 @@ import { holdOf } from '../../domain/screening/flow';
 import { checkDocument, checkGroup, checkMove, type Hold, type HoldHistoryEntry, type HoldRefusal, MAX_DOCUMENT_BYTES } from '../../domain/screening/holds';
 import { holdIdOf } from '../../domain/screening/rules';
 import { addDays, formatKst, kstDate } from '../../domain/shared/calendar';
-import { DomainError, forbidden, refusalError } from '../../domain/shared/errors';
 import { documentRequest, holdAction, holdQuery, holdReview, manualHold } from '../../events/screening';
 import { systemClock } from '../shared/clock';
 import { presignUpload, storedDocument } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
+import { ApiError, forbidden, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import type { Principal } from '../shared/tenancy';
@@ -52,7 +52,7 @@ function maySee(principal: Principal, hold: Hold): boolean {
 
 const holdRefused = (r: HoldRefusal, details: Record<string, unknown>) => refusalError(r, HOLD_STATUS[r.code], details);
 
-const notFound = (holdId: string) => new DomainError('NOT_FOUND', 'NOT_FOUND', `hold ${holdId} not found`, { holdId });
+const notFound = (holdId: string) => new ApiError('NOT_FOUND', 'NOT_FOUND', `hold ${holdId} not found`, { holdId });
 
 async function visibleHold(principal: Principal, holdId: string): Promise<Hold> {
   const hold = await db().holds.hold(holdId);
@@ -78,7 +78,7 @@ export const list = route({ roles: ['provider', 'agency', 'municipality'], query
   const today = kstDate(systemClock.now());
   const to = query.to ?? today;
   const from = query.from ?? addDays(to, -(MAX_DAYS - 1));
-  if (from > to) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'from must not be after to', { fields: [{ path: 'query.from', message: 'after to' }] });
+  if (from > to) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'from must not be after to', { fields: [{ path: 'query.from', message: 'after to' }] });
   const filter: HoldFilter = { state: query.state, ruleId: query.ruleId };
   if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own holds');
   if (principal.role === 'municipality') filter.municipalityCode = principal.municipalityCode;
@@ -93,9 +93,9 @@ export const list = route({ roles: ['provider', 'agency', 'municipality'], query
 
   // Across providers: one payment date at a time, newest first.
   if (addDays(from, MAX_DAYS - 1) < to)
-    throw new DomainError('VALIDATION', 'VALIDATION_FAILED', `without providerId a list covers at most ${MAX_DAYS} days`, { fields: [{ path: 'query.from', message: `at most ${MAX_DAYS} days before to` }] });
+    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `without providerId a list covers at most ${MAX_DAYS} days`, { fields: [{ path: 'query.from', message: `at most ${MAX_DAYS} days before to` }] });
   let cursor: DayToken = query.nextToken ? decodeDayToken(query.nextToken) : { day: to };
-  if (cursor.day < from || cursor.day > to) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
+  if (cursor.day < from || cursor.day > to) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
   const items: Hold[] = [];
   for (;;) {
     const page = await db().holds.dayHolds(cursor.day, filter, query.limit - items.length, cursor.key);
@@ -118,7 +118,7 @@ function decodeDayToken(token: string): DayToken {
   } catch {
     // fall through
   }
-  throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
+  throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
 }
 
 export const get = route({ roles: ['provider', 'agency', 'municipality'] }, async ({ path, principal }) => json(200, await visibleHold(principal, path.holdId ?? '')));
@@ -148,7 +148,7 @@ export const act = route({ roles: ['provider'], body: holdAction }, async ({ bod
     entry: entry(principal, at, hold, to, { comment: body.comment }),
     ...(body.action === 'SUBMIT' ? { submittedDocumentKeys: documentKeys } : {}),
   }));
-  if ((await db().holds.move(moves)) === 'conflict') throw new DomainError('CONFLICT', 'CONCURRENT_CHANGE', 'a hold changed while this action was applied; nothing was changed, read the holds again', { rule: '§5' });
+  if ((await db().holds.move(moves)) === 'conflict') throw new ApiError('CONFLICT', 'CONCURRENT_CHANGE', 'a hold changed while this action was applied; nothing was changed, read the holds again', { rule: '§5' });
   logger.info('holds moved by provider', { action: body.action, holdIds: body.holdIds });
   return json(200, { items: await db().holds.holds(body.holdIds) });
 });
@@ -160,9 +160,9 @@ export const act = route({ roles: ['provider'], body: holdAction }, async ({ bod
 async function checkSubmittedDocuments(holds: Hold[], documentKeys: string[]): Promise<void> {
   for (const key of documentKeys) {
     const issued = holds.flatMap((h) => h.documents).find((d) => d.documentKey === key);
-    if (!issued) throw new DomainError('RULE', 'DOCUMENT_UNKNOWN', `document ${key} was not issued for these holds`, { rule: '§5', documentKey: key });
+    if (!issued) throw new ApiError('RULE', 'DOCUMENT_UNKNOWN', `document ${key} was not issued for these holds`, { rule: '§5', documentKey: key });
     const stored = await storedDocument(key);
-    if (!stored) throw new DomainError('RULE', 'DOCUMENT_NOT_UPLOADED', `document ${key} has not been uploaded`, { rule: '§5', documentKey: key });
+    if (!stored) throw new ApiError('RULE', 'DOCUMENT_NOT_UPLOADED', `document ${key} has not been uploaded`, { rule: '§5', documentKey: key });
     const problem = checkDocument(stored) ?? (stored.size !== issued.size || stored.contentType !== issued.contentType
       ? { code: 'DOCUMENT_MISMATCH', rule: '§5', message: `document ${key} is not the file that was announced (type or size differ)` as const }
       : null);
@@ -180,7 +180,7 @@ export const document = route({ roles: ['provider'], body: documentRequest }, as
   const documentKey = `holds/${hold.holdId}/${randomUUID()}/${encodeURIComponent(body.fileName)}`;
   const doc = { documentKey, fileName: body.fileName, contentType: body.contentType, size: body.size, issuedAt: formatKst(now) };
   if (!(await db().holds.addDocument(hold, doc, MAX_DOCUMENTS_PER_HOLD)))
-    throw new DomainError('CONFLICT', 'DOCUMENTS_CLOSED', `hold ${hold.holdId} takes no more documents (it moved on, or has ${MAX_DOCUMENTS_PER_HOLD})`, { rule: '§5' });
+    throw new ApiError('CONFLICT', 'DOCUMENTS_CLOSED', `hold ${hold.holdId} takes no more documents (it moved on, or has ${MAX_DOCUMENTS_PER_HOLD})`, { rule: '§5' });
   const upload = await presignUpload(documentKey, body.contentType, body.size);
   return json(201, { documentKey, upload });
 });
@@ -200,7 +200,7 @@ export const review = route({ roles: ['agency'], body: holdReview }, async ({ bo
     ...(body.decision ? { decision: body.decision } : {}),
     ...(body.reason && body.state === 'REVIEWED' ? { decisionReason: body.reason } : {}),
   };
-  if ((await db().holds.move([move])) === 'conflict') throw new DomainError('CONFLICT', 'CONCURRENT_CHANGE', `hold ${hold.holdId} changed meanwhile; nothing was changed`, { rule: '§5' });
+  if ((await db().holds.move([move])) === 'conflict') throw new ApiError('CONFLICT', 'CONCURRENT_CHANGE', `hold ${hold.holdId} changed meanwhile; nothing was changed`, { rule: '§5' });
   logger.info('hold reviewed', { holdId: hold.holdId, state: body.state, decision: body.decision });
   return json(200, await db().holds.hold(hold.holdId));
 });
@@ -215,7 +215,7 @@ export const place = route({ roles: ['municipality', 'agency'], body: manualHold
   for (const approval of new Set(body.approvalNumbers)) {
     const p = await db().payments.payment(body.providerId, approval);
     if (!p || (principal.role === 'municipality' && p.municipalityCode !== principal.municipalityCode))
-      throw new DomainError('NOT_FOUND', 'NOT_FOUND', `payment ${approval} of provider ${body.providerId} not found`, { approvalNumber: approval, rule: 'HOLD-03' });
+      throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payment ${approval} of provider ${body.providerId} not found`, { approvalNumber: approval, rule: 'HOLD-03' });
     const screened = { ...p, municipalityCode: p.municipalityCode ?? null, status: p.status };
     const hold = holdOf(screened, { ruleId: 'HOLD-03', ruleVersion: 1, groupKey: group, evidence: [] }, at);
     holds.push({ ...hold, history: [{ at, by: principal.sub, role: principal.role, from: null, to: 'UNPROCESSED', comment: body.comment }] });
@@ -223,7 +223,7 @@ export const place = route({ roles: ['municipality', 'agency'], body: manualHold
   const outcomes = await db().holds.raiseAll(holds);
   const bad = outcomes.map((o, i) => ({ o, hold: holds[i]! })).filter((x) => x.o !== 'raised');
   if (bad.length) {
-    throw new DomainError('CONFLICT', bad[0]!.o === 'exists' ? 'ALREADY_HELD' : 'NOT_HOLDABLE', 'no hold was placed: some payments are already held manually, or are cancelled, refunded or paid out', {
+    throw new ApiError('CONFLICT', bad[0]!.o === 'exists' ? 'ALREADY_HELD' : 'NOT_HOLDABLE', 'no hold was placed: some payments are already held manually, or are cancelled, refunded or paid out', {
       rule: 'HOLD-03',
       payments: bad.map((b) => ({ approvalNumber: b.hold.approvalNumber, holdId: holdIdOf(b.hold.approvalNumber, 'HOLD-03'), problem: b.o === 'exists' ? 'ALREADY_HELD' : 'NOT_HOLDABLE' })),
     });

@@ -1,6 +1,6 @@
 /** api.md's status of every refusal of the hold workflow (§5, HOLD-01). */
 import type { HoldRefusal } from '../../domain/screening/holds';
-import type { RefusalStatus } from '../../domain/shared/errors';
+import type { RefusalStatus } from '../shared/errors';
 
 export const HOLD_STATUS: Record<HoldRefusal['code'], RefusalStatus> = {
   FORBIDDEN_TRANSITION: 409,

@@ -9,11 +9,11 @@ import { dailyTotals } from '../../domain/payments/history';
 import type { Payment } from '../../domain/payments/payment';
 import { maskCardNumber } from '../../domain/registry/identity';
 import { addDays, addMonths, kstDate, monthOf } from '../../domain/shared/calendar';
-import { DomainError } from '../../domain/shared/errors';
 import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
+import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
 import { routes } from './routes';
@@ -44,7 +44,7 @@ function decode(token: string | undefined, months: string[]): Cursor | undefined
   } catch {
     // below
   }
-  throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: [{ path: 'query.nextToken', message: 'invalid' }] });
+  throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: [{ path: 'query.nextToken', message: 'invalid' }] });
 }
 
 let store: DynamoPaymentStore | undefined;
@@ -75,8 +75,8 @@ export const list = route({ roles: ['provider', 'agency'], query }, async ({ que
   const today = kstDate(systemClock.now());
   const to = q.to ?? today;
   const from = q.from ?? `${monthOf(to)}-01`;
-  if (from > to) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'from is after to', { fields: [{ path: 'query.from', message: 'after to' }] });
-  if (addDays(from, MAX_RANGE_DAYS) <= to) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'a query covers at most one year', { fields: [{ path: 'query.to', message: 'more than one year after from' }], rule: 'PAY-13' });
+  if (from > to) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'from is after to', { fields: [{ path: 'query.from', message: 'after to' }] });
+  if (addDays(from, MAX_RANGE_DAYS) <= to) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'a query covers at most one year', { fields: [{ path: 'query.to', message: 'more than one year after from' }], rule: 'PAY-13' });
 
   const months: string[] = [];
   for (let m = monthOf(from); m <= monthOf(to); m = addMonths(m, 1)) months.push(m);
@@ -112,7 +112,7 @@ export const daily = route(
   async ({ query: q, principal }) => {
     const providerId = providerScope(principal, q.providerId);
     if (q.from > q.to || addDays(q.from, MAX_DAILY_RANGE_DAYS) <= q.to)
-      throw new DomainError('VALIDATION', 'VALIDATION_FAILED', `from..to must be at most ${MAX_DAILY_RANGE_DAYS} days`, { fields: [{ path: 'query.to', message: 'range' }], rule: 'PAY-13' });
+      throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `from..to must be at most ${MAX_DAILY_RANGE_DAYS} days`, { fields: [{ path: 'query.to', message: 'range' }], rule: 'PAY-13' });
     store ??= new DynamoPaymentStore(dynamoTable());
     const payments: Payment[] = [];
     for (let m = monthOf(q.from); m <= monthOf(q.to); m = addMonths(m, 1)) {

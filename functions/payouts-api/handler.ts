@@ -9,7 +9,6 @@ import * as z from 'zod';
 import { forecast } from '../../domain/settlement/forecast';
 import { statementCsv } from '../../domain/settlement/statements';
 import { addMonths, formatKst, kstMonth } from '../../domain/shared/calendar';
-import { DomainError, forbidden } from '../../domain/shared/errors';
 import { isoDate, recordId } from '../../events/common';
 import { depositRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
@@ -17,6 +16,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { gsi1, gsi2 } from '../shared/dynamo/keys';
 import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
+import { ApiError, forbidden } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { routes } from './routes';
@@ -42,20 +42,20 @@ export const list = route({ roles: ['provider', 'agency'], query: payoutQuery },
     const page = await db().providerPayouts(providerId, query.payDate, query.limit, decodeToken(query.nextToken, gsi1.providerPayoutPk(providerId)));
     return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
   }
-  if (!query.payDate) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'the agency lists payouts by providerId or by payDate', { fields: [{ path: 'query.payDate', message: 'required without providerId' }] });
+  if (!query.payDate) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the agency lists payouts by providerId or by payDate', { fields: [{ path: 'query.payDate', message: 'required without providerId' }] });
   const page = await db().payDayPayouts(query.payDate, query.limit, decodeToken(query.nextToken, gsi2.payDayPk(query.payDate)));
   return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
 });
 
 export const get = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
   const payout = await db().payout(path.payoutId ?? '');
-  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
   return json(200, payout);
 });
 
 export const statement = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
   const payout = await db().payout(path.payoutId ?? '');
-  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new DomainError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
   const csv = statementCsv(payout, await db().statementFacts(payout));
   return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${payout.payoutId}.csv"` }, body: csv };
 });

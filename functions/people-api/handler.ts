@@ -4,10 +4,10 @@
  */
 import type { PersonRecordAccess } from '../../domain/registry/access-log';
 import { formatKst } from '../../domain/shared/calendar';
-import { forbidden, notFound } from '../../domain/shared/errors';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPeopleStore } from '../shared/dynamo/people-store';
+import { forbidden, notFound } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { mayReadPerson } from '../shared/tenancy';
 import { routes } from './routes';

@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { decideRefundDecision, decideRefundRequest, type Refund, type RefundRefusal, voucherStillUsable } from '../../domain/payments/refunds';
 import { formatKst, kstDate } from '../../domain/shared/calendar';
-import { DomainError, refusalError, type RefusalStatus } from '../../domain/shared/errors';
 import { refundDecision, refundRequest } from '../../events/payments';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoRefundStore } from '../shared/dynamo/refund-store';
+import { ApiError, refusalError, type RefusalStatus } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
@@ -39,7 +39,7 @@ export const request = route({ roles: ['provider'], body: refundRequest }, async
   const p = payment!;
   const holds = p as { holdsOpen?: number; holdsDenied?: number };
   if ((holds.holdsOpen ?? 0) > 0 || (holds.holdsDenied ?? 0) > 0)
-    throw new DomainError('CONFLICT', 'PAYMENT_ON_HOLD', 'this payment is on hold and was not paid: withdraw the hold instead (a withdrawn hold is never paid, HOLD-02)', { rule: 'PAY-11' });
+    throw new ApiError('CONFLICT', 'PAYMENT_ON_HOLD', 'this payment is on hold and was not paid: withdraw the hold instead (a withdrawn hold is never paid, HOLD-02)', { rule: 'PAY-11' });
   const refund: Refund = {
     refundId: `RF${kstDate(now).replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`,
     approvalNumber: p.approvalNumber,
@@ -55,7 +55,7 @@ export const request = route({ roles: ['provider'], body: refundRequest }, async
     requestedBy: principal.sub,
   };
   const outcome = await db().refunds.request(refund);
-  if (outcome !== 'requested') throw new DomainError('CONFLICT', 'REFUND_ALREADY_REQUESTED', 'this payment already has an open refund, is on hold, or is no longer approved', { rule: 'PAY-11' });
+  if (outcome !== 'requested') throw new ApiError('CONFLICT', 'REFUND_ALREADY_REQUESTED', 'this payment already has an open refund, is on hold, or is no longer approved', { rule: 'PAY-11' });
   logger.info('refund requested', { refundId: refund.refundId, approvalNumber: refund.approvalNumber });
   return json(201, refund);
 });
@@ -72,17 +72,17 @@ const decide = (action: 'approve' | 'reject') =>
     let answer: Refund;
     if (action === 'approve') {
       const payment = await db().payments.payment(r.providerId, r.approvalNumber);
-      if (!payment) throw new DomainError('NOT_FOUND', 'NOT_FOUND', 'the refund\'s payment is missing', { rule: 'PAY-11' });
+      if (!payment) throw new ApiError('NOT_FOUND', 'NOT_FOUND', 'the refund\'s payment is missing', { rule: 'PAY-11' });
       const decided = { decidedAt, decidedBy: principal.sub, restored: voucherStillUsable(payment, now), recoveredOn: kstDate(now), ...(body.reason ? { decisionReason: body.reason } : {}) };
       done = await db().refunds.approve(r, payment, decided);
       answer = { ...r, ...decided, state: 'APPROVED' };
     } else {
-      if (!body.reason) throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
+      if (!body.reason) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
       const decided = { decidedAt, decidedBy: principal.sub, decisionReason: body.reason };
       done = await db().refunds.reject(r, decided);
       answer = { ...r, ...decided, state: 'REJECTED' };
     }
-    if (!done) throw new DomainError('CONFLICT', 'INVALID_STATE', 'the refund was decided by someone else meanwhile', { rule: 'PAY-11' });
+    if (!done) throw new ApiError('CONFLICT', 'INVALID_STATE', 'the refund was decided by someone else meanwhile', { rule: 'PAY-11' });
     logger.info(`refund ${action}d`, { refundId: r.refundId });
     return json(200, answer);
   });

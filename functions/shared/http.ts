@@ -7,7 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, type ErrorKind } from '../../domain/shared/errors';
+import { ApiError, type ErrorKind } from './errors';
 import { logger } from './observability';
 import { routeNamed, type RouteTable } from './routes';
 import { type Principal, principalOf, requireRole, type Role } from './tenancy';
@@ -40,7 +40,7 @@ export function validationFailed(error: z.ZodError, prefix?: string): HttpResult
 }
 
 export function toHttpError(error: unknown): HttpResult {
-  if (error instanceof DomainError) return errorResponse(STATUS[error.kind], error.code, error.message, error.details);
+  if (error instanceof ApiError) return errorResponse(STATUS[error.kind], error.code, error.message, error.details);
   if (error instanceof z.ZodError) return validationFailed(error);
   logger.error('unhandled error', { error: error as Error });
   return errorResponse(500, 'INTERNAL_ERROR', 'the request failed; it changed nothing and may be retried');
@@ -66,7 +66,7 @@ function parseBody(event: HttpEvent): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'the body is not valid JSON', { fields: [{ path: '', message: 'invalid JSON' }] });
+    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the body is not valid JSON', { fields: [{ path: '', message: 'invalid JSON' }] });
   }
 }
 
@@ -75,7 +75,7 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   const result = schema.safeParse(value ?? (where === 'query' ? {} : value));
   if (!result.success) {
     const fields = result.error.issues.map((i) => ({ path: [where === 'query' ? 'query' : '', ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
-    throw new DomainError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields });
+    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields });
   }
   return result.data;
 }

@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, forbidden } from '../../domain/shared/errors';
+import { ApiError, forbidden } from './errors';
 
 export const roles = ['provider', 'municipality', 'agency', 'ops'] as const;
 export type Role = (typeof roles)[number];
@@ -30,14 +30,14 @@ const claimsSchema = z.object({
  */
 export function principalOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): Principal {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
-  if (!claims) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a bearer token is required');
+  if (!claims) throw new ApiError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a bearer token is required');
   const pick = (name: string) => claims[name] ?? claims[`custom:${name}`];
   const parsed = claimsSchema.safeParse({ sub: claims.sub, role: pick('role'), providerId: pick('providerId'), municipalityCode: pick('municipalityCode') });
-  if (!parsed.success) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'the token does not carry a valid role');
+  if (!parsed.success) throw new ApiError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'the token does not carry a valid role');
   const p = parsed.data;
-  if (p.role === 'provider' && !p.providerId) throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a provider token must name its providerId');
+  if (p.role === 'provider' && !p.providerId) throw new ApiError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a provider token must name its providerId');
   if (p.role === 'municipality' && !p.municipalityCode)
-    throw new DomainError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a municipality token must name its municipalityCode');
+    throw new ApiError('UNAUTHENTICATED', 'UNAUTHENTICATED', 'a municipality token must name its municipalityCode');
   return p;
 }
 
@@ -56,7 +56,7 @@ export function providerScope(principal: Principal, requested: string | undefine
       return principal.providerId!;
     case 'agency':
       if (requested === undefined)
-        throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'providerId is required for the agency', { fields: [{ path: 'providerId', message: 'required' }] });
+        throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'providerId is required for the agency', { fields: [{ path: 'providerId', message: 'required' }] });
       return requested;
     default:
       throw forbidden(`role ${principal.role} has no provider scope`);

@@ -4,7 +4,7 @@
  * timestamp within 5 minutes of server time. Unknown terminal, bad signature, stale timestamp: 401.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '../../domain/shared/errors';
+import { ApiError } from './errors';
 import type { HttpEvent } from './http';
 
 export const TIMESTAMP_WINDOW_MS = 5 * 60_000;
@@ -17,7 +17,7 @@ export function signRequest(secret: string, method: string, pathWithQuery: strin
   return createHmac('sha256', secret).update(signingString(method, pathWithQuery, timestamp, body)).digest('hex');
 }
 
-const unauthenticated = (message: string, code = 'UNAUTHENTICATED') => new DomainError('UNAUTHENTICATED', code, message);
+const unauthenticated = (message: string, code = 'UNAUTHENTICATED') => new ApiError('UNAUTHENTICATED', code, message);
 
 export function rawBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>): string {
   if (!event.body) return '';

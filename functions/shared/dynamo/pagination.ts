@@ -1,4 +1,4 @@
-import { DomainError } from '../../../domain/shared/errors';
+import { ApiError } from '../errors';
 
 /** `nextToken` is the base64url of the last evaluated key: opaque to clients, checked on the way in. */
 export function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
@@ -13,5 +13,5 @@ export function decodeToken(token: string | undefined, expectedPk: string): Reco
   } catch {
     // fall through to the error below
   }
-  throw new DomainError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
+  throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
 }

@@ -8,7 +8,7 @@ import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domai
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
 import { maskRrn } from '../../../domain/registry/identity';
 import type { ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
-import type { Issue } from '../../../domain/shared/errors';
+import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
 import { batchGetAll, isConditionalFailure, mapConcurrent, stableJson, type TransactItem, transactWrite } from './batch';
 import { readCatalog } from './catalog';
