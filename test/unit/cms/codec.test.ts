@@ -167,3 +167,16 @@ describe('fuzz', () => {
     }), { numRuns: 3000 });
   });
 });
+
+describe('CMS-03 reconciliation, every mismatch', () => {
+  const request = parseCmsFile(golden('eb31-valid.bin'));
+  const result = parseCmsFile(golden('eb32-valid.bin'));
+  const codes = (r: typeof result) => reconcile(request, r).map((i) => i.code);
+
+  it('CMS-03 a result for another file, another originator, another total, or an item never sent is flagged', () => {
+    expect(codes({ ...result, header: { ...result.header, fileName: 'EB320101', transferDate: '2026-01-01' } })).toContain('OTHER_FILE');
+    expect(codes({ ...result, header: { ...result.header, originator: 'OTHER00001' } })).toContain('ORIGINATOR');
+    expect(codes({ ...result, trailer: { ...result.trailer, amountRequested: result.trailer.amountRequested + 1 } })).toContain('AMOUNT_MISMATCH');
+    expect(codes({ ...result, records: result.records.map((r, i) => (i === 0 ? { ...r, serial: 99 } : r)) })).toContain('UNKNOWN_SERIAL');
+  });
+});

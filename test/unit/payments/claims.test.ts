@@ -1,0 +1,28 @@
+/** EXC-01/02: what an exception claim may be, one refusal each. */
+import { describe, expect, it } from 'vitest';
+import { assessClaim, type ClaimContext, type ClaimRequest } from '../../../domain/payments/claims';
+import { contract, serviceTypes } from '../../support/fixtures';
+
+const request: ClaimRequest = { serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
+const ctx: ClaimContext = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION', contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' } };
+
+describe('EXC-01/02 claim assessment', () => {
+  it.each([
+    ['EXC-02 filed outside the month after the reason', { ...request }, { ...ctx, today: '2026-04-01' }, 'OUTSIDE_CLAIM_WINDOW', 'EXC-02'],
+    ['EXC-01 a service still to come', { ...request, serviceDate: '2026-03-20' }, ctx, 'SERVICE_IN_FUTURE', 'EXC-01'],
+    ['EXC-01 a service that ends before it starts', { ...request, serviceEndAt: '2026-02-20T09:00:00+09:00' }, ctx, 'INVALID_SERVICE_TIME', 'EXC-01'],
+    ['EXC-01 a service not in the catalog', request, { ...ctx, serviceType: undefined }, 'UNKNOWN_SERVICE', 'EXC-01'],
+    ['§4.6 an hourly program', request, { ...ctx, programKind: 'TIME' as const }, 'TIME_PROGRAM_NOT_SUPPORTED', '§4.6'],
+    ['EXC-01 an unknown recipient', request, { ...ctx, recipient: null }, 'NO_RECIPIENT', 'EXC-01'],
+    ['EXC-01 no contract on the service date', { ...request, serviceDate: '2025-12-20' }, { ...ctx, today: '2026-03-16' }, 'NO_CONTRACT', 'EXC-01'],
+    ['EXC-01 a worker of another provider', request, { ...ctx, worker: { ...ctx.worker!, providerId: 'P0002' } }, 'WORKER_NOT_ELIGIBLE', 'EXC-01'],
+    ['EXC-01 no worker', request, { ...ctx, worker: null }, 'WORKER_NOT_ELIGIBLE', 'EXC-01'],
+    ['EXC-01 a grade no longer in the catalog', request, { ...ctx, contracts: [contract({ grade: 'Z', initialGrade: 'Z' })] }, 'UNKNOWN_GRADE', 'EXC-01'],
+  ] as const)('%s', (_name, req, context, code, rule) => {
+    expect(assessClaim(req, context as ClaimContext)).toMatchObject({ ok: false, refusal: { code, rule } });
+  });
+
+  it('EXC-01 the amount is floor(P / N) of the grade in force in the service month', () => {
+    expect(assessClaim(request, { ...ctx, contracts: [contract({ grade: '2', initialGrade: '2' })] })).toMatchObject({ ok: true, amount: 20_000 });
+  });
+});
