@@ -180,3 +180,40 @@ describe('CMS-03 reconciliation, every mismatch', () => {
     expect(codes({ ...result, records: result.records.map((r, i) => (i === 0 ? { ...r, serial: 99 } : r)) })).toContain('UNKNOWN_SERIAL');
   });
 });
+
+describe('CMS-01 the encoder refuses what it cannot write exactly', () => {
+  const issues = (change: (file: ReturnType<typeof goldenRequest>) => void) => {
+    const file = goldenRequest();
+    change(file);
+    try {
+      encodeCmsFile(file);
+      return [];
+    } catch (error) {
+      return (error as CmsFormatError).issues.map((i) => `${i.code}:${i.field}`);
+    }
+  };
+
+  it('a number that is negative, fractional, too long or not digits', () => {
+    expect(issues((f) => (f.records[0]!.amount = -1))).toEqual(expect.arrayContaining(['NUMERIC_FIELD:amount']));
+    expect(issues((f) => (f.records[0]!.amount = 1.5))).toEqual(expect.arrayContaining(['NUMERIC_FIELD:amount']));
+    expect(issues((f) => (f.records[0]!.bankBranch = '00400001'))).toEqual(expect.arrayContaining(['NUMERIC_FIELD:bankBranch']));
+    expect(issues((f) => (f.records[0]!.bankBranch = '004000A'))).toEqual(expect.arrayContaining(['NUMERIC_FIELD:bankBranch']));
+  });
+
+  it('text CP949 cannot write, a control character, or text too long for its field (only the passbook text may be cut)', () => {
+    expect(issues((f) => (f.records[0]!.reference = 'T😀'))).toEqual(expect.arrayContaining(['UNENCODABLE:reference']));
+    expect(issues((f) => (f.records[0]!.reference = 'T\u0001'))).toEqual(expect.arrayContaining(['UNENCODABLE:reference']));
+    expect(issues((f) => (f.records[0]!.reference = 'T'.repeat(26)))).toEqual(expect.arrayContaining(['TOO_LONG:reference']));
+    expect(issues((f) => (f.records[0]!.passbookText = '바우처 제공비용 지급 안내입니다'))).toEqual([]);
+  });
+
+  it('a transfer date that is not a date', () => {
+    expect(issues((f) => Object.assign(f.header, { transferDate: '2026-02-30', fileName: 'EB310230' }))).toEqual(expect.arrayContaining(['INVALID_DATE:transferDate']));
+  });
+
+  it('a three-digit bank code gets the unknown branch 0000; a seven-digit bank-branch is kept', () => {
+    const item: TransferItem = { bankCode: '004', account: '12345678901234', amount: 1000, businessNumber: '1234567891', passbookText: '바우처', reference: 'T1' };
+    const built = buildRequestFile({ originator: 'SSIS000001', transferDate: '2026-03-13', debitBankBranch: '0880001', debitAccount: '10012345678', items: [item, { ...item, bankCode: '0041234', reference: 'T2' }] });
+    expect(built.records.map((r) => r.bankBranch)).toEqual(['0040000', '0041234']);
+  });
+});

@@ -147,3 +147,20 @@ describe('PAY-11 refund decisions', () => {
     expect(voucherStillUsable(payment, kst('2026-05-01T00:00:00'))).toBe(false);
   });
 });
+
+describe('PAY-09 a duplicate whose record expired meanwhile', () => {
+  it('PAY-09 is decided again on fresh data', async () => {
+    let calls = 0;
+    const approve = store.approve.bind(store);
+    store.approve = async (write) => (calls++ === 0 ? { kind: 'duplicate', record: null } : approve(write));
+    expect(await takePayment(deps, terminal, request(), 'h1')).toMatchObject({ ok: true, replayed: false });
+    expect(calls).toBe(2);
+  });
+
+  it('a payment whose voucher vanished is an error, never a silent cancel', async () => {
+    const paid = await takePayment(deps, terminal, request(), 'h1');
+    if (!paid.ok) throw new Error(paid.refusal.code);
+    store.vouchers.clear();
+    await expect(cancelPayment(deps, terminal, paid.receipt.approvalNumber, cancelBody(), 'c')).rejects.toThrow(/voucher of payment/);
+  });
+});

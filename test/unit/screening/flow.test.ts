@@ -169,3 +169,55 @@ describe('SCR-05 late evidence', () => {
     expect(await rescreenPerson(m.port, { personKind: 'RECIPIENT', personId: 'R0009' }, '2026-03-10', settings, at)).toEqual([expect.objectContaining({ outcome: 'exists' })]);
   });
 });
+
+describe('the flow\'s other paths', () => {
+  it('SCR-06 with SCR-01 disabled, screening never reads the neighbours and raises no pair', async () => {
+    const m = memoryPort();
+    const [a, b] = [payment(1), payment(2)];
+    m.approve(a);
+    m.approve(b);
+    let asked = 0;
+    const port = { ...m.port, neighbours: async (...args: Parameters<ScreeningPort['neighbours']>) => (asked++, m.port.neighbours(...args)) };
+    const off: ScreeningSettings = { ...settings, rules: { ...DEFAULT_SCREENING_RULES, 'SCR-01': { ...DEFAULT_SCREENING_RULES['SCR-01'], enabled: false } } };
+    await screenApproval(port, a, off, at);
+    expect(await screenApproval(port, b, off, at)).toEqual([]);
+    expect(asked).toBe(0);
+  });
+
+  it('a payment indexed as cancelled already is not screened at all', async () => {
+    const m = memoryPort();
+    const a = payment(1);
+    await m.port.withdraw({ ...a, status: 'CANCELLED' });
+    expect(await screenApproval(m.port, a, settings, at)).toEqual([]);
+  });
+
+  it('a hold its payment can no longer take is evidence against nobody: its partner is not held', async () => {
+    const m = memoryPort();
+    const [a, b] = [payment(1), payment(2)];
+    m.approve(a); // b is never approved in truth: its own hold is not holdable
+    await screenApproval(m.port, a, settings, at);
+    const raised = await screenApproval(m.port, b, settings, at);
+    expect(raised).toEqual([expect.objectContaining({ approvalNumber: b.approvalNumber, outcome: 'not-holdable' })]);
+    expect(m.holds.size).toBe(0);
+  });
+
+  it('SCR-04 a refunded payment\'s holds are voided as PAYMENT_REFUNDED; SCR-05 reads each person\'s evidence once', async () => {
+    const m = memoryPort();
+    const p1 = payment(1, { recipientId: 'R0009', workerId: 'W0009', serviceStartAt: null, approvedAt: '2026-03-10T09:00:00+09:00' });
+    const p2 = payment(2, { recipientId: 'R0009', workerId: 'W0009', serviceStartAt: null, approvedAt: '2026-03-10T12:00:00+09:00' });
+    for (const p of [p1, p2]) {
+      m.approve(p);
+      await screenApproval(m.port, p, settings, at);
+    }
+    m.people.set('WORKER#W0009', { personKind: 'WORKER', personId: 'W0009', deathDate: null, movements: [{ date: '2026-03-01', direction: 'DEPARTURE' }] });
+    let reads = 0;
+    const port = { ...m.port, people: async (refs: Parameters<ScreeningPort['people']>[0]) => (reads++, m.port.people(refs)) };
+    const raised = await rescreenPerson(port, { personKind: 'WORKER', personId: 'W0009' }, '2026-03-01', settings, at);
+    expect(raised.map((r) => r.ruleId)).toEqual(['SCR-04', 'SCR-04']);
+    expect(reads).toBe(1);
+    const refunded = { ...p1, status: 'REFUNDED' as const };
+    m.cancel(p1);
+    expect((await screenWithdrawal(m.port, refunded, settings, at)).voided).toEqual([`H${p1.approvalNumber}-SCR04`]);
+    expect(m.holds.get(`H${p1.approvalNumber}-SCR04`)).toMatchObject({ state: 'VOIDED', voidReason: 'PAYMENT_REFUNDED' });
+  });
+});

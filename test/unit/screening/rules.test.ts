@@ -185,3 +185,22 @@ describe('hold workflow (§5)', () => {
     expect(checkDocument({ contentType: 'image/svg+xml', size: 10 })).toMatchObject({ code: 'DOCUMENT_TYPE_NOT_ALLOWED' });
   });
 });
+
+describe('evidence keys and documents', async () => {
+  const { evidenceKey } = await import('../../../domain/screening/rules');
+  const { checkDocument, allowedFrom } = await import('../../../domain/screening/holds');
+  it('SCR-02/03/04 each fact has one key, so adding it twice changes nothing', () => {
+    expect(evidenceKey({ kind: 'NIGHT_WINDOW', approvedAtKst: '2026-03-10T23:30:00+09:00', window: '23:00-06:00' })).toBe('NIGHT_WINDOW');
+    expect(evidenceKey({ kind: 'DEATH_RECORD', person: 'WORKER', personId: 'W1', deathDate: '2026-03-01' })).toBe('DEATH#WORKER#W1');
+    expect(evidenceKey({ kind: 'IMMIGRATION_RECORD', person: 'RECIPIENT', personId: 'R1', departedOn: '2026-03-01', returnedOn: null })).toBe('IMMIGRATION#RECIPIENT#R1#2026-03-01');
+  });
+
+  it('§5 evidence is an image or a PDF, not empty, at most 4 MB; nobody moves a hold back to UNPROCESSED', () => {
+    expect(checkDocument({ contentType: 'application/pdf', size: 10 })).toBeNull();
+    expect(checkDocument({ contentType: 'text/html', size: 10 })).toMatchObject({ code: 'DOCUMENT_TYPE_NOT_ALLOWED', rule: '§5' });
+    expect(checkDocument({ contentType: 'image/png', size: 4 * 1024 * 1024 + 1 })).toMatchObject({ code: 'DOCUMENT_TOO_LARGE' });
+    expect(checkDocument({ contentType: 'image/png', size: 0 })).toMatchObject({ code: 'DOCUMENT_EMPTY' });
+    expect(allowedFrom('UNPROCESSED', 'agency')).toEqual([]);
+    expect(allowedFrom('REVIEWED', 'provider')).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MonthPlanInput, planRecipientMonth } from '../../../domain/vouchers/generation';
+import { generateMonth, type MonthPlanInput, planRecipientMonth } from '../../../domain/vouchers/generation';
 import { effectiveGrade } from '../../../domain/vouchers/voucher';
 import { contract, recipient, serviceTypes } from '../../support/fixtures';
 
@@ -99,5 +99,20 @@ describe('REG-06 grade change', () => {
     const twice = contract({ initialGrade: '1', grade: '1', gradeChanges: [{ grade: '1', recordedOn: '2026-04-02' }, { grade: '2', recordedOn: '2026-02-03' }] });
     expect(effectiveGrade(twice, '2026-03')).toBe('2');
     expect(effectiveGrade(twice, '2026-05')).toBe('1');
+  });
+});
+
+describe('VCH-01 the month\'s generation over many recipients', () => {
+  it('VCH-01 plans and saves each recipient found, skips one that is gone, and counts what it created and refused', async () => {
+    const saved: unknown[] = [];
+    const store: Parameters<typeof generateMonth>[0] = {
+      serviceTypes: async () => serviceTypes,
+      recipientIds: async () => ({ items: [] }),
+      loadRecipientMonth: async (id) => (id === 'R9999' ? null : { recipient: recipient({ recipientId: id }), contracts: [contract({ recipientId: id }), contract({ recipientId: id, contractId: 'C9', status: 'SUSPENDED' })], vouchers: [] }),
+      saveMonthPlan: async (plan) => (saved.push(plan), plan.vouchers.length),
+      listOutcomes: async () => ({ items: [] }),
+    };
+    expect(await generateMonth(store, ['R0001', 'R9999', 'R0002'], '2026-03', '2026-03-01T00:10:00+09:00')).toEqual({ recipients: 3, vouchersCreated: 2, notGenerated: 2 });
+    expect(saved).toHaveLength(2);
   });
 });
