@@ -6,54 +6,34 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCmsFile } from '../../domain/cms/parse';
-import { LocalStack } from '../../infra/local/stack';
-import { importDocument } from '../support/fixtures';
-import { apiClient } from '../support/http';
-import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+import { paymentBody } from '../support/terminal';
+import { E2eWorld } from '../support/world';
 
-let stack: LocalStack;
-let doc: ReturnType<typeof importDocument>;
-let t: TerminalIdentity;
-const tokens: Record<string, string> = {};
-let now = '2026-03-02T09:00:00+09:00';
-
-const { call, tokensFor } = apiClient(() => stack.url);
-const setNow = async (instant: string) => {
-  now = instant;
-  expect((await call('POST', '/_local/clock', { now: instant })).status).toBe(200);
-};
+const world = new E2eWorld();
+const { call, tokens } = world;
+const setNow = (instant: string) => world.setNow(instant);
 // The local scheduler also fires these jobs when the clock jumps past their times; after a manual
 // run, wait for any such run too (a run that found the file claimed by it returns at once).
-const settle = async () => expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+const settle = () => world.drain();
 const transmit = async () => {
   expect((await call('POST', '/_local/schedules/cms-transmit/run')).status).toBe(200);
   await settle();
 };
 const file = async (date: string) => (await call('GET', `/v1/cms/files/CMS-${date}`, undefined, tokens.agency)).body;
 const payout = async (id: string) => (await call('GET', `/v1/payouts/${id}`, undefined, tokens.agency)).body;
-const sent = (name: string) => stack.cms.attempts.filter((a) => a.fileName === name);
+const sent = (name: string) => world.stack.cms.attempts.filter((a) => a.fileName === name);
 
 beforeAll(async () => {
-  stack = await LocalStack.start({ port: 0 });
-  await setNow('2026-03-01T09:00:00+09:00');
-  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, ops: { role: 'ops' }, provider: { role: 'provider', providerId: 'P0001' }, city: { role: 'municipality', municipalityCode: '44130' } }));
-  doc = importDocument(2);
-  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
-  await call('POST', '/_local/schedules/voucher-generation/run');
-  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
+  await world.start({ cards: 2, at: '2026-03-01T09:00:00+09:00' });
   await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 50_000, depositedAt: '2026-03-01T10:00:00+09:00' }, tokens.city);
   for (const card of [1, 2]) {
     await setNow(`2026-03-0${card + 1}T10:00:00+09:00`);
-    const day = now.slice(0, 10);
-    const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: `9410${String(card).padStart(12, '0')}`, serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00` }, day));
-    expect(res.status).toBe(201);
+    await world.pay(card, '10:00');
   }
   await call('POST', '/_local/drain');
 }, 60_000);
 
-afterAll(async () => {
-  await stack?.stop();
-});
+afterAll(() => world.stop());
 
 describe('CMS-01/02/05 files and transmission', () => {
   it('CMS-01 a payout\'s transfer waits in the open file of its pay date; the file has no content before it is created', async () => {
@@ -82,14 +62,14 @@ describe('CMS-01/02/05 files and transmission', () => {
     expect(await payout('PO-2026-03-1-P0001-COMMUNITY')).toMatchObject({ status: 'SENT', transferDate: '2026-03-13' });
     await transmit();
     expect(sent('EB310313')).toHaveLength(2);
-    expect(stack.cms.received.size).toBe(1);
+    expect(world.stack.cms.received.size).toBe(1);
   }, 60_000);
 
   it('the content is the exact EB31 that was sent', async () => {
-    const res = await fetch(`${stack.url}/v1/cms/files/CMS-2026-03-13/content`, { headers: { authorization: `Bearer ${tokens.ops}` } });
+    const res = await fetch(`${world.stack.url}/v1/cms/files/CMS-2026-03-13/content`, { headers: { authorization: `Bearer ${tokens.ops}` } });
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const bytes = Buffer.from(await res.arrayBuffer());
-    expect(bytes.equals(stack.cms.received.get('2026-03-13/EB310313')!.bytes)).toBe(true);
+    expect(bytes.equals(world.stack.cms.received.get('2026-03-13/EB310313')!.bytes)).toBe(true);
     const parsed = parseCmsFile(bytes);
     expect(parsed.records).toEqual([expect.objectContaining({ serial: 1, amount: 50_000, account: '12345678901234', bankBranch: '0040000', reference: 'T26031300000001' })]);
   }, 30_000);
@@ -104,7 +84,7 @@ describe('CMS-01/02/05 files and transmission', () => {
     await setNow('2026-03-13T16:05:00+09:00');
     await transmit();
     expect(await file('2026-03-16')).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'TIMEOUT_NOT_RECEIVED', attempts: 1 });
-    expect(stack.cms.received.has('2026-03-16/EB310316')).toBe(false);
+    expect(world.stack.cms.received.has('2026-03-16/EB310316')).toBe(false);
     // 2nd attempt: the relay got it but the answer timed out; asked, the relay says yes → not sent again.
     await call('POST', '/_local/cms', { mode: 'timeout-after-receive', times: 1 });
     await setNow('2026-03-13T16:11:00+09:00');
@@ -113,7 +93,7 @@ describe('CMS-01/02/05 files and transmission', () => {
     await setNow('2026-03-13T16:40:00+09:00');
     await transmit();
     expect(sent('EB310316')).toHaveLength(2);
-    expect(stack.cms.received.has('2026-03-16/EB310316')).toBe(true);
+    expect(world.stack.cms.received.has('2026-03-16/EB310316')).toBe(true);
   }, 30_000);
 
   it('CMS-05 nothing is sent after the 17:00 cut-off', async () => {
@@ -123,7 +103,7 @@ describe('CMS-01/02/05 files and transmission', () => {
     await setNow('2026-03-16T17:10:00+09:00');
     const { SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
     const sqs = new SQSClient({ endpoint: process.env.SQS_ENDPOINT, region: 'ap-northeast-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.urls['cms-outbound'], MessageBody: JSON.stringify({ version: 1, payoutId: 'PO-late', providerId: 'P0001', programCode: 'COMMUNITY', payDate: lateFile, amount: 1000, bankCode: '004', accountNumber: '12345678901234', holder: '행복', businessNumber: '1234567891' }) }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: world.stack.queues.urls['cms-outbound'], MessageBody: JSON.stringify({ version: 1, payoutId: 'PO-late', providerId: 'P0001', programCode: 'COMMUNITY', payDate: lateFile, amount: 1000, bankCode: '004', accountNumber: '12345678901234', holder: '행복', businessNumber: '1234567891' }) }));
     sqs.destroy();
     await call('POST', '/_local/drain');
     await transmit();
@@ -161,12 +141,12 @@ describe('CMS-03/04 results', () => {
     await call('POST', '/_local/cms', { mode: 'tamper-result', times: 1 });
     await setNow('2026-03-17T03:05:00+09:00');
     await receive();
-    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(0);
+    expect(world.stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(0);
     expect(await file('2026-03-16')).toMatchObject({ state: 'RECEIVING' });
     // That run died: after the 5-minute lease a run takes the file over and fetches the result once.
     await setNow('2026-03-17T03:10:00+09:00');
     await receive();
-    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
+    expect(world.stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
     const flagged = await file('2026-03-16');
     expect(flagged).toMatchObject({ state: 'FLAGGED' });
     expect(flagged.history).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'RECEIVING', to: 'RECEIVING', note: 'taken over from a run that did not finish' })]));
@@ -174,14 +154,14 @@ describe('CMS-03/04 results', () => {
     expect(await payout('PO-adhoc-2026-03-13-P0001-COMMUNITY')).toMatchObject({ status: 'SENT' });
     await receive(); // flagged files wait for operators
     expect(await file('2026-03-16')).toMatchObject({ state: 'FLAGGED' });
-    expect(stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
+    expect(world.stack.cms.resultsServed.filter((r) => r.resultName === 'EB320316')).toHaveLength(1);
   }, 30_000);
 
   it('CMS-04 a closed account fails its transfer with the bank\'s code (payments → payout → file → transmit → result)', async () => {
-    const provider = { ...doc.providers[0]!, accounts: [{ ...doc.providers[0]!.accounts[0]!, accountNumber: '12345678900031' }] };
+    const provider = { ...world.doc.providers[0]!, accounts: [{ ...world.doc.providers[0]!.accounts[0]!, accountNumber: '12345678900031' }] };
     expect((await call('POST', '/v1/admin/import', { providers: [provider] }, tokens.agency)).body.rejected).toEqual([]);
     await setNow('2026-03-17T10:00:00+09:00');
-    const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: '9410000000000001', serviceDate: '2026-03-17', serviceStartAt: '2026-03-17T10:00:00+09:00' }, '2026-03-17'));
+    const res = await world.terminalFetch()('POST', '/v1/terminal/payments', paymentBody(world.terminal, { cardNumber: '9410000000000001', serviceDate: '2026-03-17', serviceStartAt: '2026-03-17T10:00:00+09:00' }, '2026-03-17'));
     expect(res.status).toBe(201);
     await call('POST', '/_local/drain');
     await setNow('2026-03-24T06:35:00+09:00');
@@ -202,7 +182,7 @@ describe('CMS-03/04 results', () => {
     await call('POST', '/_local/schedules/adhoc-payout/run');
     expect((await call('GET', '/v1/payouts?providerId=P0001', undefined, tokens.agency)).body.items.find((p: { payoutId: string }) => p.payoutId === 'PO-adhoc-2026-03-26-P0001-COMMUNITY')).toMatchObject({ amount: 0, status: 'DELAYED', delays: [{ reason: 'OTHER', amount: 36_000 }] });
     // The provider corrects its account: the next ad-hoc run pays.
-    const provider = { ...doc.providers[0]!, accounts: [{ ...doc.providers[0]!.accounts[0]!, accountNumber: '12345678905555' }] };
+    const provider = { ...world.doc.providers[0]!, accounts: [{ ...world.doc.providers[0]!.accounts[0]!, accountNumber: '12345678905555' }] };
     expect((await call('POST', '/v1/admin/import', { providers: [provider] }, tokens.agency)).body.rejected).toEqual([]);
     await setNow('2026-03-27T07:05:00+09:00');
     await call('POST', '/_local/schedules/adhoc-payout/run');

@@ -9,17 +9,12 @@ import { runDateOf } from '../../domain/settlement/payouts';
 import { cycleOf, isBusinessDay } from '../../domain/shared/business-days';
 import { addDays } from '../../domain/shared/calendar';
 import { koreanHolidays } from '../../functions/shared/holidays';
-import { LocalStack } from '../../infra/local/stack';
-import { businessNumber, importDocument } from '../support/fixtures';
-import { apiClient } from '../support/http';
-import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+import { businessNumber } from '../support/fixtures';
+import { paymentBody, type TerminalIdentity } from '../support/terminal';
+import { E2eWorld } from '../support/world';
 
 const CARDS = 8;
-let stack: LocalStack;
-let t: TerminalIdentity;
-const tokens: Record<string, string> = {};
 let day = '2026-03-02';
-let now = `${day}T10:00:00+09:00`;
 const approvals: { approval: string; day: string }[] = [];
 const holds: string[] = [];
 
@@ -36,11 +31,9 @@ const closing = {
   contracts: [{ contractId: 'C0099', recipientId: 'R0099', providerId: 'P0002', serviceCode: '110101', grade: '1', from: '2026-01-01', to: '2026-12-31', designatedWorkerIds: ['W0002'] }],
 };
 
-const { call, tokensFor } = apiClient(() => stack.url);
-const setNow = async (instant: string) => {
-  now = instant;
-  await call('POST', '/_local/clock', { now: instant });
-};
+const world = new E2eWorld();
+const { call, tokens } = world;
+const setNow = (instant: string) => world.setNow(instant);
 
 type Op =
   | { kind: 'pay'; card: number; minute: number }
@@ -65,13 +58,13 @@ async function perform(o: Op): Promise<void> {
   const pick = <T>(xs: T[], n: number) => (xs.length ? xs[n % xs.length] : undefined);
   switch (o.kind) {
     case 'pay': {
-      const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: `9410${String(o.card).padStart(12, '0')}`, amount: 36_000 - o.minute * 100, serviceDate: day, serviceStartAt: `${day}T10:${String(o.minute).padStart(2, '0')}:00+09:00` }, day));
+      const res = await world.terminalFetch()('POST', '/v1/terminal/payments', paymentBody(world.terminal, { cardNumber: `9410${String(o.card).padStart(12, '0')}`, amount: 36_000 - o.minute * 100, serviceDate: day, serviceStartAt: `${day}T10:${String(o.minute).padStart(2, '0')}:00+09:00` }, day));
       if (res.status === 201) approvals.push({ approval: res.body.approvalNumber, day });
       return;
     }
     case 'cancel': {
       const a = pick(approvals.filter((x) => x.day === day), o.pick);
-      if (a) await terminalFetch(stack.url, t, () => new Date(now))('POST', `/v1/terminal/payments/${a.approval}/cancel`, { transactionId: `C-${a.approval}`, businessNumber: t.businessNumber, terminalPhone: t.phone });
+      if (a) await world.terminalFetch()('POST', `/v1/terminal/payments/${a.approval}/cancel`, { transactionId: `C-${a.approval}`, businessNumber: world.terminal.businessNumber, terminalPhone: world.terminal.phone });
       return;
     }
     case 'refund': {
@@ -96,7 +89,7 @@ async function perform(o: Op): Promise<void> {
       return;
     }
     case 'deposit':
-      await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: o.amount, depositedAt: now }, tokens.city);
+      await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: o.amount, depositedAt: world.now }, tokens.city);
       return;
     case 'run':
       await call('POST', `/_local/schedules/${o.schedule}/run`);
@@ -104,20 +97,8 @@ async function perform(o: Op): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  stack = await LocalStack.start({ port: 0 });
-  await setNow('2026-03-01T09:00:00+09:00');
-  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, city: { role: 'municipality', municipalityCode: '44130' } }));
-  const doc = importDocument(CARDS);
-  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
-  expect((await call('POST', '/v1/admin/import', closing, tokens.agency)).body.rejected).toEqual([]);
-  await call('POST', '/_local/schedules/voucher-generation/run');
-  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+beforeAll(() => world.start({ cards: CARDS, at: '2026-03-01T09:00:00+09:00', extra: closing }), 60_000);
+afterAll(() => world.stop());
 
 describe('PO-08 conservation under random operations', () => {
   it('PO-08 the report balances after every random sequence of payments, cancellations, refunds, holds, decisions, deposits and payout runs', async () => {
@@ -141,7 +122,7 @@ describe('PO-08 conservation under random operations', () => {
     while (!isBusinessDay(day, koreanHolidays));
     await setNow(`${day}T10:00:00+09:00`);
     const t2: TerminalIdentity = { serial: 'VT11-000002', secret: 'terminal-secret-000000002', phone: '01022345678', businessNumber: closing.providers[0]!.businessNumber };
-    const paid = await terminalFetch(stack.url, t2, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t2, { cardNumber: '9410000000000099', workerPaymentId: '20000002', amount: 30_000, serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00` }, day));
+    const paid = await world.terminalFetch(t2)('POST', '/v1/terminal/payments', paymentBody(t2, { cardNumber: '9410000000000099', workerPaymentId: '20000002', amount: 30_000, serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00` }, day));
     expect(paid.status).toBe(201);
     await perform({ kind: 'deposit', amount: 10_000_000 });
     expect((await call('POST', '/_local/drain')).body.drained).toBe(true);

@@ -5,47 +5,22 @@
  * released hold are paid by the ad-hoc run on the next business day.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalStack } from '../../infra/local/stack';
-import { importDocument } from '../support/fixtures';
-import { apiClient } from '../support/http';
-import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+import { E2eWorld } from '../support/world';
 
-let stack: LocalStack;
-let t: TerminalIdentity;
-const tokens: Record<string, string> = {};
-let now = '2026-03-02T09:00:00+09:00';
-
-const { call, tokensFor } = apiClient(() => stack.url);
-const setNow = async (instant: string) => {
-  now = instant;
-  expect((await call('POST', '/_local/clock', { now: instant })).status).toBe(200);
-};
-const card = (i: number) => `9410${String(i).padStart(12, '0')}`;
-const drain = async () => expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+const world = new E2eWorld();
+const { call, tokens } = world;
+const setNow = (instant: string) => world.setNow(instant);
+const drain = () => world.drain();
 async function payAt(instant: string, i: number, start: string) {
   await setNow(instant);
-  const day = instant.slice(0, 10);
-  const res = await terminalFetch(stack.url, t, () => new Date(now))('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: card(i), serviceDate: day, serviceStartAt: `${day}T${start}:00+09:00` }, day));
-  expect(res.status).toBe(201);
-  return res.body.approvalNumber as string;
+  return world.pay(i, start);
 }
 /** Transfer instructions that reached the CMS file of the cycle's pay date (CMS-01). */
 const instructions = async () => ((await call('GET', '/v1/cms/files/CMS-2026-03-13', undefined, tokens.agency)).body.itemCount as number | undefined) ?? 0;
 const payouts = async (token = tokens.provider) => (await call('GET', '/v1/payouts', undefined, token)).body.items as any[];
 
-beforeAll(async () => {
-  stack = await LocalStack.start({ port: 0 });
-  await setNow('2026-03-01T09:00:00+09:00');
-  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, other: { role: 'provider', providerId: 'P0002' }, city: { role: 'municipality', municipalityCode: '44130' }, elsewhere: { role: 'municipality', municipalityCode: '11110' } }));
-  const doc = importDocument(6);
-  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
-  await call('POST', '/_local/schedules/voucher-generation/run');
-  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
-}, 60_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
+beforeAll(() => world.start({ cards: 6, at: '2026-03-01T09:00:00+09:00' }), 60_000);
+afterAll(() => world.stop());
 
 describe('PO-03 deposits', () => {
   it('a municipality deposits into its own account once; a retry changes nothing; bad input changes nothing', async () => {
@@ -130,7 +105,7 @@ describe('PO-01..05 payout runs', () => {
   }, 30_000);
 
   it('PO-07 the statement lists the draws and every payment behind them, as CSV, cards masked', async () => {
-    const res = await fetch(`${stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
+    const res = await fetch(`${world.stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const text = await res.text();
@@ -142,7 +117,7 @@ describe('PO-01..05 payout runs', () => {
     expect(payments).toHaveLength(3);
     expect(payments.some((l) => l.includes(',REFUNDED,'))).toBe(true);
     expect(text).not.toMatch(/9410\d{12}/);
-    const other = await fetch(`${stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.other}` } });
+    const other = await fetch(`${world.stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.other}` } });
     expect(other.status).toBe(404);
   }, 30_000);
 });

@@ -9,37 +9,22 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../functions/shared/dynamo/client';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
-import { LocalStack, TABLE_NAME } from '../../infra/local/stack';
+import { TABLE_NAME } from '../../infra/local/stack';
 import { QUEUES } from '../../infra/system';
-import { importDocument } from '../support/fixtures';
-import { apiClient } from '../support/http';
-import { paymentBody, terminalFetch, type TerminalIdentity } from '../support/terminal';
+import { E2eWorld } from '../support/world';
 
-let stack: LocalStack;
 let sqs: SQSClient;
 let db: ReturnType<typeof documentClient>;
-let t: TerminalIdentity;
-const tokens: Record<string, string> = {};
 const errors: string[] = [];
-let now = '2026-03-10T09:00:00+09:00';
 
-const { call, tokensFor } = apiClient(() => stack.url);
-const setNow = async (instant: string) => {
-  now = instant;
-  await call('POST', '/_local/clock', { now: instant });
-};
-const terminal = () => terminalFetch(stack.url, t, () => new Date(now));
-const card = (i: number) => `9410${String(i).padStart(12, '0')}`;
-const drain = async () => expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
-
-/** A normal payment on card i for the service starting at `start` (HH:MM), approved now. */
-async function pay(i: number, start: string, day = now.slice(0, 10)) {
-  const res = await terminal()('POST', '/v1/terminal/payments', paymentBody(t, { cardNumber: card(i), serviceDate: day, serviceStartAt: `${day}T${start}:00+09:00` }, day));
-  expect(res.status).toBe(201);
-  return res.body.approvalNumber as string;
-}
+const world = new E2eWorld();
+const { call, tokens } = world;
+const setNow = (instant: string) => world.setNow(instant);
+const drain = () => world.drain();
+const pay = (i: number, start: string, day?: string) => world.pay(i, start, day);
 const cancel = async (approval: string) => {
-  const res = await terminal()('POST', `/v1/terminal/payments/${approval}/cancel`, { transactionId: `C-${approval}`, businessNumber: t.businessNumber, terminalPhone: t.phone });
+  const { businessNumber, phone } = world.terminal;
+  const res = await world.terminalFetch()('POST', `/v1/terminal/payments/${approval}/cancel`, { transactionId: `C-${approval}`, businessNumber, terminalPhone: phone });
   expect(res.status).toBe(200);
 };
 const holdsOf = async (query = '', token = tokens.provider!) => (await call('GET', `/v1/holds?from=2026-03-01&to=2026-03-31${query}`, undefined, token)).body.items as any[];
@@ -47,21 +32,15 @@ const holdOf = async (approval: string, rule: string) => (await call('GET', `/v1
 const paymentItem = async (approval: string) => ((await db.send(new ScanCommand({ TableName: TABLE_NAME }))).Items ?? []).find((i) => i.type === 'Payment' && i.approvalNumber === approval)!;
 
 beforeAll(async () => {
-  stack = await LocalStack.start({ port: 0, onError: (m, e) => errors.push(`${m}: ${String(e)}`) });
+  await world.start({ cards: 12, at: '2026-03-10T09:00:00+09:00', onError: (m, e) => errors.push(`${m}: ${String(e)}`) });
   sqs = new SQSClient({ endpoint: process.env.SQS_ENDPOINT, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   db = documentClient({ region: LOCAL_REGION, endpoint: process.env.DYNAMODB_ENDPOINT });
-  await setNow('2026-03-10T09:00:00+09:00');
-  Object.assign(tokens, await tokensFor({ agency: { role: 'agency' }, provider: { role: 'provider', providerId: 'P0001' }, other: { role: 'provider', providerId: 'P0002' }, city: { role: 'municipality', municipalityCode: '44130' }, elsewhere: { role: 'municipality', municipalityCode: '11110' } }));
-  const doc = importDocument(12);
-  expect((await call('POST', '/v1/admin/import', doc, tokens.agency)).body.rejected).toEqual([]);
-  await call('POST', '/_local/schedules/voucher-generation/run');
-  t = { serial: 'VT11-000001', secret: doc.terminals[0]!.secret, phone: doc.terminals[0]!.phone, businessNumber: doc.providers[0]!.businessNumber };
 }, 60_000);
 
 afterAll(async () => {
   sqs?.destroy();
   db?.destroy();
-  await stack?.stop();
+  await world.stop();
 });
 
 describe('SCR-01 through the API, and what a cancellation releases', () => {
@@ -283,7 +262,7 @@ describe('HOLD-03 manual holds', () => {
 
 describe('screening queue failures', () => {
   it('a poison message lands in the DLQ after the configured receives while the rest of its batch succeeds', async () => {
-    const urls = stack.queues.urls;
+    const urls = world.stack.queues.urls;
     const good = {
       version: 1, event: 'PAYMENT_APPROVED', approvalNumber: '26031399999999', providerId: 'P0001', programCode: 'COMMUNITY', serviceCode: '110101', recipientId: 'R0999', workerId: 'W0999',
       workerPaymentId: '20000999', municipalityCode: '44130', channel: 'TERMINAL', kind: 'NORMAL', amount: 1000, serviceDate: '2026-03-13', serviceStartAt: null,
@@ -299,7 +278,7 @@ describe('screening queue failures', () => {
     const deadline = Date.now() + 60_000;
     let inDlq = 0;
     while (Date.now() < deadline) {
-      const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queues.dlqUrls.screening, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: world.stack.queues.dlqUrls.screening, AttributeNames: ['ApproximateNumberOfMessages'] }));
       inDlq = Number(out.Attributes?.ApproximateNumberOfMessages ?? 0);
       if (inDlq > 0) break;
       await new Promise((r) => setTimeout(r, 500));

@@ -65,6 +65,14 @@ const cases: { name: string; change: (doc: Doc) => void; existing?: (e: Known) =
   },
   { name: 'REG-04 the parties of a contract never change', change: () => undefined, existing: (e) => e.contracts.set('C0001', contract({ providerId: 'P0009' })), path: 'contracts[0].contractId', code: 'CONTRACT_PARTIES_IMMUTABLE', rule: 'REG-04' },
   { name: 'a record that appears twice in its section', change: (d) => d.cards.push({ ...d.cards[0]! }), path: 'cards[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'a program that appears twice', change: (d) => d.programs.push(structuredClone(d.programs[0]!)), path: 'programs[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'a provider that appears twice', change: (d) => d.providers.push({ ...d.providers[0]! }), path: 'providers[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'a worker that appears twice', change: (d) => d.workers.push({ ...d.workers[0]! }), path: 'workers[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'a terminal that appears twice', change: (d) => d.terminals.push({ ...d.terminals[0]! }), path: 'terminals[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'a contract that appears twice', change: (d) => d.contracts.push({ ...d.contracts[0]! }), path: 'contracts[1]', code: 'DUPLICATE_RECORD' },
+  { name: 'REG-07 a worker\'s RRN that is not one', change: (d) => (d.workers[0]!.rrn = '851301-1234567'), path: 'workers[0].rrn', code: 'INVALID_RRN', rule: 'REG-07' },
+  { name: 'REG-02 a worker contract for a program that is not registered', change: (d) => (d.workers[0]!.contracts[0]!.programCode = 'NOPE'), path: 'workers[0].contracts.0.programCode', code: 'UNKNOWN_PROGRAM' },
+  { name: 'REG-02 two worker contracts for one program', change: (d) => d.workers[0]!.contracts.push({ ...d.workers[0]!.contracts[0]! }), path: 'workers[0].contracts.1', code: 'DUPLICATE_CONTRACT', rule: 'REG-02' },
   { name: 'a death date before the birth date', change: (d) => Object.assign(d.recipients[0]!, { deathDate: '2014-01-01' }), path: 'recipients[0].deathDate', code: 'INVALID_DEATH_DATE' },
 ];
 
@@ -85,6 +93,20 @@ describe('registry import rejections', () => {
     const known = empty();
     known.contracts.set('C0001', contract());
     expect(decide(doc, known).contracts[0]!.record).toMatchObject({ grade: '2', initialGrade: '1', gradeChanges: [{ grade: '2', recordedOn: '2026-03-05' }] });
+  });
+});
+
+describe('what a re-import keeps', () => {
+  it('REG-02 a worker imported without a payment ID keeps the one stored; a terminated contract keeps its date', () => {
+    const doc = importDocument();
+    delete (doc.workers[0] as { workerPaymentId?: string }).workerPaymentId;
+    Object.assign(doc.contracts[0]!, { status: 'TERMINATED', terminatedOn: '2026-06-30' });
+    const known = empty();
+    known.workers.set('W0001', { providerId: 'P0001', workerPaymentId: '20000001' });
+    const plan = decide(doc, known);
+    expect(plan.rejected).toEqual([]);
+    expect(plan.workers[0]!.record.workerPaymentId).toBe('20000001');
+    expect(plan.contracts[0]!.record).toMatchObject({ status: 'TERMINATED', terminatedOn: '2026-06-30' });
   });
 });
 
