@@ -13,8 +13,6 @@ import { claimDecision, claimRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';
-import { gsi1 } from '../shared/dynamo/keys';
-import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { ApiError } from '../shared/errors';
 import { koreanHolidays } from '../shared/holidays';
@@ -71,8 +69,8 @@ export const reject = decide('REJECTED');
 
 export const list = route({ roles: ['provider', 'agency'], query: z.object({ providerId: recordId.optional(), ...pageQuery }).strict() }, async ({ query, principal }) => {
   const providerId = providerScope(principal, query.providerId);
-  const page = await db().providerClaims(providerId, query.limit, decodeToken(query.nextToken, gsi1.providerClaimPk(providerId)));
-  return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
+  const page = await db().providerClaims(providerId, query);
+  return json(200, { items: page.items, nextToken: page.nextToken ?? null });
 });
 
 /** One function, four routes. */

@@ -7,8 +7,6 @@ import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
-import { gsi1 } from '../shared/dynamo/keys';
-import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { routes } from './routes';
@@ -27,8 +25,8 @@ async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
 }
 
 export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict() }, async ({ query }) => {
-  const page = await db().files(query.limit, decodeToken(query.nextToken, gsi1.cmsFilesPk), query.from, query.to ? `${query.to}~` : undefined);
-  return json(200, { items: page.items.map(view), nextToken: encodeToken(page.lastKey) ?? null });
+  const page = await db().files(query, query.from, query.to ? `${query.to}~` : undefined);
+  return json(200, { items: page.items.map(view), nextToken: page.nextToken ?? null });
 });
 
 export const get = route({ roles: ['agency', 'ops'] }, async ({ path }) => json(200, view(await fileOf(path.fileId))));

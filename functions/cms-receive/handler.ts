@@ -92,7 +92,7 @@ async function receive(store: DynamoCmsStore, gateway: CmsGateway, file: CmsFile
 export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
   const store = new DynamoCmsStore(dynamoTable());
   const today = kstDate(now);
-  const { items } = await store.files(100, undefined, addDays(today, -14), today);
+  const { items } = await store.files({ limit: 100 }, addDays(today, -14), today);
   const due = items.filter((f) => (f.state === 'TRANSMITTED' || f.state === 'RECEIVING') && now >= resultsFrom(f.transferDate));
   for (const file of due) await receive(store, gateway, file, now);
   return { files: due.length };

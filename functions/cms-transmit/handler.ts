@@ -90,7 +90,7 @@ async function transmit(store: DynamoCmsStore, gateway: CmsGateway, file: CmsFil
 export async function runTransmit(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
   const store = new DynamoCmsStore(dynamoTable());
   const today = kstDate(now);
-  const { items } = await store.files(100, undefined, addDays(today, -7), addDays(today, 14));
+  const { items } = await store.files({ limit: 100 }, addDays(today, -7), addDays(today, 14));
   for (const listed of items) {
     const file = listed.state === 'OPEN' && now >= creationTime(listed.transferDate, koreanHolidays) ? await create(store, listed, now) : listed;
     if (!file) continue;

@@ -17,6 +17,7 @@ import { documentRequest, holdAction, holdQuery, holdReview, manualHold } from '
 import { systemClock } from '../shared/clock';
 import { presignUpload, storedDocument } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
+import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
 import { ApiError, forbidden, refusalError } from '../shared/errors';
@@ -107,19 +108,9 @@ export const list = route({ roles: ['provider', 'agency', 'municipality'], query
   }
 });
 
-function encodeDayToken(token: DayToken): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
-}
-
-function decodeDayToken(token: string): DayToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as DayToken;
-    if (typeof parsed.day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(parsed.day) && (parsed.key === undefined || typeof parsed.key === 'object')) return parsed;
-  } catch {
-    // fall through
-  }
-  throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: ['nextToken'] });
-}
+const encodeDayToken = (token: DayToken) => encodeCursor(token);
+const decodeDayToken = (token: string) =>
+  decodeCursor(token, (c): c is DayToken => typeof c === 'object' && c !== null && typeof (c as DayToken).day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test((c as DayToken).day) && ((c as DayToken).key === undefined || typeof (c as DayToken).key === 'object'));
 
 export const get = route({ roles: ['provider', 'agency', 'municipality'] }, async ({ path, principal }) => json(200, await visibleHold(principal, path.holdId ?? '')));
 

@@ -19,7 +19,7 @@ import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { mapConcurrent, stableJson } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore, randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
-import { errorResponse, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
+import { errorResponse, fieldsOf, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
 import { routeNamed } from '../shared/routes';
 import { rawBody, verifyTerminalRequest } from '../shared/terminal-auth';
@@ -43,8 +43,7 @@ const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)
 function parse<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; answer: Answer } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  const fields = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  return { ok: false, answer: { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request is not valid', details: { fields } } } } };
+  return { ok: false, answer: { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request is not valid', details: { fields: fieldsOf(result.error) } } } } };
 }
 
 function record(answer: Answer, startedAt: number, kind: string): void {

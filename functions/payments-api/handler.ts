@@ -12,6 +12,7 @@ import { addDays, addMonths, kstDate, monthOf } from '../../domain/shared/calend
 import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
+import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
@@ -35,17 +36,9 @@ interface Cursor {
   key?: Record<string, unknown>;
 }
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decode(token: string | undefined, months: string[]): Cursor | undefined {
-  if (!token) return undefined;
-  try {
-    const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
-    if (months.includes(c.month)) return c;
-  } catch {
-    // below
-  }
-  throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'nextToken is not valid for this query', { fields: [{ path: 'query.nextToken', message: 'invalid' }] });
-}
+const encode = (c: Cursor) => encodeCursor(c);
+const decode = (token: string | undefined, months: string[]): Cursor | undefined =>
+  token === undefined ? undefined : decodeCursor(token, (c): c is Cursor => typeof c === 'object' && c !== null && months.includes((c as Cursor).month));
 
 let store: DynamoPaymentStore | undefined;
 

@@ -13,8 +13,6 @@ import { isoDate, recordId } from '../../events/common';
 import { depositRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
-import { gsi1, gsi2 } from '../shared/dynamo/keys';
-import { decodeToken, encodeToken } from '../shared/dynamo/pagination';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { ApiError, forbidden } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
@@ -39,12 +37,12 @@ export const list = route({ roles: ['provider', 'agency'], query: payoutQuery },
   if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own payouts');
   const providerId = principal.role === 'provider' ? principal.providerId : query.providerId;
   if (providerId) {
-    const page = await db().providerPayouts(providerId, query.payDate, query.limit, decodeToken(query.nextToken, gsi1.providerPayoutPk(providerId)));
-    return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
+    const page = await db().providerPayouts(providerId, query.payDate, query);
+    return json(200, { items: page.items, nextToken: page.nextToken ?? null });
   }
   if (!query.payDate) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the agency lists payouts by providerId or by payDate', { fields: [{ path: 'query.payDate', message: 'required without providerId' }] });
-  const page = await db().payDayPayouts(query.payDate, query.limit, decodeToken(query.nextToken, gsi2.payDayPk(query.payDate)));
-  return json(200, { items: page.items, nextToken: encodeToken(page.lastKey) ?? null });
+  const page = await db().payDayPayouts(query.payDate, query);
+  return json(200, { items: page.items, nextToken: page.nextToken ?? null });
 });
 
 export const get = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {

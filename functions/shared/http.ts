@@ -33,10 +33,13 @@ export function errorResponse(status: number, code: string, message: string, det
   return json(status, { error: { code, message, details } });
 }
 
-/** Zod issues as `details.fields`: which field, what is wrong. */
+/** The one zod → 400 mapping: each issue as `details.fields` — which field (under `prefix`), what is wrong. */
+export function fieldsOf(error: z.ZodError, prefix?: string): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+}
+
 export function validationFailed(error: z.ZodError, prefix?: string): HttpResult {
-  const fields = error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
-  return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields });
+  return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields: fieldsOf(error, prefix) });
 }
 
 export function toHttpError(error: unknown): HttpResult {
@@ -74,8 +77,7 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? (where === 'query' ? {} : value));
   if (!result.success) {
-    const fields = result.error.issues.map((i) => ({ path: [where === 'query' ? 'query' : '', ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
-    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields });
+    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields: fieldsOf(result.error, where === 'query' ? 'query' : undefined) });
   }
   return result.data;
 }

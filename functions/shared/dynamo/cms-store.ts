@@ -5,10 +5,12 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CmsFileState, CmsTransferItem } from '../../../domain/cms/files';
+import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { conditionalWrite, mapConcurrent, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
+import { decodeToken, pageOf } from './pagination';
 
 export interface CmsFileRecord {
   fileId: string;
@@ -74,17 +76,17 @@ export class DynamoCmsStore {
   }
 
   /** Files, newest transfer date first; `from`/`to` bound the dates. */
-  async files(limit: number, start?: Record<string, unknown>, from = '0000', to = '9999'): Promise<{ items: CmsFileRecord[]; lastKey?: Record<string, unknown> }> {
+  async files(page: PageRequest, from = '0000', to = '9999'): Promise<Page<CmsFileRecord>> {
     const out = await this.table.doc.send(new QueryCommand({
       TableName: this.table.name,
       IndexName: 'GSI1',
       KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': gsi1.cmsFilesPk, ':from': from, ':to': to },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: start,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, gsi1.cmsFilesPk),
     }));
-    return { items: (out.Items ?? []).map((i) => entityOf<CmsFileRecord>(i)), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+    return pageOf((out.Items ?? []).map((i) => entityOf<CmsFileRecord>(i)), out.LastEvaluatedKey);
   }
 
   /** Moves a file from one state to another, with fields; false if it was not in `from` (or its item count moved). */

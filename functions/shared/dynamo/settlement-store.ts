@@ -13,10 +13,12 @@ import type { DepositFacts, PayoutFacts } from '../../../domain/settlement/conse
 import { type Bucket, type BucketTotals, type LedgerFact, type PayoutPlan, unsettled } from '../../../domain/settlement/ledger';
 import type { Payout } from '../../../domain/settlement/payout';
 import { addMonths } from '../../../domain/shared/calendar';
+import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { queryAll, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
+import { decodeToken, pageOf } from './pagination';
 
 
 const FACT_RETENTION_SECONDS = 400 * 24 * 3600;
@@ -255,29 +257,29 @@ export class DynamoSettlementStore {
     return { balance: (out.Item?.balance as number | undefined) ?? 0, depositedTotal: (out.Item?.depositedTotal as number | undefined) ?? 0, paidTotal: (out.Item?.paidTotal as number | undefined) ?? 0 };
   }
 
-  async providerPayouts(providerId: string, payDate: string | undefined, limit: number, start?: Record<string, unknown>) {
+  async providerPayouts(providerId: string, payDate: string | undefined, page: PageRequest): Promise<Page<Payout>> {
     const out = await this.table.doc.send(new QueryCommand({
       TableName: this.table.name,
       IndexName: 'GSI1',
       KeyConditionExpression: payDate ? 'GSI1PK = :pk AND begins_with(GSI1SK, :d)' : 'GSI1PK = :pk',
       ExpressionAttributeValues: { ':pk': gsi1.providerPayoutPk(providerId), ...(payDate ? { ':d': `${payDate}#` } : {}) },
       ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: start,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, gsi1.providerPayoutPk(providerId)),
     }));
-    return { items: (out.Items ?? []).map((i) => entityOf<Payout>(i)), lastKey: out.LastEvaluatedKey };
+    return pageOf((out.Items ?? []).map((i) => entityOf<Payout>(i)), out.LastEvaluatedKey);
   }
 
-  async payDayPayouts(payDate: string, limit: number, start?: Record<string, unknown>) {
+  async payDayPayouts(payDate: string, page: PageRequest): Promise<Page<Payout>> {
     const out = await this.table.doc.send(new QueryCommand({
       TableName: this.table.name,
       IndexName: 'GSI2',
       KeyConditionExpression: 'GSI2PK = :pk',
       ExpressionAttributeValues: { ':pk': gsi2.payDayPk(payDate) },
-      Limit: limit,
-      ExclusiveStartKey: start,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, gsi2.payDayPk(payDate)),
     }));
-    return { items: (out.Items ?? []).map((i) => entityOf<Payout>(i)), lastKey: out.LastEvaluatedKey };
+    return pageOf((out.Items ?? []).map((i) => entityOf<Payout>(i)), out.LastEvaluatedKey);
   }
 
   /** Current delays: a provider's, or all of them (agency). */
@@ -333,9 +335,9 @@ export class DynamoSettlementStore {
     return out.Item ? entityOf<Claim>(out.Item) : null;
   }
 
-  async providerClaims(providerId: string, limit: number, start?: Record<string, unknown>) {
-    const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.providerClaimPk(providerId) }, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: start }));
-    return { items: (out.Items ?? []).map((i) => entityOf<Claim>(i)), lastKey: out.LastEvaluatedKey };
+  async providerClaims(providerId: string, page: PageRequest): Promise<Page<Claim>> {
+    const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.providerClaimPk(providerId) }, ScanIndexForward: false, Limit: page.limit, ExclusiveStartKey: decodeToken(page.nextToken, gsi1.providerClaimPk(providerId)) }));
+    return pageOf((out.Items ?? []).map((i) => entityOf<Claim>(i)), out.LastEvaluatedKey);
   }
 
   /** EXC-02: the decision, and on approval the amount due on its day bucket, in one transaction. */
