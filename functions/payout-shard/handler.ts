@@ -6,7 +6,6 @@
  * step is idempotent per payout id).
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import type { Payout } from '../../domain/settlement/payout';
 import { payProvider } from '../../domain/settlement/payouts';
@@ -14,7 +13,6 @@ import { payoutShardTask, type TransferInstruction } from '../../events/payouts'
 import { systemClock } from '../shared/clock';
 import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';
-import { keys } from '../shared/dynamo/keys';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
@@ -29,8 +27,7 @@ async function queueTransfer(payout: Payout & { instructionQueuedAt?: string }, 
     bankCode: payout.account.bankCode, accountNumber: payout.account.accountNumber, holder: payout.account.holder, businessNumber,
   };
   await sendAll('cms-outbound', [instruction]);
-  const { doc, name } = dynamoTable();
-  await doc.send(new UpdateCommand({ TableName: name, Key: keys.payout(payout.payoutId), UpdateExpression: 'SET instructionQueuedAt = :at', ExpressionAttributeValues: { ':at': systemClock.now().toISOString() } }));
+  await store!.markInstructionQueued(payout.payoutId, systemClock.now().toISOString());
 }
 
 async function processShard(record: SQSRecord): Promise<void> {

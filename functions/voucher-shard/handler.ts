@@ -5,13 +5,11 @@
  * configured receives.
  */
 import { createHash } from 'node:crypto';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { generateMonth } from '../../domain/vouchers/generation';
 import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
-import { isConditionalFailure } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
-import { keys } from '../shared/dynamo/keys';
+import { DynamoJobSteps } from '../shared/dynamo/job-steps';
 import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
@@ -19,9 +17,9 @@ import { sqsConsumer } from '../shared/sqs-consumer';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
 const DEFAULT_PAGE_SIZE = 200;
-const STEP_TTL_SECONDS = 40 * 24 * 3600;
 
 let store: DynamoVoucherStore | undefined;
+let steps: DynamoJobSteps | undefined;
 
 async function processPage(record: SQSRecord): Promise<void> {
   const task = voucherShardTask.parse(JSON.parse(record.body));
@@ -39,22 +37,12 @@ async function processPage(record: SQSRecord): Promise<void> {
  * a step record moves SENDING → SENT around the send, and a SENT step is not sent again.
  */
 async function continueOnce(next: VoucherShardTask): Promise<void> {
-  const { doc, name } = dynamoTable();
-  const step = keys.jobStep(`voucher-generation#${next.month}#${next.shard}`, createHash('sha256').update(next.nextToken ?? '').digest('hex'));
-  try {
-    await doc.send(new PutCommand({
-      TableName: name,
-      Item: { ...step, type: 'JobStep', state: 'SENDING', expiresAt: Math.floor(Date.now() / 1000) + STEP_TTL_SECONDS },
-      ConditionExpression: 'attribute_not_exists(PK) OR #state = :sending',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sending': 'SENDING' },
-    }));
-  } catch (error) {
-    if (isConditionalFailure(error)) return; // already continued
-    throw error;
-  }
+  steps ??= new DynamoJobSteps(dynamoTable(), () => Math.floor(Date.now() / 1000));
+  const job = `voucher-generation#${next.month}#${next.shard}`;
+  const step = createHash('sha256').update(next.nextToken ?? '').digest('hex');
+  if (!(await steps.claim(job, step))) return; // already continued
   await sendAll('voucher-generation', [next]);
-  await doc.send(new UpdateCommand({ TableName: name, Key: step, UpdateExpression: 'SET #state = :sent', ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':sent': 'SENT' } }));
+  await steps.complete(job, step);
 }
 
 export const handler = sqsConsumer('voucher-generation', processPage);

@@ -45,6 +45,11 @@ describe('layout', () => {
     expect(sharedOut).toEqual([]);
   });
 
+  it('handlers send no DynamoDB command: the stores under functions/shared/dynamo/ do', () => {
+    const handlers = readdirSync(join(root, 'functions'), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'shared').flatMap((e) => sources(join('functions', e.name)));
+    expect(handlers.filter((f) => /from '@aws-sdk\/(lib-dynamodb|client-dynamodb)'/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+
   it('only the key module spells DynamoDB keys', () => {
     const keyLiteral = /['"`](PROV|RCPT|WORKER|TERM|CARD|CONTRACT|VOUCHER|VGEN|CATALOG|BIZNO|WPID|TPHONE|SEQ|JOB|PROVPAY|TXN|RETRO|REFUND|PROVREFUND|SCRIDX|EVID|HOLD|PROVHOLD|HOLDDAY|LEDGER|OPENLEDGER|LFACT|DEPOSIT|PAYOUT|PROVPAYOUT|PAYDAY|CLAIM|PROVCLAIM|PROVIDERS|GRANTED|PERSON|ACCESS|CMSFILE)#|['"](DEPOSITS|DELAYS|CMSFILES)['"]/;
     const offenders = [...sources('functions'), ...sources('domain')].filter((f) => !f.endsWith('dynamo/keys.ts') && keyLiteral.test(readFileSync(join(root, f), 'utf8')));

@@ -4,7 +4,7 @@
  * `ADD` with a version bump, so concurrent facts never lose an update; a payout writes its buckets
  * and deposits in one transaction conditioned on the versions and balances it read.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Claim } from '../../../domain/payments/claims';
 import type { Payment } from '../../../domain/payments/payment';
 import type { Refund } from '../../../domain/payments/refunds';
@@ -268,6 +268,11 @@ export class DynamoSettlementStore {
       ExclusiveStartKey: decodeToken(page.nextToken, gsi1.providerPayoutPk(providerId)),
     }));
     return pageOf((out.Items ?? []).map((i) => entityOf<Payout>(i)), out.LastEvaluatedKey);
+  }
+
+  /** The payout's transfer instruction is on cms-outbound: a repeated run does not send it again. */
+  async markInstructionQueued(payoutId: string, at: string): Promise<void> {
+    await this.table.doc.send(new UpdateCommand({ TableName: this.table.name, Key: keys.payout(payoutId), UpdateExpression: 'SET instructionQueuedAt = :at', ExpressionAttributeValues: { ':at': at } }));
   }
 
   async payDayPayouts(payDate: string, page: PageRequest): Promise<Page<Payout>> {
