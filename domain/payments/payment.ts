@@ -93,6 +93,9 @@ export interface Payment {
   refundedAt?: string;
   /** PAY-11: the day whose payout cycle recovers a refunded payment. */
   recoveredOn?: IsoDate;
+  /** §5: open holds on the payment, and holds that denied it (HOLD-02); kept by screening. */
+  holdsOpen?: number;
+  holdsDenied?: number;
 }
 
 /** VCH-04: a voucher of month M takes retroactive and makeup payments until the end of M+1. */

@@ -4,7 +4,8 @@
  * usable again while the voucher is, and the amount is recovered from the provider's payout of
  * the cycle in which the refund is approved.
  */
-import { type IsoDate, kstDate } from '../shared/calendar';
+import { formatKst, type IsoDate, kstDate } from '../shared/calendar';
+import type { Clock } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import { lastRetroDay, type Payment } from './payment';
 
@@ -61,4 +62,83 @@ export function decideRefundDecision(refund: Refund | null): { ok: true } | Refu
 /** PAY-11 with VCH-04: the voucher takes the amount back only while it can still pay. */
 export function voucherStillUsable(payment: Pick<Payment, 'voucherMonth'>, now: Date): boolean {
   return kstDate(now) <= lastRetroDay(payment.voucherMonth);
+}
+
+export interface RefundRequest {
+  approvalNumber: string;
+  reason: RefundReason;
+  comment?: string | undefined;
+}
+
+export type RefundDecided = Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason' | 'restored' | 'recoveredOn'>;
+
+/** What refunds need from storage: each move is one conditional transaction there. */
+export interface RefundPort {
+  payment(providerId: string, approvalNumber: string): Promise<Payment | null>;
+  refund(refundId: string): Promise<Refund | null>;
+  /** Records the request and marks the payment, unless it has an open refund, a hold, or is no longer approved. */
+  request(refund: Refund): Promise<'requested' | 'already-open' | 'payment-changed'>;
+  /** Approves a still-requested refund with its payment (and the voucher, when restored); false if it moved. */
+  approve(refund: Refund, payment: Payment, decided: RefundDecided): Promise<boolean>;
+  reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>): Promise<boolean>;
+}
+
+export interface RefundDeps {
+  store: RefundPort;
+  clock: Clock;
+  /** A new refund id for a request made on `today`. */
+  newRefundId(today: IsoDate): string;
+}
+
+export type RefundOutcome = { ok: true; refund: Refund } | Refusal<RefundRefusal>;
+
+/** PAY-11: a provider returns a payment of an earlier day that was paid (never held or denied). */
+export async function requestRefund(deps: RefundDeps, providerId: string, requestedBy: string, request: RefundRequest): Promise<RefundOutcome> {
+  const now = deps.clock.now();
+  const payment = await deps.store.payment(providerId, request.approvalNumber);
+  const decision = decideRefundRequest(payment, providerId, now);
+  if (!decision.ok) return decision;
+  const p = payment!;
+  if ((p.holdsOpen ?? 0) > 0 || (p.holdsDenied ?? 0) > 0)
+    return no('PAYMENT_ON_HOLD', 'this payment is on hold and was not paid: withdraw the hold instead (a withdrawn hold is never paid, HOLD-02)');
+  const refund: Refund = {
+    refundId: deps.newRefundId(kstDate(now)),
+    approvalNumber: p.approvalNumber,
+    providerId: p.providerId,
+    programCode: p.programCode,
+    recipientId: p.recipientId,
+    municipalityCode: p.municipalityCode,
+    amount: p.amount,
+    reason: request.reason,
+    ...(request.comment ? { comment: request.comment } : {}),
+    state: 'REQUESTED',
+    requestedAt: formatKst(now),
+    requestedBy,
+  };
+  if ((await deps.store.request(refund)) !== 'requested') return no('REFUND_ALREADY_REQUESTED', 'this payment already has an open refund, is on hold, or is no longer approved');
+  return { ok: true, refund };
+}
+
+/**
+ * PAY-11: the agency approves (the voucher takes the amount back while it can still pay, and the
+ * amount is recovered from the provider's payout of today's cycle) or rejects, once.
+ */
+export async function decideRefund(deps: Pick<RefundDeps, 'store' | 'clock'>, refundId: string, decision: { approve: boolean; by: string; reason?: string | undefined }): Promise<RefundOutcome> {
+  const now = deps.clock.now();
+  const refund = await deps.store.refund(refundId);
+  const check = decideRefundDecision(refund);
+  if (!check.ok) return check;
+  const r = refund!;
+  const at = { decidedAt: formatKst(now), decidedBy: decision.by };
+  const reason = decision.reason ? { decisionReason: decision.reason } : {};
+  const base = { ...at, ...reason };
+  if (decision.approve) {
+    const payment = await deps.store.payment(r.providerId, r.approvalNumber);
+    if (!payment) return no('NOT_FOUND', 'the refund\'s payment is missing');
+    const decided = { ...at, restored: voucherStillUsable(payment, now), recoveredOn: kstDate(now), ...reason };
+    if (!(await deps.store.approve(r, payment, decided))) return no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
+    return { ok: true, refund: { ...r, ...decided, state: 'APPROVED' } };
+  }
+  if (!(await deps.store.reject(r, base))) return no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
+  return { ok: true, refund: { ...r, ...base, state: 'REJECTED' } };
 }

@@ -1,7 +1,7 @@
 /** Refunds (PAY-11): each state change is one transaction with the payment and, on approval, the voucher. */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Payment } from '../../../domain/payments/payment';
-import type { Refund } from '../../../domain/payments/refunds';
+import type { Refund, RefundPort } from '../../../domain/payments/refunds';
 import { type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
@@ -10,8 +10,13 @@ import { decodeToken, encodeToken } from './pagination';
 
 const strip = (item: Record<string, unknown>): Refund => entityOf<Refund>(item);
 
-export class DynamoRefundStore {
+export class DynamoRefundStore implements RefundPort {
   constructor(private readonly table: Table) {}
+
+  async payment(providerId: string, approvalNumber: string): Promise<Payment | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.payment(providerId, approvalNumber), ConsistentRead: true }));
+    return out.Item ? entityOf<Payment>(out.Item) : null;
+  }
 
   async refund(refundId: string): Promise<Refund | null> {
     const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.refund(refundId), ConsistentRead: true }));

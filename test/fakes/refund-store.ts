@@ -1,0 +1,52 @@
+/**
+ * Refunds in memory, with the adapter's conditions: a payment holds one open refund and only
+ * while it is approved and never held; a refund is decided once; approval marks the payment
+ * REFUNDED (and, when restored, gives the voucher its amount and session back).
+ */
+import type { Payment, VoucherBalance } from '../../domain/payments/payment';
+import type { Refund, RefundDecided, RefundPort } from '../../domain/payments/refunds';
+
+type StoredPayment = Payment & { openRefundId?: string };
+
+export class InMemoryRefundStore implements RefundPort {
+  readonly payments = new Map<string, StoredPayment>();
+  readonly refunds = new Map<string, Refund>();
+  readonly vouchers = new Map<string, VoucherBalance>();
+
+  async payment(providerId: string, approvalNumber: string) {
+    const p = this.payments.get(approvalNumber);
+    return p && p.providerId === providerId ? structuredClone(p) : null;
+  }
+  async refund(refundId: string) {
+    return structuredClone(this.refunds.get(refundId) ?? null);
+  }
+  async request(refund: Refund) {
+    const p = this.payments.get(refund.approvalNumber);
+    if (this.refunds.has(refund.refundId) || !p) return 'payment-changed' as const;
+    if (p.openRefundId) return 'already-open' as const;
+    if (p.status !== 'APPROVED' || (p.holdsOpen ?? 0) > 0 || (p.holdsDenied ?? 0) > 0) return 'payment-changed' as const;
+    this.refunds.set(refund.refundId, structuredClone(refund));
+    p.openRefundId = refund.refundId;
+    return 'requested' as const;
+  }
+  async approve(refund: Refund, payment: Payment, decided: RefundDecided) {
+    const stored = this.refunds.get(refund.refundId);
+    const p = this.payments.get(payment.approvalNumber);
+    if (stored?.state !== 'REQUESTED' || !p || p.status !== 'APPROVED') return false;
+    Object.assign(stored, decided, { state: 'APPROVED' });
+    Object.assign(p, { status: 'REFUNDED', refundId: refund.refundId, refundedAt: decided.decidedAt, recoveredOn: decided.recoveredOn });
+    delete p.openRefundId;
+    const key = `${p.recipientId}/${p.voucherMonth}/${p.serviceCode}`;
+    const v = this.vouchers.get(key);
+    if (decided.restored && v) this.vouchers.set(key, { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1 });
+    return true;
+  }
+  async reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>) {
+    const stored = this.refunds.get(refund.refundId);
+    if (stored?.state !== 'REQUESTED') return false;
+    Object.assign(stored, decided, { state: 'REJECTED' });
+    const p = this.payments.get(refund.approvalNumber);
+    if (p) delete p.openRefundId;
+    return true;
+  }
+}
