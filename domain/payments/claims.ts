@@ -4,7 +4,11 @@
  * approved claim is paid with the next payouts.
  */
 import { type Contract, periodContains, type ServiceType } from '../registry/entities';
-import { addMonths, type IsoDate, monthOf } from '../shared/calendar';
+import { claimPayableDay } from '../settlement/payouts';
+import type { HolidayCalendar } from '../shared/business-days';
+import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
+import type { Clock } from '../shared/ports';
+import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import { effectiveGrade } from '../vouchers/voucher';
 
 export const CLAIM_REASONS = ['CARD_LOST', 'TERMINAL_FAILURE', 'RECIPIENT_DEATH', 'SYSTEM_ERROR'] as const;
@@ -41,11 +45,12 @@ export interface Claim extends ClaimRequest {
   payableOn?: IsoDate;
 }
 
-export interface ClaimRefusal {
-  code: string;
-  rule: string;
-  message: string;
-}
+/** What filing or deciding a claim may refuse (EXC-01/02, §4.6). */
+export type ClaimRefusal =
+  | Refused<'OUTSIDE_CLAIM_WINDOW', 'EXC-02'>
+  | Refused<'SERVICE_IN_FUTURE' | 'INVALID_SERVICE_TIME' | 'UNKNOWN_SERVICE' | 'NO_RECIPIENT' | 'NO_CONTRACT' | 'WORKER_NOT_ELIGIBLE' | 'UNKNOWN_GRADE', 'EXC-01'>
+  | Refused<'TIME_PROGRAM_NOT_SUPPORTED', '§4.6'>
+  | Refused<'NOT_FOUND' | 'INVALID_STATE', 'EXC-02'>;
 
 export interface ClaimContext {
   today: IsoDate;
@@ -58,8 +63,7 @@ export interface ClaimContext {
 }
 
 /** EXC-01 amount and EXC-02 window: the claim as it would be saved, or why it cannot be. */
-export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; amount: number; programCode: string; municipalityCode: string } | { ok: false; refusal: ClaimRefusal } {
-  const refuse = (code: string, rule: string, message: string) => ({ ok: false as const, refusal: { code, rule, message } });
+export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; amount: number; programCode: string; municipalityCode: string } | Refusal<ClaimRefusal> {
   // EXC-02: from the month after the reason occurred until the end of that month.
   const window = addMonths(monthOf(req.reasonOccurredOn), 1);
   if (monthOf(ctx.today) !== window) return refuse('OUTSIDE_CLAIM_WINDOW', 'EXC-02', `a claim for a reason of ${monthOf(req.reasonOccurredOn)} is filed during ${window}`);
@@ -77,4 +81,70 @@ export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; a
   if (!grade) return refuse('UNKNOWN_GRADE', 'EXC-01', `grade ${gradeCode} of service ${req.serviceCode} is not in the catalog`);
   // EXC-01: the per-session amount, floor(P / N), as a payment of one session would be.
   return { ok: true, amount: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth), programCode: ctx.serviceType.programCode, municipalityCode: ctx.recipient.municipalityCode };
+}
+
+const refuse = refusalOf<ClaimRefusal>();
+
+/** What claims need from storage and the registry. */
+export interface ClaimPort {
+  /** The service type of a code and its program's kind (the catalog). */
+  serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; programKind: 'SESSION' | 'TIME' | undefined }>;
+  /** The recipient with its contracts, and the worker. */
+  context(recipientId: string, workerId: string): Promise<Pick<ClaimContext, 'contracts' | 'worker' | 'recipient'>>;
+  save(claim: Claim): Promise<void>;
+  claim(claimId: string): Promise<Claim | null>;
+  /** The decision, and on approval the amount due on its day bucket, in one transaction; false if it was decided already. */
+  decide(claim: Claim, decision: ClaimDecision): Promise<boolean>;
+}
+
+export type ClaimDecision = Pick<Claim, 'state' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'payableOn'>;
+
+export interface ClaimDeps {
+  store: ClaimPort;
+  clock: Clock;
+  holidays: HolidayCalendar;
+  newClaimId(today: IsoDate): string;
+}
+
+export type FiledClaim = { ok: true; preview: true; amount: number; programCode: string } | { ok: true; preview: false; claim: Claim } | Refusal<ClaimRefusal>;
+
+/** EXC-01/02: a provider files a claim (or previews its amount without saving it). */
+export async function fileClaim(deps: ClaimDeps, providerId: string, filedBy: string, request: ClaimRequest, preview: boolean): Promise<FiledClaim> {
+  const now = deps.clock.now();
+  const [{ serviceType, programKind }, context] = await Promise.all([deps.store.serviceType(request.serviceCode), deps.store.context(request.recipientId, request.workerId)]);
+  const assessed = assessClaim(request, { today: kstDate(now), providerId, serviceType, programKind, ...context });
+  if (!assessed.ok) return assessed;
+  if (preview) return { ok: true, preview: true, amount: assessed.amount, programCode: assessed.programCode };
+  const claim: Claim = {
+    ...request,
+    claimId: deps.newClaimId(kstDate(now)),
+    providerId,
+    programCode: assessed.programCode,
+    municipalityCode: assessed.municipalityCode,
+    amount: assessed.amount,
+    state: 'RECEIVED',
+    filedAt: formatKst(now),
+    filedBy,
+  };
+  await deps.store.save(claim);
+  return { ok: true, preview: false, claim };
+}
+
+/**
+ * EXC-02: the agency decides a received claim once; an approved claim is put on the last day of
+ * the latest cycle already run, so the next ad-hoc payout pays it.
+ */
+export async function decideClaim(deps: Pick<ClaimDeps, 'store' | 'clock' | 'holidays'>, claimId: string, decision: { approve: boolean; by: string; reason?: string | undefined }): Promise<{ ok: true; claim: Claim } | Refusal<ClaimRefusal>> {
+  const now = deps.clock.now();
+  const claim = await deps.store.claim(claimId);
+  if (!claim) return refuse('NOT_FOUND', 'EXC-02', `claim ${claimId} not found`);
+  const decided: ClaimDecision = {
+    state: decision.approve ? 'APPROVED' : 'REJECTED',
+    decidedAt: formatKst(now),
+    decidedBy: decision.by,
+    ...(decision.reason ? { decisionReason: decision.reason } : {}),
+    ...(decision.approve ? { payableOn: claimPayableDay(kstDate(now), deps.holidays) } : {}),
+  };
+  if (!(await deps.store.decide(claim, decided))) return refuse('INVALID_STATE', 'EXC-02', `claim ${claim.claimId} is ${claim.state}; it was decided already`);
+  return { ok: true, claim: { ...claim, ...decided } };
 }

@@ -331,55 +331,6 @@ export class DynamoSettlementStore {
     };
   }
 
-  async saveClaim(claim: Claim): Promise<void> {
-    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.claim(claim.claimId), type: 'Claim', ...claim, ...gsi1.providerClaim(claim.providerId, claim.filedAt, claim.claimId) }, ConditionExpression: 'attribute_not_exists(PK)' }));
-  }
-
-  async claim(claimId: string): Promise<Claim | null> {
-    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.claim(claimId), ConsistentRead: true }));
-    return out.Item ? entityOf<Claim>(out.Item) : null;
-  }
-
-  async providerClaims(providerId: string, page: PageRequest): Promise<Page<Claim>> {
-    const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.providerClaimPk(providerId) }, ScanIndexForward: false, Limit: page.limit, ExclusiveStartKey: decodeToken(page.nextToken, gsi1.providerClaimPk(providerId)) }));
-    return pageOf((out.Items ?? []).map((i) => entityOf<Claim>(i)), out.LastEvaluatedKey);
-  }
-
-  /** EXC-02: the decision, and on approval the amount due on its day bucket, in one transaction. */
-  async decideClaim(claim: Claim, decision: Pick<Claim, 'state' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'payableOn'>): Promise<boolean> {
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: this.table.name,
-          Key: keys.claim(claim.claimId),
-          UpdateExpression: `SET #st = :st, decidedAt = :at, decidedBy = :by${decision.decisionReason ? ', decisionReason = :reason' : ''}${decision.payableOn ? ', payableOn = :on' : ''}`,
-          ConditionExpression: '#st = :received',
-          ExpressionAttributeNames: { '#st': 'state' },
-          ExpressionAttributeValues: {
-            ':st': decision.state, ':received': 'RECEIVED', ':at': decision.decidedAt, ':by': decision.decidedBy,
-            ...(decision.decisionReason ? { ':reason': decision.decisionReason } : {}), ...(decision.payableOn ? { ':on': decision.payableOn } : {}),
-          },
-        },
-      },
-    ];
-    if (decision.state === 'APPROVED') items.push(bucketUpdate(this.table.name, { providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount }));
-    return (await transactWrite(this.table.doc, items)) === null;
-  }
-
-  /** What a claim is checked against: the recipient with its contracts, and the worker. */
-  async claimContext(recipientId: string, workerId: string) {
-    const [recipientItems, worker] = await Promise.all([
-      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':upper': keys.recipientRegistryUpperBound } }),
-      this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.worker(workerId) })),
-    ]);
-    const profile = recipientItems.find((i) => i.type === 'Recipient');
-    return {
-      recipient: profile ? { municipalityCode: profile.municipalityCode as string } : null,
-      contracts: recipientItems.filter((i) => i.type === 'Contract').map((i) => entityOf<Contract>(i)),
-      worker: worker.Item ? { providerId: worker.Item.providerId as string, contracts: (worker.Item.contracts as { programCode: string; from: string; to: string | null }[]) ?? [] } : null,
-    };
-  }
-
   /** PO-07: the payments, refund recoveries and claims on the days a payout paid. */
   async statementFacts(payout: Payout) {
     const days = [...new Set(payout.draws.map((d) => d.day))].sort();

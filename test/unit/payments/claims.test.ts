@@ -26,3 +26,42 @@ describe('EXC-01/02 claim assessment', () => {
     expect(assessClaim(request, { ...ctx, contracts: [contract({ grade: '2', initialGrade: '2' })] })).toMatchObject({ ok: true, amount: 20_000 });
   });
 });
+
+describe('EXC-01/02 the claim use cases', async () => {
+  const { decideClaim, fileClaim } = await import('../../../domain/payments/claims');
+  const { koreanHolidays } = await import('../../../functions/shared/holidays');
+  type Port = Parameters<typeof fileClaim>[0]['store'];
+  const world = () => {
+    const saved = new Map<string, import('../../../domain/payments/claims').Claim>();
+    const store: Port = {
+      serviceType: async (code) => ({ serviceType: serviceTypes.get(code), programKind: serviceTypes.has(code) ? 'SESSION' : undefined }),
+      context: async () => ({ contracts: ctx.contracts, worker: ctx.worker, recipient: ctx.recipient }),
+      save: async (c) => void saved.set(c.claimId, structuredClone(c)),
+      claim: async (id) => structuredClone(saved.get(id) ?? null),
+      decide: async (c, d) => {
+        const s = saved.get(c.claimId);
+        if (!s || s.state !== 'RECEIVED') return false;
+        Object.assign(s, d);
+        return true;
+      },
+    };
+    return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, holidays: koreanHolidays, newClaimId: (today: string) => `CL${today}` } };
+  };
+
+  it('EXC-01 a preview answers the amount and saves nothing; a filing saves the claim RECEIVED', async () => {
+    const { saved, deps } = world();
+    expect(await fileClaim(deps, 'P0001', 'u-P0001', request, true)).toEqual({ ok: true, preview: true, amount: 36_000, programCode: 'COMMUNITY' });
+    expect(saved.size).toBe(0);
+    const filed = await fileClaim(deps, 'P0001', 'u-P0001', request, false);
+    expect(filed).toMatchObject({ ok: true, preview: false, claim: { claimId: 'CL2026-03-16', state: 'RECEIVED', amount: 36_000, municipalityCode: '44130', filedBy: 'u-P0001' } });
+    expect(await fileClaim(deps, 'P0001', 'u', { ...request, serviceCode: '999999' }, false)).toMatchObject({ ok: false, refusal: { code: 'UNKNOWN_SERVICE' } });
+  });
+
+  it('EXC-02 an approval is payable on the last day of the latest cycle run; a claim is decided once; an unknown one is NOT_FOUND', async () => {
+    const { deps } = world();
+    await fileClaim(deps, 'P0001', 'u', request, false);
+    expect(await decideClaim(deps, 'CL2026-03-16', { approve: true, by: 'u-agency' })).toMatchObject({ ok: true, claim: { state: 'APPROVED', payableOn: '2026-03-10', decidedBy: 'u-agency' } });
+    expect(await decideClaim(deps, 'CL2026-03-16', { approve: false, by: 'u-agency', reason: 'x' })).toMatchObject({ ok: false, refusal: { code: 'INVALID_STATE', rule: 'EXC-02' } });
+    expect(await decideClaim(deps, 'CL-none', { approve: true, by: 'u-agency' })).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND' } });
+  });
+});

@@ -1,0 +1,71 @@
+/** Exception claims (EXC-01/02): a claim, its decision with the day bucket that pays it, and what a claim is checked against. */
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Claim, ClaimDecision, ClaimPort } from '../../../domain/payments/claims';
+import type { Contract } from '../../../domain/registry/entities';
+import type { Page, PageRequest } from '../../../domain/shared/ports';
+import { queryAll, type TransactItem, transactWrite } from './batch';
+import { readCatalog } from './catalog';
+import type { Table } from './client';
+import { entityOf } from './items';
+import { gsi1, keys } from './keys';
+import { decodeToken, pageOf } from './pagination';
+import { bucketUpdate } from './settlement-store';
+
+export class DynamoClaimStore implements ClaimPort {
+  constructor(private readonly table: Table) {}
+
+  async serviceType(serviceCode: string) {
+    const catalog = await readCatalog(this.table);
+    const serviceType = catalog.serviceTypes.get(serviceCode);
+    return { serviceType, programKind: serviceType ? catalog.programs.get(serviceType.programCode)?.kind : undefined };
+  }
+
+  async save(claim: Claim): Promise<void> {
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.claim(claim.claimId), type: 'Claim', ...claim, ...gsi1.providerClaim(claim.providerId, claim.filedAt, claim.claimId) }, ConditionExpression: 'attribute_not_exists(PK)' }));
+  }
+
+  async claim(claimId: string): Promise<Claim | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.claim(claimId), ConsistentRead: true }));
+    return out.Item ? entityOf<Claim>(out.Item) : null;
+  }
+
+  async ofProvider(providerId: string, page: PageRequest): Promise<Page<Claim>> {
+    const out = await this.table.doc.send(new QueryCommand({ TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.providerClaimPk(providerId) }, ScanIndexForward: false, Limit: page.limit, ExclusiveStartKey: decodeToken(page.nextToken, gsi1.providerClaimPk(providerId)) }));
+    return pageOf((out.Items ?? []).map((i) => entityOf<Claim>(i)), out.LastEvaluatedKey);
+  }
+
+  /** EXC-02: the decision, and on approval the amount due on its day bucket, in one transaction. */
+  async decide(claim: Claim, decision: ClaimDecision): Promise<boolean> {
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.claim(claim.claimId),
+          UpdateExpression: `SET #st = :st, decidedAt = :at, decidedBy = :by${decision.decisionReason ? ', decisionReason = :reason' : ''}${decision.payableOn ? ', payableOn = :on' : ''}`,
+          ConditionExpression: '#st = :received',
+          ExpressionAttributeNames: { '#st': 'state' },
+          ExpressionAttributeValues: {
+            ':st': decision.state, ':received': 'RECEIVED', ':at': decision.decidedAt, ':by': decision.decidedBy,
+            ...(decision.decisionReason ? { ':reason': decision.decisionReason } : {}), ...(decision.payableOn ? { ':on': decision.payableOn } : {}),
+          },
+        },
+      },
+    ];
+    if (decision.state === 'APPROVED') items.push(bucketUpdate(this.table.name, { providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount }));
+    return (await transactWrite(this.table.doc, items)) === null;
+  }
+
+  /** What a claim is checked against: the recipient with its contracts, and the worker. */
+  async context(recipientId: string, workerId: string) {
+    const [recipientItems, worker] = await Promise.all([
+      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':upper': keys.recipientRegistryUpperBound } }),
+      this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.worker(workerId) })),
+    ]);
+    const profile = recipientItems.find((i) => i.type === 'Recipient');
+    return {
+      recipient: profile ? { municipalityCode: profile.municipalityCode as string } : null,
+      contracts: recipientItems.filter((i) => i.type === 'Contract').map((i) => entityOf<Contract>(i)),
+      worker: worker.Item ? { providerId: worker.Item.providerId as string, contracts: (worker.Item.contracts as { programCode: string; from: string; to: string | null }[]) ?? [] } : null,
+    };
+  }
+}
