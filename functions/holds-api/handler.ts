@@ -20,10 +20,10 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { DynamoScreeningStore, type HoldFilter, type HoldMove } from '../shared/dynamo/screening-store';
-import { ApiError, forbidden, refusalError } from '../shared/errors';
+import { ApiError, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
-import type { Principal } from '../shared/tenancy';
+import { type Principal, providerFilter } from '../shared/tenancy';
 import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
 
@@ -81,10 +81,10 @@ export const list = route({ roles: ['provider', 'agency', 'municipality'], query
   const from = query.from ?? addDays(to, -(MAX_DAYS - 1));
   if (from > to) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'from must not be after to', { fields: [{ path: 'query.from', message: 'after to' }] });
   const filter: HoldFilter = { state: query.state, ruleId: query.ruleId };
-  if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own holds');
-  if (principal.role === 'municipality') filter.municipalityCode = principal.municipalityCode;
-  else if (query.municipalityCode) filter.municipalityCode = query.municipalityCode;
-  const providerId = principal.role === 'provider' ? principal.providerId! : query.providerId;
+  const providerId = providerFilter(principal, query.providerId);
+  // A municipality always sees its own jurisdiction's holds, whatever it asks for.
+  const municipalityCode = principal.role === 'municipality' ? principal.municipalityCode : query.municipalityCode;
+  if (municipalityCode) filter.municipalityCode = municipalityCode;
 
   if (providerId !== undefined) {
     const start = query.nextToken ? decodeDayToken(query.nextToken).key : undefined;

@@ -14,16 +14,17 @@ import { depositRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
-import { ApiError, forbidden } from '../shared/errors';
+import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
+import { municipalityFilter, providerFilter, sees } from '../shared/tenancy';
 import { routes } from './routes';
 
 let store: DynamoSettlementStore | undefined;
 const db = () => (store ??= new DynamoSettlementStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
 
 export const deposit = route({ roles: ['municipality', 'agency'], body: depositRequest }, async ({ body, principal }) => {
-  if (principal.role === 'municipality' && body.municipalityCode !== principal.municipalityCode) throw forbidden('a municipality deposits only into its own account');
+  municipalityFilter(principal, body.municipalityCode);
   const depositId = body.depositId ?? `D${createHash('sha256').update(`${body.municipalityCode}|${body.programCode}|${body.amount}|${new Date(body.depositedAt).toISOString()}`).digest('hex').slice(0, 20)}`;
   const outcome = await db().deposit({ depositId, municipalityCode: body.municipalityCode, programCode: body.programCode, amount: body.amount, depositedAt: formatKst(new Date(body.depositedAt)), recordedBy: principal.sub, at: formatKst(systemClock.now()) });
   const account = await db().depositAccount(body.municipalityCode, body.programCode);
@@ -34,8 +35,7 @@ export const deposit = route({ roles: ['municipality', 'agency'], body: depositR
 const payoutQuery = z.object({ payDate: isoDate.optional(), providerId: recordId.optional(), ...pageQuery }).strict();
 
 export const list = route({ roles: ['provider', 'agency'], query: payoutQuery }, async ({ query, principal }) => {
-  if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own payouts');
-  const providerId = principal.role === 'provider' ? principal.providerId : query.providerId;
+  const providerId = providerFilter(principal, query.providerId);
   if (providerId) {
     const page = await db().providerPayouts(providerId, query.payDate, query);
     return json(200, { items: page.items, nextToken: page.nextToken ?? null });
@@ -47,13 +47,13 @@ export const list = route({ roles: ['provider', 'agency'], query: payoutQuery },
 
 export const get = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
   const payout = await db().payout(path.payoutId ?? '');
-  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  if (!payout || !sees(principal, payout)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
   return json(200, payout);
 });
 
 export const statement = route({ roles: ['provider', 'agency'] }, async ({ path, principal }) => {
   const payout = await db().payout(path.payoutId ?? '');
-  if (!payout || (principal.role === 'provider' && payout.providerId !== principal.providerId)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
+  if (!payout || !sees(principal, payout)) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `payout ${path.payoutId} not found`);
   const csv = statementCsv(payout, await db().statementFacts(payout));
   return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${payout.payoutId}.csv"` }, body: csv };
 });
@@ -62,17 +62,14 @@ const forecastQuery = z.object({ programCode: z.string().regex(/^[A-Z_]{2,20}$/)
 
 /** PO-06: municipality (its own accounts) and agency (all, or one municipality). */
 export const forecasts = route({ roles: ['municipality', 'agency'], query: forecastQuery }, async ({ query, principal }) => {
-  if (principal.role === 'municipality' && query.municipalityCode !== undefined && query.municipalityCode !== principal.municipalityCode) throw forbidden('a municipality sees only its own forecast');
-  const municipalityCode = principal.role === 'municipality' ? principal.municipalityCode : query.municipalityCode;
+  const municipalityCode = municipalityFilter(principal, query.municipalityCode);
   const month = kstMonth(systemClock.now());
   const facts = await db().forecastFacts({ municipalityCode, programCode: query.programCode }, month, addMonths(month, 2));
   return json(200, { items: facts.map((f) => ({ municipalityCode: f.municipalityCode, programCode: f.programCode, balance: f.balance, months: forecast(f.balance, f.granted, month) })), nextToken: null });
 });
 
 export const delays = route({ roles: ['provider', 'agency'], query: z.object({ providerId: recordId.optional() }).strict() }, async ({ query, principal }) => {
-  if (principal.role === 'provider' && query.providerId !== undefined && query.providerId !== principal.providerId) throw forbidden('a provider sees only its own delays');
-  const providerId = principal.role === 'provider' ? principal.providerId : query.providerId;
-  return json(200, { items: await db().delays(providerId), nextToken: null });
+  return json(200, { items: await db().delays(providerFilter(principal, query.providerId)), nextToken: null });
 });
 
 /** One function, six routes. */

@@ -84,3 +84,25 @@ export function mayReadPerson(
       return false;
   }
 }
+
+/**
+ * The provider a list narrows to: a provider's own (asking for another is 403); the agency and
+ * the others narrow to the one they ask for, if any.
+ */
+export function providerFilter(principal: Principal, requested: string | undefined): string | undefined {
+  if (principal.role !== 'provider') return requested;
+  if (requested !== undefined && requested !== principal.providerId) throw forbidden('a provider sees only its own data');
+  return principal.providerId!;
+}
+
+/** The municipality a request acts on or narrows to: a municipality's own (another is 403); others, the one they name. */
+export function municipalityFilter(principal: Principal, requested: string | undefined): string | undefined {
+  if (principal.role !== 'municipality') return requested;
+  if (requested !== undefined && requested !== principal.municipalityCode) throw forbidden('a municipality acts only on its own accounts and people');
+  return principal.municipalityCode!;
+}
+
+/** Whether a provider's record is the principal's to see (a provider sees only its own; 404 otherwise, not 403). */
+export function sees(principal: Principal, record: { providerId: string }): boolean {
+  return principal.role !== 'provider' || record.providerId === principal.providerId;
+}
