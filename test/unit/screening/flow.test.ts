@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../../domain/screening/flow';
-import type { Hold } from '../../../domain/screening/holds';
 import type { ScreeningPort } from '../../../domain/screening/ports';
-import { DEFAULT_SCREENING_RULES, type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../../domain/screening/rules';
+import { DEFAULT_SCREENING_RULES, type ScreenedPayment } from '../../../domain/screening/rules';
+import { inMemoryScreening } from '../../fakes/screening-store';
 
 const settings: ScreeningSettings = { rules: DEFAULT_SCREENING_RULES, programKind: () => 'SESSION' };
 const at = new Date('2026-03-10T15:00:00+09:00');
@@ -16,65 +16,7 @@ const payment = (n: number, over: Partial<ScreenedPayment> = {}): ScreenedPaymen
   channel: 'TERMINAL', kind: 'NORMAL', amount: 36_000, serviceDate: '2026-03-10', serviceStartAt: '2026-03-10T14:00:00+09:00', approvedAt: `2026-03-10T14:0${n}:00+09:00`, status: 'APPROVED', ...over,
 });
 
-/** Payments by approval number (their truth), the index, holds, and people's evidence. */
-function memoryPort(options: { onRaise?: (hold: Hold) => Promise<void> } = {}) {
-  const truth = new Map<string, ScreenedPayment>();
-  const index = new Map<string, ScreenedPayment>();
-  const holds = new Map<string, Hold>();
-  const people = new Map<string, PersonEvidence>();
-  const port: ScreeningPort = {
-    async index(p) {
-      const existing = index.get(p.approvalNumber);
-      index.set(p.approvalNumber, { ...p, status: existing?.status ?? 'APPROVED' });
-      return index.get(p.approvalNumber)!.status;
-    },
-    async neighbours(p) {
-      return [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber && (o.workerId === p.workerId || o.recipientId === p.recipientId));
-    },
-    async people(refs) {
-      return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });
-    },
-    async raise(hold) {
-      if (holds.has(hold.holdId)) return 'exists';
-      if (truth.get(hold.approvalNumber)?.status !== 'APPROVED') return 'not-holdable';
-      holds.set(hold.holdId, structuredClone(hold));
-      await options.onRaise?.(hold);
-      return 'raised';
-    },
-    async addEvidence(holdId, evidence: Evidence, cap) {
-      const h = holds.get(holdId);
-      if (h && !h.evidence.some((e) => evidenceKey(e) === evidenceKey(evidence)) && h.evidence.length < cap) h.evidence.push(evidence);
-    },
-    async withdraw(p) {
-      index.set(p.approvalNumber, { ...(index.get(p.approvalNumber) ?? p), status: p.status });
-    },
-    async holdsOfPayment(approval) {
-      return [...holds.values()].filter((h) => h.approvalNumber === approval);
-    },
-    async voidHold(hold, reason) {
-      const h = holds.get(hold.holdId);
-      if (!h || ['WITHDRAWN', 'REVIEWED', 'VOIDED'].includes(h.state)) return false;
-      if (reason === 'EVIDENCE_CANCELLED' && h.evidence.length) return false;
-      Object.assign(h, { state: 'VOIDED', voidReason: reason });
-      return true;
-    },
-    async dropEvidence(holdId, key) {
-      const h = holds.get(holdId);
-      if (!h || !h.evidence.some((e) => evidenceKey(e) === key)) return null;
-      h.evidence = h.evidence.filter((e) => evidenceKey(e) !== key);
-      return structuredClone(h);
-    },
-    async paymentsOf(person, since) {
-      return [...index.values()].filter((p) => (person.personKind === 'WORKER' ? p.workerId : p.recipientId) === person.personId && p.approvedAt.slice(0, 10) >= since);
-    },
-    async stillApproved(p) {
-      return truth.get(p.approvalNumber)?.status === 'APPROVED';
-    },
-  };
-  const approve = (p: ScreenedPayment) => truth.set(p.approvalNumber, p);
-  const cancel = (p: ScreenedPayment) => truth.set(p.approvalNumber, { ...p, status: 'CANCELLED' });
-  return { port, holds, people, approve, cancel };
-}
+const memoryPort = inMemoryScreening;
 
 describe('SCR-01 pairs', () => {
   it('SCR-01 the later payment of a pair holds both, each with the other as evidence', async () => {
