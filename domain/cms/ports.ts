@@ -1,4 +1,4 @@
-/** The gateway to the CMS relay (production: HTTPS relay; locally: the simulator behind the same API). */
+/** What the CMS use cases need from the world: the relay that takes EB31 files and gives back EB32 results. */
 import type { IsoDate } from '../shared/calendar';
 
 /** The gateway to the CMS relay (production: HTTPS relay; locally: the simulator behind the same API). */

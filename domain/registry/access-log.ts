@@ -2,11 +2,6 @@
  * REG-07: every read of a person's record by staff is recorded — who, when, what — before the
  * record is shown.
  */
-
-/**
- * REG-07: every read of a person's record by staff is recorded — who, when, what — before the
- * record is shown.
- */
 export interface PersonRecordAccess {
   subjectType: 'RECIPIENT' | 'WORKER';
   subjectId: string;

@@ -2,11 +2,6 @@
  * Calendar arithmetic in Korea Standard Time (Asia/Seoul, UTC+9, no DST).
  * Dates are `YYYY-MM-DD` strings, months `YYYY-MM`; both sort lexically.
  */
-
-/**
- * Calendar arithmetic in Korea Standard Time (Asia/Seoul, UTC+9, no DST).
- * Dates are `YYYY-MM-DD` strings, months `YYYY-MM`; both sort lexically.
- */
 export type IsoDate = string;
 
 export type YearMonth = string;

@@ -36,7 +36,6 @@ let stores: { holds: DynamoScreeningStore; payments: DynamoPaymentStore } | unde
 const db = () =>
   (stores ??= { holds: new DynamoScreeningStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)), payments: new DynamoPaymentStore(dynamoTable()) });
 
-
 /** Who may see a hold: its provider, the agency, the municipality whose recipient it concerns. */
 function maySee(principal: Principal, hold: Hold): boolean {
   switch (principal.role) {

@@ -37,7 +37,6 @@ const payments = () => (store ??= new DynamoPaymentStore(dynamoTable()));
 let terminalDeps: TerminalDeps | undefined;
 const deps = () => (terminalDeps ??= { store: payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
 
-
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; answer: Answer } {

@@ -28,9 +28,6 @@ export class ApiError extends Error {
   }
 }
 
-export const ruleViolation = (code: string, rule: string, message: string, details: Record<string, unknown> = {}) =>
-  new ApiError('RULE', code, message, { rule, ...details });
-
 /** How a handler classes a refusal: 404 not the caller's, 409 a state conflict, 422 a business refusal. */
 export type RefusalStatus = 404 | 409 | 422;
 

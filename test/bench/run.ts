@@ -127,7 +127,9 @@ try {
     workerId: `BW${String(c).padStart(6, '0')}`, providerId: 'P0001', name: '김민수', rrn: `850101-1${String(c).padStart(6, '0')}`, workerPaymentId: `3${String(c).padStart(7, '0')}`,
     contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }],
   }));
-  const PAGE = 1000; // four records per card: within the 5,000 records of one document
+  // Four records per card. 1,000 cards a document fit its 5,000 records but took over the import
+  // handler's 29 s timeout on a slow machine; 250 finish well inside it.
+  const PAGE = 250;
   for (let i = 0; i < CARDS; i += PAGE) {
     const slice = (xs: unknown[]) => xs.slice(i, i + PAGE);
     const res = await call('POST', '/v1/admin/import', { recipients: slice(full.recipients), cards: slice(full.cards), contracts: slice(full.contracts), workers: workers.filter((w) => Number(w.workerId.slice(2)) > i && Number(w.workerId.slice(2)) <= i + PAGE) }, agency);

@@ -8,7 +8,7 @@ import { keys } from './keys';
 /** Access-log entries are kept for five years. */
 const ACCESS_LOG_RETENTION_SECONDS = 5 * 365 * 24 * 3600;
 
-export interface StoredPerson {
+interface StoredPerson {
   id: string;
   name: string;
   rrnMasked: string;

@@ -7,15 +7,20 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, encodeToken } from './pagination';
+import { DynamoPaymentStore } from './payment-store';
 
 const strip = (item: Record<string, unknown>): Refund => entityOf<Refund>(item);
 
 export class DynamoRefundStore implements RefundPort {
-  constructor(private readonly table: Table) {}
+  private readonly payments: DynamoPaymentStore;
 
-  async payment(providerId: string, approvalNumber: string): Promise<Payment | null> {
-    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.payment(providerId, approvalNumber), ConsistentRead: true }));
-    return out.Item ? entityOf<Payment>(out.Item) : null;
+  constructor(private readonly table: Table) {
+    this.payments = new DynamoPaymentStore(table);
+  }
+
+  /** The payment store's own read (consistent: a refund is decided on the payment as it is now). */
+  payment(providerId: string, approvalNumber: string): Promise<Payment | null> {
+    return this.payments.payment(providerId, approvalNumber);
   }
 
   async refund(refundId: string): Promise<Refund | null> {

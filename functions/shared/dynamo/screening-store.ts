@@ -21,7 +21,6 @@ import { bucketUpdate } from './settlement-store';
 const INDEX_RETENTION_SECONDS = 180 * 24 * 3600;
 const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
 
-
 const kst = (instant: string) => formatKst(new Date(instant));
 const personLetter = (kind: PersonRef['personKind']) => (kind === 'RECIPIENT' ? 'R' : 'W');
 
@@ -85,7 +84,7 @@ export interface HoldMove {
   submittedDocumentKeys?: string[];
 }
 
-export interface HoldPage {
+interface HoldPage {
   items: Hold[];
   nextToken?: string;
 }

@@ -20,7 +20,6 @@ import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 
-
 const FACT_RETENTION_SECONDS = 400 * 24 * 3600;
 const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 'recovered', 'claims', 'settled'] as const;
 
