@@ -21,3 +21,14 @@ export type Sleep = (ms: number) => Promise<void>;
 
 /** A number in [0, 1): jitter comes through here so that a seeded run repeats exactly. */
 export type Random = () => number;
+
+/**
+ * Who is calling a use case, as far as the domain needs to know: for history entries, and
+ * whether a record of a provider and a municipality is theirs to see (§8 decides, in tenancy).
+ */
+export interface Caller {
+  sub: string;
+  role: string;
+  providerId?: string | undefined;
+  sees(record: { providerId: string; municipalityCode: string | null }): boolean;
+}

@@ -18,7 +18,7 @@ import { scheduledJobEvent } from '../../events/schedule';
 import { systemClock } from '../shared/clock';
 import { cmsRelay } from '../shared/cms-relay';
 import { documentBucket, readObject, s3 } from '../shared/documents';
-import { mapConcurrent } from '../shared/dynamo/batch';
+import { mapConcurrent } from '../../domain/shared/concurrency';
 import { dynamoTable } from '../shared/dynamo/client';
 import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';

@@ -1,20 +1,13 @@
 /**
  * Evidence feeds (api.md §Feeds, SCR-03/04/05): `POST /v1/feeds/deaths` and
- * `POST /v1/feeds/immigration` (agency). Records name people by RRN; each RRN is turned into the
- * keyed look-up hash at once and matched to recipients and workers, and never stored or logged.
- * Unknown RRNs are counted and ignored. Each matched person gets an `EVIDENCE_RECORDED` message
- * on the `screening` queue, which re-screens only that person's payments (SCR-05).
- *
- * The whole body is validated before anything is written; a retried feed changes nothing more.
+ * `POST /v1/feeds/immigration` (agency). The rules are domain/screening/feeds.ts; matched people
+ * go to the `screening` queue as `EVIDENCE_RECORDED` messages, ten per send.
  */
-import { parseRrn } from '../../domain/registry/identity';
-import type { PersonRef } from '../../domain/screening/ports';
-import { formatKst } from '../../domain/shared/calendar';
+import { type FeedDeps, type FeedResult, recordDeaths, recordMovements } from '../../domain/screening/feeds';
 import { deathFeed, type EvidenceEvent, immigrationFeed } from '../../events/screening';
 import { systemClock } from '../shared/clock';
-import { mapConcurrent } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoScreeningStore } from '../shared/dynamo/screening-store';
+import { DynamoEvidenceStore } from '../shared/dynamo/evidence-store';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
@@ -22,62 +15,28 @@ import { sendAll } from '../shared/sqs';
 import { personalDataVault } from '../shared/vault';
 import { routes } from './routes';
 
-let store: DynamoScreeningStore | undefined;
-const db = () => (store ??= new DynamoScreeningStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
-
-/** RRNs whose shape or birth date is impossible are refused with their record's position. */
-function canonicalRrns(records: { rrn: string }[]): string[] {
-  const fields: { path: string; message: string }[] = [];
-  const canonical = records.map((r, i) => {
-    const parsed = parseRrn(r.rrn);
-    if (!parsed) fields.push({ path: `records.${i}.rrn`, message: 'not a valid RRN' });
-    return parsed?.canonical ?? '';
-  });
-  if (fields.length) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the feed has invalid records; nothing was recorded', { fields });
-  return canonical;
-}
-
-interface Matched {
-  person: PersonRef;
-  since: string;
-}
-
-async function ingest<R extends { rrn: string }>(records: R[], dateOf: (r: R) => string, write: (person: PersonRef, record: R, at: string) => Promise<void>) {
-  const rrns = canonicalRrns(records);
+let evidence: DynamoEvidenceStore | undefined;
+const deps = async (): Promise<FeedDeps> => {
   const vault = await personalDataVault();
-  const at = formatKst(systemClock.now());
-  const people = await mapConcurrent(rrns, 8, (rrn) => db().peopleByRrnHash(vault.lookupHash(rrn)));
-  const matched = new Map<string, Matched>();
-  let unknown = 0;
-  await mapConcurrent(records.map((r, i) => ({ r, people: people[i]! })), 8, async ({ r, people: persons }) => {
-    if (!persons.length) {
-      unknown++;
-      return;
-    }
-    for (const person of persons) {
-      await write(person, r, at);
-      const id = `${person.personKind}#${person.personId}`;
-      const since = dateOf(r);
-      const seen = matched.get(id);
-      if (!seen || since < seen.since) matched.set(id, { person, since });
-    }
-  });
-  const events: EvidenceEvent[] = [...matched.values()].map((m) => ({ version: 1, event: 'EVIDENCE_RECORDED', ...m.person, since: m.since, occurredAt: at }));
-  for (let i = 0; i < events.length; i += 10) await sendAll('screening', events.slice(i, i + 10));
-  return { received: records.length, matched: records.length - unknown, unknown, peopleRescreened: events.length };
+  return {
+    evidence: (evidence ??= new DynamoEvidenceStore(dynamoTable())),
+    lookupHash: (rrn) => vault.lookupHash(rrn),
+    rescreen: async (people) => {
+      const events: EvidenceEvent[] = people.map((p) => ({ version: 1, event: 'EVIDENCE_RECORDED', ...p }));
+      for (let i = 0; i < events.length; i += 10) await sendAll('screening', events.slice(i, i + 10));
+    },
+    clock: systemClock,
+  };
+};
+
+function answer(result: FeedResult, what: string) {
+  if (!result.ok) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the feed has invalid records; nothing was recorded', { fields: result.issues.map((i) => ({ path: i.path, message: i.message })) });
+  logger.info(`${what} feed recorded`, { ...result.summary });
+  return json(200, result.summary);
 }
 
-export const deaths = route({ roles: ['agency'], body: deathFeed }, async ({ body }) => {
-  const result = await ingest(body.records, (r) => r.deathDate, (person, r, at) => db().recordDeath(person, r.deathDate, at));
-  logger.info('death feed recorded', result);
-  return json(200, result);
-});
-
-export const immigration = route({ roles: ['agency'], body: immigrationFeed }, async ({ body }) => {
-  const result = await ingest(body.records, (r) => r.date, (person, r, at) => db().recordMovement(person, r.date, r.direction, at));
-  logger.info('immigration feed recorded', result);
-  return json(200, result);
-});
+const deaths = route({ roles: ['agency'], body: deathFeed }, async ({ body }) => answer(await recordDeaths(await deps(), body.records), 'death'));
+const immigration = route({ roles: ['agency'], body: immigrationFeed }, async ({ body }) => answer(await recordMovements(await deps(), body.records), 'immigration'));
 
 export { routes };
 export const handler = dispatch(routes, { deaths, immigration });

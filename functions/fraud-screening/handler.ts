@@ -9,6 +9,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import type { ProgramKind } from '../../domain/registry/entities';
 import { type Raised, rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../domain/screening/flow';
+import type { ScreeningPort } from '../../domain/screening/ports';
 import { type ScreenedPayment, SCREENING_RULE_IDS } from '../../domain/screening/rules';
 import { loadScreeningRules, screeningMessage, type ScreeningMessage } from '../../events/screening';
 import { TtlCache } from '../shared/cache';
@@ -16,12 +17,12 @@ import { systemClock } from '../shared/clock';
 import { config } from '../shared/config';
 import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoScreeningStore } from '../shared/dynamo/screening-store';
+import { screeningStores } from '../shared/dynamo/screening-store';
 import { logger, metrics } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
 
 const catalog = new TtlCache<Map<string, ProgramKind>>(60_000, 1);
-let store: DynamoScreeningStore | undefined;
+let store: ScreeningPort | undefined;
 let settings: ScreeningSettings | undefined;
 let programKinds = new Map<string, ProgramKind>();
 
@@ -79,7 +80,7 @@ const enabledRules = (s: ScreeningSettings, only?: readonly string[]) => SCREENI
 async function processMessage(record: SQSRecord): Promise<void> {
   const message = screeningMessage.parse(JSON.parse(record.body));
   const s = screeningSettings();
-  store ??= new DynamoScreeningStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000));
+  store ??= screeningStores(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)).port;
   const table = dynamoTable();
   programKinds = await catalog.get('programs', async () => new Map([...(await readCatalog(table)).programs].map(([code, p]) => [code, p.kind])));
   const now = systemClock.now();

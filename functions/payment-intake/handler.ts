@@ -2,6 +2,7 @@
  * The terminal API (api.md, fixed): payments, offline batches (§4.7), same-day cancels (PAY-10)
  * and balance inquiries (PAY-12), each request signed by its terminal.
  */
+import { mapConcurrent } from '../../domain/shared/concurrency';
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -16,7 +17,7 @@ import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
 import { cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
-import { mapConcurrent, stableJson } from '../shared/dynamo/batch';
+import { stableJson } from '../shared/dynamo/batch';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoPaymentStore, randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { errorResponse, fieldsOf, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';

@@ -3,8 +3,10 @@
  * type and the exact content length, so S3 refuses any other type or size; and a check of what
  * really arrived before a document is accepted with a submission.
  */
+import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { EvidenceFiles } from '../../domain/screening/ports';
 import { config } from './config';
 
 /** A pre-signed upload is valid this long. */
@@ -60,3 +62,10 @@ export async function storedDocument(key: string): Promise<{ size: number; conte
     throw error;
   }
 }
+
+/** Evidence files of holds, under `holds/{holdId}/{random}/{file name}`. */
+export const evidenceFiles: EvidenceFiles = {
+  newKey: (holdId, fileName) => `holds/${holdId}/${randomUUID()}/${encodeURIComponent(fileName)}`,
+  stored: storedDocument,
+  uploadFor: presignUpload,
+};

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import * as z from 'zod';
+import type { Caller } from '../../domain/shared/ports';
 import { ApiError, forbidden } from './errors';
 
 export const roles = ['provider', 'municipality', 'agency', 'ops'] as const;
@@ -100,6 +101,28 @@ export function municipalityFilter(principal: Principal, requested: string | und
   if (principal.role !== 'municipality') return requested;
   if (requested !== undefined && requested !== principal.municipalityCode) throw forbidden('a municipality acts only on its own accounts and people');
   return principal.municipalityCode!;
+}
+
+/**
+ * Whether a record of a provider and a municipality is the principal's to see (§8): the agency
+ * all; a provider its own; a municipality those of its jurisdiction; `ops` none.
+ */
+export function mayRead(principal: Principal, record: { providerId: string; municipalityCode: string | null }): boolean {
+  switch (principal.role) {
+    case 'agency':
+      return true;
+    case 'provider':
+      return record.providerId === principal.providerId;
+    case 'municipality':
+      return record.municipalityCode === principal.municipalityCode;
+    default:
+      return false;
+  }
+}
+
+/** The principal as a use case's caller, seeing what `mayRead` lets it see. */
+export function callerOf(principal: Principal): Caller {
+  return { sub: principal.sub, role: principal.role, providerId: principal.providerId, sees: (record) => mayRead(principal, record) };
 }
 
 /** Whether a provider's record is the principal's to see (a provider sees only its own; 404 otherwise, not 403). */

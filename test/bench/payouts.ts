@@ -24,7 +24,7 @@ const { BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
 const { dynamoTable } = await import('../../functions/shared/dynamo/client');
 const { keys, gsi2 } = await import('../../functions/shared/dynamo/keys');
-const { mapConcurrent } = await import('../../functions/shared/dynamo/batch');
+const { mapConcurrent } = await import('../../domain/shared/concurrency');
 const { businessNumber, importDocument } = await import('../support/fixtures');
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,13 +1,26 @@
 /**
- * Screening's store in memory: the payments' truth (approved or not, as the payment store would
- * say), the screening index, holds and people's evidence, with the adapter's conditions — a hold
- * is raised once per payment and rule and only on an approved payment, evidence is one entry per
- * fact up to the cap, a final hold is never voided, and a hold keeping evidence is not voided for
- * lost evidence.
+ * Screening's stores in memory: the payments' truth (approved or not, as the payment store would
+ * say), the screening index, holds and people's evidence, with the adapters' conditions — a hold
+ * is raised once per payment and rule and only on an approved payment (several all or none),
+ * evidence is one entry per fact up to the cap, a move needs the state it was decided from (and
+ * the provider's own hold for a provider), documents are taken while the provider may submit, a
+ * final hold is never voided, and a hold keeping evidence is not voided for lost evidence.
  */
-import type { Hold } from '../../domain/screening/holds';
-import type { ScreeningPort } from '../../domain/screening/ports';
+import { allowedFrom, type Hold } from '../../domain/screening/holds';
+import type { EvidencePort, HoldFilter, HoldPort, PersonRef, RaiseOutcome, ScreeningPort } from '../../domain/screening/ports';
 import { type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
+import type { Page, PageRequest } from '../../domain/shared/ports';
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+/** Offsets as tokens: the fake's pages follow the adapter's order. */
+function paged<T>(items: T[], page: PageRequest): Page<T> {
+  const start = page.nextToken ? Number(page.nextToken) : 0;
+  const end = start + page.limit;
+  return end < items.length ? { items: copy(items.slice(start, end)), nextToken: String(end) } : { items: copy(items.slice(start)) };
+}
+
+const matches = (h: Hold, filter: HoldFilter) => Object.entries(filter).every(([f, v]) => v === undefined || (h as unknown as Record<string, unknown>)[f] === v);
 
 export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<void> } = {}) {
   const truth = new Map<string, ScreenedPayment>();
@@ -63,7 +76,76 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return truth.get(p.approvalNumber)?.status === 'APPROVED';
     },
   };
+  const holdable = (h: Hold) => truth.get(h.approvalNumber)?.status === 'APPROVED';
+  const holdPort: HoldPort = {
+    async hold(id) {
+      return copy(holds.get(id) ?? null);
+    },
+    async holds(ids) {
+      return ids.flatMap((id) => (holds.has(id) ? [copy(holds.get(id)!)] : []));
+    },
+    async move(moves) {
+      const ok = moves.every((m) => {
+        const h = holds.get(m.hold.holdId);
+        return h && h.state === m.hold.state && allowedFrom(m.to, m.actor).includes(h.state) && (m.actor !== 'provider' || h.providerId === m.hold.providerId);
+      });
+      if (!ok) return 'conflict';
+      for (const m of moves) {
+        const h = holds.get(m.hold.holdId)!;
+        Object.assign(h, {
+          state: m.to,
+          updatedAt: m.entry.at,
+          history: [...h.history, m.entry],
+          ...(m.decision ? { decision: m.decision } : {}),
+          ...(m.decisionReason ? { decisionReason: m.decisionReason } : {}),
+          ...(m.submittedDocumentKeys ? { submittedDocumentKeys: m.submittedDocumentKeys } : {}),
+          ...(m.to === 'REVIEWED' && m.decision === 'PAY' ? { releasedAt: m.entry.at } : {}),
+        });
+      }
+      return 'moved';
+    },
+    async addDocument(hold, document, max) {
+      const h = holds.get(hold.holdId);
+      if (!h || h.providerId !== hold.providerId || !['UNPROCESSED', 'SUPPLEMENT_REQUESTED'].includes(h.state) || h.documents.length >= max) return false;
+      h.documents = [...h.documents.filter((d) => d.documentKey !== document.documentKey), copy(document)];
+      h.updatedAt = document.issuedAt;
+      return true;
+    },
+    async raiseAll(list) {
+      const outcomes = list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : holdable(h) ? 'raised' : 'not-holdable'));
+      if (outcomes.every((o) => o === 'raised')) for (const h of list) holds.set(h.holdId, copy(h));
+      return outcomes;
+    },
+    async providerHolds(providerId, range, filter, page) {
+      const found = [...holds.values()]
+        .filter((h) => h.providerId === providerId && h.paymentDate >= range.from && h.paymentDate <= range.to && matches(h, filter))
+        .sort((a, b) => b.paymentDate.localeCompare(a.paymentDate) || b.holdId.localeCompare(a.holdId));
+      return paged(found, page);
+    },
+    async dayHolds(day, filter, page) {
+      return paged([...holds.values()].filter((h) => h.paymentDate === day && matches(h, filter)).sort((a, b) => a.holdId.localeCompare(b.holdId)), page);
+    },
+  };
+  const byRrn = new Map<string, PersonRef[]>();
+  const evidencePort: EvidencePort = {
+    people: (refs) => port.people(refs),
+    async recordDeath(ref, deathDate) {
+      const key = `${ref.personKind}#${ref.personId}`;
+      people.set(key, { ...(people.get(key) ?? { ...ref, movements: [] }), deathDate });
+    },
+    async recordMovement(ref, date, direction) {
+      const key = `${ref.personKind}#${ref.personId}`;
+      const e = people.get(key) ?? { ...ref, deathDate: null, movements: [] };
+      if (!e.movements.some((m) => m.date === date && m.direction === direction)) e.movements = [...e.movements, { date, direction }];
+      people.set(key, e);
+    },
+    async peopleByRrnHash(hash) {
+      return copy(byRrn.get(hash) ?? []);
+    },
+  };
   const approve = (p: ScreenedPayment) => truth.set(p.approvalNumber, p);
   const cancel = (p: ScreenedPayment) => truth.set(p.approvalNumber, { ...p, status: 'CANCELLED' });
-  return { port, holds, people, approve, cancel };
+  /** Registers a person under a look-up hash, as the registry import does. */
+  const person = (hash: string, ref: PersonRef) => byRrn.set(hash, [...(byRrn.get(hash) ?? []), ref]);
+  return { port, holdPort, evidencePort, holds, people, approve, cancel, person };
 }

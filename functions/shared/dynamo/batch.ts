@@ -37,20 +37,6 @@ export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCom
   return items;
 }
 
-/** Runs `fn` over `items` with at most `concurrency` in flight, keeping result order. */
-export async function mapConcurrent<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
 /** Deterministic JSON (sorted keys) for content fingerprints. */
 export function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;

@@ -3,10 +3,11 @@
  * `OPEN`; every state change is conditioned on the state it leaves, so two transmit jobs never
  * both send a file.
  */
+import { mapConcurrent } from '../../../domain/shared/concurrency';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CmsFileState, CmsTransferItem } from '../../../domain/cms/files';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
-import { conditionalWrite, mapConcurrent, queryAll, transactWrite } from './batch';
+import { conditionalWrite, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';

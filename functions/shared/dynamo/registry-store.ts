@@ -3,6 +3,7 @@
  * fingerprint (a re-import of the same record writes nothing) and, where a value must be
  * unique system-wide, a uniqueness item in the same transaction.
  */
+import { mapConcurrent } from '../../../domain/shared/concurrency';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domain/registry/document';
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
@@ -10,7 +11,7 @@ import { maskRrn } from '../../../domain/registry/identity';
 import type { ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
 import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
-import { batchGetAll, isConditionalFailure, mapConcurrent, stableJson, type TransactItem, transactWrite } from './batch';
+import { batchGetAll, isConditionalFailure, stableJson, type TransactItem, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { gsi1, gsi2, type Key, keys } from './keys';

@@ -1,11 +1,12 @@
 /** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
+import { mapConcurrent } from '../../../domain/shared/concurrency';
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract, ServiceType } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import type { RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
-import { isConditionalFailure, mapConcurrent, queryAll, transactWrite } from './batch';
+import { isConditionalFailure, queryAll, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';

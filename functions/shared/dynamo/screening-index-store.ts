@@ -1,0 +1,124 @@
+/**
+ * The screening index in the table (SCR-01/02): each payment under its worker and its recipient,
+ * by approval instant and by service start, so that neighbours in a window are one range query.
+ * Entries expire after the longest time a payment can still be held.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PersonRef, ScreeningIndexPort } from '../../../domain/screening/ports';
+import type { ScreenedPayment } from '../../../domain/screening/rules';
+import { formatKst } from '../../../domain/shared/calendar';
+import { queryAll } from './batch';
+import { meter } from './capacity';
+import type { Table } from './client';
+import { entityOf } from './items';
+import { keys } from './keys';
+
+/** Index entries outlive any payment that can still be held (payouts settle within weeks). */
+const INDEX_RETENTION_SECONDS = 180 * 24 * 3600;
+
+const kst = (instant: string) => formatKst(new Date(instant));
+const personLetter = (kind: PersonRef['personKind']) => (kind === 'RECIPIENT' ? 'R' : 'W');
+
+/** The index keys of a payment: by approval and by service start, under its worker and recipient. */
+function indexKeys(p: Pick<ScreenedPayment, 'workerId' | 'recipientId' | 'approvedAt' | 'serviceStartAt' | 'approvalNumber'>) {
+  const out = [keys.screeningIndex('W', p.workerId, 'A', kst(p.approvedAt), p.approvalNumber), keys.screeningIndex('R', p.recipientId, 'A', kst(p.approvedAt), p.approvalNumber)];
+  if (p.serviceStartAt) {
+    out.push(keys.screeningIndex('W', p.workerId, 'S', kst(p.serviceStartAt), p.approvalNumber), keys.screeningIndex('R', p.recipientId, 'S', kst(p.serviceStartAt), p.approvalNumber));
+  }
+  return out;
+}
+
+const INDEX_FIELDS = ['approvalNumber', 'providerId', 'programCode', 'serviceCode', 'recipientId', 'workerId', 'municipalityCode', 'channel', 'kind', 'amount', 'serviceDate', 'serviceStartAt', 'approvedAt'] as const;
+
+function toScreened(item: Record<string, unknown>): ScreenedPayment {
+  const e = entityOf<Record<string, unknown>>(item);
+  return Object.fromEntries([...INDEX_FIELDS, 'status'].map((f) => [f, e[f] ?? null])) as unknown as ScreenedPayment;
+}
+
+export class DynamoScreeningIndex implements ScreeningIndexPort {
+  constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
+
+  private get doc() {
+    return this.table.doc;
+  }
+
+  async index(payment: ScreenedPayment, screenedAt: Date): Promise<ScreenedPayment['status']> {
+    const statuses = await Promise.all(
+      indexKeys(payment).map(async (key, i) => {
+        const out = await this.doc.send(new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: `SET #type = :type, ${INDEX_FIELDS.map((f) => `#${f} = :${f}`).join(', ')}, #status = if_not_exists(#status, :approved), screenedAt = if_not_exists(screenedAt, :at), screenedAtMs = if_not_exists(screenedAtMs, :ms), expiresAt = :exp`,
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status', ...Object.fromEntries(INDEX_FIELDS.map((f) => [`#${f}`, f])) },
+          ExpressionAttributeValues: {
+            ':type': 'ScreeningIndex', ':approved': 'APPROVED', ':at': formatKst(screenedAt), ':ms': screenedAt.getTime(), ':exp': this.epochSeconds() + INDEX_RETENTION_SECONDS,
+            ...Object.fromEntries(INDEX_FIELDS.map((f) => [`:${f}`, payment[f] ?? null])),
+          },
+          ReturnValues: i === 0 ? 'UPDATED_NEW' : 'NONE',
+          ReturnConsumedCapacity: 'TOTAL',
+        }));
+        meter(out.ConsumedCapacity, 'write');
+        return out.Attributes?.status as ScreenedPayment['status'] | undefined;
+      }),
+    );
+    return statuses[0] ?? 'APPROVED';
+  }
+
+  async withdraw(payment: ScreenedPayment): Promise<void> {
+    await Promise.all(
+      indexKeys(payment).map((key) =>
+        this.doc.send(new UpdateCommand({
+          TableName: this.table.name,
+          Key: key,
+          UpdateExpression: `SET #type = :type, ${INDEX_FIELDS.map((f) => `#${f} = :${f}`).join(', ')}, #status = :status, expiresAt = :exp`,
+          ExpressionAttributeNames: { '#type': 'type', '#status': 'status', ...Object.fromEntries(INDEX_FIELDS.map((f) => [`#${f}`, f])) },
+          ExpressionAttributeValues: {
+            ':type': 'ScreeningIndex', ':status': payment.status, ':exp': this.epochSeconds() + INDEX_RETENTION_SECONDS,
+            ...Object.fromEntries(INDEX_FIELDS.map((f) => [`:${f}`, payment[f] ?? null])),
+          },
+        })),
+      ),
+    );
+  }
+
+  async neighbours(payment: ScreenedPayment, window: { approved: { from: string; to: string }; serviceStart: { from: string; to: string } | null }): Promise<ScreenedPayment[]> {
+    const ranges: [string, string, string][] = [];
+    for (const [letter, id] of [['W', payment.workerId], ['R', payment.recipientId]] as const) {
+      const pk = keys.screeningIndexPartition(letter, id);
+      ranges.push([pk, `A#${window.approved.from}`, `A#${window.approved.to}~`]);
+      if (window.serviceStart) ranges.push([pk, `S#${window.serviceStart.from}`, `S#${window.serviceStart.to}~`]);
+    }
+    const results = await Promise.all(
+      ranges.map(([pk, from, to]) =>
+        queryAll(this.doc, {
+          TableName: this.table.name,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    const byApproval = new Map<string, ScreenedPayment>();
+    for (const item of results.flat()) {
+      const p = toScreened(item);
+      if (p.approvalNumber !== payment.approvalNumber && p.approvedAt) byApproval.set(p.approvalNumber, p);
+    }
+    return [...byApproval.values()];
+  }
+
+  async paymentsOf(person: PersonRef, since: string): Promise<ScreenedPayment[]> {
+    const items = await queryAll(this.doc, {
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.screeningIndexPartition(personLetter(person.personKind), person.personId), ':from': `A#${since}`, ':to': 'A#~' },
+      ConsistentRead: true,
+    });
+    return items.map(toScreened);
+  }
+
+  async stillApproved(payment: ScreenedPayment): Promise<boolean> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.payment(payment.providerId, payment.approvalNumber), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }));
+    return out.Item?.status === 'APPROVED';
+  }
+}
