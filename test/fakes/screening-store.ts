@@ -112,7 +112,10 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return true;
     },
     async raiseAll(list) {
-      const outcomes = list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : holdable(h) ? 'raised' : 'not-holdable'));
+      // The adapter's order: payments that are not holdable first (the others are "not the problem"), then holds that exist.
+      const outcomes = list.some((h) => !holdable(h))
+        ? list.map((h): RaiseOutcome => (holdable(h) ? 'raised' : 'not-holdable'))
+        : list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : 'raised'));
       if (outcomes.every((o) => o === 'raised')) for (const h of list) holds.set(h.holdId, copy(h));
       return outcomes;
     },

@@ -1,0 +1,146 @@
+/**
+ * The hold store's contract (§5, HOLD-01..03): what the hold workflow and screening rely on the
+ * store to guarantee. One suite, run against the in-memory fake (test/unit) and the DynamoDB
+ * adapter on DynamoDB Local (test/integration).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { holdOf } from '../../domain/screening/flow';
+import type { Hold } from '../../domain/screening/holds';
+import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
+import type { ScreenedPayment } from '../../domain/screening/rules';
+
+export interface HoldStoreUnderTest {
+  store: HoldPort & ScreeningHoldPort;
+  /** Records the payment as approved (holdable) or cancelled where the store reads payments. */
+  payment(p: ScreenedPayment): Promise<void>;
+}
+
+let serial = 0;
+const at = '2026-03-12T10:00:00+09:00';
+
+export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnderTest>) {
+  describe(`hold store contract: ${name}`, () => {
+    let t: HoldStoreUnderTest;
+    beforeAll(async () => {
+      t = await make();
+    }, 60_000);
+
+    /** A payment of a fresh provider on `day`, approved unless told. */
+    async function paid(providerId: string, day = '2026-03-10', status: ScreenedPayment['status'] = 'APPROVED'): Promise<ScreenedPayment> {
+      const n = String(++serial).padStart(6, '0');
+      const p: ScreenedPayment = {
+        approvalNumber: `${day.replace(/-/g, '')}${n}`, providerId, programCode: 'P11', serviceCode: '110101', recipientId: `R${n}`, workerId: 'W1', municipalityCode: '11110',
+        channel: 'TERMINAL', kind: 'NORMAL', amount: 36_000, serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00`, approvedAt: `${day}T12:00:00+09:00`, status,
+      };
+      await t.payment(p);
+      return p;
+    }
+    const hold = (p: ScreenedPayment, ruleId: Hold['ruleId'] = 'HOLD-03'): Hold => holdOf(p, { ruleId, ruleVersion: 1, groupKey: `G-${p.approvalNumber}`, evidence: [] }, at);
+    const move = (h: Hold, to: HoldMove['to'], actor: HoldMove['actor']): HoldMove => ({ hold: h, to, actor, entry: { at, by: 'tester', role: actor, from: h.state, to } });
+    const provider = () => `PC${String(++serial).padStart(4, '0')}`;
+
+    it('HOLD-03: raises several holds together, and a hold once per payment and rule', async () => {
+      const pid = provider();
+      const [a, b] = [hold(await paid(pid)), hold(await paid(pid))];
+      expect(await t.store.raiseAll([a, b])).toEqual(['raised', 'raised']);
+      expect(await t.store.raise(a)).toBe('exists');
+      expect((await t.store.holds([a.holdId, b.holdId])).map((h) => h.state)).toEqual(['UNPROCESSED', 'UNPROCESSED']);
+    });
+
+    it('HOLD-03: all or none — an already held payment places no hold at all', async () => {
+      const pid = provider();
+      const held = hold(await paid(pid));
+      await t.store.raise(held);
+      const fresh = hold(await paid(pid));
+      expect(await t.store.raiseAll([fresh, held])).toEqual(['raised', 'exists']);
+      expect(await t.store.hold(fresh.holdId)).toBeNull();
+    });
+
+    it('HOLD-03: all or none — a cancelled payment is not holdable, and nothing is placed', async () => {
+      const pid = provider();
+      const fresh = hold(await paid(pid));
+      const cancelled = hold(await paid(pid, '2026-03-10', 'CANCELLED'));
+      expect(await t.store.raiseAll([fresh, cancelled])).toEqual(['raised', 'not-holdable']);
+      expect(await t.store.hold(fresh.holdId)).toBeNull();
+      expect(await t.store.hold(cancelled.holdId)).toBeNull();
+    });
+
+    it('§5: a move needs the state it was decided from — of two racing moves one wins, the other changes nothing', async () => {
+      const h = hold(await paid(provider()));
+      await t.store.raise(h);
+      const [first, second] = await Promise.all([t.store.move([move(h, 'UNDER_REVIEW', 'agency')]), t.store.move([move(h, 'WITHDRAWN', 'provider')])]);
+      expect([first, second].sort()).toEqual(['conflict', 'moved']);
+      const after = (await t.store.hold(h.holdId))!;
+      expect(['UNDER_REVIEW', 'WITHDRAWN']).toContain(after.state);
+      expect(after.history).toHaveLength(2);
+      expect(await t.store.move([move(h, 'REVIEWED', 'agency')])).toBe('conflict');
+    });
+
+    it('HOLD-01: holds moved together move all or none', async () => {
+      const pid = provider();
+      const [a, b] = [hold(await paid(pid)), hold(await paid(pid))];
+      await t.store.raiseAll([a, b]);
+      expect(await t.store.move([move(b, 'UNDER_REVIEW', 'agency')])).toBe('moved');
+      expect(await t.store.move([move(a, 'WITHDRAWN', 'provider'), move(b, 'WITHDRAWN', 'provider')])).toBe('conflict');
+      expect((await t.store.hold(a.holdId))!.state).toBe('UNPROCESSED');
+    });
+
+    it('§5: a decision is kept with its reason, and PAY releases the amount', async () => {
+      const h = hold(await paid(provider()));
+      await t.store.raise(h);
+      expect(await t.store.move([{ ...move(h, 'REVIEWED', 'agency'), decision: 'PAY', decisionReason: 'documents fine' }])).toBe('moved');
+      expect(await t.store.hold(h.holdId)).toMatchObject({ state: 'REVIEWED', decision: 'PAY', decisionReason: 'documents fine', releasedAt: at });
+      expect(await t.store.voidHold((await t.store.hold(h.holdId))!, 'PAYMENT_CANCELLED', at)).toBe(false);
+    });
+
+    it('§5: documents are taken while the provider may submit, up to the cap, and only on its own hold', async () => {
+      const h = hold(await paid(provider()));
+      await t.store.raise(h);
+      const doc = (i: number) => ({ documentKey: `holds/${h.holdId}/${i}/a.png`, fileName: 'a.png', contentType: 'image/png', size: 10, issuedAt: at });
+      expect(await t.store.addDocument(h, doc(1), 2)).toBe(true);
+      expect(await t.store.addDocument(h, doc(2), 2)).toBe(true);
+      expect(await t.store.addDocument(h, doc(3), 2)).toBe(false);
+      expect(await t.store.addDocument({ ...h, providerId: 'SOMEONE-ELSE' }, doc(4), 9)).toBe(false);
+      await t.store.move([move(h, 'WITHDRAWN', 'provider')]);
+      expect(await t.store.addDocument(h, doc(5), 9)).toBe(false);
+      expect((await t.store.hold(h.holdId))!.documents.map((d) => d.documentKey)).toEqual([doc(1).documentKey, doc(2).documentKey]);
+    });
+
+    it('SCR-05: evidence is one entry per fact up to the cap; a hold keeping evidence is not voided for lost evidence', async () => {
+      const h = hold(await paid(provider()), 'SCR-03');
+      await t.store.raise(h);
+      const death = (id: string) => ({ kind: 'DEATH_RECORD' as const, person: 'RECIPIENT' as const, personId: id, deathDate: '2026-03-01' });
+      await t.store.addEvidence(h.holdId, death('A'), 2);
+      await t.store.addEvidence(h.holdId, death('A'), 2);
+      await t.store.addEvidence(h.holdId, death('B'), 2);
+      await t.store.addEvidence(h.holdId, death('C'), 2);
+      expect((await t.store.hold(h.holdId))!.evidence).toHaveLength(2);
+      const current = (await t.store.hold(h.holdId))!;
+      expect(await t.store.voidHold(current, 'EVIDENCE_CANCELLED', at)).toBe(false);
+      expect(await t.store.dropEvidence(h.holdId, 'no-such-evidence')).toBeNull();
+    });
+
+    it('§5: lists page through a provider\'s holds newest first, within the dates and the filter', async () => {
+      const pid = provider();
+      const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06'];
+      const raised: Hold[] = [];
+      for (const day of days) {
+        const h = hold(await paid(pid, day));
+        await t.store.raise(h);
+        raised.push(h);
+      }
+      await t.store.move([move(raised[1]!, 'UNDER_REVIEW', 'agency')]);
+      const seen: Hold[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await t.store.providerHolds(pid, { from: '2026-03-03', to: '2026-03-06' }, { state: 'UNPROCESSED' }, { limit: 2, ...(nextToken ? { nextToken } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      expect(seen.map((h) => h.paymentDate)).toEqual(['2026-03-06', '2026-03-05', '2026-03-04']);
+      const day = await t.store.dayHolds('2026-03-03', { municipalityCode: '11110' }, { limit: 50 });
+      expect(day.items.map((h) => h.holdId)).toContain(raised[1]!.holdId);
+    });
+  });
+}
