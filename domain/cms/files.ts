@@ -10,6 +10,28 @@ import type { CmsFile } from './fields';
 
 export type CmsFileState = 'OPEN' | 'CREATED' | 'TRANSMITTING' | 'TRANSMITTED' | 'TRANSMIT_FAILED' | 'RECEIVING' | 'RECEIVED' | 'FLAGGED';
 
+/** A transfer date's file as stored: its state, what it holds and how its sends went. */
+export interface CmsFileRecord {
+  fileId: string;
+  fileName: string;
+  transferDate: IsoDate;
+  state: CmsFileState;
+  recordCount: number;
+  totalAmount: number;
+  itemCount: number;
+  s3Key?: string;
+  digest?: string;
+  references?: Record<string, string>;
+  attempts?: number;
+  lastAttemptAt?: string;
+  /** While RECEIVING: when the run that holds the file claimed it (ISO instant). */
+  receivingSince?: string;
+  lastError?: string;
+  /** After TRANSMIT_FAILED: whether another attempt may succeed. */
+  retryable?: boolean;
+  history: { at: string; from: CmsFileState | null; to: CmsFileState; note?: string }[];
+}
+
 export interface CmsTransferItem {
   payoutId: string;
   providerId: string;

@@ -1,5 +1,7 @@
 /** What the CMS use cases need from the world: the relay that takes EB31 files and gives back EB32 results. */
 import type { IsoDate } from '../shared/calendar';
+import type { Page, PageRequest } from '../shared/ports';
+import type { CmsFileRecord, CmsFileState, CmsTransferItem } from './files';
 
 /** The gateway to the CMS relay (production: HTTPS relay; locally: the simulator behind the same API). */
 export interface CmsGateway {
@@ -7,4 +9,25 @@ export interface CmsGateway {
   /** After a timeout: did the relay get this exact file? */
   wasReceived(fileName: string, transferDate: IsoDate, digest: string): Promise<boolean>;
   fetchResult(fileName: string, transferDate: IsoDate): Promise<Uint8Array | null>;
+}
+
+/** The CMS files of the table: every state change is conditioned on the state it leaves. */
+export interface CmsFilePort {
+  file(transferDate: IsoDate): Promise<CmsFileRecord | null>;
+  /** Files with transfer dates in [from, to]. */
+  files(page: PageRequest, from?: IsoDate, to?: IsoDate): Promise<Page<CmsFileRecord>>;
+  items(transferDate: IsoDate): Promise<CmsTransferItem[]>;
+  /** Moves the file from `from` to `to` (with `set`), only if it is in `from` (and holds `expectItemCount` items); false otherwise. */
+  move(transferDate: IsoDate, from: CmsFileState, to: CmsFileState, at: string, set?: Record<string, unknown>, note?: string, expectItemCount?: number): Promise<boolean>;
+  /** Claims a TRANSMITTED file for receiving, or takes over a claim older than `since`. */
+  reclaimReceiving(transferDate: IsoDate, since: string | undefined, sinceNow: string, at: string): Promise<boolean>;
+  releaseReceiving(transferDate: IsoDate, since: string): Promise<void>;
+  markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra?: Record<string, unknown>): Promise<void>;
+}
+
+/** The exact bytes of files sent and received (S3). */
+export interface CmsObjects {
+  /** Stores a request file's bytes; the key they are kept under. */
+  putRequest(transferDate: IsoDate, fileName: string, bytes: Uint8Array): Promise<string>;
+  read(key: string): Promise<Uint8Array>;
 }

@@ -2,11 +2,12 @@
  * CMS files (CMS-02/03): `GET /v1/cms/files`, `GET /v1/cms/files/{fileId}` and
  * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes) for the agency and operators.
  */
+import type { CmsFileRecord } from '../../domain/cms/files';
 import * as z from 'zod';
 import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
-import { type CmsFileRecord, DynamoCmsStore } from '../shared/dynamo/cms-store';
+import { DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { routes } from './routes';

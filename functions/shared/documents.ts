@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { CmsObjects } from '../../domain/cms/ports';
 import type { EvidenceFiles } from '../../domain/screening/ports';
 import { config } from './config';
 
@@ -68,4 +69,17 @@ export const evidenceFiles: EvidenceFiles = {
   newKey: (holdId, fileName) => `holds/${holdId}/${randomUUID()}/${encodeURIComponent(fileName)}`,
   stored: storedDocument,
   uploadFor: presignUpload,
+};
+
+async function putCmsFile(transferDate: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  const key = `cms/${transferDate}/${fileName}`;
+  await s3().send(new PutObjectCommand({ Bucket: documentBucket(), Key: key, Body: bytes, ContentType: 'application/octet-stream' }));
+  return key;
+}
+
+/** CMS files' exact bytes, under `cms/{transfer date}/{file name}`. */
+export const cmsObjects: CmsObjects & { putResult(transferDate: string, fileName: string, bytes: Uint8Array): Promise<string> } = {
+  putRequest: (transferDate, fileName, bytes) => putCmsFile(transferDate, fileName, bytes),
+  putResult: (transferDate, fileName, bytes) => putCmsFile(transferDate, fileName, bytes),
+  read: readObject,
 };

@@ -5,7 +5,8 @@
  */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CmsFileState, CmsTransferItem } from '../../../domain/cms/files';
+import type { CmsFileRecord, CmsFileState, CmsTransferItem } from '../../../domain/cms/files';
+import type { CmsFilePort } from '../../../domain/cms/ports';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { conditionalWrite, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
@@ -13,28 +14,7 @@ import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 
-export interface CmsFileRecord {
-  fileId: string;
-  fileName: string;
-  transferDate: string;
-  state: CmsFileState;
-  recordCount: number;
-  totalAmount: number;
-  itemCount: number;
-  s3Key?: string;
-  digest?: string;
-  references?: Record<string, string>;
-  attempts?: number;
-  lastAttemptAt?: string;
-  /** While RECEIVING: when the run that holds the file claimed it (ISO instant). */
-  receivingSince?: string;
-  lastError?: string;
-  /** After TRANSMIT_FAILED: whether another attempt may succeed. */
-  retryable?: boolean;
-  history: { at: string; from: CmsFileState | null; to: CmsFileState; note?: string }[];
-}
-
-export class DynamoCmsStore {
+export class DynamoCmsStore implements CmsFilePort {
   constructor(private readonly table: Table) {}
 
   /**

@@ -10,9 +10,11 @@
 import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
+import type { HistoryPayment, PaymentHistoryPort } from '../../../domain/payments/history';
 import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
 import type { Contract } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
+import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { TtlCache } from '../cache';
 import { queryAll, type TransactItem, transactWrite } from './batch';
 import { meter, meterTransactionWrite } from './capacity';
@@ -20,6 +22,7 @@ import { type Catalog, readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';
+import { decodeToken, pageOf } from './pagination';
 
 const REGISTRY_TTL_MS = 10_000;
 
@@ -56,7 +59,7 @@ function toBalance(item: Record<string, unknown>): VoucherBalance {
   return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays) };
 }
 
-export class DynamoPaymentStore implements PaymentPort {
+export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
   private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
   private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
   private readonly workers = new TtlCache<PayingWorker | null>(REGISTRY_TTL_MS, 50_000);
@@ -290,14 +293,15 @@ export class DynamoPaymentStore implements PaymentPort {
   }
 
   /** PAY-13: a provider's payments of one approval month between two approval dates, by day. */
-  async providerPayments(providerId: string, month: YearMonth, from: string, to: string, limit: number, start?: Record<string, unknown>) {
+  async providerPayments(providerId: string, month: YearMonth, range: { from: string; to: string }, page: PageRequest): Promise<Page<HistoryPayment>> {
+    const pk = keys.providerPaymentMonth(providerId, month);
     const out = await this.doc.send(new QueryCommand({
       TableName: this.table.name,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.providerPaymentMonth(providerId, month), ':from': keys.paymentDayBound(from, false), ':to': keys.paymentDayBound(to, true) },
-      Limit: limit,
-      ExclusiveStartKey: start,
+      ExpressionAttributeValues: { ':pk': pk, ':from': keys.paymentDayBound(range.from, false), ':to': keys.paymentDayBound(range.to, true) },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeToken(page.nextToken, pk),
     }));
-    return { items: (out.Items ?? []).map((i) => strip<Payment>(i)!), lastKey: out.LastEvaluatedKey };
+    return pageOf((out.Items ?? []).map((i) => strip<HistoryPayment>(i)!), out.LastEvaluatedKey);
   }
 }
