@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildResultFile, encodeCmsFile } from '../../../domain/cms/encode';
-import { CmsGatewayTimeout, type CmsTransferItem } from '../../../domain/cms/files';
+import { CmsGatewayTimeout, type CmsTransferItem, MAX_TRANSMIT_ATTEMPTS } from '../../../domain/cms/files';
 import { parseCmsFile } from '../../../domain/cms/parse';
 import type { CmsGateway } from '../../../domain/cms/ports';
 import { type ReceiveDeps, RECEIVING_LEASE_MS, runReceive } from '../../../domain/cms/receive';
@@ -91,6 +91,64 @@ describe('CMS-02/05 transmit', () => {
   });
 });
 
+describe('CMS-02 transmit: races, restarts and limits', () => {
+  it('an OPEN file without transfers is left alone; a file another run created meanwhile is not sent by this one', async () => {
+    const w = world();
+    w.files.records.set(transferDate, { fileId: 'CMS-x', fileName: 'EB310316', transferDate, state: 'OPEN', recordCount: 0, totalAmount: 0, itemCount: 0, history: [] });
+    expect((await runTransmit(w.transmit, kst('2026-03-13T16:00:00'))).events).toEqual([]);
+    const raced = world();
+    await raced.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    const move = raced.files.move.bind(raced.files);
+    raced.files.move = async (d, from, to, ...rest) => (from === 'OPEN' ? false : move(d, from, to, ...rest));
+    expect((await runTransmit(raced.transmit, kst('2026-03-13T16:00:00'))).events).toEqual([]);
+    expect(raced.sent).toEqual([]);
+  });
+
+  it('after a timeout a file the relay did receive is TRANSMITTED without a second send', async () => {
+    const w = world({ send: async () => Promise.reject(new CmsGatewayTimeout('slow')), received: async () => true });
+    await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    expect((await runTransmit(w.transmit, kst('2026-03-13T16:00:00'))).events.map((e) => e.kind)).toEqual(['created', 'transmitted']);
+    expect(w.sent).toHaveLength(1);
+  });
+
+  it('a file left TRANSMITTING by a run that died is checked with the relay after two minutes, not sent again', async () => {
+    let answer = false;
+    const w = world({ send: async () => Promise.reject(new CmsGatewayTimeout('slow')), received: async () => (answer ? true : Promise.reject(new Error('relay down'))) });
+    await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    await runTransmit(w.transmit, kst('2026-03-13T16:00:00'));
+    answer = true;
+    expect((await runTransmit(w.transmit, kst('2026-03-13T16:01:00'))).events).toEqual([]);
+    expect((await runTransmit(w.transmit, kst('2026-03-13T16:03:00'))).events.map((e) => e.kind)).toEqual(['transmitted']);
+    expect(w.sent).toHaveLength(1);
+  });
+
+  it('a retryable failure is retried with growing pauses, and not after MAX_TRANSMIT_ATTEMPTS attempts', async () => {
+    const w = world({ send: async () => ({ ok: false, reason: 'BUSY', retryable: true }) });
+    await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    await runTransmit(w.transmit, kst('2026-03-13T16:00:00'));
+    await runTransmit(w.transmit, kst('2026-03-13T16:04:00'));
+    expect(w.sent).toHaveLength(1);
+    await runTransmit(w.transmit, kst('2026-03-13T16:05:00'));
+    expect(w.sent).toHaveLength(2);
+    const file = (await w.files.file(transferDate))!;
+    w.files.records.set(transferDate, { ...file, attempts: MAX_TRANSMIT_ATTEMPTS, lastAttemptAt: kst('2026-03-13T10:00:00').toISOString() });
+    await runTransmit(w.transmit, kst('2026-03-13T16:50:00'));
+    expect(w.sent).toHaveLength(2);
+  });
+
+  it('a send claimed by another run is not made twice; an unexpected relay error fails the run loudly', async () => {
+    const w = world();
+    await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    const move = w.files.move.bind(w.files);
+    w.files.move = async (d, from, to, ...rest) => (from === 'CREATED' && to === 'TRANSMITTING' ? false : move(d, from, to, ...rest));
+    expect((await runTransmit(w.transmit, kst('2026-03-13T16:00:00'))).events.map((e) => e.kind)).toEqual(['created']);
+    expect(w.sent).toEqual([]);
+    const broken = world({ send: async () => Promise.reject(new Error('socket hang up')) });
+    await broken.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    await expect(runTransmit(broken.transmit, kst('2026-03-13T16:00:00'))).rejects.toThrow('socket hang up');
+  });
+});
+
 describe('CMS-03/04 receive', () => {
   async function transmitted(result: (sent: Uint8Array) => Uint8Array | null) {
     const w = world({ result });
@@ -108,6 +166,16 @@ describe('CMS-03/04 receive', () => {
     expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'PAID', resultCode: '0000' });
     expect(w.returned).toEqual(['PO-2']);
     expect(await w.files.file(transferDate)).toMatchObject({ state: 'RECEIVED', paidCount: 1, failedCount: 1 });
+  });
+
+  it('an all-paid result reports nothing; a failed transfer whose payout is gone is not returned', async () => {
+    const paid = await transmitted((sent) => encodeCmsFile(buildResultFile(parseCmsFile(sent), () => '0000')));
+    expect((await runReceive(paid.receive, kst('2026-03-17T03:00:00'))).events).toEqual([]);
+    expect(await paid.files.file(transferDate)).toMatchObject({ state: 'RECEIVED', paidCount: 2, failedCount: 0 });
+    const gone = await transmitted((sent) => encodeCmsFile(buildResultFile(parseCmsFile(sent), () => '0031')));
+    gone.receive.payouts.payout = async () => null;
+    expect((await runReceive(gone.receive, kst('2026-03-17T03:00:00'))).events[0]).toMatchObject({ kind: 'transfers-failed' });
+    expect(gone.returned).toEqual([]);
   });
 
   it('a result that does not match what was sent is flagged and nothing is applied', async () => {
