@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { HOLD_RULE_IDS, HOLD_STATES } from '../domain/screening/holds';
-import { DEFAULT_SCREENING_RULES, type ScreeningRules } from '../domain/screening/rules';
+import { DEFAULT_SCREENING_RULES, type ScreenedPayment, type ScreeningRules } from '../domain/screening/rules';
 import { isoDate, municipalityCode, recordId } from './common';
 import { paymentEvent } from './payments';
 
@@ -131,3 +131,24 @@ export const holdQuery = z
     municipalityCode: municipalityCode.optional(),
   })
   .strict();
+
+/** A payment message as screening sees it: approved, cancelled or refunded by its event. */
+export function screenedPaymentOf(message: Extract<ScreeningMessage, { approvalNumber: string }>): ScreenedPayment {
+  const status = message.event === 'PAYMENT_APPROVED' ? 'APPROVED' : message.event === 'PAYMENT_CANCELLED' ? 'CANCELLED' : 'REFUNDED';
+  return {
+    approvalNumber: message.approvalNumber,
+    providerId: message.providerId,
+    programCode: message.programCode,
+    serviceCode: message.serviceCode,
+    recipientId: message.recipientId,
+    workerId: message.workerId,
+    municipalityCode: message.municipalityCode ?? null,
+    channel: message.channel,
+    kind: message.kind,
+    amount: message.amount,
+    serviceDate: message.serviceDate,
+    serviceStartAt: message.serviceStartAt,
+    approvedAt: message.approvedAt,
+    status,
+  };
+}
