@@ -9,6 +9,7 @@
 import { allowedFrom, type Hold } from '../../domain/screening/holds';
 import type { EvidencePort, HoldFilter, HoldPort, PersonRef, RaiseOutcome, ScreeningPort } from '../../domain/screening/ports';
 import { type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
+import { formatKst } from '../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../domain/shared/ports';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -33,8 +34,10 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       index.set(p.approvalNumber, { ...p, status: existing?.status ?? 'APPROVED' });
       return index.get(p.approvalNumber)!.status;
     },
-    async neighbours(p) {
-      return [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber && (o.workerId === p.workerId || o.recipientId === p.recipientId));
+    async neighbours(p, window) {
+      // The adapter's ranges: approval instants (KST) in the approval window, or service starts in the session window.
+      const within = (instant: string | null, range: { from: string; to: string } | null) => instant !== null && range !== null && formatKst(new Date(instant)) >= range.from && formatKst(new Date(instant)).slice(0, range.to.length) <= range.to;
+      return [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber && (o.workerId === p.workerId || o.recipientId === p.recipientId) && (within(o.approvedAt, window.approved) || within(o.serviceStartAt, window.serviceStart)));
     },
     async people(refs) {
       return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });

@@ -1,0 +1,72 @@
+/**
+ * The screening index's contract (SCR-01/05): what the screening flow relies on. One suite, run
+ * against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ScreeningIndexPort } from '../../domain/screening/ports';
+import { DEFAULT_SCREENING_RULES, type ScreenedPayment, successionWindow } from '../../domain/screening/rules';
+
+export interface ScreeningIndexUnderTest {
+  index: ScreeningIndexPort;
+  /** Records the payment's own status where `stillApproved` reads it. */
+  payment(p: ScreenedPayment): Promise<void>;
+}
+
+let n = 0;
+
+export function screeningIndexContract(name: string, make: () => Promise<ScreeningIndexUnderTest>) {
+  describe(`screening index contract: ${name}`, () => {
+    let t: ScreeningIndexUnderTest;
+    beforeAll(async () => {
+      t = await make();
+    }, 60_000);
+
+    const worker = () => `WI${String(++n).padStart(6, '0')}`;
+    const payment = (workerId: string, approvedAt: string, over: Partial<ScreenedPayment> = {}): ScreenedPayment => ({
+      approvalNumber: `20260310${String(++n).padStart(6, '0')}`, providerId: 'P1', programCode: 'P11', serviceCode: '110101', recipientId: `RI${String(n).padStart(6, '0')}`, workerId, municipalityCode: '11110',
+      channel: 'TERMINAL', kind: 'NORMAL', amount: 36_000, serviceDate: approvedAt.slice(0, 10), serviceStartAt: null, approvedAt, status: 'APPROVED', ...over,
+    });
+
+    it('SCR-01: neighbours are the same worker\'s payments approved inside the window, or starting service inside it', async () => {
+      const w = worker();
+      const own = payment(w, '2026-03-10T12:00:00+09:00', { serviceStartAt: '2026-03-10T11:00:00+09:00' });
+      const close = payment(w, '2026-03-10T12:10:00+09:00');
+      const far = payment(w, '2026-03-10T18:00:00+09:00');
+      const overlapping = payment(w, '2026-03-10T20:00:00+09:00', { serviceStartAt: '2026-03-10T11:30:00+09:00' });
+      const otherWorker = payment(worker(), '2026-03-10T12:05:00+09:00');
+      for (const p of [own, close, far, overlapping, otherWorker]) await t.index.index(p, new Date(p.approvedAt));
+      const found = await t.index.neighbours(own, successionWindow(own, DEFAULT_SCREENING_RULES['SCR-01']));
+      expect(found.map((p) => p.approvalNumber).sort()).toEqual([close.approvalNumber, overlapping.approvalNumber].sort());
+      expect(found.find((p) => p.approvalNumber === close.approvalNumber)).toMatchObject({ amount: 36_000, workerId: w, status: 'APPROVED' });
+    });
+
+    it('SCR-05: a withdrawal and an index entry commute — withdrawn first, the payment stays withdrawn', async () => {
+      const w = worker();
+      const p = payment(w, '2026-03-10T12:00:00+09:00');
+      await t.index.withdraw({ ...p, status: 'CANCELLED' });
+      expect(await t.index.index(p, new Date(p.approvedAt))).toBe('CANCELLED');
+      const q = payment(w, '2026-03-10T13:00:00+09:00');
+      expect(await t.index.index(q, new Date(q.approvedAt))).toBe('APPROVED');
+      await t.index.withdraw({ ...q, status: 'REFUNDED' });
+      expect((await t.index.paymentsOf({ personKind: 'WORKER', personId: w }, '2026-03-10')).map((x) => x.status).sort()).toEqual(['CANCELLED', 'REFUNDED']);
+    });
+
+    it('SCR-05: a person\'s payments since a date, by approval', async () => {
+      const w = worker();
+      const early = payment(w, '2026-03-01T09:00:00+09:00');
+      const late = payment(w, '2026-03-09T09:00:00+09:00');
+      for (const p of [early, late]) await t.index.index(p, new Date(p.approvedAt));
+      expect((await t.index.paymentsOf({ personKind: 'WORKER', personId: w }, '2026-03-05')).map((p) => p.approvalNumber)).toEqual([late.approvalNumber]);
+      expect((await t.index.paymentsOf({ personKind: 'RECIPIENT', personId: early.recipientId }, '2026-01-01')).map((p) => p.approvalNumber)).toEqual([early.approvalNumber]);
+    });
+
+    it('stillApproved reads the payment itself, not the index', async () => {
+      const p = payment(worker(), '2026-03-10T12:00:00+09:00');
+      await t.payment(p);
+      await t.index.index(p, new Date(p.approvedAt));
+      expect(await t.index.stillApproved(p)).toBe(true);
+      await t.payment({ ...p, status: 'CANCELLED' });
+      expect(await t.index.stillApproved(p)).toBe(false);
+    });
+  });
+}
