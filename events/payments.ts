@@ -2,7 +2,7 @@
  * Terminal API bodies (api.md, fixed) and the payment event that reaches the `screening` queue.
  */
 import * as z from 'zod';
-import { MAKEUP_REASONS, RETRO_REASONS } from '../domain/payments/payment';
+import { changedAt, MAKEUP_REASONS, type Payment, type PaymentChange, RETRO_REASONS } from '../domain/payments/payment';
 import { isoDate, isoInstant, recordId } from './common';
 
 export const paymentRequest = z
@@ -72,3 +72,27 @@ export const paymentEvent = z.object({
   recoveredOn: isoDate.optional(),
 });
 export type PaymentEvent = z.infer<typeof paymentEvent>;
+
+/** The outbox event of a payment's change (validated: a broken payment image fails loudly). */
+export function paymentEventOf(p: Payment, change: PaymentChange): PaymentEvent {
+  return paymentEvent.parse({
+    version: 1,
+    event: change,
+    approvalNumber: p.approvalNumber,
+    providerId: p.providerId,
+    programCode: p.programCode,
+    serviceCode: p.serviceCode,
+    recipientId: p.recipientId,
+    workerId: p.workerId,
+    workerPaymentId: p.workerPaymentId,
+    municipalityCode: p.municipalityCode ?? null,
+    channel: p.channel,
+    kind: p.kind,
+    amount: p.amount,
+    serviceDate: p.serviceDate,
+    serviceStartAt: p.serviceStartAt,
+    approvedAt: p.approvedAt,
+    occurredAt: changedAt(p, change),
+    ...(change === 'PAYMENT_REFUNDED' && p.recoveredOn ? { recoveredOn: p.recoveredOn } : {}),
+  });
+}

@@ -134,3 +134,24 @@ export interface BalanceReceipt {
   remainingAmount: number;
   remainingSessions: number;
 }
+
+/** What a write did to a payment, as the outbox publishes it. */
+export type PaymentChange = 'PAYMENT_APPROVED' | 'PAYMENT_CANCELLED' | 'PAYMENT_REFUNDED';
+
+/**
+ * The change a stored write stands for: a payment that appeared approved was approved; one whose
+ * status became cancelled or refunded was cancelled or refunded; anything else (hold counts,
+ * refund requests) is no change the other contexts hear of.
+ */
+export function paymentChange(before: Pick<Payment, 'status'> | null, now: Pick<Payment, 'status'>, inserted: boolean): PaymentChange | null {
+  if (inserted) return now.status === 'APPROVED' ? 'PAYMENT_APPROVED' : null;
+  if (!before || before.status === now.status) return null;
+  return now.status === 'CANCELLED' ? 'PAYMENT_CANCELLED' : now.status === 'REFUNDED' ? 'PAYMENT_REFUNDED' : null;
+}
+
+/** When the change happened: the cancel or refund instant, else the approval (a cancel without its instant is a broken record: undefined, which the event refuses). */
+export function changedAt(p: Pick<Payment, 'approvedAt' | 'cancelledAt' | 'refundedAt'>, change: PaymentChange): string | undefined {
+  if (change === 'PAYMENT_CANCELLED') return p.cancelledAt;
+  if (change === 'PAYMENT_REFUNDED') return p.refundedAt ?? p.approvedAt;
+  return p.approvedAt;
+}

@@ -7,8 +7,8 @@
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import type { Payment } from '../../domain/payments/payment';
-import { paymentEvent, type PaymentEvent } from '../../events/payments';
+import { type Payment, paymentChange } from '../../domain/payments/payment';
+import { type PaymentEvent, paymentEventOf } from '../../events/payments';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 
@@ -18,31 +18,8 @@ export function eventOf(record: DynamoDBRecord): PaymentEvent | null {
   if (!image || image.type?.S !== 'Payment') return null;
   const now = unmarshall(image as never) as Payment;
   const before = record.dynamodb?.OldImage ? (unmarshall(record.dynamodb.OldImage as never) as Payment) : null;
-  let event: PaymentEvent['event'];
-  if (record.eventName === 'INSERT' && now.status === 'APPROVED') event = 'PAYMENT_APPROVED';
-  else if (before && before.status !== now.status && now.status === 'CANCELLED') event = 'PAYMENT_CANCELLED';
-  else if (before && before.status !== now.status && now.status === 'REFUNDED') event = 'PAYMENT_REFUNDED';
-  else return null;
-  return paymentEvent.parse({
-    version: 1,
-    event,
-    approvalNumber: now.approvalNumber,
-    providerId: now.providerId,
-    programCode: now.programCode,
-    serviceCode: now.serviceCode,
-    recipientId: now.recipientId,
-    workerId: now.workerId,
-    workerPaymentId: now.workerPaymentId,
-    municipalityCode: now.municipalityCode ?? null,
-    channel: now.channel,
-    kind: now.kind,
-    amount: now.amount,
-    serviceDate: now.serviceDate,
-    serviceStartAt: now.serviceStartAt,
-    approvedAt: now.approvedAt,
-    occurredAt: event === 'PAYMENT_CANCELLED' ? now.cancelledAt! : event === 'PAYMENT_REFUNDED' ? (now.refundedAt ?? now.approvedAt) : now.approvedAt,
-    ...(event === 'PAYMENT_REFUNDED' && now.recoveredOn ? { recoveredOn: now.recoveredOn } : {}),
-  });
+  const change = paymentChange(before, now, record.eventName === 'INSERT');
+  return change ? paymentEventOf(now, change) : null;
 }
 
 /**
