@@ -4,10 +4,8 @@
  * logs and meters what the run did.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import type { CmsGateway } from '../../domain/cms/ports';
 import { runReceive as run } from '../../domain/cms/receive';
-import { scheduledJobEvent } from '../../events/schedule';
 import { systemClock } from '../shared/clock';
 import { cmsRelay } from '../shared/cms-relay';
 import { cmsObjects } from '../shared/documents';
@@ -15,7 +13,8 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { koreanHolidays } from '../shared/holidays';
-import { flushMetrics, logger, metrics } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { scheduledJob } from '../shared/schedule';
 
 export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
   const payouts = new DynamoSettlementStore(dynamoTable(), () => Math.floor(now.getTime() / 1000));
@@ -32,12 +31,4 @@ export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Pro
   return { files };
 }
 
-export async function handler(event: unknown, context?: Context) {
-  if (context) logger.addContext(context);
-  scheduledJobEvent.parse(event);
-  try {
-    return await runReceive(systemClock.now());
-  } finally {
-    flushMetrics();
-  }
-}
+export const handler = scheduledJob(() => runReceive(systemClock.now()));

@@ -5,10 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import type { CmsGateway } from '../../domain/cms/ports';
 import { runTransmit as run, type TransmitEvent } from '../../domain/cms/transmit';
-import { scheduledJobEvent } from '../../events/schedule';
 import { systemClock } from '../shared/clock';
 import { cmsRelay } from '../shared/cms-relay';
 import { config } from '../shared/config';
@@ -16,7 +14,8 @@ import { cmsObjects } from '../shared/documents';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { koreanHolidays } from '../shared/holidays';
-import { flushMetrics, logger, metrics } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
+import { scheduledJob } from '../shared/schedule';
 
 function report({ kind, ...e }: TransmitEvent): void {
   if (kind === 'created') logger.info('CMS file created', e);
@@ -37,12 +36,4 @@ export async function runTransmit(now: Date, gateway: CmsGateway = cmsRelay): Pr
   return { files };
 }
 
-export async function handler(event: unknown, context?: Context) {
-  if (context) logger.addContext(context);
-  scheduledJobEvent.parse(event);
-  try {
-    return await runTransmit(systemClock.now());
-  } finally {
-    flushMetrics();
-  }
-}
+export const handler = scheduledJob(() => runTransmit(systemClock.now()));
