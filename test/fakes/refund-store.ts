@@ -1,7 +1,7 @@
 /**
  * Refunds in memory, with the adapter's conditions: a payment holds one open refund and only
  * while it is approved and never held; a refund is decided once; approval marks the payment
- * REFUNDED (and, when restored, gives the voucher its amount and session back).
+ * REFUNDED (and, when restored, gives the voucher its amount and session back, all or nothing).
  */
 import type { Payment, VoucherBalance } from '../../domain/payments/payment';
 import type { Refund, RefundDecided, RefundPort } from '../../domain/payments/refunds';
@@ -32,11 +32,12 @@ export class InMemoryRefundStore implements RefundPort {
   async approve(refund: Refund, payment: Payment, decided: RefundDecided) {
     const stored = this.refunds.get(refund.refundId);
     const p = this.payments.get(payment.approvalNumber);
-    if (stored?.state !== 'REQUESTED' || !p || p.status !== 'APPROVED') return false;
+    const key = `${payment.recipientId}/${payment.voucherMonth}/${payment.serviceCode}`;
+    // As the adapter's transaction: a restored approval needs its voucher, or nothing moves.
+    if (stored?.state !== 'REQUESTED' || !p || p.status !== 'APPROVED' || (decided.restored && !this.vouchers.has(key))) return false;
     Object.assign(stored, decided, { state: 'APPROVED' });
     Object.assign(p, { status: 'REFUNDED', refundId: refund.refundId, refundedAt: decided.decidedAt, recoveredOn: decided.recoveredOn });
     delete p.openRefundId;
-    const key = `${p.recipientId}/${p.voucherMonth}/${p.serviceCode}`;
     const v = this.vouchers.get(key);
     if (decided.restored && v) this.vouchers.set(key, { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1 });
     return true;
