@@ -27,7 +27,7 @@ export interface CmsFilePort {
 
 /** The exact bytes of files sent and received (S3). */
 export interface CmsObjects {
-  /** Stores a request file's bytes; the key they are kept under. */
-  putRequest(transferDate: IsoDate, fileName: string, bytes: Uint8Array): Promise<string>;
+  /** Stores a file's bytes (a request sent, a result received); the key they are kept under. */
+  put(transferDate: IsoDate, fileName: string, bytes: Uint8Array): Promise<string>;
   read(key: string): Promise<Uint8Array>;
 }

@@ -27,7 +27,7 @@ export function resultsFrom(transferDate: IsoDate, holidays: HolidayCalendar): D
 
 export interface ReceiveDeps {
   files: CmsFilePort;
-  objects: CmsObjects & { putResult(transferDate: IsoDate, fileName: string, bytes: Uint8Array): Promise<string> };
+  objects: CmsObjects;
   gateway: CmsGateway;
   holidays: HolidayCalendar;
   payouts: {
@@ -69,7 +69,7 @@ async function receive(deps: ReceiveDeps, file: CmsFileRecord, now: Date, events
     if (!(error instanceof CmsFormatError)) throw error;
     issues = error.issues;
   }
-  const resultKey = await deps.objects.putResult(file.transferDate, resultName, bytes);
+  const resultKey = await deps.objects.put(file.transferDate, resultName, bytes);
   if (issues.length || !result) {
     await deps.files.move(file.transferDate, 'RECEIVING', 'FLAGGED', at, { resultKey, issues: issues.slice(0, 50) }, `result does not match what was sent (${issues.length} problems)`);
     events.push({ kind: 'flagged', fileName: file.fileName, transferDate: file.transferDate, issues: issues.slice(0, 10) });

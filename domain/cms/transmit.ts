@@ -38,7 +38,7 @@ async function create(deps: TransmitDeps, file: CmsFileRecord, now: Date, events
   const items = await deps.files.items(file.transferDate);
   if (items.length === 0) return file;
   const built = requestFileFor(file.transferDate, items, deps.agency);
-  const s3Key = await deps.objects.putRequest(file.transferDate, built.file.header.fileName, built.bytes);
+  const s3Key = await deps.objects.put(file.transferDate, built.file.header.fileName, built.bytes);
   const created = { recordCount: built.file.records.length, totalAmount: built.file.trailer.amountRequested, s3Key, digest: deps.digest(built.bytes), references: built.references, attempts: 0 };
   if (!(await deps.files.move(file.transferDate, 'OPEN', 'CREATED', formatKst(now), created, undefined, items.length))) return null;
   events.push({ kind: 'created', fileName: built.file.header.fileName, transferDate: file.transferDate, records: created.recordCount, amount: created.totalAmount });

@@ -47,14 +47,12 @@ const ok = <T>(value: T): HoldResult<T> => ({ ok: true, value });
 const notFound = (holdId: string) => fail({ code: 'NOT_FOUND', rule: '§5', message: `hold ${holdId} not found` }, { holdId });
 
 /** Who may see a hold: its provider, the agency, the municipality whose recipient it concerns. */
-async function visible(deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string): Promise<HoldResult<Hold>> {
+export async function holdFor(deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string): Promise<HoldResult<Hold>> {
   const hold = await deps.holds.hold(holdId);
   // Another tenant's hold is answered like a missing one: its existence is not disclosed.
   if (!hold || !caller.sees(hold)) return notFound(holdId);
   return ok(hold);
 }
-
-export const holdFor = (deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string) => visible(deps, caller, holdId);
 
 const entry = (caller: Caller, at: string, hold: Hold, to: HoldState, extra: Partial<HoldHistoryEntry> = {}): HoldHistoryEntry => ({
   at, by: caller.sub, role: caller.role, from: hold.state, to, ...extra,
@@ -177,7 +175,7 @@ export interface DocumentRequest {
 export async function issueDocument(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock'>, caller: Caller, holdId: string, request: DocumentRequest): Promise<HoldResult<{ documentKey: string; upload: unknown }>> {
   const problem = checkDocument(request);
   if (problem) return fail(problem, { fields: [{ path: problem.code === 'DOCUMENT_TYPE_NOT_ALLOWED' ? 'contentType' : 'size', message: problem.message }] });
-  const found = await visible(deps, caller, holdId);
+  const found = await holdFor(deps, caller, holdId);
   if (!found.ok) return found;
   const hold = found.value;
   const check = checkMove(hold, 'DOCUMENTS_SUBMITTED', 'provider');
@@ -200,7 +198,7 @@ export interface HoldReview {
 /** The agency requests a supplement, takes a hold under review, or decides it `PAY` / `NO_PAY`. */
 export async function reviewHold(deps: Pick<HoldDeps, 'holds' | 'clock'>, caller: Caller, holdId: string, review: HoldReview): Promise<HoldResult<Hold>> {
   const at = formatKst(deps.clock.now());
-  const found = await visible(deps, caller, holdId);
+  const found = await holdFor(deps, caller, holdId);
   if (!found.ok) return found;
   const hold = found.value;
   const check = checkMove(hold, review.state, 'agency');

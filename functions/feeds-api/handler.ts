@@ -8,7 +8,7 @@ import { deathFeed, type EvidenceEvent, immigrationFeed } from '../../events/scr
 import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoEvidenceStore } from '../shared/dynamo/evidence-store';
-import { ApiError } from '../shared/errors';
+import { invalidRequest } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
@@ -30,7 +30,7 @@ const deps = async (): Promise<FeedDeps> => {
 };
 
 function answer(result: FeedResult, what: string) {
-  if (!result.ok) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'the feed has invalid records; nothing was recorded', { fields: result.issues.map((i) => ({ path: i.path, message: i.message })) });
+  if (!result.ok) throw invalidRequest(result.issues, 'the feed has invalid records; nothing was recorded');
   logger.info(`${what} feed recorded`, { ...result.summary });
   return json(200, result.summary);
 }

@@ -13,7 +13,7 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { DynamoHoldStore } from '../shared/dynamo/hold-store';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
-import { ApiError, refusalError } from '../shared/errors';
+import { invalidRequest, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { callerOf, providerFilter } from '../shared/tenancy';
@@ -34,7 +34,7 @@ const isCursor = (c: unknown): c is HoldCursor => typeof c === 'object' && c !==
 const list = route({ roles: ['provider', 'agency', 'municipality'], query: holdQuery.extend(pageQuery) }, async ({ query, principal }) => {
   const providerId = providerFilter(principal, query.providerId);
   const range = listRange(query, kstDate(systemClock.now()), providerId === undefined);
-  if ('path' in range) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', range.message, { fields: [{ path: range.path, message: range.message }] });
+  if ('path' in range) throw invalidRequest([range]);
   const after = query.nextToken ? decodeCursor(query.nextToken, (c): c is HoldCursor => isCursor(c) && c.day >= range.from && c.day <= range.to) : undefined;
   // A municipality always sees its own jurisdiction's holds, whatever it asks for.
   const municipalityCode = principal.role === 'municipality' ? principal.municipalityCode : query.municipalityCode;

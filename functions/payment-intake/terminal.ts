@@ -26,14 +26,15 @@ export interface TerminalRequest {
 /** A route's answer, and the metric kind it counts under (none for a batch: its items count). */
 export type TerminalRoute = (request: TerminalRequest) => Promise<{ answer: Answer; kind?: string }>;
 
+/** The 400 of api.md for fields that are not valid. */
+export const invalid = (fields: { path: string; message: string }[]): Answer => ({ status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request is not valid', details: { fields } } } });
+
 /** The 400 of api.md for a body that does not parse. */
 export function parse<T>(schema: z.ZodType<T>, value: unknown): { ok: true; value: T } | { ok: false; answer: Answer } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, answer: { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request is not valid', details: { fields: fieldsOf(result.error) } } } } };
+  return { ok: false, answer: invalid(fieldsOf(result.error)) };
 }
-
-export const invalid = (fields: { path: string; message: string }[]): Answer => ({ status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'the request is not valid', details: { fields } } } });
 
 function meter(answer: Answer, startedAt: number, kind: string): void {
   if (answer.status < 300) metrics.addMetric(`${kind}Succeeded`, MetricUnit.Count, 1);

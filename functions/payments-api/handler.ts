@@ -14,7 +14,7 @@ import { systemClock } from '../shared/clock';
 import { dynamoTable } from '../shared/dynamo/client';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
-import { ApiError } from '../shared/errors';
+import { invalidRequest } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
 import { routes } from './routes';
@@ -32,7 +32,7 @@ const query = z.object({
 let store: DynamoPaymentStore | undefined;
 const payments = () => (store ??= new DynamoPaymentStore(dynamoTable()));
 
-const invalid = (issue: Issue) => new ApiError('VALIDATION', 'VALIDATION_FAILED', issue.message, { fields: [{ path: issue.path, message: issue.message }], ...(issue.rule ? { rule: issue.rule } : {}) });
+const invalid = (issue: Issue) => invalidRequest([issue], issue.message, issue.rule);
 
 /** A payment as the provider sees it: the card masked, cancellation and refund beside it. */
 const view = (p: HistoryPayment) => ({

@@ -78,8 +78,7 @@ async function putCmsFile(transferDate: string, fileName: string, bytes: Uint8Ar
 }
 
 /** CMS files' exact bytes, under `cms/{transfer date}/{file name}`. */
-export const cmsObjects: CmsObjects & { putResult(transferDate: string, fileName: string, bytes: Uint8Array): Promise<string> } = {
-  putRequest: (transferDate, fileName, bytes) => putCmsFile(transferDate, fileName, bytes),
-  putResult: (transferDate, fileName, bytes) => putCmsFile(transferDate, fileName, bytes),
+export const cmsObjects: CmsObjects = {
+  put: putCmsFile,
   read: readObject,
 };

@@ -1,3 +1,5 @@
+import type { Issue } from '../../domain/shared/result';
+
 /**
  * The errors a handler answers with: the kind decides the HTTP status, the code and details go in
  * api.md's error envelope. The domain never throws these: its refusals are values
@@ -42,3 +44,8 @@ export const notFound = (what: string, details: Record<string, unknown> = {}) =>
 
 export const forbidden = (message: string, details: Record<string, unknown> = {}) =>
   new ApiError('FORBIDDEN', 'FORBIDDEN', message, details);
+
+/** Rejected parts of a request (the domain's `Issue`s) as api.md's 400: each in `details.fields`, with the rule when one is named. */
+export function invalidRequest(issues: readonly Issue[], message = issues[0]?.message ?? 'the request is not valid', rule?: string): ApiError {
+  return new ApiError('VALIDATION', 'VALIDATION_FAILED', message, { fields: issues.map((i) => ({ path: i.path, message: i.message })), ...(rule ? { rule } : {}) });
+}

@@ -299,32 +299,25 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
   }
 
   /** A provider's holds with payment dates in [from, to], newest first, filtered. */
-  async providerHolds(providerId: string, range: { from: string; to: string }, filter: HoldFilter, page: PageRequest): Promise<Page<Hold>> {
-    const pk = gsi1.providerHoldPk(providerId);
-    const f = filterExpression(filter);
-    const out = await this.doc.send(new QueryCommand({
-      TableName: this.table.name,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': pk, ':from': `${range.from}#`, ':to': `${range.to}#~`, ...f.values },
-      ...(f.expression ? { FilterExpression: f.expression, ExpressionAttributeNames: f.names } : {}),
-      ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: decodeToken(page.nextToken, pk),
-    }));
-    return pageOf((out.Items ?? []).map(toHold), out.LastEvaluatedKey);
+  providerHolds(providerId: string, range: { from: string; to: string }, filter: HoldFilter, page: PageRequest): Promise<Page<Hold>> {
+    return this.queryHolds('GSI1', 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to', gsi1.providerHoldPk(providerId), { ':from': `${range.from}#`, ':to': `${range.to}#~` }, filter, page, false);
   }
 
   /** All holds of one payment date (agency, municipality), filtered. */
-  async dayHolds(paymentDate: string, filter: HoldFilter, page: PageRequest): Promise<Page<Hold>> {
-    const pk = gsi2.holdDayPk(paymentDate);
+  dayHolds(paymentDate: string, filter: HoldFilter, page: PageRequest): Promise<Page<Hold>> {
+    return this.queryHolds('GSI2', 'GSI2PK = :pk', gsi2.holdDayPk(paymentDate), {}, filter, page, true);
+  }
+
+  /** One page of an index partition's holds; the token is checked to belong to that partition. */
+  private async queryHolds(index: 'GSI1' | 'GSI2', keyCondition: string, pk: string, bounds: Record<string, string>, filter: HoldFilter, page: PageRequest, forward: boolean): Promise<Page<Hold>> {
     const f = filterExpression(filter);
     const out = await this.doc.send(new QueryCommand({
       TableName: this.table.name,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'GSI2PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk, ...f.values },
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeValues: { ':pk': pk, ...bounds, ...f.values },
       ...(f.expression ? { FilterExpression: f.expression, ExpressionAttributeNames: f.names } : {}),
+      ScanIndexForward: forward,
       Limit: page.limit,
       ExclusiveStartKey: decodeToken(page.nextToken, pk),
     }));

@@ -36,7 +36,7 @@ function world(script: { send?: () => Promise<{ ok: true } | { ok: false; reason
     return `cms/${date}/${name}`;
   };
   const returned: string[] = [];
-  const store = { putRequest: put, putResult: put, read: async (k: string) => objects.get(k)! };
+  const store = { put, read: async (k: string) => objects.get(k)! };
   const transmit: TransmitDeps = { files, objects: store, gateway, holidays: koreanHolidays, agency, digest: (b) => createHash('sha256').update(b).digest('hex') };
   const receive: ReceiveDeps = {
     files, objects: store, gateway, holidays: koreanHolidays,
