@@ -3,7 +3,7 @@
  * the deposit body of `POST /v1/deposits` (api.md).
  */
 import * as z from 'zod';
-import { isoDate, isoInstant, municipalityCode, recordId } from './common';
+import { isoDate, isoInstant, municipalityCode, programCode, recordId } from './common';
 
 export const payoutRun = z.object({
   runId: z.string().regex(/^(\d{4}-\d{2}-[123]|adhoc-\d{4}-\d{2}-\d{2})$/),
@@ -42,7 +42,7 @@ export type TransferInstruction = z.infer<typeof transferInstruction>;
 export const depositRequest = z
   .object({
     municipalityCode,
-    programCode: z.string().regex(/^[A-Z_]{2,20}$/, 'must be a program code'),
+    programCode,
     amount: z.number().int('must be a whole number of won').positive('must be positive').max(100_000_000_000),
     depositedAt: isoInstant,
     depositId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/).optional(),

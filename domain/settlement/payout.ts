@@ -32,4 +32,6 @@ export interface Payout {
   deposits: { municipalityCode: string; amount: number }[];
   delays: Delay[];
   createdAt: string;
+  /** When its transfer instruction was queued for the CMS file. */
+  instructionQueuedAt?: string;
 }

@@ -8,7 +8,7 @@ import { cycle, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay
 import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
 import { type Bucket, type Delay, planPayout, unsettled } from './ledger';
 import type { Payout, PayoutRun } from './payout';
-import type { PayoutPort } from './ports';
+import type { Payee, PayoutPort, PayoutRecords } from './ports';
 
 /** Regular runs are made one business day before the pay day (CMS-05: the file is created then). */
 export function runDateOf(c: Cycle, holidays: HolidayCalendar): IsoDate {
@@ -141,4 +141,51 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
     if (outcome === 'exists') return { kind: 'existing', payout: (await port.existing(payoutId))! };
   }
   throw new Error(`payout ${payoutId}: buckets or deposits kept changing; the run can be repeated`);
+}
+
+/** Where a payout with money goes next: a transfer instruction for the CMS file (CMS-01). */
+export interface TransferQueue {
+  /** Queues the payout's transfer and marks it queued; a payout already marked is not passed again. */
+  queue(payout: Payout, payee: Payee): Promise<void>;
+}
+
+export interface ShardDeps {
+  engine: PayoutPort;
+  records: Pick<PayoutRecords, 'payees' | 'rejectedAccount'>;
+  transfers: TransferQueue;
+  programs(): Promise<string[]>;
+  clock: { now(): Date };
+}
+
+export interface ShardTally {
+  paid: number;
+  delayed: number;
+  existing: number;
+  amount: number;
+}
+
+/**
+ * One provider shard of a run: every provider × program (one payout account each) is paid from
+ * its open buckets. A program without an account still has its dues recorded (delay OTHER); an
+ * account the bank refused is not used again until the provider's account changes (CMS-04). A
+ * payout with money and an account whose transfer is not queued yet is queued (a repeated shard
+ * queues only what it had not).
+ */
+export async function payShard(deps: ShardDeps, run: PayoutRun, shard: number): Promise<ShardTally> {
+  const tally: ShardTally = { paid: 0, delayed: 0, existing: 0, amount: 0 };
+  const programs = await deps.programs();
+  for (const payee of await deps.records.payees(shard)) {
+    for (const programCode of programs) {
+      const registered = payee.accounts.find((a) => a.programCode === programCode) ?? null;
+      const refused = registered ? await deps.records.rejectedAccount(payee.providerId, programCode) : null;
+      const account = registered && !(refused && refused.bankCode === registered.bankCode && refused.accountNumber === registered.accountNumber) ? registered : null;
+      const outcome = await payProvider(deps.engine, run, payee.providerId, programCode, account, deps.clock.now());
+      if (outcome.kind === 'nothing') continue;
+      tally[outcome.kind]++;
+      if (outcome.kind === 'paid') tally.amount += outcome.payout.amount;
+      const payout = outcome.payout;
+      if (payout.amount > 0 && payout.account && !payout.instructionQueuedAt) await deps.transfers.queue(payout, payee);
+    }
+  }
+  return tally;
 }

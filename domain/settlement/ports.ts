@@ -1,8 +1,65 @@
-/** What payouts need from storage. */
-import type { IsoDate } from '../shared/calendar';
-import type { Bucket, PayoutPlan } from './ledger';
+/** What settlement needs from storage, one port per aggregate: ledger, deposits, payouts. */
+import type { Payment } from '../payments/payment';
+import type { PayoutAccount } from '../registry/entities';
+import type { IsoDate, YearMonth } from '../shared/calendar';
+import type { Page, PageRequest } from '../shared/ports';
+import type { DepositFacts, PayoutFacts, VoucherFacts } from './conservation';
+import type { Bucket, LedgerFact, PayoutPlan } from './ledger';
 import type { Payout } from './payout';
 
+/** One day bucket: provider × program × municipality × day. */
+export interface BucketRef {
+  providerId: string;
+  programCode: string;
+  municipalityCode: string;
+  day: IsoDate;
+}
+
+/** The day buckets (domain.md §6): facts applied once, totals never losing an update. */
+export interface LedgerPort {
+  /** Applies a fact once: a second delivery of the same fact changes nothing. */
+  apply(fact: LedgerFact): Promise<'applied' | 'duplicate'>;
+  bucket(ref: BucketRef): Promise<Bucket | null>;
+  /** Buckets of a provider × program between two days. */
+  buckets(providerId: string, programCode: string, from: IsoDate, to: IsoDate): Promise<Bucket[]>;
+  /** Buckets with something unpaid up to a day, read strongly consistent. */
+  openBuckets(providerId: string, programCode: string, throughDay: IsoDate): Promise<Bucket[]>;
+}
+
+export interface DepositEntry {
+  depositId: string;
+  municipalityCode: string;
+  programCode: string;
+  amount: number;
+  depositedAt: string;
+  recordedBy: string;
+  at: string;
+}
+
+export interface DepositAccount {
+  balance: number;
+  depositedTotal: number;
+  paidTotal: number;
+}
+
+/** A deposit account with what its vouchers grant per month (PO-06). */
+export interface ForecastFacts {
+  municipalityCode: string;
+  programCode: string;
+  balance: number;
+  granted: Map<YearMonth, number>;
+}
+
+/** Municipalities' deposits per program (PO-03). */
+export interface DepositPort {
+  /** Records a deposit once (its id is its idempotency key) and adds it to the balance. */
+  deposit(entry: DepositEntry): Promise<'recorded' | 'duplicate'>;
+  account(municipalityCode: string, programCode: string): Promise<DepositAccount>;
+  /** The accounts matching the filter, with what vouchers grant from `fromMonth - 3` to `toMonth`. */
+  forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: YearMonth, toMonth: YearMonth): Promise<ForecastFacts[]>;
+}
+
+/** What one payout needs (PO-02..04): its own record, the open buckets and the balances. */
 export interface PayoutPort {
   existing(payoutId: string): Promise<Payout | null>;
   openBuckets(providerId: string, programCode: string, throughDay: IsoDate): Promise<Bucket[]>;
@@ -12,4 +69,56 @@ export interface PayoutPort {
    * buckets in one transaction; 'conflict' if any of them moved since it was read.
    */
   commit(payout: Payout | null, plan: PayoutPlan, settledBuckets: Bucket[], at: string): Promise<'committed' | 'conflict' | 'exists'>;
+}
+
+/** A provider paid by a payout shard, with one payout account per program (PO-02). */
+export interface Payee {
+  providerId: string;
+  businessNumber: string;
+  accounts: PayoutAccount[];
+}
+
+/** A current delay of a provider × program × municipality (PO-03/04). */
+export interface DelayRecord {
+  providerId: string;
+  programCode: string;
+  municipalityCode: string;
+  amount: number;
+  reason: string;
+  fromDay: IsoDate;
+  payoutId: string;
+  updatedAt: string;
+}
+
+/** Payout records: reading them, their transfers' follow-through and CMS-04 returns. */
+export interface PayoutRecords {
+  payout(payoutId: string): Promise<Payout | null>;
+  providerPayouts(providerId: string, payDate: IsoDate | undefined, page: PageRequest): Promise<Page<Payout>>;
+  payDayPayouts(payDate: IsoDate, page: PageRequest): Promise<Page<Payout>>;
+  /** Current delays: a provider's, or all of them. */
+  delays(providerId: string | undefined): Promise<DelayRecord[]>;
+  /** The payout's transfer instruction is queued: a repeated run does not queue it again. */
+  markInstructionQueued(payoutId: string, at: string): Promise<void>;
+  /**
+   * CMS-04: a SENT payout the bank refused becomes FAILED, its draws go back to their buckets and
+   * its deposits, and the refused account is remembered; false if it was not SENT.
+   */
+  returnFailedPayout(payout: Payout, resultCode: string, at: string): Promise<boolean>;
+  /** The account a provider × program's last transfer was refused on, if any. */
+  rejectedAccount(providerId: string, programCode: string): Promise<{ bankCode: string; accountNumber: string } | null>;
+  /** The providers of one payout shard. */
+  payees(shard: number): Promise<Payee[]>;
+}
+
+/** PO-08: every fact the conservation identities are checked on. */
+export interface ConservationFacts {
+  deposits: DepositFacts[];
+  vouchers: VoucherFacts[];
+  payments: (Payment & { restored: boolean })[];
+  buckets: Bucket[];
+  payouts: PayoutFacts[];
+}
+
+export interface ConservationPort {
+  conservationFacts(): Promise<ConservationFacts>;
 }

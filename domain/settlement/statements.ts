@@ -18,7 +18,18 @@ const cell = (v: unknown) => {
 
 const row = (...cells: unknown[]) => cells.map(cell).join(',');
 
-export function statementCsv(payout: Payout, behind: { payments: (Payment & { holdsOpen?: number; holdsDenied?: number })[]; recoveries: Refund[]; claims: Claim[] }): string {
+/** PO-07: what stands behind a payout, on the days it paid. */
+export interface StatementFacts {
+  payments: (Payment & { holdsOpen?: number; holdsDenied?: number })[];
+  recoveries: Refund[];
+  claims: Claim[];
+}
+
+export interface StatementPort {
+  statementFacts(payout: Payout): Promise<StatementFacts>;
+}
+
+export function statementCsv(payout: Payout, behind: StatementFacts): string {
   const account = payout.account ? `${payout.account.bankCode} ${payout.account.accountNumber.slice(0, -4).replace(/\d/g, '*')}${payout.account.accountNumber.slice(-4)}` : '';
   const lines = [
     row('section', 'payoutId', 'cycle', 'payDate', 'amount', 'status', 'account', 'holder'),

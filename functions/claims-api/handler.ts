@@ -9,13 +9,12 @@ import { type ClaimDeps, type ClaimRefusal, decideClaim, fileClaim } from '../..
 import { recordId } from '../../events/common';
 import { claimDecision, claimRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
-import { DynamoClaimStore } from '../shared/dynamo/claim-store';
-import { dynamoTable } from '../shared/dynamo/client';
 import { ApiError, refusalError, type RefusalStatus } from '../shared/errors';
 import { koreanHolidays } from '../shared/holidays';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
 const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
@@ -24,8 +23,7 @@ const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
 };
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);
 
-let claims: DynamoClaimStore | undefined;
-const store = () => (claims ??= new DynamoClaimStore(dynamoTable()));
+const store = stores.claims;
 const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, holidays: koreanHolidays, newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
 
 const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, principal }) => {

@@ -6,27 +6,23 @@ import type { CmsFileRecord } from '../../domain/cms/files';
 import * as z from 'zod';
 import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
-
-let store: DynamoCmsStore | undefined;
-const db = () => (store ??= new DynamoCmsStore(dynamoTable()));
 
 /** The API's view of a file: its state and totals, not the payout-id map. */
 const view = ({ references: _r, ...file }: CmsFileRecord) => file;
 
 async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
   const m = /^CMS-(\d{4}-\d{2}-\d{2})$/.exec(fileId ?? '');
-  const file = m ? await db().file(m[1]!) : null;
+  const file = m ? await stores.cms().file(m[1]!) : null;
   if (!file) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `CMS file ${fileId} not found`);
   return file;
 }
 
 export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict() }, async ({ query }) => {
-  const page = await db().files(query, query.from, query.to ? `${query.to}~` : undefined);
+  const page = await stores.cms().files(query, query.from, query.to ? `${query.to}~` : undefined);
   return json(200, { items: page.items.map(view), nextToken: page.nextToken ?? null });
 });
 

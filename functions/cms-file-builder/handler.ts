@@ -8,17 +8,15 @@ import { nextBusinessDay } from '../../domain/shared/business-days';
 import { formatKst } from '../../domain/shared/calendar';
 import { transferInstruction } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoCmsStore } from '../shared/dynamo/cms-store';
 import { koreanHolidays } from '../shared/holidays';
 import { logger } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { stores } from '../shared/stores';
 
-let store: DynamoCmsStore | undefined;
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const instruction = transferInstruction.parse(JSON.parse(record.body));
-  store ??= new DynamoCmsStore(dynamoTable());
+  const store = stores.cms();
   const { version: _v, payDate, ...item } = instruction;
   let transferDate = payDate;
   for (let tries = 0; tries < 5; tries++) {

@@ -9,16 +9,13 @@ import { runReceive as run } from '../../domain/cms/receive';
 import { systemClock } from '../shared/clock';
 import { cmsRelay } from '../shared/cms-relay';
 import { cmsObjects } from '../shared/documents';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoCmsStore } from '../shared/dynamo/cms-store';
-import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { koreanHolidays } from '../shared/holidays';
 import { logger, metrics } from '../shared/observability';
 import { scheduledJob } from '../shared/schedule';
+import { stores } from '../shared/stores';
 
 export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
-  const payouts = new DynamoSettlementStore(dynamoTable(), () => Math.floor(now.getTime() / 1000));
-  const { files, events } = await run({ files: new DynamoCmsStore(dynamoTable()), objects: cmsObjects, gateway, holidays: koreanHolidays, payouts }, now);
+  const { files, events } = await run({ files: stores.cms(), objects: cmsObjects, gateway, holidays: koreanHolidays, payouts: stores.settlement().payouts }, now);
   for (const { kind, ...e } of events) {
     if (kind === 'flagged') {
       metrics.addMetric('CmsResultsFlagged', MetricUnit.Count, 1);

@@ -6,20 +6,18 @@
 import { type FeedDeps, type FeedResult, recordDeaths, recordMovements } from '../../domain/screening/feeds';
 import { deathFeed, type EvidenceEvent, immigrationFeed } from '../../events/screening';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoEvidenceStore } from '../shared/dynamo/evidence-store';
 import { invalidRequest } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { personalDataVault } from '../shared/vault';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
-let evidence: DynamoEvidenceStore | undefined;
 const deps = async (): Promise<FeedDeps> => {
   const vault = await personalDataVault();
   return {
-    evidence: (evidence ??= new DynamoEvidenceStore(dynamoTable())),
+    evidence: stores.evidence(),
     lookupHash: (rrn) => vault.lookupHash(rrn),
     rescreen: async (people) => {
       const events: EvidenceEvent[] = people.map((p) => ({ version: 1, event: 'EVIDENCE_RECORDED', ...p }));

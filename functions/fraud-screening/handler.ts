@@ -9,28 +9,26 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import type { ProgramKind } from '../../domain/registry/entities';
 import { rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../domain/screening/flow';
-import type { ScreeningPort } from '../../domain/screening/ports';
 import { loadScreeningRules, screenedPaymentOf, screeningMessage } from '../../events/screening';
 import { TtlCache } from '../shared/cache';
 import { systemClock } from '../shared/clock';
 import { config } from '../shared/config';
 import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';
-import { screeningStores } from '../shared/dynamo/screening-store';
 import { logger, metrics } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { stores } from '../shared/stores';
 import { countHolds, countScreened, publishPerRule } from './metrics';
 
 const catalog = new TtlCache<Map<string, ProgramKind>>(60_000, 1);
 let programKinds = new Map<string, ProgramKind>();
-let store: ScreeningPort | undefined;
 let settings: ScreeningSettings | undefined;
 
 async function processMessage(record: SQSRecord): Promise<void> {
   const message = screeningMessage.parse(JSON.parse(record.body));
   // Read once per container; a bad configuration fails every message loudly (SCR-06).
   const s = (settings ??= { rules: loadScreeningRules(config().SCREENING_RULES), programKind: (code) => programKinds.get(code) });
-  store ??= screeningStores(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)).port;
+  const store = stores.screening().port;
   programKinds = await catalog.get('programs', async () => new Map([...(await readCatalog(dynamoTable())).programs].map(([code, p]) => [code, p.kind])));
   const now = systemClock.now();
   if (message.event === 'EVIDENCE_RECORDED') {

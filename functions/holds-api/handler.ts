@@ -9,19 +9,17 @@ import { kstDate } from '../../domain/shared/calendar';
 import { documentRequest, holdAction, holdQuery, holdReview, manualHold } from '../../events/screening';
 import { systemClock } from '../shared/clock';
 import { evidenceFiles } from '../shared/documents';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoHoldStore } from '../shared/dynamo/hold-store';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
-import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { invalidRequest, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { callerOf, providerFilter } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
 
 let deps: HoldDeps | undefined;
-const holds = () => (deps ??= { holds: new DynamoHoldStore(dynamoTable()), payments: new DynamoPaymentStore(dynamoTable()), files: evidenceFiles, clock: systemClock, newId: randomUUID });
+const holds = () => (deps ??= { holds: stores.holds(), payments: stores.payments(), files: evidenceFiles, clock: systemClock, newId: randomUUID });
 
 /** The value of a use case, or its refusal as api.md's error. */
 function answer<T>(result: HoldResult<T>): T {

@@ -13,9 +13,9 @@ import { maskCardNumber } from '../../domain/registry/identity';
 import { cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoPaymentStore, randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
+import { randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { logger } from '../shared/observability';
+import { stores } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
 import { routes } from './routes';
 import { invalid, parse, terminalHandler } from './terminal';
@@ -23,8 +23,7 @@ import { invalid, parse, terminalHandler } from './terminal';
 /** Items of one offline batch written at once (different cards; one card's items stay in order). */
 const BATCH_CONCURRENCY = 16;
 
-let store: DynamoPaymentStore | undefined;
-const payments = () => (store ??= new DynamoPaymentStore(dynamoTable()));
+const payments = stores.payments;
 let terminalDeps: TerminalDeps | undefined;
 const deps = () => (terminalDeps ??= { store: payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');

@@ -11,12 +11,11 @@ import { kstDate } from '../../domain/shared/calendar';
 import type { Issue } from '../../domain/shared/result';
 import { isoDate } from '../../events/common';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
-import { DynamoPaymentStore } from '../shared/dynamo/payment-store';
 import { invalidRequest } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
 const query = z.object({
@@ -29,8 +28,7 @@ const query = z.object({
   ...pageQuery,
 });
 
-let store: DynamoPaymentStore | undefined;
-const payments = () => (store ??= new DynamoPaymentStore(dynamoTable()));
+const payments = stores.payments;
 
 const invalid = (issue: Issue) => invalidRequest([issue], issue.message, issue.rule);
 

@@ -5,15 +5,13 @@
 import type { PersonRecordAccess } from '../../domain/registry/access-log';
 import { formatKst } from '../../domain/shared/calendar';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoPeopleStore } from '../shared/dynamo/people-store';
 import { forbidden, notFound } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { mayReadPerson } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
-let store: DynamoPeopleStore | undefined;
-const people = () => (store ??= new DynamoPeopleStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000)));
+const people = stores.people;
 
 const person = route({ roles: ['provider', 'municipality', 'agency'] }, async ({ path, principal, event }) => {
   const subjectType: PersonRecordAccess['subjectType'] = path.recipientId !== undefined ? 'RECIPIENT' : 'WORKER';

@@ -8,17 +8,15 @@ import * as z from 'zod';
 import { decideRefund, type RefundDeps, type RefundOutcome, requestRefund } from '../../domain/payments/refunds';
 import { refundDecision, refundRequest } from '../../events/payments';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoRefundStore } from '../shared/dynamo/refund-store';
 import { ApiError, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 import { REFUND_STATUS } from './statuses';
 
-let refunds: DynamoRefundStore | undefined;
-const store = () => (refunds ??= new DynamoRefundStore(dynamoTable()));
+const store = stores.refunds;
 const deps = (): RefundDeps => ({ store: store(), clock: systemClock, newRefundId: (today) => `RF${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}` });
 
 const answer = (outcome: RefundOutcome, status: number) => {

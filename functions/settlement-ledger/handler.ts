@@ -9,13 +9,9 @@ import type { SQSRecord } from 'aws-lambda';
 import { factOfPayment } from '../../domain/settlement/ledger';
 import { kstDate } from '../../domain/shared/calendar';
 import { paymentEvent } from '../../events/payments';
-import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoSettlementStore } from '../shared/dynamo/settlement-store';
 import { logger, metrics } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
-
-let store: DynamoSettlementStore | undefined;
+import { stores } from '../shared/stores';
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const event = paymentEvent.parse(JSON.parse(record.body));
@@ -24,8 +20,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.warn('payment event without a municipality: nothing to settle', { approvalNumber: event.approvalNumber, event: event.event });
     return;
   }
-  store ??= new DynamoSettlementStore(dynamoTable(), () => Math.floor(systemClock.now().getTime() / 1000));
-  const outcome = await store.apply(fact);
+  const outcome = await stores.settlement().ledger.apply(fact);
   if (outcome === 'applied') metrics.addMetric('LedgerFactsApplied', MetricUnit.Count, 1);
 }
 

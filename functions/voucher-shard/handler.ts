@@ -8,22 +8,17 @@ import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
 import { generateMonth } from '../../domain/vouchers/generation';
 import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoJobSteps } from '../shared/dynamo/job-steps';
-import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { stores } from '../shared/stores';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
 const DEFAULT_PAGE_SIZE = 200;
 
-let store: DynamoVoucherStore | undefined;
-let steps: DynamoJobSteps | undefined;
-
 async function processPage(record: SQSRecord): Promise<void> {
   const task = voucherShardTask.parse(JSON.parse(record.body));
-  store ??= new DynamoVoucherStore(dynamoTable());
+  const store = stores.vouchers();
   const page = await store.recipientIds(task.shard, { limit: task.pageSize ?? DEFAULT_PAGE_SIZE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
   const result = await generateMonth(store, page.items, task.month, task.decidedAt);
   metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
@@ -37,7 +32,7 @@ async function processPage(record: SQSRecord): Promise<void> {
  * a step record moves SENDING → SENT around the send, and a SENT step is not sent again.
  */
 async function continueOnce(next: VoucherShardTask): Promise<void> {
-  steps ??= new DynamoJobSteps(dynamoTable(), () => Math.floor(Date.now() / 1000));
+  const steps = stores.jobSteps();
   const job = `voucher-generation#${next.month}#${next.shard}`;
   const step = createHash('sha256').update(next.nextToken ?? '').digest('hex');
   if (!(await steps.claim(job, step))) return; // already continued

@@ -3,10 +3,9 @@ import * as z from 'zod';
 import { kstMonth } from '../../domain/shared/calendar';
 import { yearMonth } from '../../events/common';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoVoucherStore } from '../shared/dynamo/voucher-store';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
 const query = z.object({
@@ -16,13 +15,11 @@ const query = z.object({
   ...pageQuery,
 });
 
-let store: DynamoVoucherStore | undefined;
 
 const list = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
   const providerId = providerScope(principal, q.providerId);
   const month = q.month ?? kstMonth(systemClock.now());
-  store ??= new DynamoVoucherStore(dynamoTable());
-  const page = await store.listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
+  const page = await stores.vouchers().listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
   return json(200, { providerId, month, items: page.items, nextToken: page.nextToken ?? null });
 });
 

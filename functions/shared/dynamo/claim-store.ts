@@ -9,7 +9,7 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-import { bucketUpdate } from './settlement-store';
+import { bucketUpdate } from './ledger-store';
 
 export class DynamoClaimStore implements ClaimPort {
   constructor(private readonly table: Table) {}

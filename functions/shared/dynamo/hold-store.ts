@@ -15,7 +15,7 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-import { bucketUpdate } from './settlement-store';
+import { bucketUpdate } from './ledger-store';
 
 const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
 

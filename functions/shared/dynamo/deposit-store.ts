@@ -1,0 +1,65 @@
+/**
+ * Municipalities' deposits per program (PO-03): an entry per deposit (its id is its idempotency
+ * key) and a balance item with running totals, written together. Payouts draw on the balance in
+ * their own transaction (payout-store.ts).
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DepositAccount, DepositEntry, DepositPort, ForecastFacts } from '../../../domain/settlement/ports';
+import { addMonths } from '../../../domain/shared/calendar';
+import { queryAll, transactWrite } from './batch';
+import type { Table } from './client';
+import { gsi1, keys } from './keys';
+
+/** Conditions spelled once. */
+const conditions = {
+  /** The deposit was not recorded before. */
+  newDeposit: 'attribute_not_exists(PK)',
+} as const;
+
+export class DynamoDepositStore implements DepositPort {
+  constructor(private readonly table: Table) {}
+
+  async deposit(entry: DepositEntry): Promise<'recorded' | 'duplicate'> {
+    const account = gsi1.depositAccount(entry.municipalityCode, entry.programCode);
+    const failed = await transactWrite(this.table.doc, [
+      { Put: { TableName: this.table.name, Item: { ...keys.depositIn(entry.municipalityCode, entry.programCode, entry.depositedAt, entry.depositId), type: 'DepositIn', ...entry }, ConditionExpression: conditions.newDeposit } },
+      {
+        Update: {
+          TableName: this.table.name,
+          Key: keys.depositBalance(entry.municipalityCode, entry.programCode),
+          UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, GSI1PK = :all, GSI1SK = :mg ADD balance :amt, depositedTotal :amt',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':type': 'DepositBalance', ':m': entry.municipalityCode, ':g': entry.programCode, ':amt': entry.amount, ':all': account.GSI1PK, ':mg': account.GSI1SK },
+        },
+      },
+    ]);
+    return failed === null ? 'recorded' : 'duplicate';
+  }
+
+  async account(municipalityCode: string, programCode: string): Promise<DepositAccount> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.depositBalance(municipalityCode, programCode), ConsistentRead: true }));
+    const n = (f: string) => (out.Item?.[f] as number | undefined) ?? 0;
+    return { balance: n('balance'), depositedTotal: n('depositedTotal'), paidTotal: n('paidTotal') };
+  }
+
+  async balance(municipalityCode: string, programCode: string): Promise<number> {
+    return (await this.account(municipalityCode, programCode)).balance;
+  }
+
+  async forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: string, toMonth: string): Promise<ForecastFacts[]> {
+    const accounts = (await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.depositAccountsPk } }))
+      .filter((a) => (!filter.municipalityCode || a.municipalityCode === filter.municipalityCode) && (!filter.programCode || a.programCode === filter.programCode));
+    return Promise.all(accounts.map(async (a) => {
+      const municipalityCode = a.municipalityCode as string;
+      const programCode = a.programCode as string;
+      const counters = await queryAll(this.table.doc, {
+        TableName: this.table.name,
+        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.grantedPartition(municipalityCode, programCode), ':from': addMonths(fromMonth, -3), ':to': `${toMonth}~` },
+      });
+      const granted = new Map<string, number>();
+      for (const c of counters) granted.set(c.month as string, (granted.get(c.month as string) ?? 0) + (c.granted as number));
+      return { municipalityCode, programCode, balance: await this.balance(municipalityCode, programCode), granted };
+    }));
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The settlement ledger's day buckets (domain.md §6). A bucket change is an `ADD` with a version
+ * bump, so concurrent facts never lose an update; a fact is applied once through its marker,
+ * written in the same transaction as its bucket change.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Bucket, BucketTotals, LedgerFact } from '../../../domain/settlement/ledger';
+import type { BucketRef, LedgerPort } from '../../../domain/settlement/ports';
+import { batchGetAll, queryAll, type TransactItem, transactWrite } from './batch';
+import type { Table } from './client';
+import { entityOf } from './items';
+import { gsi2, keys } from './keys';
+
+export type { BucketRef };
+
+const FACT_RETENTION_SECONDS = 400 * 24 * 3600;
+const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 'recovered', 'claims', 'settled'] as const;
+
+/** Conditions spelled once. */
+const conditions = {
+  /** The fact has not been applied: its marker does not exist. */
+  firstDelivery: 'attribute_not_exists(PK)',
+} as const;
+
+export const bucketKey = (b: BucketRef) => keys.bucket(b.providerId, b.programCode, b.day, b.municipalityCode);
+
+/**
+ * The update that adds `deltas` to a bucket (created on first use) and marks it open, for use
+ * inside any transaction. `condition` is added to the bucket's own condition.
+ */
+export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<BucketTotals>, condition?: string): TransactItem {
+  const fields = Object.entries(deltas).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
+  const open = gsi2.openBucket(ref.providerId, ref.programCode, ref.day, ref.municipalityCode);
+  return {
+    Update: {
+      TableName: tableName,
+      Key: bucketKey(ref),
+      UpdateExpression: `SET #type = :type, providerId = :p, programCode = :g, municipalityCode = :m, #day = :d, GSI2PK = :open, GSI2SK = :openSk ADD #version :one${fields.map(([f]) => `, #${f} :${f}`).join('')}`,
+      ...(condition ? { ConditionExpression: condition } : {}),
+      ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#version': 'version', ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])) },
+      ExpressionAttributeValues: {
+        ':type': 'LedgerBucket', ':p': ref.providerId, ':g': ref.programCode, ':m': ref.municipalityCode, ':d': ref.day, ':open': open.GSI2PK, ':openSk': open.GSI2SK, ':one': 1,
+        ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
+      },
+    },
+  };
+}
+
+export function toBucket(item: Record<string, unknown>): Bucket {
+  const e = entityOf<Record<string, unknown>>(item);
+  return {
+    providerId: e.providerId as string,
+    programCode: e.programCode as string,
+    municipalityCode: e.municipalityCode as string,
+    day: e.day as string,
+    version: (e.version as number | undefined) ?? 0,
+    ...(Object.fromEntries(TOTAL_FIELDS.map((f) => [f, (e[f] as number | undefined) ?? 0])) as unknown as BucketTotals),
+  };
+}
+
+export class DynamoLedgerStore implements LedgerPort {
+  constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
+
+  async apply(fact: LedgerFact): Promise<'applied' | 'duplicate'> {
+    const failed = await transactWrite(this.table.doc, [
+      { Put: { TableName: this.table.name, Item: { ...keys.ledgerFact(fact.factId), type: 'LedgerFact', ...fact, expiresAt: this.epochSeconds() + FACT_RETENTION_SECONDS }, ConditionExpression: conditions.firstDelivery } },
+      bucketUpdate(this.table.name, fact, fact.deltas),
+    ]);
+    return failed === null ? 'applied' : 'duplicate';
+  }
+
+  async bucket(ref: BucketRef): Promise<Bucket | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: bucketKey(ref), ConsistentRead: true }));
+    return out.Item ? toBucket(out.Item) : null;
+  }
+
+  async buckets(providerId: string, programCode: string, from: string, to: string): Promise<Bucket[]> {
+    const items = await queryAll(this.table.doc, {
+      TableName: this.table.name,
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.ledgerPartition(providerId, programCode), ':from': `${from}#`, ':to': `${to}#~` },
+      ConsistentRead: true,
+    });
+    return items.map(toBucket);
+  }
+
+  /** The sparse open index is eventually consistent: it only says where to look; the buckets are read again. */
+  async openBuckets(providerId: string, programCode: string, throughDay: string): Promise<Bucket[]> {
+    const refs = await queryAll(this.table.doc, {
+      TableName: this.table.name,
+      IndexName: 'GSI2',
+      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :to',
+      ExpressionAttributeValues: { ':pk': gsi2.openBucketPk(providerId, programCode), ':to': `${throughDay}#~` },
+      ProjectionExpression: 'PK, SK',
+    });
+    const fresh = await batchGetAll(this.table.doc, this.table.name, refs.map((r) => ({ PK: r.PK as string, SK: r.SK as string })), { consistent: true });
+    return fresh.map(toBucket).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+  }
+}

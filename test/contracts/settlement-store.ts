@@ -1,0 +1,190 @@
+/**
+ * The settlement stores' contract (domain.md §6): ledger facts applied once, deposits recorded
+ * once, a payout written once and only all together with the buckets it settles (at the version
+ * read) and the deposits it draws (never below zero), delays kept current, and a refused
+ * transfer returned once (CMS-04). One suite, run against the in-memory fake (test/unit) and the
+ * DynamoDB adapters (test/integration).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PayoutAccount } from '../../domain/registry/entities';
+import { type Bucket, type LedgerFact, planPayout } from '../../domain/settlement/ledger';
+import type { Payout } from '../../domain/settlement/payout';
+import type { DepositPort, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
+
+export interface SettlementUnderTest {
+  ledger: LedgerPort;
+  deposits: DepositPort;
+  payouts: PayoutRecords;
+  engine: PayoutPort;
+  /** The CMS step's follow-through: the payout's transfer was sent. */
+  markSent(payoutId: string): Promise<void>;
+  /** What vouchers grant a municipality × program in a month (voucher generation's counters). */
+  grant(municipalityCode: string, programCode: string, month: string, amount: number): Promise<void>;
+  /** Registers a payee; the shard it is paid in. */
+  addPayee(payee: Payee): Promise<number>;
+}
+
+let n = 0;
+const at = '2026-03-11T01:00:00+09:00';
+const account: PayoutAccount = { programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복돌봄센터' };
+
+export function settlementStoreContract(name: string, make: () => Promise<SettlementUnderTest>) {
+  describe(`settlement store contract: ${name}`, () => {
+    let t: SettlementUnderTest;
+    beforeAll(async () => {
+      t = await make();
+    }, 60_000);
+
+    /** A provider and a municipality of their own, so that tests share nothing. */
+    const fresh = () => {
+      const i = ++n;
+      return { providerId: `SP${String(i).padStart(4, '0')}`, municipalityCode: String(31000 + i), programCode: 'COMMUNITY' };
+    };
+    const fact = (ref: ReturnType<typeof fresh>, day: string, approved: number, factId = `F${++n}`): LedgerFact =>
+      ({ factId, ...ref, day, deltas: { approved } }) as LedgerFact;
+    const payoutOf = (ref: ReturnType<typeof fresh>, buckets: Bucket[], balance: number): { payout: Payout; plan: ReturnType<typeof planPayout> } => {
+      const plan = planPayout(buckets, () => balance);
+      const payout: Payout = {
+        payoutId: `PO-2026-03-1-${ref.providerId}-${ref.programCode}`, runId: '2026-03-1', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-1', payDate: '2026-03-16',
+        amount: plan.amount, status: plan.amount > 0 ? 'SCHEDULED' : 'DELAYED', resultCode: null, account,
+        draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })),
+        deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })), delays: plan.delays, createdAt: at,
+      };
+      return { payout, plan };
+    };
+    async function funded(ref: ReturnType<typeof fresh>, amount: number) {
+      await t.deposits.deposit({ depositId: `D${++n}`, municipalityCode: ref.municipalityCode, programCode: ref.programCode, amount, depositedAt: '2026-03-01T09:00:00+09:00', recordedBy: 'm-user', at });
+    }
+
+    it('§6: a ledger fact is applied once, however often it is delivered', async () => {
+      const ref = fresh();
+      const f = fact(ref, '2026-03-02', 36_000);
+      expect(await t.ledger.apply(f)).toBe('applied');
+      expect(await t.ledger.apply(f)).toBe('duplicate');
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ approved: 36_000, settled: 0, version: 1 });
+    });
+
+    it('§6: concurrent facts on one bucket all count', async () => {
+      const ref = fresh();
+      await Promise.all([1, 2, 3, 4, 5].map(() => t.ledger.apply(fact(ref, '2026-03-02', 10_000))));
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ approved: 50_000, version: 5 });
+    });
+
+    it('§6: buckets by day range; open buckets through a day, oldest first', async () => {
+      const ref = fresh();
+      for (const day of ['2026-03-05', '2026-03-02', '2026-03-12']) await t.ledger.apply(fact(ref, day, 1_000));
+      expect((await t.ledger.buckets(ref.providerId, ref.programCode, '2026-03-01', '2026-03-10')).map((b) => b.day)).toEqual(['2026-03-02', '2026-03-05']);
+      expect((await t.ledger.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).map((b) => b.day)).toEqual(['2026-03-02', '2026-03-05']);
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-03' })).toBeNull();
+    });
+
+    it('PO-03: a deposit is recorded once and adds to the balance', async () => {
+      const ref = fresh();
+      const entry = { depositId: `D${++n}`, municipalityCode: ref.municipalityCode, programCode: ref.programCode, amount: 500_000, depositedAt: '2026-03-01T09:00:00+09:00', recordedBy: 'm-user', at };
+      expect(await t.deposits.deposit(entry)).toBe('recorded');
+      expect(await t.deposits.deposit(entry)).toBe('duplicate');
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toEqual({ balance: 500_000, depositedTotal: 500_000, paidTotal: 0 });
+      expect(await t.deposits.account('39999', ref.programCode)).toEqual({ balance: 0, depositedTotal: 0, paidTotal: 0 });
+    });
+
+    it('PO-06: forecast facts are the matching accounts with what vouchers grant from three months back', async () => {
+      const ref = fresh();
+      await funded(ref, 700_000);
+      await t.grant(ref.municipalityCode, ref.programCode, '2025-12', 100_000);
+      await t.grant(ref.municipalityCode, ref.programCode, '2026-03', 300_000);
+      await t.grant(ref.municipalityCode, ref.programCode, '2026-03', 20_000);
+      await t.grant(ref.municipalityCode, ref.programCode, '2026-07', 9_000);
+      const [facts, ...others] = await t.deposits.forecastFacts({ municipalityCode: ref.municipalityCode }, '2026-03', '2026-05');
+      expect(others).toEqual([]);
+      expect(facts).toMatchObject({ municipalityCode: ref.municipalityCode, programCode: ref.programCode, balance: 700_000 });
+      expect(Object.fromEntries(facts!.granted)).toEqual({ '2025-12': 100_000, '2026-03': 320_000 });
+    });
+
+    it('PO-02/03: a payout is written once, with its buckets settled and its deposit drawn', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      await t.ledger.apply(fact(ref, '2026-03-03', 40_000));
+      const buckets = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      const { payout, plan } = payoutOf(ref, buckets, await t.engine.depositBalance(ref.municipalityCode, ref.programCode));
+      expect(payout.amount).toBe(70_000);
+      expect(await t.engine.commit(payout, plan, [], at)).toBe('committed');
+      expect(await t.engine.commit(payout, plan, [], at)).toBe('exists');
+      expect(await t.engine.existing(payout.payoutId)).toMatchObject({ amount: 70_000, status: 'SCHEDULED' });
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toEqual({ balance: 30_000, depositedTotal: 100_000, paidTotal: 70_000 });
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ settled: 30_000, version: 2 });
+      expect(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).toEqual([]);
+      expect((await t.payouts.providerPayouts(ref.providerId, undefined, { limit: 10 })).items.map((p) => p.payoutId)).toEqual([payout.payoutId]);
+      expect((await t.payouts.providerPayouts(ref.providerId, '2026-03-17', { limit: 10 })).items).toEqual([]);
+      expect((await t.payouts.payDayPayouts('2026-03-16', { limit: 100 })).items.map((p) => p.payoutId)).toContain(payout.payoutId);
+    });
+
+    it('PO-02: a bucket that moved since it was read, or a deposit that no longer covers the draw, makes the whole commit change nothing', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      const read = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      await t.ledger.apply(fact(ref, '2026-03-02', 5_000));
+      const stale = payoutOf(ref, read, 100_000);
+      expect(await t.engine.commit(stale.payout, stale.plan, [], at)).toBe('conflict');
+      expect(await t.engine.existing(stale.payout.payoutId)).toBeNull();
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toMatchObject({ balance: 100_000, paidTotal: 0 });
+
+      const current = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      const tooMuch = payoutOf(ref, current, 1_000_000);
+      tooMuch.plan.deposits.set(ref.municipalityCode, 135_000);
+      expect(await t.engine.commit(tooMuch.payout, tooMuch.plan, [], at)).toBe('conflict');
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ approved: 35_000, settled: 0 });
+      expect(await t.engine.existing(tooMuch.payout.payoutId)).toBeNull();
+    });
+
+    it('PO-03: a shortfall is a current delay of the provider, removed when paid', async () => {
+      const ref = fresh();
+      await funded(ref, 10_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      const short = payoutOf(ref, await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), 10_000);
+      expect(await t.engine.commit(short.payout, short.plan, [], at)).toBe('committed');
+      expect(await t.payouts.delays(ref.providerId)).toEqual([expect.objectContaining({ ...ref, amount: 20_000, reason: 'DEPOSIT_SHORTFALL', fromDay: '2026-03-02', payoutId: short.payout.payoutId })]);
+      expect(await t.payouts.delays(undefined)).toContainEqual(expect.objectContaining({ providerId: ref.providerId }));
+      await funded(ref, 50_000);
+      const rest = payoutOf(ref, await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), 50_000);
+      rest.payout.payoutId = `PO-adhoc-2026-03-17-${ref.providerId}-${ref.programCode}`;
+      expect(rest.payout.amount).toBe(20_000);
+      expect(await t.engine.commit(rest.payout, rest.plan, [], at)).toBe('committed');
+      expect(await t.payouts.delays(ref.providerId)).toEqual([]);
+    });
+
+    it('§6: settled buckets left open are closed without a payout', async () => {
+      const ref = fresh();
+      await t.ledger.apply(fact(ref, '2026-03-02', 0));
+      const [bucket] = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      expect(await t.engine.commit(null, { amount: 0, draws: [], deposits: new Map(), delays: [] }, [bucket!], at)).toBe('committed');
+      expect(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).toEqual([]);
+    });
+
+    it('CMS-04: a refused transfer comes back once, only once sent: deposit and bucket restored, the account remembered', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      const { payout, plan } = payoutOf(ref, await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), 100_000);
+      await t.engine.commit(payout, plan, [], at);
+      await t.payouts.markInstructionQueued(payout.payoutId, at);
+      expect(await t.payouts.payout(payout.payoutId)).toMatchObject({ instructionQueuedAt: at });
+      expect(await t.payouts.returnFailedPayout(payout, '0011', at)).toBe(false);
+      await t.markSent(payout.payoutId);
+      expect(await t.payouts.returnFailedPayout(payout, '0011', at)).toBe(true);
+      expect(await t.payouts.returnFailedPayout(payout, '0011', at)).toBe(false);
+      expect(await t.payouts.payout(payout.payoutId)).toMatchObject({ status: 'FAILED', resultCode: '0011' });
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toEqual({ balance: 100_000, depositedTotal: 100_000, paidTotal: 0 });
+      expect(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).toEqual([expect.objectContaining({ approved: 30_000, settled: 0 })]);
+      expect(await t.payouts.rejectedAccount(ref.providerId, ref.programCode)).toEqual({ bankCode: '004', accountNumber: '12345678901234' });
+      expect(await t.payouts.rejectedAccount(ref.providerId, 'OTHER')).toBeNull();
+    });
+
+    it('PO-02: a payout shard lists its payees with their accounts', async () => {
+      const ref = fresh();
+      const shard = await t.addPayee({ providerId: ref.providerId, businessNumber: '1234567890', accounts: [account] });
+      expect(await t.payouts.payees(shard)).toContainEqual({ providerId: ref.providerId, businessNumber: '1234567890', accounts: [account] });
+    });
+  });
+}
