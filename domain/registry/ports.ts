@@ -1,5 +1,6 @@
 /** What the registry's use cases need from storage. */
 import type { Issue } from '../shared/result';
+import type { AccessLog, PersonRecordAccess } from './access-log';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from './document';
 
 export interface ImportSaveReport {
@@ -14,4 +15,22 @@ export interface ImportSaveReport {
 export interface RegistryImportStore {
   loadExisting(ids: ReferencedIds): Promise<ExistingRegistry>;
   save(plan: ImportPlan, existing: ExistingRegistry): Promise<ImportSaveReport>;
+}
+
+/** A person's record as staff may see it: the RRN only masked, nothing sealed or hashed (REG-07). */
+export interface PersonRecord {
+  rrnMasked: string;
+  providerId?: string;
+  municipalityCode?: string;
+  [field: string]: unknown;
+}
+
+/** People's records for staff, and the access log every read of one is recorded in (REG-07). */
+export interface PeoplePort extends AccessLog {
+  recipient(recipientId: string): Promise<PersonRecord | null>;
+  worker(workerId: string): Promise<PersonRecord | null>;
+  /** Whether the provider has (or had) a contract with the recipient. */
+  providerHasContract(providerId: string, recipientId: string): Promise<boolean>;
+  /** The reads of a person's record, newest first. */
+  accessesOf(subjectType: PersonRecordAccess['subjectType'], subjectId: string): Promise<PersonRecordAccess[]>;
 }

@@ -1,6 +1,7 @@
 /** Reads of a person's record for staff, and the access log that records each (REG-07). */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessLog, PersonRecordAccess } from '../../../domain/registry/access-log';
+import type { PersonRecordAccess } from '../../../domain/registry/access-log';
+import type { PeoplePort, PersonRecord } from '../../../domain/registry/ports';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';
@@ -8,31 +9,28 @@ import { keys } from './keys';
 /** Access-log entries are kept for five years. */
 const ACCESS_LOG_RETENTION_SECONDS = 5 * 365 * 24 * 3600;
 
-interface StoredPerson {
-  id: string;
-  name: string;
-  rrnMasked: string;
-  providerId?: string;
-  municipalityCode?: string;
-  [field: string]: unknown;
-}
-
 const SECRET_FIELDS = ['rrnSealed', 'rrnHash', 'secretSealed', 'secretHash'];
 
 /** The entity without what never leaves the store. */
-function visible(item: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(entityOf<Record<string, unknown>>(item)).filter(([k]) => !SECRET_FIELDS.includes(k)));
+function visible(item: Record<string, unknown>): PersonRecord {
+  return Object.fromEntries(Object.entries(entityOf<Record<string, unknown>>(item)).filter(([k]) => !SECRET_FIELDS.includes(k))) as PersonRecord;
 }
 
-export class DynamoPeopleStore implements AccessLog {
+/** Conditions spelled once. */
+const conditions = {
+  /** One entry per read: the same request is recorded once. */
+  newEntry: 'attribute_not_exists(PK)',
+} as const;
+
+export class DynamoPeopleStore implements PeoplePort {
   constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
 
-  async recipient(recipientId: string): Promise<Record<string, unknown> | null> {
+  async recipient(recipientId: string): Promise<PersonRecord | null> {
     const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.recipient(recipientId) }));
     return out.Item ? visible(out.Item) : null;
   }
 
-  async worker(workerId: string): Promise<Record<string, unknown> | null> {
+  async worker(workerId: string): Promise<PersonRecord | null> {
     const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.worker(workerId) }));
     return out.Item ? visible(out.Item) : null;
   }
@@ -57,7 +55,7 @@ export class DynamoPeopleStore implements AccessLog {
         ...entry,
         expiresAt: this.epochSeconds() + ACCESS_LOG_RETENTION_SECONDS,
       },
-      ConditionExpression: 'attribute_not_exists(PK)',
+      ConditionExpression: conditions.newEntry,
     }));
   }
 
