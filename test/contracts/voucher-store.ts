@@ -1,0 +1,81 @@
+/**
+ * Voucher generation's store contract (VCH-01..03, PO-06): a month is generated once however
+ * often it runs, with what it grants counted once; a non-generation record never hides a voucher;
+ * recipients come by shard, page by page; providers list the month's outcomes. One suite, run
+ * against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importRegistry } from '../../domain/registry/import';
+import type { RegistryImportStore } from '../../domain/registry/ports';
+import type { VoucherStore } from '../../domain/vouchers/ports';
+import { generateMonth } from '../../domain/vouchers/generation';
+import { importEnvelope, parseImportRecords } from '../../events/import';
+import { importDocument } from '../support/fixtures';
+
+export interface VoucherStoreUnderTest {
+  registry: RegistryImportStore;
+  vouchers: VoucherStore;
+  shardOf(recipientId: string): number;
+  /** What a month grants a municipality × program, as counted with the vouchers. */
+  granted(municipalityCode: string, programCode: string, month: string): Promise<number>;
+}
+
+const decidedAt = '2026-03-01T00:10:00+09:00';
+
+export function voucherStoreContract(name: string, make: () => Promise<VoucherStoreUnderTest>) {
+  describe(`voucher store contract: ${name}`, () => {
+    let t: VoucherStoreUnderTest;
+    beforeAll(async () => {
+      t = await make();
+      const doc = importDocument(4);
+      (doc.contracts[1] as Record<string, unknown>).status = 'SUSPENDED';
+      const { parsed, issues } = parseImportRecords(importEnvelope.parse(doc));
+      expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
+    }, 60_000);
+    const ids = ['R0001', 'R0002', 'R0003', 'R0004'];
+
+    it('VCH-01: a month is generated once, however often generation runs', async () => {
+      expect(await generateMonth(t.vouchers, ids, '2026-03', decidedAt)).toMatchObject({ recipients: 4, vouchersCreated: 3, notGenerated: 1 });
+      expect(await generateMonth(t.vouchers, ids, '2026-03', decidedAt)).toMatchObject({ vouchersCreated: 0 });
+      const month = await t.vouchers.loadRecipientMonth('R0001', '2026-03');
+      expect(month?.recipient).toMatchObject({ recipientId: 'R0001', municipalityCode: '44130', status: 'ACTIVE' });
+      expect(month?.contracts.map((c) => c.contractId)).toEqual(['C0001']);
+      expect(month?.vouchers).toEqual([expect.objectContaining({ recipientId: 'R0001', month: '2026-03', serviceCode: '110101', contractId: 'C0001', remainingAmount: month!.vouchers[0]!.grantedAmount, remainingSessions: month!.vouchers[0]!.grantedSessions })]);
+      expect((await t.vouchers.loadRecipientMonth('R0001', '2026-04'))?.vouchers).toEqual([]);
+      expect(await t.vouchers.loadRecipientMonth('R9999', '2026-03')).toBeNull();
+    });
+
+    it('PO-06: what the month grants is counted once, with its vouchers', async () => {
+      const one = (await t.vouchers.loadRecipientMonth('R0001', '2026-03'))!.vouchers[0]!.grantedAmount;
+      expect(await t.granted('44130', 'COMMUNITY', '2026-03')).toBe(3 * one);
+    });
+
+    it('VCH-02/03: providers list the month\'s outcomes, by status; a non-generation record never hides a voucher', async () => {
+      const all = await t.vouchers.listOutcomes('P0001', '2026-03', {}, { limit: 10 });
+      expect(all.items.map((o) => `${o.contractId}:${o.status}`)).toEqual(['C0001:GENERATED', 'C0002:NOT_GENERATED', 'C0003:GENERATED', 'C0004:GENERATED']);
+      expect(all.items[1]).toMatchObject({ reason: 'CONTRACT_SUSPENDED' });
+      const generated = all.items[0]!;
+      expect(await t.vouchers.saveMonthPlan({ vouchers: [], outcomes: [{ ...generated, status: 'NOT_GENERATED', reason: 'CONTRACT_TERMINATED' }] })).toBe(0);
+      expect((await t.vouchers.listOutcomes('P0001', '2026-03', {}, { limit: 10 })).items[0]).toMatchObject({ contractId: 'C0001', status: 'GENERATED' });
+      expect((await t.vouchers.listOutcomes('P0001', '2026-04', {}, { limit: 10 })).items).toEqual([]);
+      expect((await t.vouchers.listOutcomes('P0002', '2026-03', {}, { limit: 10 })).items).toEqual([]);
+      const first = await t.vouchers.listOutcomes('P0001', '2026-03', {}, { limit: 2 });
+      const rest = await t.vouchers.listOutcomes('P0001', '2026-03', {}, { limit: 10, nextToken: first.nextToken! });
+      expect([...first.items, ...rest.items].map((o) => o.contractId)).toEqual(['C0001', 'C0002', 'C0003', 'C0004']);
+    });
+
+    it('VCH-01: recipients come by shard, page by page', async () => {
+      const shard = t.shardOf('R0001');
+      const seen: string[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await t.vouchers.recipientIds(shard, { limit: 1, ...(nextToken ? { nextToken } : {}) });
+        seen.push(...page.items);
+        nextToken = page.nextToken;
+      } while (nextToken);
+      expect(seen).toContain('R0001');
+      expect(seen.every((id) => t.shardOf(id) === shard)).toBe(true);
+      expect((await t.vouchers.serviceTypes()).get('110101')).toMatchObject({ programCode: 'COMMUNITY' });
+    });
+  });
+}
