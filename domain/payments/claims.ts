@@ -7,7 +7,7 @@ import { type Contract, periodContains, type ServiceType } from '../registry/ent
 import { claimPayableDay } from '../settlement/payouts';
 import type { HolidayCalendar } from '../shared/business-days';
 import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
-import type { Clock } from '../shared/ports';
+import type { Clock, Page, PageRequest } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import { effectiveGrade } from '../vouchers/voucher';
 
@@ -95,6 +95,8 @@ export interface ClaimPort {
   claim(claimId: string): Promise<Claim | null>;
   /** The decision, and on approval the amount due on its day bucket, in one transaction; false if it was decided already. */
   decide(claim: Claim, decision: ClaimDecision): Promise<boolean>;
+  /** A provider's claims, newest first. */
+  ofProvider(providerId: string, page: PageRequest): Promise<Page<Claim>>;
 }
 
 export type ClaimDecision = Pick<Claim, 'state' | 'decidedAt' | 'decidedBy' | 'decisionReason' | 'payableOn'>;

@@ -11,6 +11,14 @@ import { gsi1, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 import { bucketUpdate } from './ledger-store';
 
+/** Conditions spelled once. */
+const conditions = {
+  /** A claim id is filed once. */
+  newClaim: 'attribute_not_exists(PK)',
+  /** EXC-02: a claim is decided once, from RECEIVED. */
+  undecided: '#st = :received',
+} as const;
+
 export class DynamoClaimStore implements ClaimPort {
   constructor(private readonly table: Table) {}
 
@@ -21,7 +29,7 @@ export class DynamoClaimStore implements ClaimPort {
   }
 
   async save(claim: Claim): Promise<void> {
-    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.claim(claim.claimId), type: 'Claim', ...claim, ...gsi1.providerClaim(claim.providerId, claim.filedAt, claim.claimId) }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    await this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: { ...keys.claim(claim.claimId), type: 'Claim', ...claim, ...gsi1.providerClaim(claim.providerId, claim.filedAt, claim.claimId) }, ConditionExpression: conditions.newClaim }));
   }
 
   async claim(claimId: string): Promise<Claim | null> {
@@ -42,7 +50,7 @@ export class DynamoClaimStore implements ClaimPort {
           TableName: this.table.name,
           Key: keys.claim(claim.claimId),
           UpdateExpression: `SET #st = :st, decidedAt = :at, decidedBy = :by${decision.decisionReason ? ', decisionReason = :reason' : ''}${decision.payableOn ? ', payableOn = :on' : ''}`,
-          ConditionExpression: '#st = :received',
+          ConditionExpression: conditions.undecided,
           ExpressionAttributeNames: { '#st': 'state' },
           ExpressionAttributeValues: {
             ':st': decision.state, ':received': 'RECEIVED', ':at': decision.decidedAt, ':by': decision.decidedBy,

@@ -44,6 +44,7 @@ describe('EXC-01/02 the claim use cases', async () => {
         Object.assign(s, d);
         return true;
       },
+      ofProvider: async () => ({ items: [...saved.values()] }),
     };
     return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, holidays: koreanHolidays, newClaimId: (today: string) => `CL${today}` } };
   };

@@ -1,0 +1,85 @@
+/**
+ * The exception-claim store's contract (EXC-01/02): a claim id is filed once; a claim is decided
+ * once, from RECEIVED, and its approval puts the amount on its day bucket in the same write; a
+ * provider's claims are listed newest first; a claim is checked against the registry. One suite,
+ * run against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Claim, ClaimPort } from '../../domain/payments/claims';
+import { importRegistry } from '../../domain/registry/import';
+import type { RegistryImportStore } from '../../domain/registry/ports';
+import type { Bucket } from '../../domain/settlement/ledger';
+import type { BucketRef } from '../../domain/settlement/ports';
+import { importEnvelope, parseImportRecords } from '../../events/import';
+import { importDocument } from '../support/fixtures';
+
+export interface ClaimStoreUnderTest {
+  registry: RegistryImportStore;
+  claims: ClaimPort;
+  bucket(ref: BucketRef): Promise<Bucket | null>;
+}
+
+let n = 0;
+
+export function claimStoreContract(name: string, make: () => Promise<ClaimStoreUnderTest>) {
+  describe(`claim store contract: ${name}`, () => {
+    let t: ClaimStoreUnderTest;
+    beforeAll(async () => {
+      t = await make();
+      const { parsed, issues } = parseImportRecords(importEnvelope.parse(importDocument(1)));
+      expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
+    }, 60_000);
+
+    const claimOf = (over: Partial<Claim> = {}): Claim => ({
+      claimId: `CL${String(++n).padStart(4, '0')}`, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 36_000, state: 'RECEIVED',
+      serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-03', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-04',
+      serviceStartAt: '2026-02-04T10:00:00+09:00', serviceEndAt: '2026-02-04T11:00:00+09:00', filedAt: `2026-03-0${Math.min(9, n)}T10:00:00+09:00`, filedBy: 'u-P0001', ...over,
+    });
+    const decision = { decidedAt: '2026-03-10T10:00:00+09:00', decidedBy: 'agency-user' };
+
+    it('EXC-02: a claim id is filed once', async () => {
+      const c = claimOf();
+      await t.claims.save(c);
+      await expect(t.claims.save({ ...c, amount: 1 })).rejects.toThrow();
+      expect(await t.claims.claim(c.claimId)).toEqual(c);
+      expect(await t.claims.claim('CL-none')).toBeNull();
+    });
+
+    it('EXC-02: an approval is decided once and puts the amount on its day bucket', async () => {
+      const c = claimOf({ municipalityCode: '44131' });
+      await t.claims.save(c);
+      const approve = { ...decision, state: 'APPROVED' as const, payableOn: '2026-03-10' };
+      expect(await t.claims.decide(c, approve)).toBe(true);
+      expect(await t.claims.decide(c, approve)).toBe(false);
+      expect(await t.claims.decide(c, { ...decision, state: 'REJECTED', decisionReason: 'late' })).toBe(false);
+      expect(await t.claims.claim(c.claimId)).toMatchObject({ state: 'APPROVED', payableOn: '2026-03-10', decidedBy: 'agency-user' });
+      expect(await t.bucket({ providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44131', day: '2026-03-10' })).toMatchObject({ claims: 36_000, approved: 0 });
+    });
+
+    it('EXC-02: a rejection pays nothing', async () => {
+      const c = claimOf({ municipalityCode: '44132' });
+      await t.claims.save(c);
+      expect(await t.claims.decide(c, { ...decision, state: 'REJECTED', decisionReason: 'not a system error' })).toBe(true);
+      expect(await t.claims.claim(c.claimId)).toMatchObject({ state: 'REJECTED', decisionReason: 'not a system error' });
+      expect(await t.bucket({ providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44132', day: '2026-03-10' })).toBeNull();
+    });
+
+    it('EXC-01: a provider\'s claims are listed newest first, page by page', async () => {
+      const first = await t.claims.ofProvider('P0001', { limit: 2 });
+      const rest = await t.claims.ofProvider('P0001', { limit: 10, nextToken: first.nextToken! });
+      const all = [...first.items, ...rest.items];
+      expect(all.map((c) => c.filedAt)).toEqual([...all.map((c) => c.filedAt)].sort().reverse());
+      expect(all).toHaveLength(3);
+      expect((await t.claims.ofProvider('P0002', { limit: 10 })).items).toEqual([]);
+    });
+
+    it('EXC-01: a claim is checked against the catalog, the recipient\'s contracts and the worker', async () => {
+      expect(await t.claims.serviceType('110101')).toMatchObject({ serviceType: { serviceCode: '110101', programCode: 'COMMUNITY' }, programKind: 'SESSION' });
+      expect(await t.claims.serviceType('999999')).toEqual({ serviceType: undefined, programKind: undefined });
+      const ctx = await t.claims.context('R0001', 'W0001');
+      expect(ctx).toMatchObject({ recipient: { municipalityCode: '44130' }, worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] } });
+      expect(ctx.contracts.map((c) => c.contractId)).toEqual(['C0001']);
+      expect(await t.claims.context('R9999', 'W9999')).toEqual({ recipient: null, contracts: [], worker: null });
+    });
+  });
+}

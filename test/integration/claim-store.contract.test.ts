@@ -1,0 +1,15 @@
+/** The exception-claim store's contract on the DynamoDB adapter against DynamoDB Local. */
+import { DynamoClaimStore } from '../../functions/shared/dynamo/claim-store';
+import { dynamoTable } from '../../functions/shared/dynamo/client';
+import { DynamoLedgerStore } from '../../functions/shared/dynamo/ledger-store';
+import { DynamoRegistryStore } from '../../functions/shared/dynamo/registry-store';
+import { personalDataVault } from '../../functions/shared/vault';
+import { claimStoreContract } from '../contracts/claim-store';
+import { useLocalEnvironment } from '../support/local';
+
+claimStoreContract('DynamoDB', async () => {
+  await useLocalEnvironment();
+  const table = dynamoTable();
+  const ledger = new DynamoLedgerStore(table, () => 1_800_000_000);
+  return { registry: new DynamoRegistryStore(table, await personalDataVault()), claims: new DynamoClaimStore(table), bucket: (ref) => ledger.bucket(ref) };
+});
