@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decidePayment } from '../../domain/payments/decide';
 import { approvalNumber, type ApprovalReceipt, type PaymentRequest } from '../../domain/payments/payment';
+import type { PaymentHistoryPort } from '../../domain/payments/history';
 import type { ApprovalWrite, PaymentPort } from '../../domain/payments/ports';
 import { monthOf } from '../../domain/shared/calendar';
 import { importDocument } from '../support/fixtures';
@@ -13,7 +14,7 @@ import { importDocument } from '../support/fixtures';
 export type RegistryDocument = ReturnType<typeof importDocument>;
 
 export interface PaymentStoreUnderTest {
-  store: PaymentPort;
+  store: PaymentPort & PaymentHistoryPort;
 }
 
 const kst = (s: string) => new Date(`${s}+09:00`);
@@ -27,7 +28,7 @@ let serial = 0;
  */
 export function paymentStoreContract(name: string, make: (doc: RegistryDocument) => Promise<PaymentStoreUnderTest>) {
   describe(`payment store contract: ${name}`, () => {
-    let store: PaymentPort;
+    let store: PaymentPort & PaymentHistoryPort;
     beforeAll(async () => {
       ({ store } = await make(importDocument(6)));
     }, 60_000);
@@ -116,6 +117,21 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       expect(await store.cancel({ ...cancel, transactionId: `C-${++serial}`, voucherVersion: voucher.version + 1 })).toBe('not-cancellable');
       expect(await store.payment('P0001', payment.approvalNumber)).toMatchObject({ status: 'CANCELLED', cancelledAt: '2026-03-10T16:00:00+09:00' });
       expect(await store.voucher('R0001', '2026-03', '110101')).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, version: voucher.version + 1, normalDays: [] });
+    });
+
+    it('PAY-13 a provider month\'s payments come by approval day and number, page by page', async () => {
+      const written: string[] = [];
+      for (const [day, i] of [['2026-03-11', 2], ['2026-03-12', 3], ['2026-03-12', 4]] as const) {
+        const write = await writeFor({ cardNumber: card(i), serviceDate: day, serviceStartAt: `${day}T09:00:00+09:00` }, kst(`${day}T09:05:00`));
+        expect(await store.approve(write)).toEqual({ kind: 'written' });
+        written.push(write.approvalNumber);
+      }
+      const range = { from: '2026-03-11', to: '2026-03-12' };
+      const first = await store.providerPayments('P0001', '2026-03', range, { limit: 2 });
+      const rest = await store.providerPayments('P0001', '2026-03', range, { limit: 10, nextToken: first.nextToken! });
+      expect([...first.items, ...rest.items].map((p) => p.approvalNumber)).toEqual(written);
+      expect((await store.providerPayments('P0001', '2026-03', { from: '2026-03-12', to: '2026-03-12' }, { limit: 10 })).items.map((p) => p.approvalNumber)).toEqual(written.slice(1));
+      expect((await store.providerPayments('P0001', '2026-04', { from: '2026-04-01', to: '2026-04-30' }, { limit: 10 })).items).toEqual([]);
     });
   });
 }

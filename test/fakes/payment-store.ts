@@ -5,14 +5,17 @@
  * × day, and a cancel needs the payment still approved today (PAY-10). Each write is all or nothing.
  */
 import { MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingWorker, type Payment, type VoucherBalance } from '../../domain/payments/payment';
+import type { HistoryPayment, PaymentHistoryPort } from '../../domain/payments/history';
 import type { ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../domain/payments/ports';
 import type { Contract, ProgramKind, ServiceType } from '../../domain/registry/entities';
-import type { YearMonth } from '../../domain/shared/calendar';
+import type { IsoDate, YearMonth } from '../../domain/shared/calendar';
+import type { PageRequest } from '../../domain/shared/ports';
+import { pageOfList } from './settlement-store';
 
 const voucherKey = (recipientId: string, month: YearMonth, serviceCode: string) => `${recipientId}/${month}/${serviceCode}`;
 const copy = <T>(value: T): T => structuredClone(value);
 
-export class InMemoryPaymentStore implements PaymentPort {
+export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
   readonly businessNumbers = new Map<string, string>();
   readonly workers = new Map<string, PayingWorker>();
   readonly cards = new Map<string, PayingCard>();
@@ -99,5 +102,13 @@ export class InMemoryPaymentStore implements PaymentPort {
     if (payment.kind === 'MAKEUP') this.makeupLocks.delete(`${payment.cardNumber}/${payment.serviceCode}/${payment.approvalDate}`);
     if (payment.kind === 'RETRO') this.retroCounts.set(`${payment.cardNumber}/${payment.approvalDate}`, (this.retroCounts.get(`${payment.cardNumber}/${payment.approvalDate}`) ?? 1) - 1);
     return 'cancelled';
+  }
+
+  /** PAY-13: a provider month's payments approved in the range, by approval number (approval day first). */
+  async providerPayments(providerId: string, month: YearMonth, range: { from: IsoDate; to: IsoDate }, page: PageRequest) {
+    const list = [...this.payments.values()]
+      .filter((p) => p.providerId === providerId && p.approvalDate.slice(0, 7) === month && p.approvalDate >= range.from && p.approvalDate <= range.to)
+      .sort((a, b) => a.approvalNumber.localeCompare(b.approvalNumber)) as HistoryPayment[];
+    return pageOfList(list, page);
   }
 }
