@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { buildResultFile, encodeCmsFile } from '../../../domain/cms/encode';
 import { CmsGatewayTimeout, type CmsTransferItem, MAX_TRANSMIT_ATTEMPTS } from '../../../domain/cms/files';
 import { parseCmsFile } from '../../../domain/cms/parse';
-import type { CmsGateway } from '../../../domain/cms/ports';
 import { type ReceiveDeps, RECEIVING_LEASE_MS, runReceive } from '../../../domain/cms/receive';
 import { runTransmit, type TransmitDeps } from '../../../domain/cms/transmit';
 import type { Payout } from '../../../domain/settlement/payout';
 import { koreanHolidays } from '../../../functions/shared/holidays';
 import { InMemoryCmsStore } from '../../fakes/cms-store';
+import { InMemoryCmsObjects, type RelayScript, scriptedRelay } from '../../fakes/cms-relay';
 
 const agency = { originator: 'SSIS000001', debitBankBranch: '0880001', debitAccount: '10012345678' };
 const item = (n: number, amount = 36_000): CmsTransferItem => ({ payoutId: `PO-${n}`, providerId: `P${n}`, programCode: 'COMMUNITY', amount, bankCode: '004', accountNumber: '12345678901234', holder: '제공기관', businessNumber: '1234567891' });
@@ -17,26 +17,13 @@ const kst = (s: string) => new Date(`${s}+09:00`);
 // 2026-03-16 is a Monday: its file is created and sent on Friday 13 March.
 const transferDate = '2026-03-16';
 
-function world(script: { send?: () => Promise<{ ok: true } | { ok: false; reason: string; retryable: boolean }>; received?: () => Promise<boolean>; result?: (sent: Uint8Array) => Uint8Array | null } = {}) {
+function world(script: RelayScript = {}) {
   const files = new InMemoryCmsStore();
-  const objects = new Map<string, Uint8Array>();
-  const sent: string[] = [];
-  let last: Uint8Array | null = null;
-  const gateway: CmsGateway = {
-    async send(f) {
-      sent.push(f.fileName);
-      last = f.bytes;
-      return script.send ? script.send() : { ok: true };
-    },
-    wasReceived: async () => (script.received ? script.received() : true),
-    fetchResult: async () => (last && script.result ? script.result(last) : null),
-  };
-  const put = async (date: string, name: string, bytes: Uint8Array) => {
-    objects.set(`cms/${date}/${name}`, bytes);
-    return `cms/${date}/${name}`;
-  };
+  const gateway = scriptedRelay(script);
+  const store = new InMemoryCmsObjects();
+  const { objects } = store;
+  const { sent } = gateway;
   const returned: string[] = [];
-  const store = { put, read: async (k: string) => objects.get(k)! };
   const transmit: TransmitDeps = { files, objects: store, gateway, holidays: koreanHolidays, agency, digest: (b) => createHash('sha256').update(b).digest('hex') };
   const receive: ReceiveDeps = {
     files, objects: store, gateway, holidays: koreanHolidays,

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Payment } from '../../../domain/payments/payment';
 import { holdOf } from '../../../domain/screening/flow';
 import type { Hold } from '../../../domain/screening/holds';
-import type { EvidenceFiles } from '../../../domain/screening/ports';
 import { actOnHolds, type HoldDeps, holdFor, issueDocument, listHolds, listRange, MAX_LIST_DAYS, placeManualHolds, reviewHold } from '../../../domain/screening/review';
 import type { ScreenedPayment } from '../../../domain/screening/rules';
 import type { Caller } from '../../../domain/shared/ports';
 import { inMemoryScreening } from '../../fakes/screening-store';
+import { InMemoryEvidenceFiles } from '../../fakes/documents';
 
 const now = new Date('2026-03-20T10:00:00+09:00');
 const caller = (role: string, scope: { providerId?: string; municipalityCode?: string } = {}): Caller => ({
@@ -30,13 +30,9 @@ function payment(day = '2026-03-10', over: Partial<ScreenedPayment> = {}): Scree
 
 function world() {
   const fake = inMemoryScreening();
-  const uploaded = new Map<string, { contentType: string; size: number }>();
+  const files = new InMemoryEvidenceFiles();
+  const uploaded = files.uploaded;
   let key = 0;
-  const files: EvidenceFiles = {
-    newKey: (holdId, fileName) => `holds/${holdId}/${++key}/${fileName}`,
-    stored: async (k) => uploaded.get(k) ?? null,
-    uploadFor: async (k) => ({ url: `https://upload/${k}` }),
-  };
   const payments = new Map<string, Payment>();
   const deps: HoldDeps = {
     holds: fake.holdPort,
