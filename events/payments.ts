@@ -27,6 +27,12 @@ export type PaymentRequestBody = z.infer<typeof paymentRequest>;
 export const MAX_BATCH_ITEMS = 500;
 export const paymentBatch = z.object({ items: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS) }).strict();
 
+/** PAY-12: the card of the path and the service of the query (`query.serviceCode` in errors). */
+export const balanceInquiry = z.object({
+  cardNumber: z.string().regex(/^\d{16}$/, 'must be 16 digits'),
+  query: z.object({ serviceCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit service code') }),
+});
+
 export const cancelRequest = z
   .object({
     transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),

@@ -3,17 +3,14 @@ import { importRegistry } from '../../domain/registry/import';
 import { kstDate } from '../../domain/shared/calendar';
 import { importEnvelope, parseImportRecords } from '../../events/import';
 import { systemClock } from '../shared/clock';
-import { dynamoTable } from '../shared/dynamo/client';
-import { DynamoRegistryStore } from '../shared/dynamo/registry-store';
 import { dispatch, json, route } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
-import { personalDataVault } from '../shared/vault';
+import { stores } from '../shared/stores';
 import { routes } from './routes';
 
 const load = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
   const { parsed, issues } = parseImportRecords(body);
-  const store = new DynamoRegistryStore(dynamoTable(), await personalDataVault());
-  const report = await importRegistry(parsed, store, kstDate(systemClock.now()), issues);
+  const report = await importRegistry(parsed, await stores.registry(), kstDate(systemClock.now()), issues);
   logger.info('registry import', { accepted: report.accepted, rejected: report.rejected.length, created: report.created, updated: report.updated, unchanged: report.unchanged });
   metrics.addMetric('ImportRecordsAccepted', 'Count', report.accepted);
   metrics.addMetric('ImportRecordsRejected', 'Count', report.rejected.length);

@@ -10,7 +10,7 @@ import { takePayment } from '../../domain/payments/intake';
 import type { PaymentRequest } from '../../domain/payments/payment';
 import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
-import { cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
+import { balanceInquiry, cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
 import { randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
@@ -18,14 +18,13 @@ import { logger } from '../shared/observability';
 import { stores } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
 import { routes } from './routes';
-import { invalid, parse, terminalHandler } from './terminal';
+import { parse, terminalHandler } from './terminal';
 
 /** Items of one offline batch written at once (different cards; one card's items stay in order). */
 const BATCH_CONCURRENCY = 16;
 
-const payments = stores.payments;
 let terminalDeps: TerminalDeps | undefined;
-const deps = () => (terminalDeps ??= { store: payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
+const deps = () => (terminalDeps ??= { store: stores.payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
 async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
@@ -39,7 +38,7 @@ async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
 }
 
 export { routes };
-export const handler = terminalHandler(routes, (serial) => payments().terminal(serial), {
+export const handler = terminalHandler(routes, (serial) => stores.payments().terminal(serial), {
   pay: async ({ terminal, body }) => ({ answer: await pay(terminal, body), kind: 'Payment' }),
   payBatch: async ({ terminal, body }) => {
     const envelope = parse(paymentBatch, body);
@@ -60,9 +59,7 @@ export const handler = terminalHandler(routes, (serial) => payments().terminal(s
     return { answer, kind: 'Cancel' };
   },
   balance: async ({ terminal, event }) => {
-    const card = event.pathParameters?.cardNumber ?? '';
-    const serviceCode = event.queryStringParameters?.serviceCode ?? '';
-    const fields = [...(/^\d{16}$/.test(card) ? [] : [{ path: 'cardNumber', message: 'must be 16 digits' }]), ...(/^\d{6}$/.test(serviceCode) ? [] : [{ path: 'query.serviceCode', message: 'must be the 6-digit service code' }])];
-    return { answer: fields.length ? invalid(fields) : answerOf(await balanceOf(deps(), terminal, card, serviceCode), 200) };
+    const q = parse(balanceInquiry, { cardNumber: event.pathParameters?.cardNumber ?? '', query: { serviceCode: event.queryStringParameters?.serviceCode ?? '' } });
+    return { answer: q.ok ? answerOf(await balanceOf(deps(), terminal, q.value.cardNumber, q.value.query.serviceCode), 200) : q.answer };
   },
 });

@@ -12,9 +12,11 @@ import { DynamoJobSteps } from './dynamo/job-steps';
 import { DynamoPaymentStore } from './dynamo/payment-store';
 import { DynamoPeopleStore } from './dynamo/people-store';
 import { DynamoRefundStore } from './dynamo/refund-store';
+import { DynamoRegistryStore } from './dynamo/registry-store';
 import { screeningStores } from './dynamo/screening-store';
 import { settlementStores } from './dynamo/settlement-store';
 import { DynamoVoucherStore } from './dynamo/voucher-store';
+import { personalDataVault } from './vault';
 
 /** Time-to-live attributes are epoch seconds of the platform clock. */
 const epochSeconds = () => Math.floor(systemClock.now().getTime() / 1000);
@@ -25,6 +27,8 @@ function once<T>(make: () => T): () => T {
 }
 
 export const stores = {
+  /** The registry seals and hashes personal data with the vault's keys (read once). */
+  registry: once(async () => new DynamoRegistryStore(dynamoTable(), await personalDataVault())),
   payments: once(() => new DynamoPaymentStore(dynamoTable())),
   refunds: once(() => new DynamoRefundStore(dynamoTable())),
   claims: once(() => new DynamoClaimStore(dynamoTable())),

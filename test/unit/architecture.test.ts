@@ -60,4 +60,11 @@ describe('layout', () => {
     const top = readdirSync(root);
     for (const name of ['infra', 'functions', 'domain', 'events', 'test', 'cdk.json', 'package.json', 'tsconfig.json', 'README.md']) expect(top).toContain(name);
   });
+
+  it('handlers are thin: at most 40 lines of wiring (code lines besides imports and comments), and no handler builds a store', () => {
+    const handlers = readdirSync(join(root, 'functions'), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'shared').map((e) => join('functions', e.name, 'handler.ts'));
+    const wiring = (f: string) => readFileSync(join(root, f), 'utf8').split('\n').filter((l) => l.trim() !== '' && !/^(import |export \{ routes \};?$)/.test(l) && !/^\s*(\/\/|\/\*\*|\*)/.test(l)).length;
+    expect(handlers.filter((f) => wiring(f) > 40).map((f) => `${f}: ${wiring(f)}`)).toEqual([]);
+    expect(handlers.filter((f) => /new Dynamo[A-Za-z]*\(/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
 });
