@@ -75,6 +75,10 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
   private sorted(): Bucket[] {
     return [...this.bucketMap.values()].map((b) => this.bucketOf(b)!).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
   }
+  /** Every bucket (the conservation report's facts). */
+  async allBuckets(): Promise<Bucket[]> {
+    return this.sorted();
+  }
   async openBuckets(providerId: string, programCode: string, throughDay: string) {
     return this.sorted().filter((b) => this.open.has(bucketId(b)) && b.providerId === providerId && b.programCode === programCode && b.day <= throughDay);
   }

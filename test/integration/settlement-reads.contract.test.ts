@@ -1,0 +1,22 @@
+/** Settlement's read models' contract on the DynamoDB adapters against DynamoDB Local. */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoClaimStore } from '../../functions/shared/dynamo/claim-store';
+import { dynamoTable } from '../../functions/shared/dynamo/client';
+import { gsi1, keys } from '../../functions/shared/dynamo/keys';
+import { settlementStores } from '../../functions/shared/dynamo/settlement-store';
+import { settlementReadsContract } from '../contracts/settlement-reads';
+import { useLocalEnvironment } from '../support/local';
+
+settlementReadsContract('DynamoDB', async () => {
+  await useLocalEnvironment();
+  const table = dynamoTable();
+  const s = settlementStores(table, () => 1_800_000_000);
+  const put = (Item: Record<string, unknown>) => table.doc.send(new PutCommand({ TableName: table.name, Item }));
+  return {
+    ledger: s.ledger, deposits: s.deposits, engine: s.engine, statements: s.statements, conservation: s.conservation,
+    seedPayment: async (p) => void (await put({ ...keys.payment(p.providerId, p.approvalNumber), type: 'Payment', ...p })),
+    seedRefund: async (r) => void (await put({ ...keys.refund(r.refundId), type: 'Refund', ...r, ...gsi1.providerRefund(r.providerId, r.requestedAt, r.refundId) })),
+    seedClaim: (c) => new DynamoClaimStore(table).save(c),
+    seedVoucher: async (v) => void (await put({ ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v })),
+  };
+});
