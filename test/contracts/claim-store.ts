@@ -4,7 +4,8 @@
  * provider's claims are listed newest first; a claim is checked against the registry. One suite,
  * run against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { Claim, ClaimPort } from '../../domain/payments/claims';
 import { importRegistry } from '../../domain/registry/import';
 import type { RegistryImportStore } from '../../domain/registry/ports';
@@ -22,13 +23,14 @@ export interface ClaimStoreUnderTest {
 let n = 0;
 
 export function claimStoreContract(name: string, make: () => Promise<ClaimStoreUnderTest>) {
-  describe(`claim store contract: ${name}`, () => {
-    let t: ClaimStoreUnderTest;
-    beforeAll(async () => {
-      t = await make();
-      const { parsed, issues } = parseImportRecords(importEnvelope.parse(importDocument(1)));
-      expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
-    }, 60_000);
+  /** The subject, seeded. */
+  const seeded = async () => {
+    const t = await make();
+    const { parsed, issues } = parseImportRecords(importEnvelope.parse(importDocument(1)));
+    expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
+    return t;
+  };
+  contractSuite(`claim store contract: ${name}`, seeded, (t) => {
 
     const claimOf = (over: Partial<Claim> = {}): Claim => ({
       claimId: `CL${String(++n).padStart(4, '0')}`, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 36_000, state: 'RECEIVED',

@@ -3,7 +3,8 @@
  * `OPEN`; every move is conditioned on the state it leaves. One suite, run against the in-memory
  * fake (test/unit) and the DynamoDB adapter (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { CmsTransferItem } from '../../domain/cms/files';
 import type { CmsFilePort } from '../../domain/cms/ports';
 
@@ -14,11 +15,7 @@ const item = (payoutId: string, amount = 1000): CmsTransferItem => ({ payoutId, 
 let year = 2040;
 
 export function cmsStoreContract(name: string, make: () => Promise<CmsStoreUnderTest>) {
-  describe(`CMS file store contract: ${name}`, () => {
-    let store: CmsStoreUnderTest;
-    beforeAll(async () => {
-      store = await make();
-    }, 60_000);
+  contractSuite(`CMS file store contract: ${name}`, make, (store) => {
     /** A transfer date no other test uses. */
     const date = () => `${++year}-03-16`;
 

@@ -2,7 +2,8 @@
  * The evidence store's contract (SCR-03/04/05): deaths and movements per person, and the keyed
  * RRN look-up. One suite, run against the in-memory fake and the DynamoDB adapter.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { EvidencePort, PersonRef } from '../../domain/screening/ports';
 
 export interface EvidenceStoreUnderTest {
@@ -15,11 +16,7 @@ let n = 0;
 const at = '2026-03-20T10:00:00+09:00';
 
 export function evidenceStoreContract(name: string, make: () => Promise<EvidenceStoreUnderTest>) {
-  describe(`evidence store contract: ${name}`, () => {
-    let t: EvidenceStoreUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`evidence store contract: ${name}`, make, (t) => {
     const ref = (personKind: PersonRef['personKind'] = 'RECIPIENT'): PersonRef => ({ personKind, personId: `EV${String(++n).padStart(6, '0')}` });
 
     it('SCR-03: a later death record replaces the earlier (corrections win); nobody else is touched', async () => {

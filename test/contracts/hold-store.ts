@@ -3,7 +3,8 @@
  * store to guarantee. One suite, run against the in-memory fake (test/unit) and the DynamoDB
  * adapter on DynamoDB Local (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import { holdOf } from '../../domain/screening/flow';
 import type { Hold } from '../../domain/screening/holds';
 import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
@@ -19,11 +20,7 @@ let serial = 0;
 const at = '2026-03-12T10:00:00+09:00';
 
 export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnderTest>) {
-  describe(`hold store contract: ${name}`, () => {
-    let t: HoldStoreUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`hold store contract: ${name}`, make, (t) => {
 
     /** A payment of a fresh provider on `day`, approved unless told. */
     async function paid(providerId: string, day = '2026-03-10', status: ScreenedPayment['status'] = 'APPROVED'): Promise<ScreenedPayment> {

@@ -3,7 +3,8 @@
  * against the in-memory fake (test/unit) and the DynamoDB adapter on DynamoDB Local
  * (test/integration), so the fake the simulation runs on honours the same conditions.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import { decidePayment } from '../../domain/payments/decide';
 import { approvalNumber, type ApprovalReceipt, type PaymentRequest } from '../../domain/payments/payment';
 import type { PaymentHistoryPort } from '../../domain/payments/history';
@@ -27,11 +28,7 @@ let serial = 0;
  * 9410…0001–6 each with a 110101 grade-1 contract) and the March vouchers (4 sessions of 36,000).
  */
 export function paymentStoreContract(name: string, make: (doc: RegistryDocument) => Promise<PaymentStoreUnderTest>) {
-  describe(`payment store contract: ${name}`, () => {
-    let store: PaymentPort & PaymentHistoryPort;
-    beforeAll(async () => {
-      ({ store } = await make(importDocument(6)));
-    }, 60_000);
+  contractSuite(`payment store contract: ${name}`, async () => (await make(importDocument(6))).store, (store) => {
 
     const request = (over: Partial<PaymentRequest>): PaymentRequest => ({
       transactionId: `T-${++serial}`, businessNumber: '', terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001', cardNumber: card(1), amount: 36_000,

@@ -3,7 +3,8 @@
  * refund is decided once; approval moves refund, payment and (when restored) voucher together.
  * One suite, run against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { Payment } from '../../domain/payments/payment';
 import type { Refund, RefundPort } from '../../domain/payments/refunds';
 
@@ -18,11 +19,7 @@ let n = 0;
 const at = '2026-03-20T10:00:00+09:00';
 
 export function refundStoreContract(name: string, make: () => Promise<RefundStoreUnderTest>) {
-  describe(`refund store contract: ${name}`, () => {
-    let t: RefundStoreUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`refund store contract: ${name}`, make, (t) => {
 
     async function paid(over: Partial<Payment> = {}, options?: { voucher?: boolean }): Promise<Payment> {
       const id = String(++n).padStart(6, '0');

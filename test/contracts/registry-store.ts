@@ -5,7 +5,8 @@
  * every read is recorded once. One suite, run against the in-memory fake (test/unit) and the
  * DynamoDB adapters (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import { importRegistry } from '../../domain/registry/import';
 import type { PeoplePort, RegistryImportStore } from '../../domain/registry/ports';
 import { importEnvelope, parseImportRecords } from '../../events/import';
@@ -18,22 +19,24 @@ export interface RegistryUnderTest {
 
 const today = '2026-03-02';
 
+function importInto(registry: RegistryImportStore, doc: unknown) {
+  const { parsed, issues } = parseImportRecords(importEnvelope.parse(doc));
+  return importRegistry(parsed, registry, today, issues);
+}
+
 export function registryStoreContract(name: string, make: () => Promise<RegistryUnderTest>) {
-  describe(`registry store contract: ${name}`, () => {
-    let t: RegistryUnderTest;
-    const load = (doc: unknown) => {
-      const { parsed, issues } = parseImportRecords(importEnvelope.parse(doc));
-      return importRegistry(parsed, t.registry, today, issues);
-    };
-    beforeAll(async () => {
-      t = await make();
-      const doc = importDocument(2);
-      doc.recipients[1]!.municipalityCode = '11110';
-      doc.contracts[1]!.providerId = 'P0002';
-      doc.contracts[1]!.designatedWorkerIds = [];
-      doc.providers.push({ ...doc.providers[0]!, providerId: 'P0002', businessNumber: businessNumber('220811234') });
-      expect(await load(doc)).toMatchObject({ rejected: [], accepted: 11, created: 11 });
-    }, 60_000);
+  const seeded = async () => {
+    const t = await make();
+    const doc = importDocument(2);
+    doc.recipients[1]!.municipalityCode = '11110';
+    doc.contracts[1]!.providerId = 'P0002';
+    doc.contracts[1]!.designatedWorkerIds = [];
+    doc.providers.push({ ...doc.providers[0]!, providerId: 'P0002', businessNumber: businessNumber('220811234') });
+    expect(await importInto(t.registry, doc)).toMatchObject({ rejected: [], accepted: 11, created: 11 });
+    return t;
+  };
+  contractSuite(`registry store contract: ${name}`, seeded, (t) => {
+    const load = (doc: unknown) => importInto(t.registry, doc);
 
     it('REG-01..04: the same document imported again changes nothing; a changed record is updated', async () => {
       const doc = importDocument(2);

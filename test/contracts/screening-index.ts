@@ -2,7 +2,8 @@
  * The screening index's contract (SCR-01/05): what the screening flow relies on. One suite, run
  * against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { ScreeningIndexPort } from '../../domain/screening/ports';
 import { DEFAULT_SCREENING_RULES, type ScreenedPayment, successionWindow } from '../../domain/screening/rules';
 
@@ -15,11 +16,7 @@ export interface ScreeningIndexUnderTest {
 let n = 0;
 
 export function screeningIndexContract(name: string, make: () => Promise<ScreeningIndexUnderTest>) {
-  describe(`screening index contract: ${name}`, () => {
-    let t: ScreeningIndexUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`screening index contract: ${name}`, make, (t) => {
 
     const worker = () => `WI${String(++n).padStart(6, '0')}`;
     const payment = (workerId: string, approvedAt: string, over: Partial<ScreenedPayment> = {}): ScreenedPayment => ({

@@ -4,7 +4,8 @@
  * bucket and payout. One suite, run against the in-memory fakes (test/unit) and the DynamoDB
  * adapters (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { Claim } from '../../domain/payments/claims';
 import type { Payment } from '../../domain/payments/payment';
 import type { Refund } from '../../domain/payments/refunds';
@@ -30,11 +31,7 @@ let n = 0;
 const at = '2026-03-11T01:00:00+09:00';
 
 export function settlementReadsContract(name: string, make: () => Promise<SettlementReadsUnderTest>) {
-  describe(`settlement reads contract: ${name}`, () => {
-    let t: SettlementReadsUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`settlement reads contract: ${name}`, make, (t) => {
 
     const payment = (day: string, municipalityCode: string, over: Partial<Payment> = {}): Payment => {
       const id = String(++n).padStart(8, '0');

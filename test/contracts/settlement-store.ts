@@ -5,7 +5,8 @@
  * transfer returned once (CMS-04). One suite, run against the in-memory fake (test/unit) and the
  * DynamoDB adapters (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import type { PayoutAccount } from '../../domain/registry/entities';
 import { type Bucket, type LedgerFact, planPayout } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
@@ -29,11 +30,7 @@ const at = '2026-03-11T01:00:00+09:00';
 const account: PayoutAccount = { programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복돌봄센터' };
 
 export function settlementStoreContract(name: string, make: () => Promise<SettlementUnderTest>) {
-  describe(`settlement store contract: ${name}`, () => {
-    let t: SettlementUnderTest;
-    beforeAll(async () => {
-      t = await make();
-    }, 60_000);
+  contractSuite(`settlement store contract: ${name}`, make, (t) => {
 
     /** A provider and a municipality of their own, so that tests share nothing. */
     const fresh = () => {

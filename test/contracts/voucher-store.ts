@@ -4,7 +4,8 @@
  * recipients come by shard, page by page; providers list the month's outcomes. One suite, run
  * against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { contractSuite } from './suite';
 import { importRegistry } from '../../domain/registry/import';
 import type { RegistryImportStore } from '../../domain/registry/ports';
 import type { VoucherStore } from '../../domain/vouchers/ports';
@@ -23,15 +24,16 @@ export interface VoucherStoreUnderTest {
 const decidedAt = '2026-03-01T00:10:00+09:00';
 
 export function voucherStoreContract(name: string, make: () => Promise<VoucherStoreUnderTest>) {
-  describe(`voucher store contract: ${name}`, () => {
-    let t: VoucherStoreUnderTest;
-    beforeAll(async () => {
-      t = await make();
-      const doc = importDocument(4);
-      (doc.contracts[1] as Record<string, unknown>).status = 'SUSPENDED';
-      const { parsed, issues } = parseImportRecords(importEnvelope.parse(doc));
-      expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
-    }, 60_000);
+  /** The subject, seeded. */
+  const seeded = async () => {
+    const t = await make();
+    const doc = importDocument(4);
+    (doc.contracts[1] as Record<string, unknown>).status = 'SUSPENDED';
+    const { parsed, issues } = parseImportRecords(importEnvelope.parse(doc));
+    expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
+    return t;
+  };
+  contractSuite(`voucher store contract: ${name}`, seeded, (t) => {
     const ids = ['R0001', 'R0002', 'R0003', 'R0004'];
 
     it('VCH-01: a month is generated once, however often generation runs', async () => {
