@@ -14,6 +14,21 @@ import { entityOf } from './items';
 import { gsi1, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 
+/** Conditions spelled once. */
+const conditions = {
+  /** The transfer is not in the file yet. */
+  newItem: 'attribute_not_exists(PK)',
+  /** The file of the date still collects transfers (or does not exist yet). */
+  collecting: 'attribute_not_exists(#st) OR #st = :open',
+  /** The payout exists (its status is only ever moved, never created here). */
+  exists: 'attribute_exists(PK)',
+  /** The receive claim is the one taken at `:since`. */
+  heldReceiving: '#st = :receiving AND receivingSince = :since',
+} as const;
+
+/** Positions in the add-transfer transaction. */
+const ADD_ITEM = { transfer: 0, file: 1 } as const;
+
 export class DynamoCmsStore implements CmsFilePort {
   constructor(private readonly table: Table) {}
 
@@ -23,13 +38,13 @@ export class DynamoCmsStore implements CmsFilePort {
    */
   async addItem(transferDate: string, item: CmsTransferItem, at: string): Promise<'added' | 'duplicate' | 'closed'> {
     const failed = await transactWrite(this.table.doc, [
-      { Put: { TableName: this.table.name, Item: { ...keys.cmsItem(transferDate, item.payoutId), type: 'CmsTransfer', transferDate, ...item }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.table.name, Item: { ...keys.cmsItem(transferDate, item.payoutId), type: 'CmsTransfer', transferDate, ...item }, ConditionExpression: conditions.newItem } },
       {
         Update: {
           TableName: this.table.name,
           Key: keys.cmsFile(transferDate),
           UpdateExpression: 'SET #type = :type, fileId = :id, fileName = :name, transferDate = :d, #st = if_not_exists(#st, :open), history = if_not_exists(history, :h), GSI1PK = :g1, GSI1SK = :g1s ADD itemCount :one, totalAmount :amt',
-          ConditionExpression: 'attribute_not_exists(#st) OR #st = :open',
+          ConditionExpression: conditions.collecting,
           ExpressionAttributeNames: { '#type': 'type', '#st': 'state' },
           ExpressionAttributeValues: {
             ':type': 'CmsFile', ':id': `CMS-${transferDate}`, ':name': `EB31${transferDate.slice(5, 7)}${transferDate.slice(8, 10)}`, ':d': transferDate, ':open': 'OPEN',
@@ -38,7 +53,7 @@ export class DynamoCmsStore implements CmsFilePort {
         },
       },
     ]);
-    return failed === null ? 'added' : failed.failed(0) ? 'duplicate' : 'closed';
+    return failed === null ? 'added' : failed.failed(ADD_ITEM.transfer) ? 'duplicate' : 'closed';
   }
 
   async file(transferDate: string): Promise<CmsFileRecord | null> {
@@ -111,7 +126,7 @@ export class DynamoCmsStore implements CmsFilePort {
       TableName: this.table.name,
       Key: keys.cmsFile(transferDate),
       UpdateExpression: 'REMOVE receivingSince',
-      ConditionExpression: '#st = :receiving AND receivingSince = :since',
+      ConditionExpression: conditions.heldReceiving,
       ExpressionAttributeNames: { '#st': 'state' },
       ExpressionAttributeValues: { ':receiving': 'RECEIVING', ':since': since },
     })));
@@ -124,7 +139,7 @@ export class DynamoCmsStore implements CmsFilePort {
       TableName: this.table.name,
       Key: keys.payout(payoutId),
       UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
-      ConditionExpression: 'attribute_exists(PK)',
+      ConditionExpression: conditions.exists,
       ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
       ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
     })));

@@ -9,6 +9,12 @@ import { keys } from './keys';
 
 const STEP_TTL_SECONDS = 40 * 24 * 3600;
 
+/** Conditions spelled once. */
+const conditions = {
+  /** The step was not sent yet (or its send is being retried). */
+  notSent: 'attribute_not_exists(PK) OR #state = :sending',
+} as const;
+
 export class DynamoJobSteps {
   constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
 
@@ -18,7 +24,7 @@ export class DynamoJobSteps {
       this.table.doc.send(new PutCommand({
         TableName: this.table.name,
         Item: { ...keys.jobStep(job, step), type: 'JobStep', state: 'SENDING', expiresAt: this.epochSeconds() + STEP_TTL_SECONDS },
-        ConditionExpression: 'attribute_not_exists(PK) OR #state = :sending',
+        ConditionExpression: conditions.notSent,
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':sending': 'SENDING' },
       })),

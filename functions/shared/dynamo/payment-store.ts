@@ -43,6 +43,18 @@ const asArray = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isA
 
 /** Conditions spelled once. */
 const conditions = {
+  /** PAY-08: the voucher exists and is at the version the decision read. */
+  voucherAsRead: 'attribute_exists(PK) AND (#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero))',
+  /** PAY-06: the card's count of the day is below its cap. */
+  belowCap: 'attribute_not_exists(#n) OR #n < :max',
+  /** PAY-10: the payment is still approved, and was approved today. */
+  approvedToday: '#s = :approved AND approvalDate = :today',
+  /** The voucher is at the version read (a new one at zero). */
+  versionAsRead: '#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero)',
+  /** PAY-07: the day's makeup lock is free or held by this payment. */
+  makeupLockFree: 'attribute_not_exists(PK) OR approvalNumber = :a',
+  /** A count to give back is above zero. */
+  counted: '#n > :zero',
   /** The item does not exist yet: a key is taken once. */
   absent: 'attribute_not_exists(PK)',
 } as const;
@@ -171,7 +183,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           TableName: this.table.name,
           Key: voucherKey,
           UpdateExpression: update,
-          ConditionExpression: 'attribute_exists(PK) AND (#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero))',
+          ConditionExpression: conditions.voucherAsRead,
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ...values, ':zero': 0 },
         },
@@ -199,7 +211,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           TableName: this.table.name,
           Key: keys.retroCount(p.cardNumber, plan.retroDay),
           UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
-          ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+          ConditionExpression: conditions.belowCap,
           ExpressionAttributeNames: { '#n': 'count' },
           ExpressionAttributeValues: { ':one': 1, ':max': MAX_RETRO_PER_CARD_PER_DAY, ':exp': nowEpochSeconds + 40 * 24 * 3600 },
         },
@@ -241,7 +253,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           TableName: this.table.name,
           Key: keys.payment(payment.providerId, payment.approvalNumber),
           UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at',
-          ConditionExpression: '#s = :approved AND approvalDate = :today',
+          ConditionExpression: conditions.approvedToday,
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':approved': 'APPROVED', ':at': cancelledAt, ':today': today },
         },
@@ -251,7 +263,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           TableName: this.table.name,
           Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
           UpdateExpression: `SET remainingAmount = :ra, remainingSessions = :rs, #v = :nv${dayList ? ` DELETE ${dayList} :day` : ''}`,
-          ConditionExpression: '#v = :ev OR (attribute_not_exists(#v) AND :ev = :zero)',
+          ConditionExpression: conditions.versionAsRead,
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: {
             ':ra': receipt.voucher.remainingAmount, ':rs': receipt.voucher.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
@@ -266,7 +278,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
         Delete: {
           TableName: this.table.name,
           Key: keys.makeupLock(payment.cardNumber, payment.serviceCode, payment.approvalDate),
-          ConditionExpression: 'attribute_not_exists(PK) OR approvalNumber = :a',
+          ConditionExpression: conditions.makeupLockFree,
           ExpressionAttributeValues: { ':a': payment.approvalNumber },
         },
       });
@@ -277,7 +289,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           TableName: this.table.name,
           Key: keys.retroCount(payment.cardNumber, payment.approvalDate),
           UpdateExpression: 'ADD #n :minus',
-          ConditionExpression: '#n > :zero',
+          ConditionExpression: conditions.counted,
           ExpressionAttributeNames: { '#n': 'count' },
           ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
         },

@@ -11,6 +11,22 @@ import { DynamoPaymentStore } from './payment-store';
 
 const strip = (item: Record<string, unknown>): Refund => entityOf<Refund>(item);
 
+/** Conditions spelled once. */
+const conditions = {
+  /** The refund id is new. */
+  absent: 'attribute_not_exists(PK)',
+  /** PAY-11: the payment is approved, has no open refund and was never held. */
+  refundable: '#s = :approved AND attribute_not_exists(openRefundId) AND (attribute_not_exists(holdsOpen) OR holdsOpen = :zero) AND (attribute_not_exists(holdsDenied) OR holdsDenied = :zero)',
+  /** A refund is decided once, from REQUESTED. */
+  requested: '#st = :requested',
+  /** The payment is approved and this is its open refund. */
+  openRefundApproved: '#s = :approved AND openRefundId = :id',
+  /** The voucher to restore exists. */
+  exists: 'attribute_exists(PK)',
+  /** This is the payment's open refund. */
+  openRefund: 'openRefundId = :id',
+} as const;
+
 export class DynamoRefundStore implements RefundPort {
   private readonly payments: DynamoPaymentStore;
 
@@ -31,14 +47,14 @@ export class DynamoRefundStore implements RefundPort {
   /** A new request; the payment holds at most one open refund. */
   async request(refund: Refund): Promise<'requested' | 'already-open' | 'payment-changed'> {
     const failed = await transactWrite(this.table.doc, [
-      { Put: { TableName: this.table.name, Item: { ...keys.refund(refund.refundId), type: 'Refund', ...refund, ...gsi1.providerRefund(refund.providerId, refund.requestedAt, refund.refundId) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: this.table.name, Item: { ...keys.refund(refund.refundId), type: 'Refund', ...refund, ...gsi1.providerRefund(refund.providerId, refund.requestedAt, refund.refundId) }, ConditionExpression: conditions.absent } },
       {
         Update: {
           TableName: this.table.name,
           Key: keys.payment(refund.providerId, refund.approvalNumber),
           UpdateExpression: 'SET openRefundId = :id',
           // A held or denied payment was never paid: it is settled through its hold, not refunded.
-          ConditionExpression: '#s = :approved AND attribute_not_exists(openRefundId) AND (attribute_not_exists(holdsOpen) OR holdsOpen = :zero) AND (attribute_not_exists(holdsDenied) OR holdsDenied = :zero)',
+          ConditionExpression: conditions.refundable,
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':id': refund.refundId, ':approved': 'APPROVED', ':zero': 0 },
         },
@@ -55,7 +71,7 @@ export class DynamoRefundStore implements RefundPort {
           TableName: this.table.name,
           Key: keys.refund(refund.refundId),
           UpdateExpression: 'SET #st = :approved, decidedAt = :at, decidedBy = :by, restored = :restored, recoveredOn = :on' + (decided.decisionReason ? ', decisionReason = :reason' : ''),
-          ConditionExpression: '#st = :requested',
+          ConditionExpression: conditions.requested,
           ExpressionAttributeNames: { '#st': 'state' },
           ExpressionAttributeValues: {
             ':approved': 'APPROVED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':restored': decided.restored, ':on': decided.recoveredOn,
@@ -69,7 +85,7 @@ export class DynamoRefundStore implements RefundPort {
           Key: keys.payment(payment.providerId, payment.approvalNumber),
           // recoveredOn: the payout cycle of this day recovers the amount (PAY-11).
           UpdateExpression: 'SET #s = :refunded, refundId = :id, refundedAt = :at, recoveredOn = :on REMOVE openRefundId',
-          ConditionExpression: '#s = :approved AND openRefundId = :id',
+          ConditionExpression: conditions.openRefundApproved,
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':refunded': 'REFUNDED', ':approved': 'APPROVED', ':id': refund.refundId, ':at': decided.decidedAt, ':on': decided.recoveredOn },
         },
@@ -81,7 +97,7 @@ export class DynamoRefundStore implements RefundPort {
           TableName: this.table.name,
           Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
           UpdateExpression: 'ADD remainingAmount :amt, remainingSessions :one, #v :one',
-          ConditionExpression: 'attribute_exists(PK)',
+          ConditionExpression: conditions.exists,
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1 },
         },
@@ -97,7 +113,7 @@ export class DynamoRefundStore implements RefundPort {
           TableName: this.table.name,
           Key: keys.refund(refund.refundId),
           UpdateExpression: 'SET #st = :rejected, decidedAt = :at, decidedBy = :by, decisionReason = :reason',
-          ConditionExpression: '#st = :requested',
+          ConditionExpression: conditions.requested,
           ExpressionAttributeNames: { '#st': 'state' },
           ExpressionAttributeValues: { ':rejected': 'REJECTED', ':requested': 'REQUESTED', ':at': decided.decidedAt, ':by': decided.decidedBy, ':reason': decided.decisionReason },
         },
@@ -107,7 +123,7 @@ export class DynamoRefundStore implements RefundPort {
           TableName: this.table.name,
           Key: keys.payment(refund.providerId, refund.approvalNumber),
           UpdateExpression: 'REMOVE openRefundId',
-          ConditionExpression: 'openRefundId = :id',
+          ConditionExpression: conditions.openRefund,
           ExpressionAttributeValues: { ':id': refund.refundId },
         },
       },

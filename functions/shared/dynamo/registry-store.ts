@@ -4,7 +4,7 @@
  * unique system-wide, a uniqueness item in the same transaction.
  */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domain/registry/document';
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
 import { maskRrn } from '../../../domain/registry/identity';
@@ -23,6 +23,18 @@ const MAX_ALLOCATION_ATTEMPTS = 5;
 
 type Outcome = 'created' | 'updated' | 'unchanged' | Issue;
 type Put = { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
+
+/** Conditions spelled once. */
+const conditions = {
+  /** A record is written only when its content changed. */
+  changed: 'attribute_not_exists(PK) OR fingerprint <> :fp',
+  /** A unique value is free or already this owner's (REG-01..03). */
+  ownedBy: 'attribute_not_exists(PK) OR #owner = :owner',
+  /** A service code belongs to one program. */
+  sameProgram: 'attribute_not_exists(PK) OR programCode = :program',
+  /** Only the provider's own smartphone entry is released. */
+  phoneOfProvider: 'attribute_not_exists(PK) OR providerId = :p',
+} as const;
 
 export class DynamoRegistryStore implements RegistryImportStore {
   constructor(
@@ -95,7 +107,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
       Put: {
         TableName: this.table.name,
         Item: { ...key, type, ...entity, ...extra, fingerprint },
-        ConditionExpression: 'attribute_not_exists(PK) OR fingerprint <> :fp',
+        ConditionExpression: conditions.changed,
         ExpressionAttributeValues: { ':fp': fingerprint },
       },
     };
@@ -107,7 +119,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
       Put: {
         TableName: this.table.name,
         Item: { ...key, type: 'Unique', ...snapshot, ...owner },
-        ConditionExpression: 'attribute_not_exists(PK) OR #owner = :owner',
+        ConditionExpression: conditions.ownedBy,
         ExpressionAttributeNames: { '#owner': field },
         ExpressionAttributeValues: { ':owner': value },
       },
@@ -143,7 +155,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
       Put: {
         TableName: this.table.name,
         Item: { ...keys.serviceType(s.serviceCode), type: 'ServiceType', ...s },
-        ConditionExpression: 'attribute_not_exists(PK) OR programCode = :program',
+        ConditionExpression: conditions.sameProgram,
         ExpressionAttributeValues: { ':program': program.code },
       },
     }));
@@ -222,7 +234,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
     const items: object[] = [main];
     if (terminal.kind === 'SMARTPHONE') items.push(this.unique(keys.smartphone(terminal.phone), { providerId: terminal.providerId }));
     if (storedPhone !== undefined && storedPhone !== terminal.phone) {
-      items.push({ Delete: { TableName: this.table.name, Key: keys.smartphone(storedPhone), ConditionExpression: 'attribute_not_exists(PK) OR providerId = :p', ExpressionAttributeValues: { ':p': terminal.providerId } } });
+      items.push({ Delete: { TableName: this.table.name, Key: keys.smartphone(storedPhone), ConditionExpression: conditions.phoneOfProvider, ExpressionAttributeValues: { ':p': terminal.providerId } } });
     }
     return this.transact(items, storedPhone !== undefined, () => ({
       path: '.phone',

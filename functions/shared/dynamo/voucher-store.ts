@@ -1,6 +1,6 @@
 /** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract, ServiceType } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
@@ -25,6 +25,14 @@ function grantedCounters(vouchers: readonly { recipientId: string; month: string
   }
   return [...byKey.values()];
 }
+
+/** Conditions spelled once. */
+const conditions = {
+  /** VCH-01: one voucher per recipient × service × month. */
+  absent: 'attribute_not_exists(PK)',
+  /** A non-generation record never overwrites a generated one. */
+  notGenerated: 'attribute_not_exists(PK) OR #status <> :generated',
+} as const;
 
 export class DynamoVoucherStore implements VoucherStore {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
@@ -78,7 +86,7 @@ export class DynamoVoucherStore implements VoucherStore {
           Put: {
             TableName: this.table.name,
             Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 },
-            ConditionExpression: 'attribute_not_exists(PK)',
+            ConditionExpression: conditions.absent,
           },
         })),
         ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
@@ -103,7 +111,7 @@ export class DynamoVoucherStore implements VoucherStore {
         await this.table.doc.send(new PutCommand({
           TableName: this.table.name,
           Item: this.outcomeItem(o),
-          ConditionExpression: 'attribute_not_exists(PK) OR #status <> :generated',
+          ConditionExpression: conditions.notGenerated,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':generated': 'GENERATED' },
         }));
