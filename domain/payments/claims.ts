@@ -4,8 +4,6 @@
  * approved claim is paid with the next payouts.
  */
 import { type Contract, periodContains, type ServiceType } from '../registry/entities';
-import { claimPayableDay } from '../settlement/payouts';
-import type { HolidayCalendar } from '../shared/business-days';
 import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
 import type { Clock, Page, PageRequest } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
@@ -104,7 +102,8 @@ export type ClaimDecision = Pick<Claim, 'state' | 'decidedAt' | 'decidedBy' | 'd
 export interface ClaimDeps {
   store: ClaimPort;
   clock: Clock;
-  holidays: HolidayCalendar;
+  /** EXC-02: the ledger day an approval is paid from (settlement decides it: the last day of the latest cycle already run). */
+  payableDay(today: IsoDate): IsoDate;
   newClaimId(today: IsoDate): string;
 }
 
@@ -136,7 +135,7 @@ export async function fileClaim(deps: ClaimDeps, providerId: string, filedBy: st
  * EXC-02: the agency decides a received claim once; an approved claim is put on the last day of
  * the latest cycle already run, so the next ad-hoc payout pays it.
  */
-export async function decideClaim(deps: Pick<ClaimDeps, 'store' | 'clock' | 'holidays'>, claimId: string, decision: { approve: boolean; by: string; reason?: string | undefined }): Promise<{ ok: true; claim: Claim } | Refusal<ClaimRefusal>> {
+export async function decideClaim(deps: Pick<ClaimDeps, 'store' | 'clock' | 'payableDay'>, claimId: string, decision: { approve: boolean; by: string; reason?: string | undefined }): Promise<{ ok: true; claim: Claim } | Refusal<ClaimRefusal>> {
   const now = deps.clock.now();
   const claim = await deps.store.claim(claimId);
   if (!claim) return refuse('NOT_FOUND', 'EXC-02', `claim ${claimId} not found`);
@@ -145,7 +144,7 @@ export async function decideClaim(deps: Pick<ClaimDeps, 'store' | 'clock' | 'hol
     decidedAt: formatKst(now),
     decidedBy: decision.by,
     ...(decision.reason ? { decisionReason: decision.reason } : {}),
-    ...(decision.approve ? { payableOn: claimPayableDay(kstDate(now), deps.holidays) } : {}),
+    ...(decision.approve ? { payableOn: deps.payableDay(kstDate(now)) } : {}),
   };
   if (!(await deps.store.decide(claim, decided))) return refuse('INVALID_STATE', 'EXC-02', `claim ${claim.claimId} is ${claim.state}; it was decided already`);
   return { ok: true, claim: { ...claim, ...decided } };

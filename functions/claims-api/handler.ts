@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type ClaimDeps, type ClaimRefusal, decideClaim, fileClaim } from '../../domain/payments/claims';
+import { claimPayableDay } from '../../domain/settlement/payouts';
 import { recordId } from '../../events/common';
 import { claimDecision, claimRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
@@ -24,7 +25,7 @@ const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);
 
 const store = stores.claims;
-const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, holidays: koreanHolidays, newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
+const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, payableDay: (today) => claimPayableDay(today, koreanHolidays), newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
 
 const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, principal }) => {
   const { preview, ...request } = body;

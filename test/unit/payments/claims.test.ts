@@ -30,6 +30,7 @@ describe('EXC-01/02 claim assessment', () => {
 describe('EXC-01/02 the claim use cases', async () => {
   const { decideClaim, fileClaim } = await import('../../../domain/payments/claims');
   const { koreanHolidays } = await import('../../../functions/shared/holidays');
+  const { claimPayableDay } = await import('../../../domain/settlement/payouts');
   type Port = Parameters<typeof fileClaim>[0]['store'];
   const world = () => {
     const saved = new Map<string, import('../../../domain/payments/claims').Claim>();
@@ -46,7 +47,7 @@ describe('EXC-01/02 the claim use cases', async () => {
       },
       ofProvider: async () => ({ items: [...saved.values()] }),
     };
-    return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, holidays: koreanHolidays, newClaimId: (today: string) => `CL${today}` } };
+    return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, payableDay: (today: string) => claimPayableDay(today, koreanHolidays), newClaimId: (today: string) => `CL${today}` } };
   };
 
   it('EXC-01 a preview answers the amount and saves nothing; a filing saves the claim RECEIVED', async () => {
