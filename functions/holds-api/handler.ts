@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { invalidRequest, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
-import { callerOf, providerFilter } from '../shared/tenancy';
+import { callerOf, jurisdictionOf, providerFilter } from '../shared/tenancy';
 import { stores } from '../shared/stores';
 import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
@@ -34,9 +34,8 @@ const list = route({ roles: ['provider', 'agency', 'municipality'], query: holdQ
   const range = listRange(query, kstDate(systemClock.now()), providerId === undefined);
   if ('path' in range) throw invalidRequest([range]);
   const after = query.nextToken ? decodeCursor(query.nextToken, (c): c is HoldCursor => isCursor(c) && c.day >= range.from && c.day <= range.to) : undefined;
-  // A municipality always sees its own jurisdiction's holds, whatever it asks for.
-  const municipalityCode = principal.role === 'municipality' ? principal.municipalityCode : query.municipalityCode;
-  const page = await listHolds(holds(), { range, providerId, filter: { state: query.state, ruleId: query.ruleId, municipalityCode }, limit: query.limit }, after);
+  const filter = { state: query.state, ruleId: query.ruleId, municipalityCode: jurisdictionOf(principal, query.municipalityCode) };
+  const page = await listHolds(holds(), { range, providerId, filter, limit: query.limit }, after);
   return json(200, { items: page.items, nextToken: page.next ? encodeCursor(page.next) : null });
 });
 

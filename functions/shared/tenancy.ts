@@ -103,6 +103,11 @@ export function municipalityFilter(principal: Principal, requested: string | und
   return principal.municipalityCode!;
 }
 
+/** The jurisdiction a list narrows to: a municipality always its own, whatever it asks for; others the one they name. */
+export function jurisdictionOf(principal: Principal, requested: string | undefined): string | undefined {
+  return principal.role === 'municipality' ? principal.municipalityCode : requested;
+}
+
 /**
  * Whether a record of a provider and a municipality is the principal's to see (§8): the agency
  * all; a provider its own; a municipality those of its jurisdiction; `ops` none.

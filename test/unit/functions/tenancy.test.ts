@@ -1,6 +1,6 @@
 /** §8 tenancy: the one module that decides whose data a request may see. */
 import { describe, expect, it } from 'vitest';
-import { municipalityFilter, type Principal, providerFilter, sees } from '../../../functions/shared/tenancy';
+import { jurisdictionOf, municipalityFilter, type Principal, providerFilter, sees } from '../../../functions/shared/tenancy';
 
 const provider: Principal = { sub: 'u-P0001', role: 'provider', providerId: 'P0001' };
 const city: Principal = { sub: 'u-44130', role: 'municipality', municipalityCode: '44130' };
@@ -19,6 +19,13 @@ describe('tenancy', () => {
     expect(municipalityFilter(city, undefined)).toBe('44130');
     expect(() => municipalityFilter(city, '11110')).toThrow(expect.objectContaining({ kind: 'FORBIDDEN' }));
     expect(municipalityFilter(agency, '11110')).toBe('11110');
+  });
+
+  it('§5 a municipality\'s lists are of its own jurisdiction, whatever it asks for; the agency narrows to what it asks', () => {
+    expect(jurisdictionOf(city, '11110')).toBe('44130');
+    expect(jurisdictionOf(city, undefined)).toBe('44130');
+    expect(jurisdictionOf(agency, '11110')).toBe('11110');
+    expect(jurisdictionOf(provider, undefined)).toBeUndefined();
   });
 
   it('another provider\'s record is not there for a provider (404, not 403); the agency sees it', () => {
