@@ -21,7 +21,6 @@ export const paymentRequest = z
   })
   .strict()
   .refine((r) => r.kind !== 'NORMAL' || r.serviceStartAt, { message: 'a normal payment needs serviceStartAt', path: ['serviceStartAt'] });
-export type PaymentRequestBody = z.infer<typeof paymentRequest>;
 
 /** §4.7 offline capture: up to 500 full payment requests, each decided as if sent alone. */
 export const MAX_BATCH_ITEMS = 500;

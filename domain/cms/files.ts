@@ -67,7 +67,7 @@ export function retryAfter(lastAttemptAt: Date, attempts: number): Date {
 }
 
 /** The 25-byte reference of each transfer: the file's date and serial, mapped to its payout id. */
-export function referenceOf(transferDate: IsoDate, serial: number): string {
+function referenceOf(transferDate: IsoDate, serial: number): string {
   return `T${transferDate.replace(/-/g, '').slice(2)}${String(serial).padStart(8, '0')}`;
 }
 

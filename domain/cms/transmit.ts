@@ -11,7 +11,7 @@ import { type AgencyAccount, type CmsFileRecord, CmsGatewayTimeout, creationTime
 import type { CmsFilePort, CmsGateway, CmsObjects } from './ports';
 
 /** A file left TRANSMITTING this long (a run that died mid-send) is checked with the gateway. */
-export const STUCK_MS = 2 * 60_000;
+const STUCK_MS = 2 * 60_000;
 
 export interface TransmitDeps {
   files: CmsFilePort;

@@ -13,7 +13,7 @@ import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 
 /** The event a stream record stands for, if it is a payment's approval or state change. */
-export function eventOf(record: DynamoDBRecord): PaymentEvent | null {
+function eventOf(record: DynamoDBRecord): PaymentEvent | null {
   const image = record.dynamodb?.NewImage;
   if (!image || image.type?.S !== 'Payment') return null;
   const now = unmarshall(image as never) as Payment;

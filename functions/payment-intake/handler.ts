@@ -30,7 +30,7 @@ const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)
 async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
   const parsed = parse(paymentRequest, raw);
   if (!parsed.ok) return parsed.answer;
-  const request = parsed.value as PaymentRequest;
+  const request: PaymentRequest = parsed.value;
   const answer = answerOf(await takePayment(deps(), terminal, request, hashOf(request)), 201);
   const body = answer.body as { approvalNumber?: string; error?: { code?: string } };
   logger.info('payment', { serial: terminal.serial, transactionId: request.transactionId, card: maskCardNumber(request.cardNumber), status: answer.status, ...(answer.status === 201 ? { approvalNumber: body.approvalNumber } : { code: body.error?.code }) });

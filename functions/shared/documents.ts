@@ -40,7 +40,7 @@ export interface PresignedUpload {
 }
 
 /** `content-type` and `content-length` are signed headers: S3 checks both against the request. */
-export async function presignUpload(key: string, contentType: string, size: number): Promise<PresignedUpload> {
+async function presignUpload(key: string, contentType: string, size: number): Promise<PresignedUpload> {
   const command = new PutObjectCommand({ Bucket: documentBucket(), Key: key, ContentType: contentType, ContentLength: size });
   const url = await getSignedUrl(s3(), command, { expiresIn: UPLOAD_EXPIRES_SECONDS, signableHeaders: new Set(['content-type', 'content-length']) });
   return { method: 'PUT', url, headers: { 'content-type': contentType, 'content-length': String(size) }, expiresInSeconds: UPLOAD_EXPIRES_SECONDS };
@@ -53,7 +53,7 @@ export async function readObject(key: string): Promise<Uint8Array> {
 }
 
 /** What is stored under a key, or null if nothing was uploaded. */
-export async function storedDocument(key: string): Promise<{ size: number; contentType: string } | null> {
+async function storedDocument(key: string): Promise<{ size: number; contentType: string } | null> {
   try {
     const out = await s3().send(new HeadObjectCommand({ Bucket: documentBucket(), Key: key }));
     return { size: out.ContentLength ?? 0, contentType: out.ContentType ?? '' };

@@ -38,7 +38,7 @@ export function fieldsOf(error: z.ZodError, prefix?: string): { path: string; me
   return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
 }
 
-export function validationFailed(error: z.ZodError, prefix?: string): HttpResult {
+function validationFailed(error: z.ZodError, prefix?: string): HttpResult {
   return errorResponse(400, 'VALIDATION_FAILED', 'the request is not valid', { fields: fieldsOf(error, prefix) });
 }
 

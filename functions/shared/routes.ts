@@ -19,7 +19,7 @@ export const jwt = (method: HttpRoute['method'], path: string): HttpRoute => ({ 
 export const signed = (method: HttpRoute['method'], path: string): HttpRoute => ({ method, path, auth: 'terminal-signature' });
 
 /** API Gateway's route key: `POST /v1/refunds/{refundId}/approve`. */
-export const routeKeyOf = (route: HttpRoute) => `${route.method} ${route.path}`;
+const routeKeyOf = (route: HttpRoute) => `${route.method} ${route.path}`;
 
 /** The name of the route an event's route key is, if the table has it. */
 export function routeNamed<R extends RouteTable>(routes: R, routeKey: string): keyof R | undefined {

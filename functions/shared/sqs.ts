@@ -3,7 +3,7 @@ import { config, queueUrl } from './config';
 
 let client: SQSClient | undefined;
 
-export function sqsClient(): SQSClient {
+function sqsClient(): SQSClient {
   const { AWS_REGION, SQS_ENDPOINT } = config();
   client ??= new SQSClient({
     region: AWS_REGION,

@@ -28,7 +28,7 @@ const compiled: CompiledRoute[] = ROUTES.map((spec) => {
   return { spec, pattern: new RegExp(`^${pattern}$`), params };
 });
 
-export function matchRoute(method: string, path: string): { spec: RouteSpec; pathParameters: Record<string, string> } | 'METHOD_NOT_ALLOWED' | null {
+function matchRoute(method: string, path: string): { spec: RouteSpec; pathParameters: Record<string, string> } | 'METHOD_NOT_ALLOWED' | null {
   let pathMatched = false;
   for (const route of compiled) {
     const m = route.pattern.exec(path);

@@ -91,7 +91,7 @@ export class Cancelled {
 }
 
 /** The cancellation of a `TransactionCanceledException`, else null. */
-export function cancellationOf(error: unknown): Cancelled | null {
+function cancellationOf(error: unknown): Cancelled | null {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
   return new Cancelled((error as Error & { CancellationReasons?: { Code?: string; Item?: Record<string, AttributeValue> }[] }).CancellationReasons ?? []);
 }
