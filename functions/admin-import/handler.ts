@@ -5,12 +5,12 @@ import { importEnvelope, parseImportRecords } from '../../events/import';
 import { systemClock } from '../shared/clock';
 import { dispatch, json, route } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
-import { stores } from '../shared/stores';
+import { registryStore } from '../shared/stores';
 import { routes } from './routes';
 
 const load = route({ roles: ['agency'], body: importEnvelope }, async ({ body }) => {
   const { parsed, issues } = parseImportRecords(body);
-  const report = await importRegistry(parsed, await stores.registry(), kstDate(systemClock.now()), issues);
+  const report = await importRegistry(parsed, await registryStore(), kstDate(systemClock.now()), issues);
   logger.info('registry import', { accepted: report.accepted, rejected: report.rejected.length, created: report.created, updated: report.updated, unchanged: report.unchanged });
   metrics.addMetric('ImportRecordsAccepted', 'Count', report.accepted);
   metrics.addMetric('ImportRecordsRejected', 'Count', report.rejected.length);

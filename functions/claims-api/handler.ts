@@ -15,7 +15,7 @@ import { koreanHolidays } from '../shared/holidays';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
-import { stores } from '../shared/stores';
+import { claimStore } from '../shared/stores';
 import { routes } from './routes';
 
 const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
@@ -24,7 +24,7 @@ const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
 };
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);
 
-const store = stores.claims;
+const store = claimStore;
 const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, payableDay: (today) => claimPayableDay(today, koreanHolidays), newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
 
 const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, principal }) => {

@@ -8,7 +8,7 @@ import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
 import { ApiError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
-import { stores } from '../shared/stores';
+import { cmsStore } from '../shared/stores';
 import { routes } from './routes';
 
 /** The API's view of a file: its state and totals, not the payout-id map. */
@@ -16,13 +16,13 @@ const view = ({ references: _r, ...file }: CmsFileRecord) => file;
 
 async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
   const m = /^CMS-(\d{4}-\d{2}-\d{2})$/.exec(fileId ?? '');
-  const file = m ? await stores.cms().file(m[1]!) : null;
+  const file = m ? await cmsStore().file(m[1]!) : null;
   if (!file) throw new ApiError('NOT_FOUND', 'NOT_FOUND', `CMS file ${fileId} not found`);
   return file;
 }
 
 export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict() }, async ({ query }) => {
-  const page = await stores.cms().files(query, query.from, query.to ? `${query.to}~` : undefined);
+  const page = await cmsStore().files(query, query.from, query.to ? `${query.to}~` : undefined);
   return json(200, { items: page.items.map(view), nextToken: page.nextToken ?? null });
 });
 

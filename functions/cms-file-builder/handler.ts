@@ -11,12 +11,12 @@ import { systemClock } from '../shared/clock';
 import { koreanHolidays } from '../shared/holidays';
 import { logger } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { stores } from '../shared/stores';
+import { cmsStore } from '../shared/stores';
 
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const instruction = transferInstruction.parse(JSON.parse(record.body));
-  const store = stores.cms();
+  const store = cmsStore();
   const { version: _v, payDate, ...item } = instruction;
   let transferDate = payDate;
   for (let tries = 0; tries < 5; tries++) {

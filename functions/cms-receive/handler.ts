@@ -12,10 +12,10 @@ import { cmsObjects } from '../shared/documents';
 import { koreanHolidays } from '../shared/holidays';
 import { logger, metrics } from '../shared/observability';
 import { scheduledJob } from '../shared/schedule';
-import { stores } from '../shared/stores';
+import { cmsStore, settlementStore } from '../shared/stores';
 
 export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
-  const { files, events } = await run({ files: stores.cms(), objects: cmsObjects, gateway, holidays: koreanHolidays, payouts: stores.settlement().payouts }, now);
+  const { files, events } = await run({ files: cmsStore(), objects: cmsObjects, gateway, holidays: koreanHolidays, payouts: settlementStore().payouts }, now);
   for (const { kind, ...e } of events) {
     if (kind === 'flagged') {
       metrics.addMetric('CmsResultsFlagged', MetricUnit.Count, 1);

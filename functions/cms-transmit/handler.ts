@@ -14,7 +14,7 @@ import { cmsObjects } from '../shared/documents';
 import { koreanHolidays } from '../shared/holidays';
 import { logger, metrics } from '../shared/observability';
 import { scheduledJob } from '../shared/schedule';
-import { stores } from '../shared/stores';
+import { cmsStore } from '../shared/stores';
 
 function report({ kind, ...e }: TransmitEvent): void {
   if (kind === 'created') logger.info('CMS file created', e);
@@ -30,7 +30,7 @@ export async function runTransmit(now: Date, gateway: CmsGateway = cmsRelay): Pr
   const { CMS_ORIGINATOR, CMS_DEBIT_BANK_BRANCH, CMS_DEBIT_ACCOUNT } = config();
   const agency = { originator: CMS_ORIGINATOR, debitBankBranch: CMS_DEBIT_BANK_BRANCH, debitAccount: CMS_DEBIT_ACCOUNT };
   const digest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-  const { files, events } = await run({ files: stores.cms(), objects: cmsObjects, gateway, holidays: koreanHolidays, agency, digest }, now);
+  const { files, events } = await run({ files: cmsStore(), objects: cmsObjects, gateway, holidays: koreanHolidays, agency, digest }, now);
   events.forEach(report);
   return { files };
 }

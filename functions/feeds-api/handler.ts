@@ -11,13 +11,13 @@ import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { personalDataVault } from '../shared/vault';
-import { stores } from '../shared/stores';
+import { evidenceStore } from '../shared/stores';
 import { routes } from './routes';
 
 const deps = async (): Promise<FeedDeps> => {
   const vault = await personalDataVault();
   return {
-    evidence: stores.evidence(),
+    evidence: evidenceStore(),
     lookupHash: (rrn) => vault.lookupHash(rrn),
     rescreen: async (people) => {
       const events: EvidenceEvent[] = people.map((p) => ({ version: 1, event: 'EVIDENCE_RECORDED', ...p }));

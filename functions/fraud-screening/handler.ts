@@ -17,7 +17,7 @@ import { readCatalog } from '../shared/dynamo/catalog';
 import { dynamoTable } from '../shared/dynamo/client';
 import { logger, metrics } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { stores } from '../shared/stores';
+import { screeningStore } from '../shared/stores';
 import { countHolds, countScreened, publishPerRule } from './metrics';
 
 const catalog = new TtlCache<Map<string, ProgramKind>>(60_000, 1);
@@ -28,7 +28,7 @@ async function processMessage(record: SQSRecord): Promise<void> {
   const message = screeningMessage.parse(JSON.parse(record.body));
   // Read once per container; a bad configuration fails every message loudly (SCR-06).
   const s = (settings ??= { rules: loadScreeningRules(config().SCREENING_RULES), programKind: (code) => programKinds.get(code) });
-  const store = stores.screening().port;
+  const store = screeningStore().port;
   programKinds = await catalog.get('programs', async () => new Map([...(await readCatalog(dynamoTable())).programs].map(([code, p]) => [code, p.kind])));
   const now = systemClock.now();
   if (message.event === 'EVIDENCE_RECORDED') {

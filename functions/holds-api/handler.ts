@@ -14,12 +14,12 @@ import { invalidRequest, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { callerOf, jurisdictionOf, providerFilter } from '../shared/tenancy';
-import { stores } from '../shared/stores';
+import { holdStore, paymentStore } from '../shared/stores';
 import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
 
 let deps: HoldDeps | undefined;
-const holds = () => (deps ??= { holds: stores.holds(), payments: stores.payments(), files: evidenceFiles, clock: systemClock, newId: randomUUID });
+const holds = () => (deps ??= { holds: holdStore(), payments: paymentStore(), files: evidenceFiles, clock: systemClock, newId: randomUUID });
 
 /** The value of a use case, or its refusal as api.md's error. */
 function answer<T>(result: HoldResult<T>): T {

@@ -15,7 +15,7 @@ import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
 import { randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { logger } from '../shared/observability';
-import { stores } from '../shared/stores';
+import { paymentStore } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
 import { routes } from './routes';
 import { parse, terminalHandler } from './terminal';
@@ -24,7 +24,7 @@ import { parse, terminalHandler } from './terminal';
 const BATCH_CONCURRENCY = 16;
 
 let terminalDeps: TerminalDeps | undefined;
-const deps = () => (terminalDeps ??= { store: stores.payments(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
+const deps = () => (terminalDeps ??= { store: paymentStore(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
 async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
@@ -38,7 +38,7 @@ async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
 }
 
 export { routes };
-export const handler = terminalHandler(routes, (serial) => stores.payments().terminal(serial), {
+export const handler = terminalHandler(routes, (serial) => paymentStore().terminal(serial), {
   pay: async ({ terminal, body }) => ({ answer: await pay(terminal, body), kind: 'Payment' }),
   payBatch: async ({ terminal, body }) => {
     const envelope = parse(paymentBatch, body);

@@ -15,7 +15,7 @@ import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { invalidRequest } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
-import { stores } from '../shared/stores';
+import { paymentStore } from '../shared/stores';
 import { routes } from './routes';
 
 const query = z.object({
@@ -28,7 +28,7 @@ const query = z.object({
   ...pageQuery,
 });
 
-const payments = stores.payments;
+const payments = paymentStore;
 
 const invalid = (issue: Issue) => invalidRequest([issue], issue.message, issue.rule);
 

@@ -14,20 +14,20 @@ import { dynamoTable } from '../shared/dynamo/client';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { stores } from '../shared/stores';
+import { settlementStore } from '../shared/stores';
 
 const transfers: TransferQueue = {
   async queue(payout, payee) {
     const { payoutId, providerId, programCode, payDate, amount, account } = payout;
     const instruction: TransferInstruction = { version: 1, payoutId, providerId, programCode, payDate, amount, bankCode: account!.bankCode, accountNumber: account!.accountNumber, holder: account!.holder, businessNumber: payee.businessNumber };
     await sendAll('cms-outbound', [instruction]);
-    await stores.settlement().payouts.markInstructionQueued(payoutId, systemClock.now().toISOString());
+    await settlementStore().payouts.markInstructionQueued(payoutId, systemClock.now().toISOString());
   },
 };
 
 async function processShard(record: SQSRecord): Promise<void> {
   const task = payoutShardTask.parse(JSON.parse(record.body));
-  const { engine, payouts } = stores.settlement();
+  const { engine, payouts } = settlementStore();
   const programs = async () => [...(await readCatalog(dynamoTable())).programs.keys()];
   const tally = await payShard({ engine, records: payouts, transfers, programs, clock: systemClock }, task.run, task.shard);
   metrics.addMetric('PayoutsMade', MetricUnit.Count, tally.paid);

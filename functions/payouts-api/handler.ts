@@ -12,12 +12,12 @@ import { systemClock } from '../shared/clock';
 import { invalidRequest, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
-import { stores } from '../shared/stores';
+import { settlementStore } from '../shared/stores';
 import { callerOf, municipalityFilter, providerFilter } from '../shared/tenancy';
 import { routes } from './routes';
 
 const refused = (r: PayoutViewRefusal) => (r.code === 'NOT_FOUND' ? refusalError(r, 404) : invalidRequest([{ path: 'query.payDate', code: r.code, message: 'required without providerId' }], r.message));
-const settlement = () => stores.settlement();
+const settlement = () => settlementStore();
 
 const deposit = route({ roles: ['municipality', 'agency'], body: depositRequest }, async ({ body, principal }) => {
   municipalityFilter(principal, body.municipalityCode);

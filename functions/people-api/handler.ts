@@ -7,7 +7,7 @@ import { type PersonReadRefusal, readPerson } from '../../domain/registry/people
 import { systemClock } from '../shared/clock';
 import { forbidden, refusalError } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
-import { stores } from '../shared/stores';
+import { peopleStore } from '../shared/stores';
 import { mayReadPerson } from '../shared/tenancy';
 import { routes } from './routes';
 
@@ -16,7 +16,7 @@ const refused = (r: PersonReadRefusal, id: string) => (r.code === 'NOT_FOUND' ? 
 const person = route({ roles: ['provider', 'municipality', 'agency'] }, async ({ path, principal, event }) => {
   const subject = path.recipientId !== undefined ? { type: 'RECIPIENT' as const, id: path.recipientId } : { type: 'WORKER' as const, id: path.workerId ?? '' };
   const reader = { sub: principal.sub, role: principal.role, scope: principal.providerId ?? principal.municipalityCode, mayRead: mayReadPerson.bind(null, principal) };
-  const read = await readPerson({ people: stores.people(), clock: systemClock }, reader, subject, event.requestContext.requestId);
+  const read = await readPerson({ people: peopleStore(), clock: systemClock }, reader, subject, event.requestContext.requestId);
   if (!read.ok) throw refused(read.refusal, subject.id);
   return json(200, read.person);
 });

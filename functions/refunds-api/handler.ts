@@ -12,11 +12,11 @@ import { ApiError, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
 import { providerScope } from '../shared/tenancy';
-import { stores } from '../shared/stores';
+import { refundStore } from '../shared/stores';
 import { routes } from './routes';
 import { REFUND_STATUS } from './statuses';
 
-const store = stores.refunds;
+const store = refundStore;
 const deps = (): RefundDeps => ({ store: store(), clock: systemClock, newRefundId: (today) => `RF${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}` });
 
 const answer = (outcome: RefundOutcome, status: number) => {

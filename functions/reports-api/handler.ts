@@ -4,11 +4,11 @@ import { formatKst } from '../../domain/shared/calendar';
 import { systemClock } from '../shared/clock';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
-import { stores } from '../shared/stores';
+import { settlementStore } from '../shared/stores';
 import { routes } from './routes';
 
 const conservation = route({ roles: ['agency', 'ops'] }, async () => {
-  const report = conservationReport(await stores.settlement().conservation.conservationFacts());
+  const report = conservationReport(await settlementStore().conservation.conservationFacts());
   if (!report.balanced) logger.error('conservation report does not balance', { differences: report.differences.slice(0, 20), count: report.differences.length });
   return json(200, { ...report, at: formatKst(systemClock.now()) });
 });

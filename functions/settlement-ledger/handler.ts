@@ -11,7 +11,7 @@ import { kstDate } from '../../domain/shared/calendar';
 import { paymentEvent } from '../../events/payments';
 import { logger, metrics } from '../shared/observability';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { stores } from '../shared/stores';
+import { settlementStore } from '../shared/stores';
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const event = paymentEvent.parse(JSON.parse(record.body));
@@ -20,7 +20,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
     logger.warn('payment event without a municipality: nothing to settle', { approvalNumber: event.approvalNumber, event: event.event });
     return;
   }
-  const outcome = await stores.settlement().ledger.apply(fact);
+  const outcome = await settlementStore().ledger.apply(fact);
   if (outcome === 'applied') metrics.addMetric('LedgerFactsApplied', MetricUnit.Count, 1);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Every DynamoDB store, built once per container on first use (a warm container reuses its
- * clients and caches). Handlers take their stores from here and never construct one.
+ * clients and caches). Handlers take their stores from here and never construct one. Each getter
+ * is its own pure export, so a function's bundle carries only the stores it uses.
  */
 import { systemClock } from './clock';
 import { DynamoClaimStore } from './dynamo/claim-store';
@@ -26,18 +27,16 @@ function once<T>(make: () => T): () => T {
   return () => (made ??= make());
 }
 
-export const stores = {
-  /** The registry seals and hashes personal data with the vault's keys (read once). */
-  registry: once(async () => new DynamoRegistryStore(dynamoTable(), await personalDataVault())),
-  payments: once(() => new DynamoPaymentStore(dynamoTable())),
-  refunds: once(() => new DynamoRefundStore(dynamoTable())),
-  claims: once(() => new DynamoClaimStore(dynamoTable())),
-  vouchers: once(() => new DynamoVoucherStore(dynamoTable())),
-  people: once(() => new DynamoPeopleStore(dynamoTable(), epochSeconds)),
-  evidence: once(() => new DynamoEvidenceStore(dynamoTable())),
-  holds: once(() => new DynamoHoldStore(dynamoTable())),
-  screening: once(() => screeningStores(dynamoTable(), epochSeconds)),
-  settlement: once(() => settlementStores(dynamoTable(), epochSeconds)),
-  cms: once(() => new DynamoCmsStore(dynamoTable())),
-  jobSteps: once(() => new DynamoJobSteps(dynamoTable(), epochSeconds)),
-};
+/** The registry seals and hashes personal data with the vault's keys (read once). */
+export const registryStore = /* @__PURE__ */ once(async () => new DynamoRegistryStore(dynamoTable(), await personalDataVault()));
+export const paymentStore = /* @__PURE__ */ once(() => new DynamoPaymentStore(dynamoTable()));
+export const refundStore = /* @__PURE__ */ once(() => new DynamoRefundStore(dynamoTable()));
+export const claimStore = /* @__PURE__ */ once(() => new DynamoClaimStore(dynamoTable()));
+export const voucherStore = /* @__PURE__ */ once(() => new DynamoVoucherStore(dynamoTable()));
+export const peopleStore = /* @__PURE__ */ once(() => new DynamoPeopleStore(dynamoTable(), epochSeconds));
+export const evidenceStore = /* @__PURE__ */ once(() => new DynamoEvidenceStore(dynamoTable()));
+export const holdStore = /* @__PURE__ */ once(() => new DynamoHoldStore(dynamoTable()));
+export const screeningStore = /* @__PURE__ */ once(() => screeningStores(dynamoTable(), epochSeconds));
+export const settlementStore = /* @__PURE__ */ once(() => settlementStores(dynamoTable(), epochSeconds));
+export const cmsStore = /* @__PURE__ */ once(() => new DynamoCmsStore(dynamoTable()));
+export const jobSteps = /* @__PURE__ */ once(() => new DynamoJobSteps(dynamoTable(), epochSeconds));

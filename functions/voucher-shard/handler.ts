@@ -11,14 +11,14 @@ import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-ge
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { stores } from '../shared/stores';
+import { jobSteps, voucherStore } from '../shared/stores';
 
 /** Recipients per message unless the task says otherwise: a page finishes well inside the timeout. */
 const DEFAULT_PAGE_SIZE = 200;
 
 async function processPage(record: SQSRecord): Promise<void> {
   const task = voucherShardTask.parse(JSON.parse(record.body));
-  const store = stores.vouchers();
+  const store = voucherStore();
   const page = await store.recipientIds(task.shard, { limit: task.pageSize ?? DEFAULT_PAGE_SIZE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
   const result = await generateMonth(store, page.items, task.month, task.decidedAt);
   metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
@@ -32,7 +32,7 @@ async function processPage(record: SQSRecord): Promise<void> {
  * a step record moves SENDING → SENT around the send, and a SENT step is not sent again.
  */
 async function continueOnce(next: VoucherShardTask): Promise<void> {
-  const steps = stores.jobSteps();
+  const steps = jobSteps();
   const job = `voucher-generation#${next.month}#${next.shard}`;
   const step = createHash('sha256').update(next.nextToken ?? '').digest('hex');
   if (!(await steps.claim(job, step))) return; // already continued

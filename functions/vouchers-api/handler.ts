@@ -5,7 +5,7 @@ import { yearMonth } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { providerScope } from '../shared/tenancy';
-import { stores } from '../shared/stores';
+import { voucherStore } from '../shared/stores';
 import { routes } from './routes';
 
 const query = z.object({
@@ -19,7 +19,7 @@ const query = z.object({
 const list = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
   const providerId = providerScope(principal, q.providerId);
   const month = q.month ?? kstMonth(systemClock.now());
-  const page = await stores.vouchers().listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
+  const page = await voucherStore().listOutcomes(providerId, month, { ...(q.status ? { status: q.status } : {}) }, { limit: q.limit, ...(q.nextToken ? { nextToken: q.nextToken } : {}) });
   return json(200, { providerId, month, items: page.items, nextToken: page.nextToken ?? null });
 });
 
