@@ -9,11 +9,18 @@ import { holdOf } from '../../domain/screening/flow';
 import type { Hold } from '../../domain/screening/holds';
 import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
 import type { ScreenedPayment } from '../../domain/screening/rules';
+import type { Bucket } from '../../domain/settlement/ledger';
 
 export interface HoldStoreUnderTest {
   store: HoldPort & ScreeningHoldPort;
   /** Records the payment as approved (holdable) or cancelled where the store reads payments. */
   payment(p: ScreenedPayment): Promise<void>;
+  /** The payment's hold counts as stored. */
+  counts(p: ScreenedPayment): Promise<{ open: number; denied: number }>;
+  /** The day bucket the payment's money is in. */
+  bucket(p: ScreenedPayment): Promise<Pick<Bucket, 'held' | 'released' | 'denied'> | null>;
+  /** A payout settled the payment's day bucket. */
+  payOut(p: ScreenedPayment): Promise<void>;
 }
 
 let serial = 0;
@@ -88,6 +95,48 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.store.move([{ ...move(h, 'REVIEWED', 'agency'), decision: 'PAY', decisionReason: 'documents fine' }])).toBe('moved');
       expect(await t.store.hold(h.holdId)).toMatchObject({ state: 'REVIEWED', decision: 'PAY', decisionReason: 'documents fine', releasedAt: at });
       expect(await t.store.voidHold((await t.store.hold(h.holdId))!, 'PAYMENT_CANCELLED', at)).toBe(false);
+    });
+
+    it('§5: a payment is held once in its counts and its day bucket, however many holds it has', async () => {
+      const p = await paid(provider());
+      await t.store.raise(hold(p, 'SCR-01'));
+      expect(await t.counts(p)).toEqual({ open: 1, denied: 0 });
+      expect(await t.bucket(p)).toMatchObject({ held: 36_000, released: 0, denied: 0 });
+      await t.store.raise(hold(p, 'SCR-02'));
+      expect(await t.counts(p)).toEqual({ open: 2, denied: 0 });
+      expect(await t.bucket(p)).toMatchObject({ held: 36_000 });
+    });
+
+    it('HOLD-02: the last open hold decided PAY releases the amount; NO_PAY denies it for good', async () => {
+      const pid = provider();
+      const [payMe, denyMe] = [await paid(pid, '2026-03-11'), await paid(pid, '2026-03-11')];
+      const [a, b] = [hold(payMe), hold(denyMe)];
+      expect(await t.store.raiseAll([a, b])).toEqual(['raised', 'raised']);
+      expect(await t.bucket(payMe)).toMatchObject({ held: 72_000 });
+      expect(await t.store.move([{ ...move(a, 'REVIEWED', 'agency'), decision: 'PAY', decisionReason: 'fine' }])).toBe('moved');
+      expect(await t.store.move([{ ...move(b, 'REVIEWED', 'agency'), decision: 'NO_PAY', decisionReason: 'not delivered' }])).toBe('moved');
+      expect(await t.counts(payMe)).toEqual({ open: 0, denied: 0 });
+      expect(await t.counts(denyMe)).toEqual({ open: 0, denied: 1 });
+      expect(await t.bucket(payMe)).toEqual({ held: 72_000, released: 36_000, denied: 36_000 });
+    });
+
+    it('§5: a voided hold releases its payment, once', async () => {
+      const p = await paid(provider(), '2026-03-12');
+      const h = hold(p);
+      await t.store.raise(h);
+      expect(await t.store.voidHold(h, 'PAYMENT_CANCELLED', at)).toBe(true);
+      expect(await t.store.voidHold(h, 'PAYMENT_CANCELLED', at)).toBe(false);
+      expect(await t.store.hold(h.holdId)).toMatchObject({ state: 'VOIDED', voidReason: 'PAYMENT_CANCELLED', releasedAt: at });
+      expect(await t.counts(p)).toEqual({ open: 0, denied: 0 });
+      expect(await t.bucket(p)).toMatchObject({ held: 36_000, released: 36_000 });
+    });
+
+    it('§5: a day already paid out takes no new hold, and nothing moves', async () => {
+      const p = await paid(provider(), '2026-03-13');
+      await t.payOut(p);
+      expect(await t.store.raise(hold(p))).toBe('not-holdable');
+      expect(await t.counts(p)).toEqual({ open: 0, denied: 0 });
+      expect(await t.bucket(p)).toMatchObject({ held: 0 });
     });
 
     it('§5: documents are taken while the provider may submit, up to the cap, and only on its own hold', async () => {

@@ -1,16 +1,21 @@
 /**
  * Screening's stores in memory: the payments' truth (approved or not, as the payment store would
  * say), the screening index, holds and people's evidence, with the adapters' conditions — a hold
- * is raised once per payment and rule and only on an approved payment (several all or none),
+ * is raised once per payment and rule and only on an approved payment whose day is not paid out
+ * (several all or none); a payment is held once in its counts and its day bucket of the
+ * settlement fake however many holds it has, and released or denied when its last hold ends;
  * evidence is one entry per fact up to the cap, a move needs the state it was decided from (and
  * the provider's own hold for a provider), documents are taken while the provider may submit, a
  * final hold is never voided, and a hold keeping evidence is not voided for lost evidence.
  */
-import { allowedFrom, type Hold } from '../../domain/screening/holds';
+import { allowedFrom, type Hold, paymentEffect } from '../../domain/screening/holds';
 import type { EvidencePort, HoldFilter, HoldPort, PersonRef, RaiseOutcome, ScreeningPort } from '../../domain/screening/ports';
 import { type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
 import { formatKst } from '../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../domain/shared/ports';
+import { type BucketTotals, holdCountChange } from '../../domain/settlement/ledger';
+import type { BucketRef } from '../../domain/settlement/ports';
+import { InMemorySettlement } from './settlement-store';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -23,11 +28,37 @@ function paged<T>(items: T[], page: PageRequest): Page<T> {
 
 const matches = (h: Hold, filter: HoldFilter) => Object.entries(filter).every(([f, v]) => v === undefined || (h as unknown as Record<string, unknown>)[f] === v);
 
-export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<void> } = {}) {
+export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<void>; ledger?: InMemorySettlement } = {}) {
   const truth = new Map<string, ScreenedPayment>();
   const index = new Map<string, ScreenedPayment>();
   const holds = new Map<string, Hold>();
   const people = new Map<string, PersonEvidence>();
+  const ledger = options.ledger ?? new InMemorySettlement();
+  /** Each payment's open and denied hold counts (the adapter keeps them on the payment). */
+  const counts = new Map<string, { open: number; denied: number }>();
+  const countsOf = (approvalNumber: string) => ({ ...(counts.get(approvalNumber) ?? { open: 0, denied: 0 }) });
+  const refOf = (h: Hold): BucketRef | null => (h.municipalityCode ? { providerId: h.providerId, programCode: h.programCode, municipalityCode: h.municipalityCode, day: h.paymentDate } : null);
+  /** What a count change does to the payment's day bucket (held once, released or denied when the last hold ends). */
+  const countChange = (h: Hold, change: { open: number; denied: number }): Partial<BucketTotals> => (refOf(h) ? holdCountChange(countsOf(h.approvalNumber), change, h.amount) : {});
+  const applyCounts = (h: Hold, change: { open: number; denied: number }) => {
+    const deltas = countChange(h, change);
+    const before = countsOf(h.approvalNumber);
+    counts.set(h.approvalNumber, { open: before.open + change.open, denied: before.denied + change.denied });
+    const ref = refOf(h);
+    if (ref && Object.keys(deltas).length) ledger.addToBucket(ref, deltas);
+  };
+  /** The adapter's raise: not holdable first (the others are "not the problem"), then existing holds, then a paid-out day; all or none. */
+  const raiseAll = (list: Hold[]): RaiseOutcome[] => {
+    if (list.some((h) => !holdable(h))) return list.map((h): RaiseOutcome => (holdable(h) ? 'raised' : 'not-holdable'));
+    if (list.some((h) => holds.has(h.holdId))) return list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : 'raised'));
+    const moving = (h: Hold) => Object.keys(countChange(h, { open: 1, denied: 0 })).length > 0;
+    if (list.some((h) => moving(h) && ledger.paidOut(refOf(h)!))) return list.map((h): RaiseOutcome => (moving(h) ? 'not-holdable' : 'raised'));
+    for (const h of list) {
+      holds.set(h.holdId, copy(h));
+      applyCounts(h, { open: 1, denied: 0 });
+    }
+    return list.map(() => 'raised');
+  };
   const port: ScreeningPort = {
     async index(p) {
       const existing = index.get(p.approvalNumber);
@@ -43,11 +74,9 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });
     },
     async raise(hold) {
-      if (holds.has(hold.holdId)) return 'exists';
-      if (truth.get(hold.approvalNumber)?.status !== 'APPROVED') return 'not-holdable';
-      holds.set(hold.holdId, structuredClone(hold));
-      await options.onRaise?.(hold);
-      return 'raised';
+      const [outcome] = raiseAll([hold]);
+      if (outcome === 'raised') await options.onRaise?.(hold);
+      return outcome!;
     },
     async addEvidence(holdId, evidence: Evidence, cap) {
       const h = holds.get(holdId);
@@ -59,11 +88,14 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
     async holdsOfPayment(approval) {
       return [...holds.values()].filter((h) => h.approvalNumber === approval);
     },
-    async voidHold(hold, reason) {
+    async voidHold(hold, reason, at) {
       const h = holds.get(hold.holdId);
-      if (!h || ['WITHDRAWN', 'REVIEWED', 'VOIDED'].includes(h.state)) return false;
+      // As the adapter: only from the state read, and a hold keeping evidence is not voided for lost evidence.
+      if (!h || !allowedFrom('VOIDED', 'system').includes(hold.state) || h.state !== hold.state) return false;
       if (reason === 'EVIDENCE_CANCELLED' && h.evidence.length) return false;
-      Object.assign(h, { state: 'VOIDED', voidReason: reason });
+      const effect = paymentEffect(h.state, 'VOIDED', null);
+      Object.assign(h, { state: 'VOIDED', voidReason: reason, releasedAt: at, updatedAt: at, history: [...h.history, { at, by: 'screening', role: 'system', from: hold.state, to: 'VOIDED', comment: reason }] });
+      if (effect.open || effect.denied) applyCounts(h, effect);
       return true;
     },
     async dropEvidence(holdId, key) {
@@ -95,6 +127,8 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       if (!ok) return 'conflict';
       for (const m of moves) {
         const h = holds.get(m.hold.holdId)!;
+        const effect = paymentEffect(h.state, m.to, m.decision ?? null);
+        if (effect.open || effect.denied) applyCounts(h, effect);
         Object.assign(h, {
           state: m.to,
           updatedAt: m.entry.at,
@@ -115,12 +149,7 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return true;
     },
     async raiseAll(list) {
-      // The adapter's order: payments that are not holdable first (the others are "not the problem"), then holds that exist.
-      const outcomes = list.some((h) => !holdable(h))
-        ? list.map((h): RaiseOutcome => (holdable(h) ? 'raised' : 'not-holdable'))
-        : list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : 'raised'));
-      if (outcomes.every((o) => o === 'raised')) for (const h of list) holds.set(h.holdId, copy(h));
-      return outcomes;
+      return raiseAll(list);
     },
     async providerHolds(providerId, range, filter, page) {
       const found = [...holds.values()]
@@ -153,5 +182,5 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
   const cancel = (p: ScreenedPayment) => truth.set(p.approvalNumber, { ...p, status: 'CANCELLED' });
   /** Registers a person under a look-up hash, as the registry import does. */
   const person = (hash: string, ref: PersonRef) => byRrn.set(hash, [...(byRrn.get(hash) ?? []), ref]);
-  return { port, holdPort, evidencePort, holds, people, approve, cancel, person };
+  return { port, holdPort, evidencePort, holds, people, approve, cancel, person, ledger, counts: countsOf };
 }
