@@ -18,7 +18,7 @@ export interface PersonReader {
   role: string;
   /** The provider or municipality the reader acts for. */
   scope?: string | undefined;
-  mayRead(person: { providerId?: string; municipalityCode?: string }, providerHasContract: () => Promise<boolean>): Promise<boolean> | boolean;
+  mayRead(person: { providerId?: string | undefined; municipalityCode?: string | undefined }, providerHasContract: () => Promise<boolean>): Promise<boolean> | boolean;
 }
 
 /** The record as staff see it: every stored field but the masked RRN, which is shown as `rrn`. */
@@ -32,7 +32,7 @@ export async function readPerson(
 ): Promise<{ ok: true; person: PersonView } | Refusal<PersonReadRefusal>> {
   const record = subject.type === 'RECIPIENT' ? await deps.people.recipient(subject.id) : await deps.people.worker(subject.id);
   // A worker is its provider's; a recipient is its municipality's, and a provider's with a contract.
-  const owner = (r: PersonRecord) => (subject.type === 'WORKER' ? { ...(r.providerId ? { providerId: r.providerId } : {}) } : { ...(r.municipalityCode ? { municipalityCode: r.municipalityCode } : {}) });
+  const owner = (r: PersonRecord) => (subject.type === 'WORKER' ? { providerId: r.providerId } : { municipalityCode: r.municipalityCode });
   const allowed = record !== null && (await reader.mayRead(owner(record), () => deps.people.providerHasContract(reader.scope ?? '', subject.id)));
   if (!record || !allowed) {
     return reader.role === 'agency' ? refuse('NOT_FOUND', 'REG-07', `${subject.type === 'RECIPIENT' ? 'recipient' : 'worker'} not found`) : refuse('FORBIDDEN', 'REG-07', 'this record is not in your scope');

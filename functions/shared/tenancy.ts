@@ -71,7 +71,7 @@ export function providerScope(principal: Principal, requested: string | undefine
  */
 export function mayReadPerson(
   principal: Principal,
-  person: { municipalityCode?: string; providerId?: string },
+  person: { municipalityCode?: string | undefined; providerId?: string | undefined },
   providerHasContract: () => Promise<boolean>,
 ): Promise<boolean> | boolean {
   switch (principal.role) {
