@@ -78,8 +78,11 @@ export const immigrationFeed = z
   .strict();
 
 const comment = z.string().trim().min(1, 'a comment is required').max(1000);
-/** Holds moved together in one transaction (two items each): at most 50. */
-export const MAX_HOLDS_PER_ACTION = 50;
+/**
+ * Holds moved or placed together in one transaction: each takes up to three items (the hold, its
+ * payment's counts, its day bucket) and DynamoDB takes 100 per transaction, so at most 33.
+ */
+export const MAX_HOLDS_PER_ACTION = 33;
 const holdId = z.string().regex(/^H\d{14}-[A-Z0-9]{4,6}$/, 'must be a hold id');
 
 /** HOLD-01: withdraw or submit holds of one event together. */

@@ -10,6 +10,8 @@ import type { Hold } from '../../domain/screening/holds';
 import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
 import type { ScreenedPayment } from '../../domain/screening/rules';
 import type { Bucket } from '../../domain/settlement/ledger';
+import { addDays } from '../../domain/shared/calendar';
+import { MAX_HOLDS_PER_ACTION } from '../../events/screening';
 
 export interface HoldStoreUnderTest {
   store: HoldPort & ScreeningHoldPort;
@@ -137,6 +139,15 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.store.raise(hold(p))).toBe('not-holdable');
       expect(await t.counts(p)).toEqual({ open: 0, denied: 0 });
       expect(await t.bucket(p)).toMatchObject({ held: 0 });
+    });
+
+    it('HOLD-01/03: the largest action the API takes — each hold on a day of its own — is raised and withdrawn in one transaction', async () => {
+      const pid = provider();
+      const payments = await Promise.all(Array.from({ length: MAX_HOLDS_PER_ACTION }, (_, i) => paid(pid, addDays('2026-01-01', i))));
+      const list = payments.map((p) => hold(p));
+      expect(await t.store.raiseAll(list)).toEqual(list.map(() => 'raised'));
+      expect(await t.store.move(list.map((h) => move(h, 'WITHDRAWN', 'provider')))).toBe('moved');
+      expect(await t.counts(payments.at(-1)!)).toEqual({ open: 0, denied: 1 });
     });
 
     it('§5: documents are taken while the provider may submit, up to the cap, and only on its own hold', async () => {
