@@ -9,9 +9,13 @@ import type { Refund, RefundDecided, RefundPort } from '../../domain/payments/re
 type StoredPayment = Payment & { openRefundId?: string };
 
 export class InMemoryRefundStore implements RefundPort {
-  readonly payments = new Map<string, StoredPayment>();
   readonly refunds = new Map<string, Refund>();
-  readonly vouchers = new Map<string, VoucherBalance>();
+
+  /** Payments and vouchers are its own, or the payment fake's (`new InMemoryRefundStore(payments.payments, payments.vouchers)`) in one world. */
+  constructor(
+    readonly payments: Map<string, StoredPayment> = new Map(),
+    readonly vouchers: Map<string, VoucherBalance> = new Map(),
+  ) {}
 
   async payment(providerId: string, approvalNumber: string) {
     const p = this.payments.get(approvalNumber);
