@@ -28,8 +28,9 @@ function paged<T>(items: T[], page: PageRequest): Page<T> {
 
 const matches = (h: Hold, filter: HoldFilter) => Object.entries(filter).every(([f, v]) => v === undefined || (h as unknown as Record<string, unknown>)[f] === v);
 
-export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<void>; ledger?: InMemorySettlement } = {}) {
-  const truth = new Map<string, ScreenedPayment>();
+export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<void>; ledger?: InMemorySettlement; payments?: Map<string, { status: ScreenedPayment['status'] }> } = {}) {
+  /** The payments as the payment store holds them: its own, or the payment fake's map (one world). */
+  const truth: Map<string, { status: ScreenedPayment['status'] }> = options.payments ?? new Map();
   const index = new Map<string, ScreenedPayment>();
   const holds = new Map<string, Hold>();
   const people = new Map<string, PersonEvidence>();

@@ -1,12 +1,8 @@
 /** PAY-11 refunds as use cases, on the in-memory store. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Payment } from '../../../domain/payments/payment';
-import { takePayment } from '../../../domain/payments/intake';
 import { decideRefund, type RefundDeps, requestRefund } from '../../../domain/payments/refunds';
-import { InMemoryPaymentStore } from '../../fakes/payment-store';
 import { InMemoryRefundStore } from '../../fakes/refund-store';
-import { seedPaymentStore } from '../../fakes/seed';
-import { importDocument } from '../../support/fixtures';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 const payment = (over: Partial<Payment> = {}): Payment => ({
@@ -66,27 +62,5 @@ describe('PAY-11 refunds', () => {
     expect(await decideRefund(deps, 'RF202603101', { approve: true, by: 'a' })).toMatchObject({ ok: false, refusal: { code: 'INVALID_STATE' } });
     store.reject = async () => false;
     expect(await decideRefund(deps, 'RF202603101', { approve: false, by: 'a', reason: 'x' })).toMatchObject({ ok: false, refusal: { code: 'INVALID_STATE' } });
-  });
-});
-
-describe('one world of fakes', () => {
-  it('PAY-11 a payment taken on the payment fake is refunded by the refund fake on the same records, and the voucher is whole again', async () => {
-    const payments = new InMemoryPaymentStore();
-    seedPaymentStore(payments, importDocument(1));
-    const clock = { now: () => kst('2026-03-09T14:05:00') };
-    const terminal = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED' as const, status: 'ACTIVE' as const, workerIds: [] };
-    const request = {
-      transactionId: 'T-1', businessNumber: (await payments.providerBusinessNumber('P0001'))!, terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001',
-      cardNumber: '9410000000000001', amount: 36_000, kind: 'NORMAL' as const, serviceDate: '2026-03-09', serviceStartAt: '2026-03-09T14:00:00+09:00', reason: null,
-    };
-    const taken = await takePayment({ store: payments, clock, sleep: async () => {}, random: () => 0, approvalNumbers: { next: () => '26030900000001' } }, terminal, request, 'hash');
-    expect(taken).toMatchObject({ ok: true });
-    expect(await payments.voucher('R0001', '2026-03', '110101')).toMatchObject({ remainingAmount: 108_000, remainingSessions: 3 });
-    const refunds = new InMemoryRefundStore(payments.payments, payments.vouchers);
-    const world = { store: refunds, clock: { now: () => kst('2026-03-10T10:00:00') }, newRefundId: () => 'RF-1' };
-    expect(await requestRefund(world, 'P0001', 'u-P0001', { approvalNumber: '26030900000001', reason: 'OVERCHARGE' })).toMatchObject({ ok: true });
-    expect(await decideRefund(world, 'RF-1', { approve: true, by: 'u-agency' })).toMatchObject({ ok: true, refund: { restored: true } });
-    expect(await payments.payment('P0001', '26030900000001')).toMatchObject({ status: 'REFUNDED', refundId: 'RF-1' });
-    expect(await payments.voucher('R0001', '2026-03', '110101')).toMatchObject({ grantedAmount: 144_000, remainingAmount: 144_000, remainingSessions: 4 });
   });
 });
