@@ -150,6 +150,15 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.counts(payments.at(-1)!)).toEqual({ open: 0, denied: 1 });
     });
 
+    it('HOLD-01/03: an action too large for one transaction is refused whole, and nothing is held', async () => {
+      const pid = provider();
+      const payments = await Promise.all(Array.from({ length: MAX_HOLDS_PER_ACTION + 1 }, (_, i) => paid(pid, addDays('2026-05-01', i))));
+      const list = payments.map((p) => hold(p));
+      await expect(t.store.raiseAll(list)).rejects.toThrow(/100/);
+      expect(await t.store.holds(list.map((h) => h.holdId))).toEqual([]);
+      expect(await t.counts(payments[0]!)).toEqual({ open: 0, denied: 0 });
+    });
+
     it('§5: documents are taken while the provider may submit, up to the cap, and only on its own hold', async () => {
       const h = hold(await paid(provider()));
       await t.store.raise(h);

@@ -10,6 +10,7 @@ import { contractSuite } from './suite';
 import type { PayoutAccount } from '../../domain/registry/entities';
 import { type Bucket, type LedgerFact, planPayout } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
+import { addDays } from '../../domain/shared/calendar';
 import type { DepositPort, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
 
 export interface SettlementUnderTest {
@@ -157,6 +158,19 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       const [bucket] = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
       expect(await t.engine.commit(null, { amount: 0, draws: [], deposits: new Map(), delays: [] }, [bucket!], at)).toBe('committed');
       expect(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).toEqual([]);
+    });
+
+    it('PO-02: a payout too large for one transaction is refused whole (the run pays the oldest days first, within the limit)', async () => {
+      const ref = fresh();
+      await funded(ref, 10_000_000);
+      const days = Array.from({ length: 100 }, (_, i) => addDays('2025-01-01', i));
+      await Promise.all(days.map((day) => t.ledger.apply(fact(ref, day, 1_000))));
+      const buckets = await t.engine.openBuckets(ref.providerId, ref.programCode, '2025-12-31');
+      expect(buckets).toHaveLength(100);
+      const { payout, plan } = payoutOf(ref, buckets, 10_000_000);
+      await expect(t.engine.commit(payout, plan, [], at)).rejects.toThrow(/exceed one transaction/);
+      expect(await t.engine.existing(payout.payoutId)).toBeNull();
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toMatchObject({ balance: 10_000_000, paidTotal: 0 });
     });
 
     it('CMS-04: a refused transfer comes back once, only once sent: deposit and bucket restored, the account remembered', async () => {

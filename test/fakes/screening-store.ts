@@ -48,11 +48,22 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
     const ref = refOf(h);
     if (ref && Object.keys(deltas).length) ledger.addToBucket(ref, deltas);
   };
+  /**
+   * DynamoDB's limit, as the adapter's transaction counts: each hold, each payment whose counts
+   * change, and each day bucket that moves once; at most 100 items.
+   */
+  const fitsOneTransaction = (changes: { hold: Hold; change: { open: number; denied: number } }[]) => {
+    const counted = changes.filter((c) => c.change.open || c.change.denied);
+    const buckets = new Set(counted.filter((c) => Object.keys(countChange(c.hold, c.change)).length).map((c) => `${c.hold.providerId}|${c.hold.programCode}|${c.hold.paymentDate}|${c.hold.municipalityCode}`));
+    const items = changes.length + counted.length + buckets.size;
+    if (items > 100) throw new Error(`ValidationException: ${items} items; Member must have length less than or equal to 100`);
+  };
   /** The adapter's raise: not holdable first (the others are "not the problem"), then existing holds, then a paid-out day; all or none. */
   const raiseAll = (list: Hold[]): RaiseOutcome[] => {
     if (list.some((h) => !holdable(h))) return list.map((h): RaiseOutcome => (holdable(h) ? 'raised' : 'not-holdable'));
     if (list.some((h) => holds.has(h.holdId))) return list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : 'raised'));
     const moving = (h: Hold) => Object.keys(countChange(h, { open: 1, denied: 0 })).length > 0;
+    fitsOneTransaction(list.map((hold) => ({ hold, change: { open: 1, denied: 0 } })));
     if (list.some((h) => moving(h) && ledger.paidOut(refOf(h)!))) return list.map((h): RaiseOutcome => (moving(h) ? 'not-holdable' : 'raised'));
     for (const h of list) {
       holds.set(h.holdId, copy(h));
@@ -126,6 +137,7 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
         return h && h.state === m.hold.state && allowedFrom(m.to, m.actor).includes(h.state) && (m.actor !== 'provider' || h.providerId === m.hold.providerId);
       });
       if (!ok) return 'conflict';
+      fitsOneTransaction(moves.map((m) => ({ hold: m.hold, change: paymentEffect(m.hold.state, m.to, m.decision ?? null) })));
       for (const m of moves) {
         const h = holds.get(m.hold.holdId)!;
         const effect = paymentEffect(h.state, m.to, m.decision ?? null);

@@ -132,6 +132,10 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
     return structuredClone(this.payouts.get(payoutId) ?? null);
   }
   async commit(payout: Payout | null, plan: PayoutPlan, settledBuckets: Bucket[], at: string): Promise<'committed' | 'conflict' | 'exists'> {
+    // As the adapter's one transaction: at most 100 items (payout, buckets, deposits with their entries, delays).
+    const touched = new Set([...plan.draws.map((d) => d.bucket.municipalityCode), ...plan.delays.map((d) => d.municipalityCode)]);
+    const items = (payout ? 1 + 2 * plan.deposits.size + touched.size : 0) + plan.draws.length + settledBuckets.length;
+    if (items > 100) throw new Error(`payout ${payout?.payoutId}: ${items} writes exceed one transaction; pay the oldest days first in a smaller run`);
     if (payout && this.payouts.has(payout.payoutId)) return 'exists';
     const stale = [...plan.draws.map((d) => d.bucket), ...settledBuckets].some((b) => this.bucketMap.get(bucketId(b))?.version !== b.version);
     const short = payout !== null && [...plan.deposits].some(([m, drawn]) => this.accountOf(m, payout.programCode).balance < drawn);
@@ -153,7 +157,6 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
         a.paidTotal += drawn;
         this.depositsOut.push({ municipalityCode: m, programCode: payout.programCode, payoutId: payout.payoutId, amount: drawn });
       }
-      const touched = new Set([...plan.draws.map((d) => d.bucket.municipalityCode), ...plan.delays.map((d) => d.municipalityCode)]);
       for (const m of touched) {
         const delay = plan.delays.filter((d) => d.municipalityCode === m);
         const id = `${payout.providerId}|${payout.programCode}|${m}`;
