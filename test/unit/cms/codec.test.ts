@@ -211,6 +211,11 @@ describe('CMS-01 the encoder refuses what it cannot write exactly', () => {
     expect(issues((f) => Object.assign(f.header, { transferDate: '2026-02-30', fileName: 'EB310230' }))).toEqual(expect.arrayContaining(['INVALID_DATE:transferDate']));
   });
 
+  it('CMS-01 a file named for another date, and a request that carries a result (checked without relying on the fuzz test to find them)', () => {
+    expect(issues((f) => (f.header.fileName = 'EB310314'))).toEqual(expect.arrayContaining(['FILE_NAME:fileName']));
+    expect(issues((f) => Object.assign(f.records[0]!, { resultFlag: 'Y', resultCode: '0000' }))).toEqual(expect.arrayContaining(['RESULT_IN_REQUEST:resultFlag']));
+  });
+
   it('a three-digit bank code gets the unknown branch 0000; a seven-digit bank-branch is kept', () => {
     const item: TransferItem = { bankCode: '004', account: '12345678901234', amount: 1000, businessNumber: '1234567891', passbookText: '바우처', reference: 'T1' };
     const built = buildRequestFile({ originator: 'SSIS000001', transferDate: '2026-03-13', debitBankBranch: '0880001', debitAccount: '10012345678', items: [item, { ...item, bankCode: '0041234', reference: 'T2' }] });
