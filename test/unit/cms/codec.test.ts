@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { buildRequestFile, buildResultFile, encodeCmsFile, type TransferItem } from '../../../domain/cms/encode';
+import { checkFile } from '../../../domain/cms/fields';
 import { CmsFormatError, DATA_FIELDS, HEADER_FIELDS, RECORD_BYTES, TRAILER_FIELDS } from '../../../domain/cms/fields';
 import { parseCmsFile } from '../../../domain/cms/parse';
 import { reconcile } from '../../../domain/cms/reconcile';
@@ -99,6 +100,20 @@ describe('encoder refusals', () => {
   it('cuts Hangul at a character boundary, never inside a 2-byte character', () => {
     expect(fitText('가나다라마바사아자', 16)).toBe('가나다라마바사아');
     expect(fitText('A가나다라마바사아', 16)).toBe('A가나다라마바사');
+  });
+});
+
+describe('CMS-03 a result record\'s code', () => {
+  it('a result carries a 4-digit code whose flag agrees (checked without relying on the fuzz test to find it)', () => {
+    const result = buildResultFile(goldenRequest(), () => '0000');
+    const codesOf = (change: (r: (typeof result.records)[number]) => void) => {
+      const copy = structuredClone(result);
+      change(copy.records[0]!);
+      return checkFile(copy).map((i) => `${i.code}:${i.field}`);
+    };
+    expect(codesOf(() => {})).toEqual([]);
+    expect(codesOf((r) => (r.resultCode = '12'))).toContain('RESULT_CODE:resultCode');
+    expect(codesOf((r) => (r.resultFlag = 'N'))).toContain('RESULT_FLAG:resultFlag');
   });
 });
 
