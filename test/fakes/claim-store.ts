@@ -6,7 +6,8 @@
 import type { Claim, ClaimDecision, ClaimPort } from '../../domain/payments/claims';
 import type { PageRequest } from '../../domain/shared/ports';
 import type { InMemoryRegistry } from './registry-store';
-import { type InMemorySettlement, pageOfList } from './settlement-store';
+import { pageOfList } from './paging';
+import type { InMemorySettlement } from './settlement-store';
 
 export class InMemoryClaims implements ClaimPort {
   readonly claims = new Map<string, Claim>();

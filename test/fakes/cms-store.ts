@@ -5,6 +5,8 @@
  */
 import type { CmsFileRecord, CmsFileState, CmsTransferItem } from '../../domain/cms/files';
 import type { CmsFilePort } from '../../domain/cms/ports';
+import type { PageRequest } from '../../domain/shared/ports';
+import { pageOfList } from './paging';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -27,9 +29,8 @@ export class InMemoryCmsStore implements CmsFilePort {
   async file(transferDate: string) {
     return copy(this.records.get(transferDate) ?? null);
   }
-  async files(page: { limit: number }, from = '0000', to = '9999') {
-    const all = [...this.records.values()].filter((f) => f.transferDate >= from && f.transferDate <= to).sort((a, b) => b.transferDate.localeCompare(a.transferDate));
-    return { items: copy(all.slice(0, page.limit)) };
+  async files(page: PageRequest, from = '0000', to = '9999') {
+    return pageOfList([...this.records.values()].filter((f) => f.transferDate >= from && f.transferDate <= to).sort((a, b) => b.transferDate.localeCompare(a.transferDate)), page);
   }
   async items(transferDate: string) {
     return copy(this.transfers.get(transferDate) ?? []);

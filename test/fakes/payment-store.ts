@@ -10,7 +10,7 @@ import type { ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, Payment
 import type { Contract, ProgramKind, ServiceType } from '../../domain/registry/entities';
 import type { IsoDate, YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
-import { pageOfList } from './settlement-store';
+import { pageOfList } from './paging';
 
 const voucherKey = (recipientId: string, month: YearMonth, serviceCode: string) => `${recipientId}/${month}/${serviceCode}`;
 const copy = <T>(value: T): T => structuredClone(value);

@@ -12,19 +12,12 @@ import { allowedFrom, type Hold, paymentEffect } from '../../domain/screening/ho
 import type { EvidencePort, HoldFilter, HoldPort, PersonRef, RaiseOutcome, ScreeningPort } from '../../domain/screening/ports';
 import { type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
 import { formatKst } from '../../domain/shared/calendar';
-import type { Page, PageRequest } from '../../domain/shared/ports';
 import { type BucketTotals, holdCountChange } from '../../domain/settlement/ledger';
 import type { BucketRef } from '../../domain/settlement/ports';
+import { pageOfList } from './paging';
 import { InMemorySettlement } from './settlement-store';
 
 const copy = <T>(value: T): T => structuredClone(value);
-
-/** Offsets as tokens: the fake's pages follow the adapter's order. */
-function paged<T>(items: T[], page: PageRequest): Page<T> {
-  const start = page.nextToken ? Number(page.nextToken) : 0;
-  const end = start + page.limit;
-  return end < items.length ? { items: copy(items.slice(start, end)), nextToken: String(end) } : { items: copy(items.slice(start)) };
-}
 
 const matches = (h: Hold, filter: HoldFilter) => Object.entries(filter).every(([f, v]) => v === undefined || (h as unknown as Record<string, unknown>)[f] === v);
 
@@ -168,10 +161,10 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       const found = [...holds.values()]
         .filter((h) => h.providerId === providerId && h.paymentDate >= range.from && h.paymentDate <= range.to && matches(h, filter))
         .sort((a, b) => b.paymentDate.localeCompare(a.paymentDate) || b.holdId.localeCompare(a.holdId));
-      return paged(found, page);
+      return pageOfList(found, page);
     },
     async dayHolds(day, filter, page) {
-      return paged([...holds.values()].filter((h) => h.paymentDate === day && matches(h, filter)).sort((a, b) => a.holdId.localeCompare(b.holdId)), page);
+      return pageOfList([...holds.values()].filter((h) => h.paymentDate === day && matches(h, filter)).sort((a, b) => a.holdId.localeCompare(b.holdId)), page);
     },
   };
   const byRrn = new Map<string, PersonRef[]>();

@@ -8,7 +8,8 @@ import { EMPTY_TOTALS, type Bucket, type BucketTotals, type LedgerFact, type Pay
 import type { Payout } from '../../domain/settlement/payout';
 import type { BucketRef, DelayRecord, DepositAccount, DepositEntry, DepositPort, ForecastFacts, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
 import { addMonths } from '../../domain/shared/calendar';
-import type { Page, PageRequest } from '../../domain/shared/ports';
+import type { PageRequest } from '../../domain/shared/ports';
+import { pageOfList } from './paging';
 
 type StoredPayout = Payout & { instructionQueuedAt?: string; returnedAt?: string };
 interface DepositOut {
@@ -21,13 +22,6 @@ interface DepositOut {
 
 const bucketId = (r: BucketRef) => `${r.providerId}|${r.programCode}|${r.day}|${r.municipalityCode}`;
 const accountId = (m: string, g: string) => `${m}|${g}`;
-
-/** Pages over a sorted list by position (the token is the next position). */
-export function pageOfList<T>(items: readonly T[], page: PageRequest): Page<T> {
-  const start = page.nextToken ? Number(page.nextToken) : 0;
-  const end = start + page.limit;
-  return { items: items.slice(start, end).map((i) => structuredClone(i)), ...(end < items.length ? { nextToken: String(end) } : {}) };
-}
 
 export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecords {
   readonly bucketMap = new Map<string, Bucket & { lastSettledAt?: string }>();

@@ -10,7 +10,7 @@ import type { PageRequest } from '../../domain/shared/ports';
 import type { RecipientMonth, VoucherStore } from '../../domain/vouchers/ports';
 import type { MonthPlan, Voucher, VoucherOutcome } from '../../domain/vouchers/voucher';
 import type { InMemoryRegistry } from './registry-store';
-import { pageOfList } from './settlement-store';
+import { pageOfList } from './paging';
 
 export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; version: number };
 
