@@ -4,7 +4,7 @@ import type { PayoutAccount } from '../registry/entities';
 import type { IsoDate, YearMonth } from '../shared/calendar';
 import type { Page, PageRequest } from '../shared/ports';
 import type { DepositFacts, PayoutFacts, VoucherFacts } from './conservation';
-import type { Bucket, LedgerFact, PayoutPlan } from './ledger';
+import type { Bucket, DelayReason, LedgerFact, PayoutPlan } from './ledger';
 import type { Payout } from './payout';
 
 /** One day bucket: provider × program × municipality × day. */
@@ -84,7 +84,7 @@ export interface DelayRecord {
   programCode: string;
   municipalityCode: string;
   amount: number;
-  reason: string;
+  reason: DelayReason;
   fromDay: IsoDate;
   payoutId: string;
   updatedAt: string;

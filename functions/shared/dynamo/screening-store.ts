@@ -8,15 +8,8 @@ import { DynamoEvidenceStore } from './evidence-store';
 import { DynamoHoldStore } from './hold-store';
 import { DynamoScreeningIndex } from './screening-index-store';
 
-export interface ScreeningStores {
-  index: DynamoScreeningIndex;
-  evidence: DynamoEvidenceStore;
-  holds: DynamoHoldStore;
-  /** The three as the screening flow's one port. */
-  port: ScreeningPort;
-}
-
-export function screeningStores(table: Table, epochSeconds: () => number): ScreeningStores {
+/** The three stores, and the three as the screening flow's one port. */
+export function screeningStores(table: Table, epochSeconds: () => number) {
   const index = new DynamoScreeningIndex(table, epochSeconds);
   const evidence = new DynamoEvidenceStore(table);
   const holds = new DynamoHoldStore(table);

@@ -11,17 +11,8 @@ import { DynamoLedgerStore } from './ledger-store';
 import { DynamoPayoutStore } from './payout-store';
 import { DynamoStatementStore } from './statement-store';
 
-export interface SettlementStores {
-  ledger: DynamoLedgerStore;
-  deposits: DynamoDepositStore;
-  payouts: DynamoPayoutStore;
-  statements: DynamoStatementStore;
-  conservation: DynamoConservationStore;
-  /** What one payout needs, from the three stores it spans. */
-  engine: PayoutPort;
-}
-
-export function settlementStores(table: Table, epochSeconds: () => number): SettlementStores {
+/** The five stores, and what one payout needs from the three it spans (`engine`). */
+export function settlementStores(table: Table, epochSeconds: () => number) {
   const ledger = new DynamoLedgerStore(table, epochSeconds);
   const deposits = new DynamoDepositStore(table);
   const payouts = new DynamoPayoutStore(table);
