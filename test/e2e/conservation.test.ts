@@ -44,8 +44,9 @@ type Op =
   | { kind: 'deposit'; amount: number }
   | { kind: 'run'; schedule: 'payout-batch' | 'adhoc-payout' };
 
+const pay: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('pay' as const), card: fc.integer({ min: 1, max: CARDS }), minute: fc.integer({ min: 0, max: 59 }) });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('pay' as const), card: fc.integer({ min: 1, max: CARDS }), minute: fc.integer({ min: 0, max: 59 }) }) },
+  { weight: 5, arbitrary: pay },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(), approve: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('hold' as const), pick: fc.nat() }) },
@@ -103,7 +104,8 @@ afterAll(() => world.stop());
 describe('PO-08 conservation under random operations', () => {
   it('PO-08 the report balances after every random sequence of payments, cancellations, refunds, holds, decisions, deposits and payout runs', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
+      // Every sequence opens with a payment, so the closing checks always have enough approvals behind them.
+      fc.asyncProperty(fc.tuple(pay, fc.array(op, { minLength: 3, maxLength: 13 })).map(([first, rest]) => [first, ...rest]), async (ops) => {
         do day = addDays(day, 1);
         while (!isBusinessDay(day, koreanHolidays));
         await setNow(`${day}T10:00:00+09:00`);
@@ -113,7 +115,8 @@ describe('PO-08 conservation under random operations', () => {
         expect(report.body.differences).toEqual([]);
         expect(report.body.balanced).toBe(true);
       }),
-      { numRuns: 12 },
+      // One seed in CI, so that a run is repeatable; PO08_SEED explores others.
+      { numRuns: 12, seed: Number(process.env.PO08_SEED || 20260302) },
     );
     // Close deterministically, so the report is also checked with a payout drawn from the deposit
     // whatever the random sequences left: the second provider takes one payment on a new business
