@@ -64,7 +64,7 @@ export const FUNCTIONS = {
     personalData: true,
   },
   'payment-events': {
-    description: 'Outbox relay: payment items on the table stream become screening events',
+    description: 'Table stream: money item changes added to the PO-08 totals once; payment items relayed as screening and settlement events',
     memoryMb: 256,
     timeoutSeconds: 60,
     sends: ['screening', 'settlement'],

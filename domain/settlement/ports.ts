@@ -3,7 +3,6 @@ import type { Payment } from '../payments/payment';
 import type { PayoutAccount } from '../registry/entities';
 import type { IsoDate, YearMonth } from '../shared/calendar';
 import type { Page, PageRequest } from '../shared/ports';
-import type { DepositFacts, PayoutFacts, VoucherFacts } from './conservation';
 import type { Bucket, DelayReason, LedgerFact, PayoutPlan } from './ledger';
 import type { Payout } from './payout';
 
@@ -110,15 +109,3 @@ export interface PayoutRecords {
   payees(shard: number): Promise<Payee[]>;
 }
 
-/** PO-08: every fact the conservation identities are checked on. */
-export interface ConservationFacts {
-  deposits: DepositFacts[];
-  vouchers: VoucherFacts[];
-  payments: (Payment & { restored: boolean })[];
-  buckets: Bucket[];
-  payouts: PayoutFacts[];
-}
-
-export interface ConservationPort {
-  conservationFacts(): Promise<ConservationFacts>;
-}

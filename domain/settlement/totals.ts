@@ -1,5 +1,5 @@
 /**
- * PO-08 from maintained totals — the rules, ahead of their wiring (issue 11, point 18).
+ * PO-08 from maintained totals.
  *
  * The conservation report has to answer in seconds at national volume, so it cannot read every
  * voucher, payment and bucket. Instead, every change of a money item adds its deltas to totals per
@@ -14,15 +14,15 @@
  *   payouts drew from the deposit.
  *
  * A payment carries its voucher's municipality (decide.ts), so each identity holds per
- * municipality × program. This module is pure: the adapter turns stored items into these
- * entities and applies the deltas.
+ * municipality × program. This module is pure: the table stream's consumer turns stored items
+ * into these entities and hands them to `applyMoneyChanges`; the store adds each change's deltas
+ * once (by the change's id, the stream record's), so a batch delivered again adds nothing.
  */
 import type { Claim } from '../payments/claims';
 import type { Payment } from '../payments/payment';
 import type { Refund } from '../payments/refunds';
 import type { Voucher } from '../vouchers/voucher';
-import type { Difference } from './conservation';
-import { type Bucket, type BucketTotals, EMPTY_TOTALS } from './ledger';
+import { type Bucket, type BucketTotals, EMPTY_TOTALS, payable } from './ledger';
 import type { Payout } from './payout';
 import type { DepositAccount } from './ports';
 
@@ -39,11 +39,13 @@ export interface MoneyTotals {
   claimsApproved: number;
   payoutDraws: number;
   payoutDepositDraws: number;
+  /** Payout records made (a count, not money: the report says how many it stands on). */
+  payouts: number;
   bucket: BucketTotals;
 }
 
 export const EMPTY_MONEY_TOTALS: MoneyTotals = {
-  voucherGranted: 0, voucherRemaining: 0, paymentsApproved: 0, paymentsCancelled: 0, paymentsRefunded: 0, refundsRestored: 0, claimsApproved: 0, payoutDraws: 0, payoutDepositDraws: 0,
+  voucherGranted: 0, voucherRemaining: 0, paymentsApproved: 0, paymentsCancelled: 0, paymentsRefunded: 0, refundsRestored: 0, claimsApproved: 0, payoutDraws: 0, payoutDepositDraws: 0, payouts: 0,
   bucket: EMPTY_TOTALS,
 };
 
@@ -117,7 +119,10 @@ function totalsDeltasOf(change: MoneyItemChange): TotalsDelta[] {
       const at = (m: string) => byMunicipality.get(m) ?? byMunicipality.set(m, { payoutDraws: 0, payoutDepositDraws: 0 }).get(m)!;
       for (const d of p.draws) at(d.municipalityCode).payoutDraws += sign * d.amount;
       for (const d of p.deposits) at(d.municipalityCode).payoutDepositDraws += sign * d.amount;
-      return [...byMunicipality].map(([municipalityCode, t]) => ({ municipalityCode, programCode: p.programCode, ...t }));
+      const deltas: TotalsDelta[] = [...byMunicipality].map(([municipalityCode, t]) => ({ municipalityCode, programCode: p.programCode, ...t }));
+      // A payout that moved money is counted once, where it appears, under its first municipality.
+      if (sign === 1 && deltas[0]) deltas[0].payouts = 1;
+      return deltas;
     }
   }
 }
@@ -132,14 +137,36 @@ export function addDeltas(totals: MoneyTotals, delta: TotalsDelta): MoneyTotals 
   return next;
 }
 
+/** A municipality × program: the grain of every total. */
+export interface MunicipalityProgram {
+  municipalityCode: string;
+  programCode: string;
+}
+
+/** One identity that does not hold, and by how much. */
+export interface Difference {
+  identity: string;
+  subject: string;
+  expected: number;
+  actual: number;
+}
+
 export interface TotalsReport {
   balanced: boolean;
-  checked: { depositAccounts: number; municipalityPrograms: number };
+  checked: { depositAccounts: number; municipalityPrograms: number; payouts: number };
   differences: Difference[];
+  /** The country's sums, for the reader: deposits, vouchers, payments, buckets. */
+  totals: {
+    deposited: number; paidOut: number; depositBalance: number;
+    granted: number; remaining: number;
+    approved: number; cancelled: number; refunded: number; restored: number; claims: number;
+    /** PO-02: what the buckets owe providers in all, and what payouts settled of it. */
+    payable: number; settled: number;
+  };
 }
 
 /** PO-08 on totals: each identity per municipality × program, and each deposit account's own. */
-export function conservationFromTotals(totals: readonly ({ municipalityCode: string; programCode: string } & MoneyTotals)[], deposits: readonly ({ municipalityCode: string; programCode: string } & DepositAccount)[]): TotalsReport {
+export function conservationFromTotals(totals: readonly (MunicipalityProgram & MoneyTotals)[], deposits: readonly (MunicipalityProgram & DepositAccount)[]): TotalsReport {
   const differences: Difference[] = [];
   const check = (identity: string, subject: string, expected: number, actual: number) => {
     if (expected !== actual) differences.push({ identity, subject, expected, actual });
@@ -162,5 +189,53 @@ export function conservationFromTotals(totals: readonly ({ municipalityCode: str
     check('bucket settled = payout draws from it', subject, t.payoutDraws, t.bucket.settled);
     if (!accounts.has(subject)) check('deposit paid out = payouts drawn from it', subject, t.payoutDepositDraws, 0);
   }
-  return { balanced: differences.length === 0, checked: { depositAccounts: deposits.length, municipalityPrograms: totals.length }, differences };
+  const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((n, x) => n + f(x), 0);
+  return {
+    balanced: differences.length === 0,
+    checked: { depositAccounts: deposits.length, municipalityPrograms: totals.length, payouts: sum(totals, (t) => t.payouts) },
+    differences,
+    totals: {
+      deposited: sum(deposits, (d) => d.depositedTotal),
+      paidOut: sum(deposits, (d) => d.paidTotal),
+      depositBalance: sum(deposits, (d) => d.balance),
+      granted: sum(totals, (t) => t.voucherGranted),
+      remaining: sum(totals, (t) => t.voucherRemaining),
+      approved: sum(totals, (t) => t.paymentsApproved),
+      cancelled: sum(totals, (t) => t.paymentsCancelled),
+      refunded: sum(totals, (t) => t.paymentsRefunded),
+      restored: sum(totals, (t) => t.refundsRestored),
+      claims: sum(totals, (t) => t.claimsApproved),
+      payable: sum(totals, (t) => payable(t.bucket)),
+      settled: sum(totals, (t) => t.bucket.settled),
+    },
+  };
+}
+
+/** A money item change and its id (the table stream record's): applied once however often it comes. */
+export interface MoneyChange {
+  changeId: string;
+  change: MoneyItemChange;
+}
+
+/** The totals' store: each change's deltas are added once, in one write with its marker. */
+export interface TotalsPort {
+  applyOnce(changes: readonly { changeId: string; deltas: readonly TotalsDelta[] }[]): Promise<void>;
+}
+
+/** What the report reads: the totals per municipality × program (summed over their shards) and every deposit account. */
+export interface ConservationPort {
+  conservationTotals(): Promise<{ totals: (MunicipalityProgram & MoneyTotals)[]; deposits: (MunicipalityProgram & DepositAccount)[] }>;
+}
+
+/** Adds the money that a batch of item changes moved to the totals; changes that move none write nothing. */
+export async function applyMoneyChanges(changes: readonly MoneyChange[], port: TotalsPort): Promise<{ applied: number }> {
+  const moving = changes.map((c) => ({ changeId: c.changeId, deltas: totalsDeltas(c.change) })).filter((c) => c.deltas.length > 0);
+  if (moving.length) await port.applyOnce(moving);
+  return { applied: moving.length };
+}
+
+/** `GET /v1/reports/conservation`: PO-08 checked on the maintained totals, never on the whole table. */
+export async function conservationReport(port: ConservationPort): Promise<TotalsReport> {
+  const { totals, deposits } = await port.conservationTotals();
+  return conservationFromTotals(totals, deposits);
 }

@@ -20,6 +20,21 @@ interface ShardCursor {
   closed: boolean;
 }
 
+const KINDS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
+
+/**
+ * DynamoDB Local's stream sends an empty map as `{}` where AWS sends `{"M":{}}` (the table itself
+ * stores `{"M":{}}`): the images are handed on as AWS would send them.
+ */
+function asAwsSends(image: Record<string, unknown>): Record<string, unknown> {
+  const value = (v: Record<string, unknown>): Record<string, unknown> => {
+    if (v.M) return { M: asAwsSends(v.M as Record<string, unknown>) };
+    if (v.L) return { L: (v.L as Record<string, unknown>[]).map(value) };
+    return KINDS.some((k) => v[k] !== undefined) ? v : { M: {} };
+  };
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, value(v as Record<string, unknown>)]));
+}
+
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
   private readonly dynamo: DynamoDBClient;
@@ -125,6 +140,8 @@ export class StreamPoller {
         eventSourceARN: this.streamArn,
         dynamodb: {
           ...r.dynamodb,
+          ...(r.dynamodb?.NewImage ? { NewImage: asAwsSends(r.dynamodb.NewImage) } : {}),
+          ...(r.dynamodb?.OldImage ? { OldImage: asAwsSends(r.dynamodb.OldImage) } : {}),
           ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined,
         },
       })),

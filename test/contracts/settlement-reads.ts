@@ -1,7 +1,6 @@
 /**
  * Settlement's read models' contract: PO-07 reads exactly the payments, recoveries and claims of
- * the days and municipalities a payout paid; PO-08 reads every deposit entry, voucher, payment,
- * bucket and payout. One suite, run against the in-memory fakes (test/unit) and the DynamoDB
+ * the days and municipalities a payout paid (PO-08's totals have their own, totals.ts). One suite, run against the in-memory fakes (test/unit) and the DynamoDB
  * adapters (test/integration).
  */
 import { expect, it } from 'vitest';
@@ -9,10 +8,9 @@ import { contractSuite } from './suite';
 import type { Claim } from '../../domain/payments/claims';
 import type { Payment } from '../../domain/payments/payment';
 import type { Refund } from '../../domain/payments/refunds';
-import type { VoucherFacts } from '../../domain/settlement/conservation';
 import { planPayout } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
-import type { ConservationPort, DepositPort, LedgerPort, PayoutPort } from '../../domain/settlement/ports';
+import type { DepositPort, LedgerPort, PayoutPort } from '../../domain/settlement/ports';
 import type { StatementPort } from '../../domain/settlement/statements';
 
 export interface SettlementReadsUnderTest {
@@ -20,11 +18,9 @@ export interface SettlementReadsUnderTest {
   deposits: DepositPort;
   engine: PayoutPort;
   statements: StatementPort;
-  conservation: ConservationPort;
   seedPayment(p: Payment): Promise<void>;
   seedRefund(r: Refund): Promise<void>;
   seedClaim(c: Claim): Promise<void>;
-  seedVoucher(v: VoucherFacts & { municipalityCode: string; programCode: string }): Promise<void>;
 }
 
 let n = 0;
@@ -69,28 +65,6 @@ export function settlementReadsContract(name: string, make: () => Promise<Settle
       expect(facts.payments.map((p) => p.approvalNumber).sort()).toEqual([inDay.approvalNumber, inTown2.approvalNumber].sort());
       expect(facts.recoveries.map((r) => r.refundId)).toEqual([recovered.refundId]);
       expect(facts.claims.map((c) => c.claimId)).toEqual([due.claimId]);
-    });
-
-    it('PO-08: the conservation facts hold every deposit entry, voucher, payment, bucket and payout', async () => {
-      const ref = { providerId: 'SR02', programCode: 'COMMUNITY', municipalityCode: '42001' };
-      await t.deposits.deposit({ depositId: 'D-SR02', ...ref, amount: 100_000, depositedAt: '2026-03-01T09:00:00+09:00', recordedBy: 'm', at });
-      await t.ledger.apply({ factId: 'F-SR02', ...ref, day: '2026-03-02', deltas: { approved: 36_000 } });
-      const plan = planPayout(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), () => 100_000);
-      const payout: Payout = {
-        payoutId: 'PO-2026-03-1-SR02-COMMUNITY', runId: '2026-03-1', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-1', payDate: '2026-03-16', amount: plan.amount, status: 'SCHEDULED', resultCode: null, account: null,
-        draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })), deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })), delays: [], createdAt: at,
-      };
-      expect(await t.engine.commit(payout, plan, [], at)).toBe('committed');
-      const p = payment('2026-03-02', '42001', { providerId: 'SR02', status: 'REFUNDED', refundId: 'RF-SR02' } as Partial<Payment>);
-      await t.seedPayment(p);
-      await t.seedRefund(refund(p, { refundId: 'RF-SR02', restored: true, recoveredOn: '2026-03-05' }));
-      await t.seedVoucher({ recipientId: p.recipientId, month: '2026-03', serviceCode: '110101', grantedAmount: 144_000, remainingAmount: 108_000, municipalityCode: '42001', programCode: 'COMMUNITY' });
-      const facts = await t.conservation.conservationFacts();
-      expect(facts.deposits.find((d) => d.municipalityCode === '42001')).toEqual({ municipalityCode: '42001', programCode: 'COMMUNITY', balance: 64_000, depositedTotal: 100_000, paidTotal: 36_000, entriesIn: 100_000, entriesOut: 36_000 });
-      expect(facts.vouchers).toContainEqual({ recipientId: p.recipientId, month: '2026-03', serviceCode: '110101', grantedAmount: 144_000, remainingAmount: 108_000 });
-      expect(facts.payments.find((x) => x.approvalNumber === p.approvalNumber)).toMatchObject({ status: 'REFUNDED', restored: true, amount: 36_000 });
-      expect(facts.buckets.filter((b) => b.providerId === 'SR02')).toEqual([expect.objectContaining({ approved: 36_000, settled: 36_000 })]);
-      expect(facts.payouts.find((x) => x.payoutId === payout.payoutId)).toMatchObject({ amount: 36_000, deposits: [{ municipalityCode: '42001', amount: 36_000 }] });
     });
   });
 }

@@ -13,10 +13,9 @@ settlementReadsContract('DynamoDB', async () => {
   const s = settlementStores(table, () => 1_800_000_000);
   const put = (Item: Record<string, unknown>) => table.doc.send(new PutCommand({ TableName: table.name, Item }));
   return {
-    ledger: s.ledger, deposits: s.deposits, engine: s.engine, statements: s.statements, conservation: s.conservation,
+    ledger: s.ledger, deposits: s.deposits, engine: s.engine, statements: s.statements,
     seedPayment: async (p) => void (await put({ ...keys.payment(p.providerId, p.approvalNumber), type: 'Payment', ...p })),
     seedRefund: async (r) => void (await put({ ...keys.refund(r.refundId), type: 'Refund', ...r, ...gsi1.providerRefund(r.providerId, r.requestedAt, r.refundId) })),
     seedClaim: (c) => new DynamoClaimStore(table).save(c),
-    seedVoucher: async (v) => void (await put({ ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v })),
   };
 });

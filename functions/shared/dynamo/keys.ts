@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto';
 export const PROFILE = '#PROFILE';
 export const UNIQUE = '#UNIQUE';
 
+/** PO-08 totals are spread over this many items per municipality × program. */
+export const TOTALS_SHARDS = 8;
+
 /** Fan-out jobs (voucher generation) walk the recipients in this many shards. */
 export const RECIPIENT_SHARDS = 16;
 
@@ -77,6 +80,11 @@ export const keys = {
   ledgerPartition: (providerId: string, programCode: string) => `LEDGER#${providerId}#${programCode}`,
   bucket: (providerId: string, programCode: string, day: string, municipalityCode: string) => key(`LEDGER#${providerId}#${programCode}`, `${day}#${municipalityCode}`),
   ledgerFact: (factId: string) => key(`LFACT#${factId}`, '#FACT'),
+  /** PO-08 totals of a municipality × program, one item per shard (writes spread, the report reads all shards). */
+  moneyTotals: (shard: number, municipalityCode: string, programCode: string) => key(`TOTALS#${shard}`, `${municipalityCode}#${programCode}`),
+  moneyTotalsPartition: (shard: number) => `TOTALS#${shard}`,
+  /** A table stream record whose money was added to the totals (applied once). */
+  appliedChange: (changeId: string) => key(`APPLIED#${changeId}`, '#APPLIED'),
   depositPartition: (municipalityCode: string, programCode: string) => `DEPOSIT#${municipalityCode}#${programCode}`,
   depositBalance: (municipalityCode: string, programCode: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, '#BALANCE'),
   depositIn: (municipalityCode: string, programCode: string, depositedAt: string, depositId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `IN#${depositedAt}#${depositId}`),

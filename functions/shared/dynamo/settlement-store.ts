@@ -1,17 +1,17 @@
 /**
  * Everything settlement uses, built once per container from its stores: the ledger's buckets,
- * deposits, payouts, statements and the conservation facts (one store per aggregate, each its
- * own file).
+ * deposits, payouts, statements and the PO-08 totals (one store per aggregate, each its own
+ * file).
  */
 import type { PayoutPort } from '../../../domain/settlement/ports';
 import type { Table } from './client';
-import { DynamoConservationStore } from './conservation-store';
 import { DynamoDepositStore } from './deposit-store';
 import { DynamoLedgerStore } from './ledger-store';
 import { DynamoPayoutStore } from './payout-store';
 import { DynamoStatementStore } from './statement-store';
+import { DynamoTotalsStore } from './totals-store';
 
-/** The five stores, and what one payout needs from the three it spans (`engine`). */
+/** The five stores (the totals serve the stream consumer and the report), and what one payout needs from the three it spans (`engine`). */
 export function settlementStores(table: Table, epochSeconds: () => number) {
   const ledger = new DynamoLedgerStore(table, epochSeconds);
   const deposits = new DynamoDepositStore(table);
@@ -22,5 +22,5 @@ export function settlementStores(table: Table, epochSeconds: () => number) {
     depositBalance: (m, g) => deposits.balance(m, g),
     commit: (payout, plan, settled, at) => payouts.commit(payout, plan, settled, at),
   };
-  return { ledger, deposits, payouts, statements: new DynamoStatementStore(table), conservation: new DynamoConservationStore(table), engine };
+  return { ledger, deposits, payouts, statements: new DynamoStatementStore(table), totals: new DynamoTotalsStore(table, epochSeconds), engine };
 }

@@ -1,10 +1,8 @@
-/** PO-07 statements and PO-08 conservation, from the facts alone. */
+/** PO-07 statements, from the facts alone (PO-08 on totals: totals.test.ts). */
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../../domain/payments/claims';
 import type { Payment } from '../../../domain/payments/payment';
 import type { Refund } from '../../../domain/payments/refunds';
-import { conservationReport, type DepositFacts, type PayoutFacts, type VoucherFacts } from '../../../domain/settlement/conservation';
-import { EMPTY_TOTALS, type Bucket } from '../../../domain/settlement/ledger';
 import type { Payout } from '../../../domain/settlement/payout';
 import { statementCsv } from '../../../domain/settlement/statements';
 
@@ -49,47 +47,5 @@ describe('PO-07 statement of a payout', () => {
     const lines = csv.slice(1).split('\r\n');
     expect(lines[1]).toBe(`PAYOUT,"'=HYPERLINK(""x""),""1""",2026-03-1,2026-03-13,36000,SCHEDULED,,`);
     expect(lines.find((l) => l.startsWith('REFUND_RECOVERED'))).toBe("REFUND_RECOVERED,'-1+1,2026-03-10,,R,,,,OVERCHARGE,-5,APPROVED,");
-  });
-});
-
-describe('PO-08 conservation', () => {
-  const deposit = (over: Partial<DepositFacts> = {}): DepositFacts => ({ municipalityCode: '44130', programCode: 'COMMUNITY', balance: 64_000, depositedTotal: 100_000, paidTotal: 36_000, entriesIn: 100_000, entriesOut: 36_000, ...over });
-  const voucher = (over: Partial<VoucherFacts> = {}): VoucherFacts => ({ recipientId: 'R0001', month: '2026-03', serviceCode: '110101', grantedAmount: 144_000, remainingAmount: 108_000, ...over });
-  const bucket = (over: Partial<Bucket> = {}): Bucket => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', day: '2026-03-10', version: 1, approved: 36_000, settled: 36_000, ...over });
-  const facts = (p: PayoutFacts = payout()) => ({ deposits: [deposit()], vouchers: [voucher()], payments: [payment()], buckets: [bucket()], payouts: [p] });
-
-  it('PO-08 balanced facts report no difference, with the totals', () => {
-    const report = conservationReport(facts());
-    expect(report).toMatchObject({ balanced: true, differences: [], checked: { depositAccounts: 1, vouchers: 1, payments: 1, buckets: 1, payouts: 1 } });
-    expect(report.totals).toEqual({ deposited: 100_000, paidOut: 36_000, depositBalance: 64_000, granted: 144_000, remaining: 108_000, paid: 36_000, held: 0, recovered: 0 });
-  });
-
-  it('PO-08 a won created or lost anywhere is a difference: deposit, voucher, bucket, payout', () => {
-    const differences = (f: ReturnType<typeof facts>) => conservationReport(f).differences.map((d) => d.identity);
-    expect(differences({ ...facts(), deposits: [deposit({ balance: 64_001 })] })).toContain('deposits in = paid out + balance');
-    expect(differences({ ...facts(), deposits: [deposit({ balance: -1, entriesOut: 100_001, paidTotal: 100_001 })] })).toContain('balance is never negative');
-    expect(differences({ ...facts(), vouchers: [voucher({ remainingAmount: 108_001 })] })).toEqual(['granted = remaining + paid + held + recovered']);
-    expect(differences({ ...facts(), buckets: [bucket({ approved: 35_999 })] })).toContain('bucket approvals = payments approved that day');
-    expect(differences({ ...facts(), buckets: [] })).toContain('bucket approvals = payments approved that day');
-    expect(differences(facts(payout({ amount: 36_001 })))).toEqual(expect.arrayContaining(['payout = its draws', 'payout = its deposit draws']));
-    expect(differences(facts(payout({ draws: [] })))).toContain('bucket settled = payout draws from it');
-  });
-
-  it('PO-08 held, denied, cancelled and refunded payments are counted where they belong; a returned transfer is no payout', () => {
-    const report = conservationReport({
-      deposits: [deposit({ balance: 100_000, paidTotal: 0, entriesOut: 0 })],
-      vouchers: [voucher({ grantedAmount: 144_000, remainingAmount: 36_000 })],
-      payments: [
-        payment({ approvalNumber: '1', holdsOpen: 1 }),
-        payment({ approvalNumber: '2', holdsDenied: 1 }),
-        payment({ approvalNumber: '3', status: 'REFUNDED' }),
-        payment({ approvalNumber: '4', status: 'REFUNDED', restored: true, amount: 0 }),
-        payment({ approvalNumber: '5', status: 'CANCELLED', amount: 10_000 }),
-      ],
-      buckets: [bucket({ approved: 118_000, cancelled: 10_000, settled: 0 })],
-      payouts: [{ ...payout(), returnedAt: '2026-03-16T03:00:00+09:00' } as PayoutFacts],
-    });
-    expect(report.differences).toEqual([]);
-    expect(report.totals).toMatchObject({ held: 36_000, recovered: 72_000, paid: 0 });
   });
 });

@@ -2,9 +2,8 @@
 import type { Claim } from '../../../domain/payments/claims';
 import type { Payment } from '../../../domain/payments/payment';
 import type { Refund } from '../../../domain/payments/refunds';
-import type { VoucherFacts } from '../../../domain/settlement/conservation';
 import { settlementReadsContract } from '../../contracts/settlement-reads';
-import { InMemoryConservation, InMemoryStatements } from '../../fakes/settlement-reads';
+import { InMemoryStatements } from '../../fakes/settlement-reads';
 import { InMemorySettlement } from '../../fakes/settlement-store';
 
 settlementReadsContract('in memory', async () => {
@@ -12,14 +11,12 @@ settlementReadsContract('in memory', async () => {
   const payments: Payment[] = [];
   const refunds: Refund[] = [];
   const claims: Claim[] = [];
-  const vouchers: VoucherFacts[] = [];
-  const records = { payments: () => payments, refunds: () => refunds, claims: () => claims, vouchers: () => vouchers };
+  const records = { payments: () => payments, refunds: () => refunds, claims: () => claims };
   return {
     ledger: settlement, deposits: settlement, engine: settlement.engine,
-    statements: new InMemoryStatements(records), conservation: new InMemoryConservation(settlement, records),
+    statements: new InMemoryStatements(records),
     seedPayment: async (p) => void payments.push(p),
     seedRefund: async (r) => void refunds.push(r),
     seedClaim: async (c) => void claims.push(c),
-    seedVoucher: async ({ municipalityCode: _m, programCode: _g, ...v }) => void vouchers.push(v),
   };
 });

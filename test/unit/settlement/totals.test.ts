@@ -8,7 +8,9 @@ import type { Payment } from '../../../domain/payments/payment';
 import type { Refund } from '../../../domain/payments/refunds';
 import { type Bucket, EMPTY_TOTALS } from '../../../domain/settlement/ledger';
 import type { Payout } from '../../../domain/settlement/payout';
-import { addDeltas, conservationFromTotals, EMPTY_MONEY_TOTALS, type MoneyItemChange, type MoneyTotals, totalsDeltas } from '../../../domain/settlement/totals';
+import { addDeltas, applyMoneyChanges, conservationFromTotals, conservationReport, EMPTY_MONEY_TOTALS, type MoneyItemChange, type MoneyTotals, totalsDeltas } from '../../../domain/settlement/totals';
+import { InMemorySettlement } from '../../fakes/settlement-store';
+import { InMemoryTotals } from '../../fakes/totals-store';
 import type { Voucher } from '../../../domain/vouchers/voucher';
 
 const m = { municipalityCode: '44130', programCode: 'COMMUNITY' };
@@ -62,7 +64,12 @@ describe('PO-08 totals', () => {
     const totals = run(story);
     expect(totals).toMatchObject({ voucherGranted: 144_000, voucherRemaining: 144_000, paymentsApproved: 72_000, paymentsCancelled: 36_000, paymentsRefunded: 36_000, refundsRestored: 36_000, claimsApproved: 20_000, payoutDraws: 0, payoutDepositDraws: 0 });
     expect(totals.bucket).toEqual({ approved: 72_000, cancelled: 36_000, held: 36_000, released: 36_000, denied: 0, recovered: 36_000, claims: 20_000, settled: 0 });
-    expect(conservationFromTotals([{ ...m, ...totals }], [account])).toEqual({ balanced: true, checked: { depositAccounts: 1, municipalityPrograms: 1 }, differences: [] });
+    expect(totals.payouts).toBe(1); // made once; its return gives the money back, not the record
+    expect(conservationFromTotals([{ ...m, ...totals }], [account])).toEqual({
+      balanced: true, checked: { depositAccounts: 1, municipalityPrograms: 1, payouts: 1 }, differences: [],
+      // payable 20,000 = 72,000 approved − 36,000 cancelled − 36,000 held + 36,000 released − 36,000 recovered + 20,000 claims
+      totals: { deposited: 1_000_000, paidOut: 0, depositBalance: 1_000_000, granted: 144_000, remaining: 144_000, approved: 72_000, cancelled: 36_000, refunded: 36_000, restored: 36_000, claims: 20_000, payable: 20_000, settled: 0 },
+    });
   });
 
   it('a change that moves no money adds nothing: a hold count, a payout sent, a refund or claim rejected', () => {
@@ -99,5 +106,25 @@ describe('PO-08 totals', () => {
     expect(totalsDeltas({ kind: 'Voucher', before: voucher(100_000), after: null })).toEqual([{ ...m, voucherGranted: -144_000, voucherRemaining: -100_000 }]);
     expect(totalsDeltas({ kind: 'LedgerBucket', before: bucket({ approved: 5 }), after: null })).toEqual([{ ...m, bucket: { ...EMPTY_TOTALS, approved: -5 } }]);
     expect(conservationFromTotals([], [{ ...account, municipalityCode: '11110' }])).toMatchObject({ balanced: true, checked: { depositAccounts: 1, municipalityPrograms: 0 } });
+  });
+
+  it('PO-08 the report reads the totals that the month\'s changes added once each, however often a batch came again', async () => {
+    const settlement = new InMemorySettlement();
+    await settlement.deposit({ depositId: 'D1', ...m, amount: 1_000_000, depositedAt: 't', recordedBy: 'x', at: 't' });
+    const totals = new InMemoryTotals(settlement);
+    const changes = story.map((change, i) => ({ changeId: `e${i}`, change }));
+    // The whole month, then its first half delivered again: 21 of its 25 changes move money; a hold
+    // counted, a refund and a claim received and a payout sent do not.
+    expect(await applyMoneyChanges(changes, totals)).toEqual({ applied: 21 });
+    await applyMoneyChanges(changes.slice(0, 12), totals);
+    const report = await conservationReport(totals);
+    expect(report).toMatchObject({ balanced: true, checked: { depositAccounts: 1, municipalityPrograms: 1, payouts: 1 }, totals: { granted: 144_000, approved: 72_000, deposited: 1_000_000 } });
+    expect(await applyMoneyChanges([{ changeId: 'e-sent', change: story[22]! }], totals)).toEqual({ applied: 0 });
+  });
+
+  it('PO-08 a payout is counted once where it drew money; one that drew nothing is not a row of its own', () => {
+    expect(totalsDeltas({ kind: 'Payout', before: null, after: payout({ draws: [{ day: '2026-03-02', municipalityCode: '44130', amount: 5 }, { day: '2026-03-02', municipalityCode: '11110', amount: 5 }], deposits: [] }) }))
+      .toEqual([{ ...m, payoutDraws: 5, payoutDepositDraws: 0, payouts: 1 }, { municipalityCode: '11110', programCode: 'COMMUNITY', payoutDraws: 5, payoutDepositDraws: 0 }]);
+    expect(totalsDeltas({ kind: 'Payout', before: null, after: payout({ amount: 0, status: 'DELAYED', draws: [], deposits: [] }) })).toEqual([]);
   });
 });
