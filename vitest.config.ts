@@ -16,10 +16,12 @@ export default defineConfig({
     maxWorkers: 2,
     env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'ap-northeast-2' },
     projects: [
-      project('unit', ['test/unit/**/*.test.ts']),
+      // Regressions (one file per money defect, named after it) run with the unit tests; those that
+      // need the whole local stack are `*.e2e.test.ts` and run with the end-to-end tests.
+      project('unit', ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], { exclude: ['**/*.e2e.test.ts'] }),
       project('infra', ['test/infra/**/*.test.ts']),
       project('integration', ['test/integration/**/*.test.ts'], withServers),
-      project('e2e', ['test/e2e/**/*.test.ts'], withServers),
+      project('e2e', ['test/e2e/**/*.test.ts', 'test/regressions/**/*.e2e.test.ts'], withServers),
     ],
     coverage: {
       provider: 'v8',

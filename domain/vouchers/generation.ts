@@ -19,7 +19,8 @@ export interface MonthPlanInput {
 }
 
 function isDeceasedFor(recipient: RecipientStanding, month: YearMonth): boolean {
-  return recipient.deathDate !== undefined && recipient.deathDate < firstDayOf(month);
+  // VCH-02: a death recorded on or before the 1st (a death on the 1st included).
+  return recipient.deathDate !== undefined && recipient.deathDate <= firstDayOf(month);
 }
 
 function isTerminatedFor(contract: Contract, month: YearMonth): boolean {

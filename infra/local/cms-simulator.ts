@@ -6,6 +6,7 @@
  * failure code of cms.md get that code, every other account is paid. `POST /_local/cms` makes the
  * next transmissions fail or time out.
  */
+import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buildResultFile, encodeCmsFile } from '../../domain/cms/encode';
@@ -18,6 +19,24 @@ import { koreanHolidays } from '../../functions/shared/holidays';
 export const FAILURE_CODES = ['0011', '0012', '0014', '0015', '0031', '0032', '0034', '0035', '0041', '0051', '0061', '0062', '0068', '0081', '0096'];
 
 export type CmsSimulatorMode = 'normal' | 'fail' | 'timeout' | 'timeout-after-receive' | 'tamper-result';
+
+const MODES = ['normal', 'fail', 'timeout', 'timeout-after-receive', 'tamper-result'] as const satisfies readonly CmsSimulatorMode[];
+/** api.md's form: what the relay does with the next transmissions. */
+const TRANSMIT = { OK: 'normal', FAIL: 'fail', TIMEOUT: 'timeout' } as const satisfies Record<string, CmsSimulatorMode>;
+
+/**
+ * `POST /_local/cms`: api.md's `{"transmit": "OK" | "FAIL" | "TIMEOUT"}`, or `{"mode": …}` for the
+ * simulator's other behaviours; `times` limits it to that many transmissions (else until changed).
+ */
+export const cmsControlRequest = z
+  .object({
+    transmit: z.enum(Object.keys(TRANSMIT) as [keyof typeof TRANSMIT, ...(keyof typeof TRANSMIT)[]]).optional(),
+    mode: z.enum(MODES).optional(),
+    times: z.number().int().min(1).max(100).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => (b.transmit === undefined) !== (b.mode === undefined), { message: 'give either transmit (OK, FAIL, TIMEOUT) or mode' })
+  .transform((b) => ({ mode: b.transmit ? TRANSMIT[b.transmit] : b.mode!, times: b.times ?? null }));
 
 interface Received {
   bytes: Buffer;

@@ -12,7 +12,7 @@ import { setClock, systemClock } from '../../functions/shared/clock';
 import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
 import { generateKeyMaterial } from '../../functions/shared/vault';
 import { type QueueName, SCHEDULES } from '../system';
-import { CmsSimulator } from './cms-simulator';
+import { CmsSimulator, cmsControlRequest } from './cms-simulator';
 import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
@@ -31,7 +31,6 @@ export interface LocalStackOptions {
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
-const cmsControl = z.object({ mode: z.enum(['normal', 'fail', 'timeout', 'timeout-after-receive', 'tamper-result']), times: z.number().int().min(1).max(100).nullable().optional() }).strict();
 const drainRequest = z.object({ timeoutSeconds: z.number().int().min(1).max(600).default(120) }).strict();
 
 export class LocalStack {
@@ -207,7 +206,7 @@ export class LocalStack {
 
     if (url.pathname.startsWith('/_local/cms-relay/')) return this.cms.handle(req, res, url, url.pathname.slice('/_local/cms-relay'.length));
     if (method === 'POST' && url.pathname === '/_local/cms') {
-      const body = await parse(cmsControl);
+      const body = await parse(cmsControlRequest);
       if (body) sendJson(res, 200, { ...this.cms.control(body), received: [...this.cms.received.keys()] });
       return;
     }

@@ -48,7 +48,7 @@ describe('CMS-01/02/05 files and transmission', () => {
   }, 60_000);
 
   it('CMS-02 a failed transmission is retried after its backoff and then succeeds; the payout is SENT', async () => {
-    await call('POST', '/_local/cms', { mode: 'fail', times: 1 });
+    await call('POST', '/_local/cms', { transmit: 'FAIL', times: 1 });
     await setNow('2026-03-12T16:05:00+09:00');
     await transmit();
     expect(await file('2026-03-13')).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'RELAY_UNAVAILABLE', attempts: 1, recordCount: 1, totalAmount: 50_000 });
@@ -80,7 +80,7 @@ describe('CMS-01/02/05 files and transmission', () => {
     await call('POST', '/_local/schedules/adhoc-payout/run'); // the delayed 22,000, paid on the 16th
     expect(await file('2026-03-16')).toMatchObject({ state: 'OPEN', totalAmount: 22_000 });
     // 1st attempt: the relay never got it and the send timed out; asked, the relay says no → retry later.
-    await call('POST', '/_local/cms', { mode: 'timeout', times: 1 });
+    await call('POST', '/_local/cms', { transmit: 'TIMEOUT', times: 1 });
     await setNow('2026-03-13T16:05:00+09:00');
     await transmit();
     expect(await file('2026-03-16')).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'TIMEOUT_NOT_RECEIVED', attempts: 1 });
