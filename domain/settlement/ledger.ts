@@ -75,60 +75,71 @@ export interface PayoutPlan {
 }
 
 /**
- * One provider × program payout (PO-02/03/04). Per municipality, the day buckets are taken oldest
- * first and paid while the deposit covers them; a recovery (negative bucket) is netted against
- * the same municipality's payments. What the deposit cannot cover stays unsettled as a
- * `DEPOSIT_SHORTFALL` delay. If the whole payout nets below zero, nothing is sent and the balance
- * is carried as `NEGATIVE_NET`.
+ * One provider × program payout (PO-02/03/04). The day buckets are taken oldest first and each
+ * municipality's are paid while its deposit covers them; what it cannot cover stays unsettled as a
+ * `DEPOSIT_SHORTFALL` delay. Recoveries (negative buckets) are netted over the whole provider ×
+ * program (PO-02), whichever municipality they belong to, and each is credited back to its own
+ * municipality's deposit (a negative draw). If the whole payout nets below zero, nothing is sent
+ * and the balance is carried as `NEGATIVE_NET`; so is any recovery the payments paid now cannot
+ * offset.
  */
 export function planPayout(buckets: readonly Bucket[], depositBalance: (municipalityCode: string) => number): PayoutPlan {
-  const byMunicipality = new Map<string, Bucket[]>();
-  for (const b of buckets) if (unsettled(b) !== 0) (byMunicipality.get(b.municipalityCode) ?? byMunicipality.set(b.municipalityCode, []).get(b.municipalityCode)!).push(b);
-
-  const net = [...byMunicipality.values()].flat().reduce((n, b) => n + unsettled(b), 0);
+  const open = buckets.filter((b) => unsettled(b) !== 0).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+  const net = open.reduce((n, b) => n + unsettled(b), 0);
   if (net < 0) {
-    const oldest = [...byMunicipality.values()].flat().sort((a, b) => a.day.localeCompare(b.day))[0]!;
+    const oldest = open[0]!;
     return { amount: 0, draws: [], deposits: new Map(), delays: [{ municipalityCode: oldest.municipalityCode, amount: net, reason: 'NEGATIVE_NET', fromDay: oldest.day }] };
+  }
+  const owed = open.filter((b) => unsettled(b) < 0);
+  const municipalities = [...new Set(open.map((b) => b.municipalityCode))].sort();
+  const sumBy = (list: readonly Bucket[], m: string, f: (b: Bucket) => number) => list.filter((b) => b.municipalityCode === m).reduce((n, b) => n + f(b), 0);
+  const recovered = new Map(municipalities.map((m) => [m, sumBy(owed, m, (b) => -unsettled(b))]));
+  const recoveries = [...recovered.values()].reduce((n, x) => n + x, 0);
+
+  /** Pays the payments oldest first from each municipality's deposit (and, when counted, its own recoveries credited back). */
+  const pay = (countOwnRecoveries: boolean) => {
+    const available = new Map(municipalities.map((m) => [m, Math.max(0, depositBalance(m)) + (countOwnRecoveries ? recovered.get(m)! : 0)]));
+    const taken = new Map<Bucket, number>();
+    const short = new Map<string, { amount: number; fromDay: IsoDate }>();
+    for (const b of open.filter((x) => unsettled(x) > 0)) {
+      const due = unsettled(b);
+      const take = Math.min(available.get(b.municipalityCode)!, due);
+      available.set(b.municipalityCode, available.get(b.municipalityCode)! - take);
+      if (take > 0) taken.set(b, take);
+      if (due > take) {
+        const s = short.get(b.municipalityCode);
+        short.set(b.municipalityCode, { amount: (s?.amount ?? 0) + due - take, fromDay: s?.fromDay ?? b.day });
+      }
+    }
+    return { taken, short, paid: [...taken.values()].reduce((n, x) => n + x, 0) };
+  };
+  // Counting a municipality's own recoveries in what it can pay is safe only if every recovery is
+  // then offset; when the payments paid cannot offset them all, pay from the deposits alone.
+  let payments = pay(true);
+  if (payments.paid < recoveries) payments = pay(false);
+
+  // Recoveries are offset oldest first, up to what is paid now; the rest stays owed (carried).
+  let offsetLeft = Math.min(recoveries, payments.paid);
+  const offsets = new Map<Bucket, number>();
+  for (const b of owed) {
+    const take = Math.min(offsetLeft, -unsettled(b));
+    if (take > 0) offsets.set(b, take);
+    offsetLeft -= take;
   }
 
   const draws: PlannedDraw[] = [];
   const deposits = new Map<string, number>();
   const delays: Delay[] = [];
-  for (const [municipality, list] of [...byMunicipality].sort(([a], [b]) => a.localeCompare(b))) {
-    list.sort((a, b) => a.day.localeCompare(b.day));
-    // Recoveries first: they reduce what this municipality's deposit has to cover.
-    const owed = list.filter((b) => unsettled(b) < 0);
-    let credit = -owed.reduce((n, b) => n + unsettled(b), 0);
-    let available = Math.max(0, depositBalance(municipality));
-    let drawn = 0;
-    const municipalityDraws: PlannedDraw[] = [];
-    let shortAmount = 0;
-    let shortFrom: IsoDate | null = null;
-    for (const b of list.filter((x) => unsettled(x) > 0)) {
-      const due = unsettled(b);
-      const fromCredit = Math.min(credit, due);
-      credit -= fromCredit;
-      const fromDeposit = Math.min(available, due - fromCredit);
-      available -= fromDeposit;
-      drawn += fromDeposit;
-      if (fromCredit + fromDeposit > 0) municipalityDraws.push({ bucket: b, amount: fromCredit + fromDeposit });
-      const left = due - fromCredit - fromDeposit;
-      if (left > 0) {
-        shortAmount += left;
-        shortFrom ??= b.day;
-      }
-    }
-    // The recoveries are settled by what they offset; any credit left stays owed (carried).
-    let offset = -owed.reduce((n, b) => n + unsettled(b), 0) - credit;
-    for (const b of owed) {
-      const take = Math.min(offset, -unsettled(b));
-      if (take > 0) municipalityDraws.push({ bucket: b, amount: -take });
-      offset -= take;
-    }
-    if (credit > 0) delays.push({ municipalityCode: municipality, amount: -credit, reason: 'NEGATIVE_NET', fromDay: owed[0]!.day });
-    if (shortFrom !== null) delays.push({ municipalityCode: municipality, amount: shortAmount, reason: 'DEPOSIT_SHORTFALL', fromDay: shortFrom });
-    if (drawn > 0) deposits.set(municipality, drawn);
-    draws.push(...municipalityDraws);
+  for (const m of municipalities) {
+    const paid = [...payments.taken].filter(([b]) => b.municipalityCode === m);
+    const credited = [...offsets].filter(([b]) => b.municipalityCode === m);
+    draws.push(...paid.map(([bucket, amount]) => ({ bucket, amount })), ...credited.map(([bucket, amount]) => ({ bucket, amount: -amount })));
+    const drawn = paid.reduce((n, [, x]) => n + x, 0) - credited.reduce((n, [, x]) => n + x, 0);
+    if (drawn !== 0) deposits.set(m, drawn);
+    const carried = recovered.get(m)! - credited.reduce((n, [, x]) => n + x, 0);
+    if (carried > 0) delays.push({ municipalityCode: m, amount: -carried, reason: 'NEGATIVE_NET', fromDay: owed.find((b) => b.municipalityCode === m && (offsets.get(b) ?? 0) < -unsettled(b))!.day });
+    const short = payments.short.get(m);
+    if (short) delays.push({ municipalityCode: m, amount: short.amount, reason: 'DEPOSIT_SHORTFALL', fromDay: short.fromDay });
   }
   const amount = draws.reduce((n, d) => n + d.amount, 0);
   return { amount, draws, deposits, delays };

@@ -3,7 +3,8 @@ import type { PayoutAccount } from '../registry/entities';
 import type { IsoDate } from '../shared/calendar';
 import type { Delay } from './ledger';
 
-export type PayoutStatus = 'SCHEDULED' | 'SENT' | 'PAID' | 'FAILED' | 'DELAYED';
+/** PO-04: `NETTED` is a payout that nets to exactly zero: recorded, never transferred. */
+export type PayoutStatus = 'SCHEDULED' | 'SENT' | 'PAID' | 'FAILED' | 'DELAYED' | 'NETTED';
 
 export interface PayoutRun {
   runId: string;

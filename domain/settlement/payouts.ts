@@ -6,7 +6,7 @@
 import type { PayoutAccount } from '../registry/entities';
 import { cycle, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../shared/business-days';
 import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
-import { type Bucket, type Delay, planPayout, unsettled } from './ledger';
+import { type Bucket, type Delay, type PayoutPlan, planPayout, unsettled } from './ledger';
 import type { Payout, PayoutRun } from './payout';
 import type { Payee, PayoutPort, PayoutRecords } from './ports';
 
@@ -90,7 +90,13 @@ export function bucketsForOnePayout(buckets: readonly Bucket[]): Bucket[] {
   return taken;
 }
 
-export type PayoutOutcome = { kind: 'paid' | 'delayed' | 'existing'; payout: Payout } | { kind: 'nothing' };
+export type PayoutOutcome = { kind: 'paid' | 'delayed' | 'netted' | 'existing'; payout: Payout } | { kind: 'nothing' };
+
+/** PO-04: money to send is SCHEDULED; nothing to send with something left waiting is DELAYED; exactly zero with nothing waiting is NETTED (no transfer). */
+function statusOf(plan: PayoutPlan): Payout['status'] {
+  if (plan.amount > 0) return 'SCHEDULED';
+  return plan.delays.length > 0 ? 'DELAYED' : 'NETTED';
+}
 
 /** One provider × program in one run: plan from the open buckets and deposits, then commit (retrying on a race). */
 export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, now: Date): Promise<PayoutOutcome> {
@@ -128,7 +134,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
       cycle: run.cycle,
       payDate: run.payDate,
       amount: plan.amount,
-      status: plan.amount > 0 ? 'SCHEDULED' : 'DELAYED',
+      status: statusOf(plan),
       resultCode: null,
       account,
       draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })),
@@ -137,7 +143,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
       createdAt: formatKst(now),
     };
     const outcome = await port.commit(payout, plan, settled, payout.createdAt);
-    if (outcome === 'committed') return { kind: plan.amount > 0 ? 'paid' : 'delayed', payout };
+    if (outcome === 'committed') return { kind: payout.status === 'SCHEDULED' ? 'paid' : payout.status === 'NETTED' ? 'netted' : 'delayed', payout };
     if (outcome === 'exists') return { kind: 'existing', payout: (await port.existing(payoutId))! };
   }
   throw new Error(`payout ${payoutId}: buckets or deposits kept changing; the run can be repeated`);
@@ -160,6 +166,7 @@ export interface ShardDeps {
 export interface ShardTally {
   paid: number;
   delayed: number;
+  netted: number;
   existing: number;
   amount: number;
 }
@@ -172,7 +179,7 @@ export interface ShardTally {
  * queues only what it had not).
  */
 export async function payShard(deps: ShardDeps, run: PayoutRun, shard: number): Promise<ShardTally> {
-  const tally: ShardTally = { paid: 0, delayed: 0, existing: 0, amount: 0 };
+  const tally: ShardTally = { paid: 0, delayed: 0, netted: 0, existing: 0, amount: 0 };
   const programs = await deps.programs();
   for (const payee of await deps.records.payees(shard)) {
     for (const programCode of programs) {

@@ -32,6 +32,7 @@ async function processShard(record: SQSRecord): Promise<void> {
   const tally = await payShard({ engine, records: payouts, transfers, programs, clock: systemClock }, task.run, task.shard);
   metrics.addMetric('PayoutsMade', MetricUnit.Count, tally.paid);
   metrics.addMetric('PayoutsDelayed', MetricUnit.Count, tally.delayed);
+  metrics.addMetric('PayoutsNetted', MetricUnit.Count, tally.netted);
   logger.info('payout shard done', { runId: task.run.runId, shard: task.shard, ...tally });
 }
 

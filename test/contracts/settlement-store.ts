@@ -117,6 +117,23 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect((await t.payouts.payDayPayouts('2026-03-16', { limit: 100 })).items.map((p) => p.payoutId)).toContain(payout.payoutId);
     });
 
+    it('PO-02: a recovery of another municipality is credited back to its own deposit, also one never funded, which is then listed', async () => {
+      const ref = fresh();
+      const other = { ...ref, municipalityCode: String(Number(ref.municipalityCode) + 500) };
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 72_000));
+      await t.ledger.apply({ factId: `F${++n}`, ...other, day: '2026-03-03', deltas: { recovered: 36_000 } } as LedgerFact);
+      const buckets = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      const plan = planPayout(buckets, (m) => (m === ref.municipalityCode ? 100_000 : 0));
+      const { payout } = payoutOf(ref, buckets, 0);
+      const netted = { ...payout, amount: plan.amount, draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })), deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })), delays: plan.delays };
+      expect(await t.engine.commit(netted, plan, [], at)).toBe('committed');
+      expect(await t.deposits.account(ref.municipalityCode, ref.programCode)).toEqual({ balance: 28_000, depositedTotal: 100_000, paidTotal: 72_000 });
+      expect(await t.deposits.account(other.municipalityCode, other.programCode)).toEqual({ balance: 36_000, depositedTotal: 0, paidTotal: -36_000 });
+      expect((await t.deposits.forecastFacts({ municipalityCode: other.municipalityCode }, '2026-03', '2026-05')).map((f) => f.balance)).toEqual([36_000]);
+      expect(await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10')).toEqual([]);
+    });
+
     it('PO-02: a bucket that moved since it was read, or a deposit that no longer covers the draw, makes the whole commit change nothing', async () => {
       const ref = fresh();
       await funded(ref, 100_000);

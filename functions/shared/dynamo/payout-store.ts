@@ -67,7 +67,17 @@ export class DynamoPayoutStore implements PayoutRecords {
     if (payout) {
       for (const [municipality, drawn] of plan.deposits) {
         const programCode = payout.programCode;
-        items.push({ Update: { TableName: t, Key: keys.depositBalance(municipality, programCode), UpdateExpression: 'ADD balance :minus, paidTotal :drawn', ConditionExpression: conditions.covers, ExpressionAttributeValues: { ':minus': -drawn, ':drawn': drawn } } });
+        // A negative draw credits a recovery back (PO-02), possibly to an account never funded: it is listed like any other.
+        const account = gsi1.depositAccount(municipality, programCode);
+        items.push({
+          Update: {
+            TableName: t, Key: keys.depositBalance(municipality, programCode),
+            UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, GSI1PK = :all, GSI1SK = :mg ADD balance :minus, paidTotal :drawn',
+            ConditionExpression: drawn > 0 ? conditions.covers : undefined,
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':type': 'DepositBalance', ':m': municipality, ':g': programCode, ':all': account.GSI1PK, ':mg': account.GSI1SK, ':minus': -drawn, ':drawn': drawn },
+          },
+        });
         items.push({ Put: { TableName: t, Item: { ...keys.depositOut(municipality, programCode, payout.payDate, payout.payoutId), type: 'DepositOut', municipalityCode: municipality, programCode, amount: drawn, payoutId: payout.payoutId, providerId: payout.providerId, payDate: payout.payDate, at } } });
       }
       items.push(...this.delayWrites(payout, plan, at));

@@ -79,10 +79,10 @@ describe('PO-02 payShard', () => {
   it('pays every payee × program once, queues each transfer once; a program without an account waits as OTHER', async () => {
     const { s, queued, deps } = await world();
     s.payeesByShard.set(7, [{ providerId: 'P1', businessNumber: '1111111111', accounts: [account] }, { providerId: 'P2', businessNumber: '2222222222', accounts: [] }]);
-    expect(await payShard(deps, run, 7)).toEqual({ paid: 1, delayed: 1, existing: 0, amount: 30_000 });
+    expect(await payShard(deps, run, 7)).toEqual({ paid: 1, delayed: 1, netted: 0, existing: 0, amount: 30_000 });
     expect(queued).toEqual(['PO-2026-03-1-P1-COMMUNITY/1111111111']);
     expect(await s.delays('P2')).toEqual([expect.objectContaining({ reason: 'OTHER', amount: 20_000 })]);
-    expect(await payShard(deps, run, 7)).toEqual({ paid: 0, delayed: 0, existing: 2, amount: 0 });
+    expect(await payShard(deps, run, 7)).toEqual({ paid: 0, delayed: 0, netted: 0, existing: 2, amount: 0 });
     expect(queued).toHaveLength(1);
   });
 
