@@ -90,6 +90,18 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       expect(await store.voucher('R0005', '2026-03', '110101')).toMatchObject({ remainingSessions: 4, version: 0 });
     });
 
+    it('PAY-08 an approval number is unique system-wide: another provider\'s payment with it is contention, written nowhere', async () => {
+      // Card 2's normal payment of the 10th is taken above (and those of the 11th and 12th below): this one is of the 13th.
+      const mine = await writeFor({ cardNumber: card(2), serviceDate: '2026-03-13', serviceStartAt: '2026-03-13T10:00:00+09:00' }, kst('2026-03-13T10:05:00'));
+      expect(await store.approve(mine)).toEqual({ kind: 'written' });
+      const before = await store.voucher('R0005', '2026-03', '110101');
+      const other = await writeFor({ cardNumber: card(5) });
+      const theirs = { ...other, approvalNumber: mine.approvalNumber, plan: { ...other.plan, payment: { ...other.plan.payment, providerId: 'P0009' } } };
+      expect(await store.approve(theirs)).toEqual({ kind: 'contention' });
+      expect(await store.voucher('R0005', '2026-03', '110101')).toEqual(before);
+      expect(await store.payment('P0009', mine.approvalNumber)).toBeNull();
+    });
+
     it('PAY-07 one makeup per card × service × day, whichever month\'s voucher it uses', async () => {
       const now = kst('2026-03-10T15:00:00');
       const first = await writeFor({ cardNumber: card(6), kind: 'MAKEUP', reason: 'RESCHEDULED', serviceDate: '2026-03-02', serviceStartAt: null }, now);

@@ -59,6 +59,8 @@ export const keys = {
   providerPaymentMonth: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
   /** Sort-key bound of a provider month's payments approved on `date` (YYYY-MM-DD). */
   paymentDayBound: (date: string, end: boolean) => `PAY#${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}${end ? '~' : ''}`,
+  /** PAY-08: an approval number, taken once across all providers. */
+  approvalNumber: (approvalNumber: string) => key(`APPROVAL#${approvalNumber}`, UNIQUE),
   /** PAY-09: a terminal's transaction id, answered once and replayed after. */
   terminalTransaction: (serial: string, transactionId: string) => key(`TXN#${serial}#${transactionId}`, '#TXN'),
   /** PAY-06: retroactive payments of one card on one approval day. */

@@ -26,10 +26,12 @@ import { decodeToken, pageOf } from './pagination';
 
 const REGISTRY_TTL_MS = 10_000;
 
-/** 승인번호: eight random digits after the date; the payment's own condition keeps each one unique. */
+/** 승인번호: eight random digits after the date; the approval transaction takes each one once, system-wide (PAY-08). */
 export const randomApprovalNumbers: ApprovalNumbers = {
   next: (approvalDate) => approvalNumber(approvalDate, String(randomInt(0, 100_000_000)).padStart(8, '0')),
 };
+/** An approval number is held this long: numbers start with their date, so only a day's can collide. */
+const APPROVAL_NUMBER_RETENTION_SECONDS = 40 * 24 * 3600;
 /** A terminal transaction id is remembered this long (retries come within minutes; audits later). */
 const TRANSACTION_RETENTION_SECONDS = 400 * 24 * 3600;
 
@@ -60,7 +62,7 @@ const conditions = {
 } as const;
 
 /** Positions in the approval transaction: the record, the voucher, the payment, then the PAY-06/07 limit. */
-const APPROVAL_ITEMS = [0, 1, 2, 3] as const;
+const APPROVAL_ITEMS = [0, 1, 2, 3, 4] as const;
 /** Positions in the cancel transaction: the record, the payment (still approved today), the voucher. */
 const CANCEL_ITEMS = [0, 1, 2] as const;
 
@@ -195,6 +197,15 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           ConditionExpression: conditions.absent,
         },
       },
+      {
+        // PAY-08: the number is the system's, not the provider's: taken once across all providers.
+        // It starts with its date, so it can only collide within its day; the item outlives that.
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.approvalNumber(number), type: 'ApprovalNumber', expiresAt: nowEpochSeconds + APPROVAL_NUMBER_RETENTION_SECONDS },
+          ConditionExpression: conditions.absent,
+        },
+      },
     ];
     if (plan.makeupDay) {
       items.push({
@@ -222,7 +233,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
       meterTransactionWrite(items);
       return { kind: 'written' };
     }
-    const [record, voucher, , limit] = APPROVAL_ITEMS;
+    const [record, voucher, , , limit] = APPROVAL_ITEMS;
     if (cancelled.failed(record)) {
       const old = cancelled.oldItem(record);
       return { kind: 'duplicate', record: old ? transactionRecordOf(old) : null };
