@@ -101,7 +101,8 @@ const ms = (instant: string) => new Date(instant).getTime();
 
 /**
  * SCR-01 rapid succession (연속결제). `others` are payments near this one by the same worker or
- * on the same recipient's card; cancelled and refunded ones never count. The closest come first
+ * on the same recipient's card; cancelled and refunded ones never count. Service times that
+ * overlap count for every kind; approvals within the gap only between two normal payments. The closest come first
  * and at most `maxEvidence` are kept, so one busy worker cannot make a hold unbounded.
  */
 export function rapidSuccession(payment: ScreenedPayment, others: readonly ScreenedPayment[], rule: ScreeningRules['SCR-01']): Evidence[] {
@@ -117,7 +118,11 @@ export function rapidSuccession(payment: ScreenedPayment, others: readonly Scree
     if (startsApart !== null && startsApart < rule.sessionMinutes) {
       reason = 'SERVICE_TIMES_OVERLAP';
       apart = startsApart;
-    } else if (approvedApart < rule.gapMinutes) reason = 'APPROVED_WITHIN_GAP';
+    } else if (approvedApart < rule.gapMinutes && payment.kind === 'NORMAL' && other.kind === 'NORMAL') {
+      // Only payments taken at the time of service say anything by when they were approved: an
+      // offline upload sends retroactive and makeup payments in bursts (§4.7).
+      reason = 'APPROVED_WITHIN_GAP';
+    }
     if (!reason) continue;
     found.push({ kind: 'PAYMENT', approvalNumber: other.approvalNumber, match, reason, approvedAt: other.approvedAt, serviceStartAt: other.serviceStartAt, minutesApart: Math.round(apart * 10) / 10 });
   }
