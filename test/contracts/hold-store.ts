@@ -4,12 +4,14 @@
  * adapter on DynamoDB Local (test/integration).
  */
 import { expect, it } from 'vitest';
+import type { DepositPort, LedgerPort, PayoutPort } from '../../domain/settlement/ports';
 import { contractSuite } from './suite';
 import { holdOf } from '../../domain/screening/flow';
 import type { Hold } from '../../domain/screening/holds';
 import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
 import type { ScreenedPayment } from '../../domain/screening/rules';
 import type { Bucket } from '../../domain/settlement/ledger';
+import type { Payout } from '../../domain/settlement/payout';
 import { addDays } from '../../domain/shared/calendar';
 import { MAX_HOLDS_PER_ACTION } from '../../events/screening';
 
@@ -21,8 +23,8 @@ export interface HoldStoreUnderTest {
   counts(p: ScreenedPayment): Promise<{ open: number; denied: number }>;
   /** The day bucket the payment's money is in. */
   bucket(p: ScreenedPayment): Promise<Pick<Bucket, 'held' | 'released' | 'denied'> | null>;
-  /** A payout settled the payment's day bucket. */
-  payOut(p: ScreenedPayment): Promise<void>;
+  /** The settlement the payments' day buckets are in: their approvals, and payouts settling them. */
+  settlement: { ledger: LedgerPort; deposits: DepositPort; engine: PayoutPort };
 }
 
 let serial = 0;
@@ -133,12 +135,57 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.bucket(p)).toMatchObject({ held: 36_000, released: 36_000 });
     });
 
+    /** The payment's day bucket as the ledger and a payout leave it: `approved` in it, `settled` of it paid. */
+    const ledgered = async (p: ScreenedPayment, settled: number, approved = p.amount) => {
+      const ref = { providerId: p.providerId, programCode: p.programCode, municipalityCode: p.municipalityCode!, day: p.approvedAt.slice(0, 10) };
+      const { ledger, deposits, engine } = t.settlement;
+      await ledger.apply({ factId: `F-${p.approvalNumber}-approved`, ...ref, deltas: { approved } });
+      if (!settled) return;
+      await deposits.deposit({ depositId: `D-${p.approvalNumber}`, municipalityCode: ref.municipalityCode, programCode: ref.programCode, amount: settled, depositedAt: at, recordedBy: 'm', at });
+      const bucket = (await ledger.bucket(ref))!;
+      const plan = { amount: settled, draws: [{ bucket, amount: settled }], deposits: new Map([[ref.municipalityCode, settled]]), delays: [] };
+      const payout: Payout = {
+        payoutId: `PO-${p.approvalNumber}`, runId: 'r', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-2', payDate: '2026-03-25', amount: settled, status: 'SCHEDULED', resultCode: null, account: null,
+        draws: [{ day: ref.day, municipalityCode: ref.municipalityCode, amount: settled }], deposits: [{ municipalityCode: ref.municipalityCode, amount: settled }], delays: [], createdAt: at,
+      };
+      expect(await engine.commit(payout, plan, [], at)).toBe('committed');
+    };
+
     it('§5: a day already paid out takes no new hold, and nothing moves', async () => {
       const p = await paid(provider(), '2026-03-13');
-      await t.payOut(p);
+      await ledgered(p, p.amount);
       expect(await t.store.raise(hold(p))).toBe('not-holdable');
       expect(await t.counts(p)).toEqual({ open: 0, denied: 0 });
       expect(await t.bucket(p)).toMatchObject({ held: 0 });
+    });
+
+    it('§5 regression: a payment not yet paid can be held on a day a payout partly paid; the day\'s paid part cannot', async () => {
+      // Two payments of 36,000 on the day; a short deposit paid 36,000 of the 72,000.
+      const pid = provider();
+      const [a, b] = [await paid(pid, '2026-03-16'), await paid(pid, '2026-03-16')];
+      await ledgered(a, 36_000, 72_000);
+      expect(await t.store.raise(hold(a))).toBe('raised');
+      expect(await t.store.raise(hold(b))).toBe('not-holdable');
+      expect(await t.bucket(a)).toMatchObject({ held: 36_000 });
+      // Two at once need both unpaid: with one left unpaid, neither is held.
+      const pid2 = provider();
+      const [c, d] = [await paid(pid2, '2026-03-17'), await paid(pid2, '2026-03-17')];
+      await ledgered(c, 36_000, 72_000);
+      expect(await t.store.raiseAll([hold(c), hold(d)])).toEqual(['not-holdable', 'not-holdable']);
+      expect(await t.counts(c)).toEqual({ open: 0, denied: 0 });
+    });
+
+    it('§5 regression: a payment held when its day was paid, then released, can be held again by another rule', async () => {
+      const pid = provider();
+      const [p] = [await paid(pid, '2026-03-18'), await paid(pid, '2026-03-18')];
+      const first = hold(p!, 'SCR-01');
+      expect(await t.store.raise(first)).toBe('raised');
+      // The run paid the day's other 36,000 while this one was held; then the hold is decided PAY.
+      await ledgered(p!, 36_000, 72_000);
+      expect(await t.store.move([{ ...move(first, 'REVIEWED', 'agency'), decision: 'PAY', decisionReason: 'fine' }])).toBe('moved');
+      // A death record arriving late holds it again: it was never paid.
+      expect(await t.store.raise(hold(p!, 'SCR-03'))).toBe('raised');
+      expect(await t.bucket(p!)).toMatchObject({ held: 72_000, released: 36_000 });
     });
 
     it('HOLD-01/03: the largest action the API takes — each hold on a day of its own — is raised and withdrawn in one transaction', async () => {

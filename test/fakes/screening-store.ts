@@ -51,13 +51,20 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
     const items = changes.length + counted.length + buckets.size;
     if (items > 100) throw new Error(`ValidationException: ${items} items; Member must have length less than or equal to 100`);
   };
-  /** The adapter's raise: not holdable first (the others are "not the problem"), then existing holds, then a paid-out day; all or none. */
+  /** The adapter's raise: not holdable first (the others are "not the problem"), then existing holds, then a day paid past what the holds need; all or none. */
   const raiseAll = (list: Hold[]): RaiseOutcome[] => {
     if (list.some((h) => !holdable(h))) return list.map((h): RaiseOutcome => (holdable(h) ? 'raised' : 'not-holdable'));
     if (list.some((h) => holds.has(h.holdId))) return list.map((h): RaiseOutcome => (holds.has(h.holdId) ? 'exists' : 'raised'));
     const moving = (h: Hold) => Object.keys(countChange(h, { open: 1, denied: 0 })).length > 0;
     fitsOneTransaction(list.map((hold) => ({ hold, change: { open: 1, denied: 0 } })));
-    if (list.some((h) => moving(h) && ledger.paidOut(refOf(h)!))) return list.map((h): RaiseOutcome => (moving(h) ? 'not-holdable' : 'raised'));
+    // The holds of one day together need their sum still unpaid there.
+    const needed = new Map<string, { ref: NonNullable<ReturnType<typeof refOf>>; amount: number }>();
+    for (const h of list.filter(moving)) {
+      const ref = refOf(h)!;
+      const k = `${ref.providerId}|${ref.programCode}|${ref.day}|${ref.municipalityCode}`;
+      needed.set(k, { ref, amount: (needed.get(k)?.amount ?? 0) + h.amount });
+    }
+    if ([...needed.values()].some((n) => !ledger.stillUnpaid(n.ref, n.amount))) return list.map((h): RaiseOutcome => (moving(h) ? 'not-holdable' : 'raised'));
     for (const h of list) {
       holds.set(h.holdId, copy(h));
       applyCounts(h, { open: 1, denied: 0 });

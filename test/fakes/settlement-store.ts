@@ -44,14 +44,10 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
     this.bucketMap.set(bucketId(ref), b);
     this.open.add(bucketId(ref));
   }
-  /** Whether a payout has settled from the bucket (a hold may no longer be raised on its day). */
-  paidOut(ref: BucketRef): boolean {
-    return this.bucketMap.get(bucketId(ref))?.lastSettledAt !== undefined;
-  }
-  /** A payout settled from the bucket (tests: a day already paid out). */
-  markPaidOut(ref: BucketRef, at: string): void {
-    if (!this.bucketMap.has(bucketId(ref))) this.addToBucket(ref, {});
-    this.bucketMap.get(bucketId(ref))!.lastSettledAt = at;
+  /** §5: no payout settled from the day yet, or it still has `amount` unpaid, as the adapter's guard. */
+  stillUnpaid(ref: BucketRef, amount: number): boolean {
+    const b = this.bucketMap.get(bucketId(ref));
+    return b?.lastSettledAt === undefined || unsettled(b) >= amount;
   }
   /** Buckets in the sparse open index. */
   private readonly open = new Set<string>();

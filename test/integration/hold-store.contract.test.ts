@@ -1,9 +1,9 @@
 /** The hold store's contract on the DynamoDB adapter against DynamoDB Local. */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { DynamoHoldStore } from '../../functions/shared/dynamo/hold-store';
 import { keys } from '../../functions/shared/dynamo/keys';
-import { DynamoLedgerStore } from '../../functions/shared/dynamo/ledger-store';
+import { settlementStores } from '../../functions/shared/dynamo/settlement-store';
 import type { ScreenedPayment } from '../../domain/screening/rules';
 
 const refOf = (p: ScreenedPayment) => ({ providerId: p.providerId, programCode: p.programCode, municipalityCode: p.municipalityCode!, day: p.approvedAt.slice(0, 10) });
@@ -13,7 +13,8 @@ import { useLocalEnvironment } from '../support/local';
 holdStoreContract('DynamoDB', async () => {
   await useLocalEnvironment();
   const table = dynamoTable();
-  const ledger = new DynamoLedgerStore(table, () => 1_800_000_000);
+  const settlement = settlementStores(table, () => 1_800_000_000);
+  const ledger = settlement.ledger;
   return {
     store: new DynamoHoldStore(table),
     // Only what the hold store reads of a payment: its key, status and municipality.
@@ -26,9 +27,6 @@ holdStoreContract('DynamoDB', async () => {
       const b = await ledger.bucket(refOf(p));
       return b ? { held: b.held, released: b.released, denied: b.denied } : null;
     },
-    payOut: async (p) => {
-      const ref = refOf(p);
-      await table.doc.send(new UpdateCommand({ TableName: table.name, Key: keys.bucket(ref.providerId, ref.programCode, ref.day, ref.municipalityCode), UpdateExpression: 'SET lastSettledAt = :at', ExpressionAttributeValues: { ':at': '2026-03-15T01:00:00+09:00' } }));
-    },
+    settlement: { ledger, deposits: settlement.deposits, engine: settlement.engine },
   };
 });

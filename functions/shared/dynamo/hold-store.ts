@@ -1,7 +1,7 @@
 /**
  * Holds in the table (domain.md §5, HOLD-01..03). Every money-relevant change is one
  * transaction: a hold is created together with its payment's open-hold count, conditioned on the
- * payment being approved and its day not paid out; a hold's move is conditioned on the state it
+ * payment being approved and its amount still unpaid on its day; a hold's move is conditioned on the state it
  * was decided from, and changes the payment's counts and its day bucket in the same write.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -27,8 +27,6 @@ const conditions = {
   countsAsRead: '(holdsOpen = :o OR (attribute_not_exists(holdsOpen) AND :o = :zero)) AND (holdsDenied = :d OR (attribute_not_exists(holdsDenied) AND :d = :zero))',
   /** The payment is still approved (not cancelled or refunded). */
   approved: '#s = :approved',
-  /** The payment's day bucket has not been paid out. */
-  dayNotPaidOut: 'attribute_not_exists(lastSettledAt)',
   /** The hold exists and has room for one more piece of evidence (or has this one). */
   evidenceRoom: 'attribute_exists(PK) AND (attribute_exists(evidence.#k) OR size(evidence) < :cap)',
   hasEvidence: 'attribute_exists(evidence.#k)',
@@ -54,7 +52,8 @@ export function toHold(item: Record<string, unknown>): Hold {
 interface BucketSpec {
   ref: { providerId: string; programCode: string; municipalityCode: string; day: string };
   deltas: Partial<BucketTotals>;
-  condition?: string;
+  /** §5: a new hold needs its amount still unpaid on its day. */
+  guarded?: boolean;
 }
 
 interface CountItems {
@@ -103,7 +102,7 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
    * The payment's counts change conditioned on the exact counts read, and its day bucket moves
    * with it (held / released / denied), so payouts always see what is held.
    */
-  private countItems(hold: Hold, before: PaymentCounts, change: { open: number; denied: number }, onlyApproved = false, bucketCondition?: string): CountItems {
+  private countItems(hold: Hold, before: PaymentCounts, change: { open: number; denied: number }, onlyApproved = false, guarded = false): CountItems {
     const items: TransactItem[] = [
       {
         Update: {
@@ -118,7 +117,7 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
     ];
     const deltas = holdCountChange(before, change, hold.amount);
     const bucket = Object.keys(deltas).length && hold.municipalityCode
-      ? { ref: { providerId: hold.providerId, programCode: hold.programCode, municipalityCode: hold.municipalityCode, day: hold.paymentDate }, deltas, ...(bucketCondition ? { condition: bucketCondition } : {}) }
+      ? { ref: { providerId: hold.providerId, programCode: hold.programCode, municipalityCode: hold.municipalityCode, day: hold.paymentDate }, deltas, guarded }
       : undefined;
     return { items, ...(bucket ? { bucket } : {}) };
   }
@@ -130,10 +129,15 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
       if (!spec) continue;
       const k = `${spec.ref.day}#${spec.ref.municipalityCode}#${spec.ref.providerId}#${spec.ref.programCode}`;
       const seen = merged.get(k);
-      if (!seen) merged.set(k, { ...spec, deltas: { ...spec.deltas } });
-      else for (const [f, v] of Object.entries(spec.deltas) as [keyof BucketTotals, number][]) seen.deltas[f] = (seen.deltas[f] ?? 0) + v;
+      if (!seen) {
+        merged.set(k, { ...spec, deltas: { ...spec.deltas } });
+        continue;
+      }
+      seen.guarded ||= spec.guarded;
+      for (const [f, v] of Object.entries(spec.deltas) as [keyof BucketTotals, number][]) seen.deltas[f] = (seen.deltas[f] ?? 0) + v;
     }
-    return [...merged.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas, b.condition));
+    // The holds of one day together need their sum still unpaid there.
+    return [...merged.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas, b.guarded ? { unsettledAtLeast: b.deltas.held ?? 0 } : undefined));
   }
 
   async raise(hold: Hold): Promise<RaiseOutcome> {
@@ -143,8 +147,8 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
 
   /**
    * All the holds or none (HOLD-03 places several at once); the outcome of each if none. A payment
-   * is holdable while it is approved and its day has not been paid out (a payment that is already
-   * held was not paid, so it can take another hold).
+   * is holdable while it is approved and its day still has its amount unpaid (a payment that is
+   * already held was not paid, so it can take another hold).
    */
   async raiseAll(holds: Hold[]): Promise<RaiseOutcome[]> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -152,14 +156,14 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
       const bad = before.map((c) => c === null || c.status !== 'APPROVED');
       // All or none: when one cannot be held, nothing is written (the others report 'raised' only as "not the problem").
       if (bad.some(Boolean)) return holds.map((_, i) => (bad[i] ? 'not-holdable' : 'raised'));
-      const counted = holds.map((h, i) => this.countItems(h, before[i]!, { open: 1, denied: 0 }, true, conditions.dayNotPaidOut));
+      const counted = holds.map((h, i) => this.countItems(h, before[i]!, { open: 1, denied: 0 }, true, true));
       const items = [
         ...holds.flatMap((h, i) => [{ Put: { TableName: this.table.name, Item: this.holdItem(h), ConditionExpression: conditions.absent } } as TransactItem, ...counted[i]!.items]),
         ...this.bucketItems(counted.map((c) => c.bucket)),
       ];
       const cancelled = await transactWrite(this.doc, items);
       if (cancelled === null) return holds.map(() => 'raised');
-      // A paid-out day (a bucket failing) makes its payments not holdable.
+      // A day paid out past what these holds need (a bucket failing) makes its payments not holdable.
       const bucketFailed = cancelled.indexes.some((f) => f >= 2 * holds.length);
       const outcomes = holds.map((_, i) => {
         const at = raisePosition(i);

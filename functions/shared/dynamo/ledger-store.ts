@@ -4,7 +4,7 @@
  * written in the same transaction as its bucket change.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Bucket, BucketTotals, LedgerFact } from '../../../domain/settlement/ledger';
+import { type Bucket, type BucketTotals, EMPTY_TOTALS, type LedgerFact, unsettled } from '../../../domain/settlement/ledger';
 import type { BucketRef, LedgerPort } from '../../../domain/settlement/ports';
 import { batchGetAll, queryAll, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
@@ -20,27 +20,36 @@ const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 're
 const conditions = {
   /** The fact has not been applied: its marker does not exist. */
   firstDelivery: 'attribute_not_exists(PK)',
+  /**
+   * §5: no payout has settled from the day yet, or the day still has at least this much unpaid, so
+   * a hold takes back nothing a payout paid. (Before any payout a bucket may well be below zero:
+   * holds can come before the approvals' own facts.)
+   */
+  stillUnpaid: 'attribute_not_exists(lastSettledAt) OR #u >= :atLeast',
 } as const;
 
 export const bucketKey = (b: BucketRef) => keys.bucket(b.providerId, b.programCode, b.day, b.municipalityCode);
 
 /**
  * The update that adds `deltas` to a bucket (created on first use) and marks it open, for use
- * inside any transaction. `condition` is added to the bucket's own condition.
+ * inside any transaction; `guard` conditions it on the day's unpaid amount.
  */
-export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<BucketTotals>, condition?: string): TransactItem {
-  const fields = Object.entries(deltas).filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
+export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<BucketTotals>, guard?: { unsettledAtLeast: number }): TransactItem {
+  // `unsettled` (payable − settled) is kept beside the totals so that a condition can read it (§5: a hold).
+  const change = unsettled({ ...EMPTY_TOTALS, ...deltas });
+  const fields = [...Object.entries(deltas), ['unsettled', change] as const].filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   const open = gsi2.openBucket(ref.providerId, ref.programCode, ref.day, ref.municipalityCode);
   return {
     Update: {
       TableName: tableName,
       Key: bucketKey(ref),
       UpdateExpression: `SET #type = :type, providerId = :p, programCode = :g, municipalityCode = :m, #day = :d, GSI2PK = :open, GSI2SK = :openSk ADD #version :one${fields.map(([f]) => `, #${f} :${f}`).join('')}`,
-      ...(condition ? { ConditionExpression: condition } : {}),
-      ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#version': 'version', ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])) },
+      ...(guard ? { ConditionExpression: conditions.stillUnpaid } : {}),
+      ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#version': 'version', ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])), ...(guard ? { '#u': 'unsettled' } : {}) },
       ExpressionAttributeValues: {
         ':type': 'LedgerBucket', ':p': ref.providerId, ':g': ref.programCode, ':m': ref.municipalityCode, ':d': ref.day, ':open': open.GSI2PK, ':openSk': open.GSI2SK, ':one': 1,
         ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
+        ...(guard ? { ':atLeast': guard.unsettledAtLeast } : {}),
       },
     },
   };

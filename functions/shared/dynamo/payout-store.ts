@@ -54,10 +54,10 @@ export class DynamoPayoutStore implements PayoutRecords {
         Update: {
           TableName: t,
           Key: bucketKey(d.bucket),
-          UpdateExpression: `SET lastSettledAt = :at ADD settled :amt, #version :one${closes ? ' REMOVE GSI2PK, GSI2SK' : ''}`,
+          UpdateExpression: `SET lastSettledAt = :at ADD settled :amt, unsettled :left, #version :one${closes ? ' REMOVE GSI2PK, GSI2SK' : ''}`,
           ConditionExpression: conditions.versionAsRead,
           ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':at': at, ':amt': d.amount, ':one': 1, ':v': d.bucket.version },
+          ExpressionAttributeValues: { ':at': at, ':amt': d.amount, ':left': -d.amount, ':one': 1, ':v': d.bucket.version },
         },
       });
     }

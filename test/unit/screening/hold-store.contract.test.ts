@@ -14,6 +14,6 @@ holdStoreContract('in memory', async () => {
       const b = await fake.ledger.bucket(refOf(p));
       return b ? { held: b.held, released: b.released, denied: b.denied } : null;
     },
-    payOut: async (p) => fake.ledger.markPaidOut(refOf(p), '2026-03-15T01:00:00+09:00'),
+    settlement: { ledger: fake.ledger, deposits: fake.ledger, engine: fake.ledger.engine },
   };
 });
