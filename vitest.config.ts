@@ -17,10 +17,10 @@ export default defineConfig({
     env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'ap-northeast-2' },
     projects: [
       // Regressions (one file per money defect, named after it) run with the unit tests; those that
-      // need the whole local stack are `*.e2e.test.ts` and run with the end-to-end tests.
-      project('unit', ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], { exclude: ['**/*.e2e.test.ts'] }),
+      // need DynamoDB Local are `*.local.test.ts` (integration), the whole stack `*.e2e.test.ts`.
+      project('unit', ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], { exclude: ['**/*.local.test.ts', '**/*.e2e.test.ts'] }),
       project('infra', ['test/infra/**/*.test.ts']),
-      project('integration', ['test/integration/**/*.test.ts'], withServers),
+      project('integration', ['test/integration/**/*.test.ts', 'test/regressions/**/*.local.test.ts'], withServers),
       project('e2e', ['test/e2e/**/*.test.ts', 'test/regressions/**/*.e2e.test.ts'], withServers),
     ],
     coverage: {

@@ -29,7 +29,7 @@ export interface ApprovalPlan {
   payment: Omit<Payment, 'approvalNumber'>;
   voucher: { expectedVersion: number; remainingAmount: number; remainingSessions: number };
   /** PAY-05: the day a normal payment takes on its voucher (the service month is today's). */
-  dayLock?: { list: 'normalDays'; day: IsoDate };
+  dayLock?: { list: 'paidDays'; day: IsoDate };
   /**
    * PAY-07: the card × service × day a makeup payment takes. It is its own item, not a day on the
    * voucher: two makeups of one day may use the vouchers of two different months.
@@ -91,6 +91,8 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
     const start = request.serviceStartAt ? new Date(request.serviceStartAt) : null;
     if (!start || kstDate(start) !== request.serviceDate || ctx.now.getTime() < start.getTime() - NORMAL_EARLY_MINUTES * 60_000)
       return refuse('OUTSIDE_PAYMENT_WINDOW', 'PAY-05', `a normal payment may be taken from ${NORMAL_EARLY_MINUTES} minutes before the service start, on the same day`);
+  } else if (request.kind === 'RETRO' && request.serviceDate >= today) {
+    return refuse('OUTSIDE_PAYMENT_WINDOW', 'PAY-06', 'a retroactive payment is for a service date before today; today\'s service is paid normally');
   } else if (today > lastRetroDay(serviceMonth)) {
     return refuse('RETRO_PERIOD_EXPIRED', request.kind === 'RETRO' ? 'PAY-06' : 'PAY-07', `services of ${serviceMonth} could be paid until ${lastRetroDay(serviceMonth)}`);
   }
@@ -103,10 +105,16 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
   if (request.amount > voucher.perSessionAmount) return refuse('AMOUNT_EXCEEDS_SESSION', 'PAY-04', `a session pays at most ${voucher.perSessionAmount} won`);
   if (request.amount > voucher.remainingAmount) return refuse('INSUFFICIENT_BALANCE', 'PAY-04', `the voucher has ${voucher.remainingAmount} won left`);
 
+  // PAY-05/06: one normal or retroactive payment per card × service × service date; the voucher's
+  // `paidDays` says which dates have one, and the approval writes its date there under the
+  // voucher's version condition, so two at once cannot both pass.
   let dayLock: ApprovalPlan['dayLock'];
   if (request.kind === 'NORMAL') {
-    if (voucher.normalDays.includes(today)) return refuse('DAILY_LIMIT_REACHED', 'PAY-05', 'one normal payment per card, service and day');
-    dayLock = { list: 'normalDays', day: today };
+    if (voucher.paidDays.includes(today)) return refuse('DAILY_LIMIT_REACHED', 'PAY-05', 'one normal payment per card, service and day');
+    dayLock = { list: 'paidDays', day: today };
+  } else if (request.kind === 'RETRO') {
+    if (voucher.paidDays.includes(request.serviceDate)) return refuse('DAILY_LIMIT_REACHED', 'PAY-06', 'a retroactive payment stands in for the normal payment of its date, and that date is paid');
+    dayLock = { list: 'paidDays', day: request.serviceDate };
   }
 
   return {

@@ -60,7 +60,7 @@ export interface VoucherBalance {
   municipalityCode: string;
   /** Optimistic concurrency: every payment or restoration moves it by one. */
   version: number;
-  normalDays: IsoDate[];
+  paidDays: IsoDate[];
 }
 
 export type PaymentStatus = 'APPROVED' | 'CANCELLED' | 'REFUNDED';

@@ -19,6 +19,7 @@ export type PaymentDecisionRefusal =
   | Refused<'NO_SESSIONS_LEFT' | 'AMOUNT_EXCEEDS_SESSION' | 'INSUFFICIENT_BALANCE', 'PAY-04'>
   | Refused<'OUTSIDE_PAYMENT_WINDOW' | 'DAILY_LIMIT_REACHED', 'PAY-05'>
   | Refused<'REASON_REQUIRED' | 'RETRO_PERIOD_EXPIRED' | 'DAILY_LIMIT_REACHED', 'PAY-06' | 'PAY-07'>
+  | Refused<'OUTSIDE_PAYMENT_WINDOW', 'PAY-06'>
   | Refused<'USE_SESSION_TAGS', '§4.6'>;
 
 /** `POST /v1/terminal/payments` (and each item of a batch). */

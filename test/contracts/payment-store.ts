@@ -59,14 +59,14 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       expect((await store.serviceType('999999')).serviceType).toBeUndefined();
       const { contracts, voucher } = await store.holder('R0001', '2026-03', '110101');
       expect(contracts.map((c) => c.contractId)).toEqual(['C0001']);
-      expect(voucher).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, perSessionAmount: 36_000, version: 0, normalDays: [] });
+      expect(voucher).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, perSessionAmount: 36_000, version: 0, paidDays: [] });
     });
 
     it('PAY-08/09 an approval is written once; its transaction id then answers with the stored receipt and request hash', async () => {
       const write = await writeFor({ cardNumber: card(2) });
       expect(await store.approve(write)).toEqual({ kind: 'written' });
       expect(await store.payment('P0001', write.approvalNumber)).toMatchObject({ approvalNumber: write.approvalNumber, status: 'APPROVED', amount: 36_000 });
-      expect(await store.voucher('R0002', '2026-03', '110101')).toMatchObject({ remainingAmount: 108_000, remainingSessions: 3, version: 1, normalDays: ['2026-03-10'] });
+      expect(await store.voucher('R0002', '2026-03', '110101')).toMatchObject({ remainingAmount: 108_000, remainingSessions: 3, version: 1, paidDays: ['2026-03-10'] });
       expect(await store.transactionRecord(terminal.serial, write.plan.payment.transactionId)).toEqual({ requestHash: write.requestHash, receipt: write.receipt });
       const again = { ...write, approvalNumber: approvalNumber('2026-03-10', String(++serial).padStart(8, '0')) };
       expect(await store.approve(again)).toEqual({ kind: 'duplicate', record: { requestHash: write.requestHash, receipt: write.receipt } });
@@ -125,7 +125,7 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       expect(await store.cancel(cancel)).toBe('duplicate');
       expect(await store.cancel({ ...cancel, transactionId: `C-${++serial}`, voucherVersion: voucher.version + 1 })).toBe('not-cancellable');
       expect(await store.payment('P0001', payment.approvalNumber)).toMatchObject({ status: 'CANCELLED', cancelledAt: '2026-03-10T16:00:00+09:00' });
-      expect(await store.voucher('R0001', '2026-03', '110101')).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, version: voucher.version + 1, normalDays: [] });
+      expect(await store.voucher('R0001', '2026-03', '110101')).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, version: voucher.version + 1, paidDays: [] });
     });
 
     it('PAY-13 a provider month\'s payments come by approval day and number, page by page', async () => {

@@ -203,9 +203,9 @@ describe('SCR-03/04/05 evidence feeds', () => {
     await setNow('2026-03-12T10:00:00+09:00');
     const before = await pay(10, '10:00', '2026-03-12');
     await drain();
-    // The first one's day was already paid out (as a payout run marks its buckets): SCR-05 leaves it alone.
+    // The first one's day was already paid out (as a payout run leaves its bucket: all of it settled): SCR-05 leaves it alone.
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    await db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { PK: 'LEDGER#P0001#COMMUNITY', SK: '2026-03-11#44130' }, UpdateExpression: 'SET lastSettledAt = :at', ExpressionAttributeValues: { ':at': '2026-03-12T06:00:00+09:00' } }));
+    await db.send(new UpdateCommand({ TableName: TABLE_NAME, Key: { PK: 'LEDGER#P0001#COMMUNITY', SK: '2026-03-11#44130' }, UpdateExpression: 'SET lastSettledAt = :at, settled = approved, unsettled = :zero', ExpressionAttributeValues: { ':at': '2026-03-12T06:00:00+09:00', ':zero': 0 } }));
     expect((await holdsOf('&ruleId=SCR-03')).length).toBe(0);
 
     const bad = await call('POST', '/v1/feeds/deaths', { records: [{ rrn: '150402-4000010', deathDate: '2026-03-11' }, { rrn: '991399-1234567', deathDate: '2026-03-11' }] }, tokens.agency);

@@ -73,7 +73,7 @@ export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
       remainingAmount: plan.voucher.remainingAmount,
       remainingSessions: plan.voucher.remainingSessions,
       version: voucher.version + 1,
-      normalDays: plan.dayLock ? [...new Set([...voucher.normalDays, plan.dayLock.day])] : voucher.normalDays,
+      paidDays: plan.dayLock ? [...new Set([...voucher.paidDays, plan.dayLock.day])] : voucher.paidDays,
     });
     this.payments.set(approvalNumber, { ...copy(p), approvalNumber });
     if (plan.makeupDay) this.makeupLocks.set(makeup, approvalNumber);
@@ -97,7 +97,7 @@ export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
       remainingAmount: receipt.voucher.remainingAmount,
       remainingSessions: receipt.voucher.remainingSessions,
       version: voucher.version + 1,
-      normalDays: payment.kind === 'NORMAL' ? voucher.normalDays.filter((d) => d !== payment.approvalDate) : voucher.normalDays,
+      paidDays: payment.kind === 'NORMAL' ? voucher.paidDays.filter((d) => d !== payment.approvalDate) : voucher.paidDays,
     });
     if (payment.kind === 'MAKEUP') this.makeupLocks.delete(`${payment.cardNumber}/${payment.serviceCode}/${payment.approvalDate}`);
     if (payment.kind === 'RETRO') this.retroCounts.set(`${payment.cardNumber}/${payment.approvalDate}`, (this.retroCounts.get(`${payment.cardNumber}/${payment.approvalDate}`) ?? 1) - 1);

@@ -21,7 +21,7 @@ export function seedPaymentStore(store: InMemoryPaymentStore, doc: RegistryDocum
     for (const v of vouchers)
       store.vouchers.set(`${v.recipientId}/${v.month}/${v.serviceCode}`, {
         recipientId: v.recipientId, serviceCode: v.serviceCode, programCode: v.programCode, month: v.month, grantedAmount: v.grantedAmount, grantedSessions: v.grantedSessions,
-        perSessionAmount: v.perSessionAmount, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, municipalityCode: v.municipalityCode, version: 0, normalDays: [],
+        perSessionAmount: v.perSessionAmount, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, municipalityCode: v.municipalityCode, version: 0, paidDays: [],
       });
   }
 }

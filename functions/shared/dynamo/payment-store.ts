@@ -69,8 +69,8 @@ const CANCEL_ITEMS = [0, 1, 2] as const;
 const transactionRecordOf = (item: Record<string, unknown>): TransactionRecord => ({ requestHash: item.requestHash as string, receipt: JSON.parse(item.receipt as string) as TransactionRecord['receipt'] });
 
 function toBalance(item: Record<string, unknown>): VoucherBalance {
-  const v = strip<VoucherBalance & { normalDays?: unknown }>(item)!;
-  return { ...v, version: Number(v.version ?? 0), normalDays: asArray(v.normalDays) };
+  const v = strip<VoucherBalance & { paidDays?: unknown }>(item)!;
+  return { ...v, version: Number(v.version ?? 0), paidDays: asArray(v.paidDays) };
 }
 
 export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
@@ -250,7 +250,8 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
    */
   async cancel(input: CancelWrite): Promise<CancelOutcome> {
     const { payment, voucherVersion, serial, transactionId, requestHash, receipt, cancelledAt, today, nowEpochSeconds } = input;
-    const dayList = payment.kind === 'NORMAL' ? 'normalDays' : null;
+    // PAY-05/06: the service date is free again for a normal or retroactive payment.
+    const dayList = payment.kind === 'NORMAL' || payment.kind === 'RETRO' ? 'paidDays' : null;
     const items: TransactItem[] = [
       {
         Put: {
@@ -278,7 +279,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: {
             ':ra': receipt.voucher.remainingAmount, ':rs': receipt.voucher.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
-            ...(dayList ? { ':day': new Set([payment.approvalDate]) } : {}),
+            ...(dayList ? { ':day': new Set([payment.serviceDate]) } : {}),
           },
         },
       },

@@ -92,14 +92,16 @@ export class DynamoRefundStore implements RefundPort {
       },
     ];
     if (decided.restored) {
+      const paysDay = payment.kind === 'NORMAL' || payment.kind === 'RETRO';
       items.push({
         Update: {
           TableName: this.table.name,
           Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
-          UpdateExpression: 'ADD remainingAmount :amt, remainingSessions :one, #v :one',
+          // PAY-06: a refunded payment no longer stands for its service date.
+          UpdateExpression: `ADD remainingAmount :amt, remainingSessions :one, #v :one${paysDay ? ' DELETE paidDays :day' : ''}`,
           ConditionExpression: conditions.exists,
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1 },
+          ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1, ...(paysDay ? { ':day': new Set([payment.serviceDate]) } : {}) },
         },
       });
     }

@@ -9,7 +9,7 @@ const kst = (s: string) => new Date(`${s}+09:00`);
 
 const voucher = (over: Partial<VoucherBalance> = {}): VoucherBalance => ({
   recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
-  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [], ...over,
+  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, paidDays: [], ...over,
 });
 
 const context = (over: Partial<PaymentContext> = {}): PaymentContext => ({
@@ -41,7 +41,7 @@ describe('PAY-08 approval plan', () => {
     expect(d.ok).toBe(true);
     if (!d.ok) return;
     expect(d.plan.voucher).toEqual({ expectedVersion: 0, remainingAmount: 108_000, remainingSessions: 3 });
-    expect(d.plan.dayLock).toEqual({ list: 'normalDays', day: '2026-03-10' });
+    expect(d.plan.dayLock).toEqual({ list: 'paidDays', day: '2026-03-10' });
     expect(d.plan.payment).toMatchObject({ channel: 'TERMINAL', providerId: 'P0001', recipientId: 'R0001', workerId: 'W0001', voucherMonth: '2026-03', approvalDate: '2026-03-10', approvedAt: '2026-03-10T14:05:00+09:00', status: 'APPROVED', municipalityCode: '44130' });
   });
 
@@ -118,8 +118,8 @@ describe('PAY-05 normal payment', () => {
   });
 
   it('one normal payment per card × service × day', () => {
-    expect(refusal({}, { voucher: voucher({ normalDays: ['2026-03-10'] }) })).toEqual({ code: 'DAILY_LIMIT_REACHED', rule: 'PAY-05' });
-    expect(refusal({}, { voucher: voucher({ normalDays: ['2026-03-09'] }) })).toBeNull();
+    expect(refusal({}, { voucher: voucher({ paidDays: ['2026-03-10'] }) })).toEqual({ code: 'DAILY_LIMIT_REACHED', rule: 'PAY-05' });
+    expect(refusal({}, { voucher: voucher({ paidDays: ['2026-03-09'] }) })).toBeNull();
   });
 });
 
@@ -136,10 +136,10 @@ describe('PAY-06 retroactive payment and VCH-04 lapse', () => {
     expect(refusal({ kind: 'RETRO', reason: 'CARD_LOST', serviceDate: '2026-02-27' }, { now: kst('2026-04-01T00:00:00'), voucher: feb })).toEqual({ code: 'RETRO_PERIOD_EXPIRED', rule: 'PAY-06' });
   });
 
-  it('raises the card\'s retroactive count of the approval day (the store caps it at 20)', () => {
+  it('raises the card\'s retroactive count of the approval day (the store caps it at 20) and takes its service date (PAY-06)', () => {
     const d = decidePayment(request({ kind: 'RETRO', reason: 'SERVER_UNREACHABLE', serviceDate: '2026-03-03' }), context(), 'VT11-000001');
     expect(d.ok && d.plan.retroDay).toBe('2026-03-10');
-    expect(d.ok && d.plan.dayLock).toBeUndefined();
+    expect(d.ok && d.plan.dayLock).toEqual({ list: 'paidDays', day: '2026-03-03' });
   });
 });
 

@@ -17,7 +17,7 @@ const request: PaymentRequest = {
 };
 const voucher: VoucherBalance = {
   recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
-  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [],
+  remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, paidDays: [],
 };
 
 /** An in-memory port whose approval answers are scripted. */

@@ -17,7 +17,7 @@ let deps: RefundDeps;
 beforeEach(() => {
   store = new InMemoryRefundStore();
   store.payments.set('26030900000001', payment());
-  store.vouchers.set('R0001/2026-03/110101', { recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000, remainingAmount: 108_000, remainingSessions: 3, municipalityCode: '44130', version: 1, normalDays: [] });
+  store.vouchers.set('R0001/2026-03/110101', { recipientId: 'R0001', serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000, remainingAmount: 108_000, remainingSessions: 3, municipalityCode: '44130', version: 1, paidDays: [] });
   now = kst('2026-03-10T10:00:00');
   let n = 0;
   deps = { store, clock: { now: () => now }, newRefundId: (today) => `RF${today.replace(/-/g, '')}${++n}` };

@@ -36,7 +36,7 @@ beforeEach(() => {
     store.contracts.push(contract({ contractId: `C000${i}`, recipientId: `R000${i}` }));
     store.vouchers.set(`R000${i}/2026-03/110101`, {
       recipientId: `R000${i}`, serviceCode: '110101', programCode: 'COMMUNITY', month: '2026-03', grantedAmount: 144_000, grantedSessions: 4, perSessionAmount: 36_000,
-      remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, normalDays: [],
+      remainingAmount: 144_000, remainingSessions: 4, municipalityCode: '44130', version: 0, paidDays: [],
     });
   }
   now = kst('2026-03-10T14:05:00');
@@ -52,7 +52,7 @@ describe('PAY-10 same-day cancel', () => {
     if (!paid.ok) throw new Error(paid.refusal.code);
     const cancelled = await cancelPayment(deps, terminal, paid.receipt.approvalNumber, cancelBody(), 'c1');
     expect(cancelled).toEqual({ ok: true, replayed: false, receipt: { approvalNumber: paid.receipt.approvalNumber, status: 'CANCELLED', voucher: { month: '2026-03', remainingAmount: 144_000, remainingSessions: 4 } } });
-    expect(store.vouchers.get('R0001/2026-03/110101')).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, normalDays: [], version: 2 });
+    expect(store.vouchers.get('R0001/2026-03/110101')).toMatchObject({ remainingAmount: 144_000, remainingSessions: 4, paidDays: [], version: 2 });
     expect(await cancelPayment(deps, terminal, paid.receipt.approvalNumber, cancelBody(), 'c1')).toEqual({ ...cancelled, replayed: true });
     expect(await cancelPayment(deps, terminal, paid.receipt.approvalNumber, cancelBody('C-2'), 'c2')).toMatchObject({ ok: false, refusal: { code: 'ALREADY_CANCELLED', rule: 'PAY-10' } });
     // The day is free again for a normal payment (PAY-05).
