@@ -274,9 +274,9 @@ export const SCHEDULES: Partial<Record<ScheduleName, ScheduleSpec>> = {
     description: 'VCH-01: the month\'s vouchers, 1st of each month 00:10 KST',
   },
   'payout-batch': {
-    cron: { minute: '30', hour: '6', day: '?', month: '*', weekDay: 'MON-FRI' },
+    cron: { minute: '0', hour: '1', day: '*', month: '*' },
     function: 'payout-batch',
-    description: 'PO-01/02: regular cycle payouts, run one business day before each pay day (06:30 KST, business days)',
+    description: 'PO-01/02: regular cycle payouts, run from 01:00 KST on the day after each cycle closes, every day (a missed run is made by the next)',
   },
   'cms-transmit': {
     cron: { minute: '*/5', hour: '*', day: '*', month: '*' },

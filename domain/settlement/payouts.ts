@@ -4,32 +4,36 @@
  * `adhoc-2026-03-16`), so running it twice or late finds the payouts it already made.
  */
 import type { PayoutAccount } from '../registry/entities';
-import { cycle, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay, previousBusinessDay } from '../shared/business-days';
+import { cycle, cycleBounds, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay } from '../shared/business-days';
 import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
 import { type Bucket, type Delay, type PayoutPlan, planPayout, unsettled } from './ledger';
 import type { Payout, PayoutRun } from './payout';
 import type { Payee, PayoutPort, PayoutRecords } from './ports';
 
-/** Regular runs are made one business day before the pay day (CMS-05: the file is created then). */
-export function runDateOf(c: Cycle, holidays: HolidayCalendar): IsoDate {
-  return previousBusinessDay(c.payDate, holidays);
+/** PO-01: a cycle's regular run is made from 01:00 KST on the day after its last day, any day of the week. */
+export function runDateOf(c: Cycle): IsoDate {
+  return c.runDate;
 }
 
 /** A regular run missed (the schedule did not fire) is still made within this many days. */
 export const CATCH_UP_DAYS = 10;
 
 /**
- * The regular cycle runs due on `today`: cycles whose run date is today or passed less than
- * `CATCH_UP_DAYS` ago (a missed day is caught up; a run already made finds its payouts).
+ * The regular cycle runs due on `today`: cycles whose run day is today or passed less than
+ * `CATCH_UP_DAYS` ago (a missed day is caught up; a run already made finds its payouts). Every
+ * cycle has exactly one: none is skipped or left to an ad-hoc run (PO-01).
  */
 export function dueCycleRuns(today: IsoDate, holidays: HolidayCalendar): PayoutRun[] {
   const runs: PayoutRun[] = [];
-  for (let back = 3; back >= 0; back--) {
+  for (let back = 2; back >= 0; back--) {
     const month = addMonths(today.slice(0, 7), -back);
     for (const n of [1, 2, 3] as const) {
+      // The run day needs no holidays: a cycle not due is not asked for a pay day (whose year's
+      // holidays may not be published yet).
+      const runDate = addDays(cycleBounds(month, n).to, 1);
+      if (runDate > today || addDays(runDate, CATCH_UP_DAYS) <= today) continue;
       const c = cycle(month, n, holidays);
-      const runDate = runDateOf(c, holidays);
-      if (runDate <= today && addDays(runDate, CATCH_UP_DAYS) > today && c.to < runDate) runs.push({ runId: c.cycleId, runDate, cycle: c.cycleId, payDate: c.payDate, throughDay: c.to });
+      runs.push({ runId: c.cycleId, runDate: c.runDate, cycle: c.cycleId, payDate: c.payDate, payDateReason: c.payDateReason, throughDay: c.to });
     }
   }
   return runs;
@@ -46,7 +50,7 @@ export function adhocRun(today: IsoDate, holidays: HolidayCalendar): PayoutRun |
   let last: IsoDate | undefined;
   for (let back = 0; back <= 2 && !last; back++) {
     const month = addMonths(today.slice(0, 7), -back);
-    last = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => runDateOf(c, holidays) < today)?.to;
+    last = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => c.runDate < today)?.to;
   }
   if (!last) return null;
   return { runId: `adhoc-${today}`, runDate: today, cycle: 'adhoc', payDate: nextBusinessDay(today, holidays), throughDay: last };
@@ -59,7 +63,7 @@ export function adhocRun(today: IsoDate, holidays: HolidayCalendar): PayoutRun |
 export function claimPayableDay(today: IsoDate, holidays: HolidayCalendar): IsoDate {
   for (let back = 0; back <= 2; back++) {
     const month = addMonths(today.slice(0, 7), -back);
-    const done = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => runDateOf(c, holidays) < today);
+    const done = ([3, 2, 1] as const).map((n) => cycle(month, n, holidays)).find((c) => c.runDate < today);
     if (done) return done.to;
   }
   return today;
@@ -133,6 +137,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
       programCode,
       cycle: run.cycle,
       payDate: run.payDate,
+      payDateReason: run.payDateReason ?? null,
       amount: plan.amount,
       status: statusOf(plan),
       resultCode: null,

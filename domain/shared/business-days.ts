@@ -65,24 +65,49 @@ export interface Cycle {
   /** The nominal pay day (15th, 25th, 5th of the next month) and the business day it is paid on. */
   nominalPayDate: IsoDate;
   payDate: IsoDate;
+  /** PO-01: the day after the cycle's last day, when its regular run is made (from 01:00 KST). */
+  runDate: IsoDate;
+  /** PO-01 "too close to close": the pay day moved after the first business day of the run. */
+  payDateReason: 'AFTER_CYCLE_CLOSE' | null;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function cycle(month: YearMonth, number: CycleNumber, holidays: HolidayCalendar): Cycle {
+/** A cycle's approval days (no holidays needed). */
+export function cycleBounds(month: YearMonth, number: CycleNumber): { from: IsoDate; to: IsoDate } {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  const last = daysInMonth(y, m);
-  const [fromDay, toDay] = number === 1 ? [1, 10] : number === 2 ? [11, 20] : [21, last];
+  const [fromDay, toDay] = number === 1 ? [1, 10] : number === 2 ? [11, 20] : [21, daysInMonth(y, m)];
+  return { from: `${month}-${pad(fromDay)}`, to: `${month}-${pad(toDay)}` };
+}
+
+export function cycle(month: YearMonth, number: CycleNumber, holidays: HolidayCalendar): Cycle {
   const nominalPayDate = number === 1 ? `${month}-15` : number === 2 ? `${month}-25` : `${addMonths(month, 1)}-05`;
+  const { from, to } = cycleBounds(month, number);
+  const runDate = addDays(to, 1);
+  // PO-01: a pay day not later than the first business day on or after the run day could not get
+  // its CMS file in time (CMS-05: created the business day before): it moves to the business day
+  // after that one (21–30 April 2026: run 1 May, first business day 4 May = the moved pay day → 6 May).
+  const moved = onOrBeforeBusinessDay(nominalPayDate, holidays);
+  const firstBusinessDay = onOrAfterBusinessDay(runDate, holidays);
+  const tooClose = moved <= firstBusinessDay;
   return {
     cycleId: `${month}-${number}`,
     month,
     number,
-    from: `${month}-${pad(fromDay)}`,
-    to: `${month}-${pad(toDay)}`,
+    from,
+    to,
     nominalPayDate,
-    payDate: onOrBeforeBusinessDay(nominalPayDate, holidays),
+    payDate: tooClose ? nextBusinessDay(firstBusinessDay, holidays) : moved,
+    runDate,
+    payDateReason: tooClose ? 'AFTER_CYCLE_CLOSE' : null,
   };
+}
+
+/** The date itself if it is a business day, else the first business day after it. */
+export function onOrAfterBusinessDay(date: IsoDate, holidays: HolidayCalendar): IsoDate {
+  let d = date;
+  while (!isBusinessDay(d, holidays)) d = addDays(d, 1);
+  return d;
 }
 
 /** The cycle an approval date belongs to. */

@@ -145,7 +145,7 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       const bucket = (await ledger.bucket(ref))!;
       const plan = { amount: settled, draws: [{ bucket, amount: settled }], deposits: new Map([[ref.municipalityCode, settled]]), delays: [] };
       const payout: Payout = {
-        payoutId: `PO-${p.approvalNumber}`, runId: 'r', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-2', payDate: '2026-03-25', amount: settled, status: 'SCHEDULED', resultCode: null, account: null,
+        payoutId: `PO-${p.approvalNumber}`, runId: 'r', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-2', payDate: '2026-03-25', payDateReason: null, amount: settled, status: 'SCHEDULED', resultCode: null, account: null,
         draws: [{ day: ref.day, municipalityCode: ref.municipalityCode, amount: settled }], deposits: [{ municipalityCode: ref.municipalityCode, amount: settled }], delays: [], createdAt: at,
       };
       expect(await engine.commit(payout, plan, [], at)).toBe('committed');

@@ -43,7 +43,7 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
     const payoutOf = (ref: ReturnType<typeof fresh>, buckets: Bucket[], balance: number): { payout: Payout; plan: ReturnType<typeof planPayout> } => {
       const plan = planPayout(buckets, () => balance);
       const payout: Payout = {
-        payoutId: `PO-2026-03-1-${ref.providerId}-${ref.programCode}`, runId: '2026-03-1', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-1', payDate: '2026-03-16',
+        payoutId: `PO-2026-03-1-${ref.providerId}-${ref.programCode}`, runId: '2026-03-1', providerId: ref.providerId, programCode: ref.programCode, cycle: '2026-03-1', payDate: '2026-03-16', payDateReason: null,
         amount: plan.amount, status: plan.amount > 0 ? 'SCHEDULED' : 'DELAYED', resultCode: null, account,
         draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })),
         deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })), delays: plan.delays, createdAt: at,

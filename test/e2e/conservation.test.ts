@@ -129,7 +129,7 @@ describe('PO-08 conservation under random operations', () => {
     expect(paid.status).toBe(201);
     await perform({ kind: 'deposit', amount: 10_000_000 });
     expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
-    day = runDateOf(cycleOf(day, koreanHolidays), koreanHolidays);
+    day = runDateOf(cycleOf(day, koreanHolidays));
     await setNow(`${day}T10:00:00+09:00`);
     await perform({ kind: 'run', schedule: 'payout-batch' });
     expect((await call('POST', '/_local/drain')).body.drained).toBe(true);

@@ -4,26 +4,28 @@ import { cycle } from '../../../domain/shared/business-days';
 import { koreanHolidays } from '../../../functions/shared/holidays';
 
 describe('PO-01 payout runs', () => {
-  it('PO-01 a regular run is made one business day before the pay day (CMS-05)', () => {
-    expect(runDateOf(cycle('2026-03', 1, koreanHolidays), koreanHolidays)).toBe('2026-03-12'); // pays Fri 13th (15th is a Sunday)
-    expect(runDateOf(cycle('2026-02', 3, koreanHolidays), koreanHolidays)).toBe('2026-03-04');
+  it('PO-01 a regular run is made on the day after the cycle\'s last day, whatever the day of the week', () => {
+    expect(runDateOf(cycle('2026-03', 1, koreanHolidays))).toBe('2026-03-11'); // pays Fri 13th (15th is a Sunday)
+    expect(runDateOf(cycle('2026-02', 3, koreanHolidays))).toBe('2026-03-01'); // a Sunday and a holiday
+    expect(runDateOf(cycle('2026-04', 1, koreanHolidays))).toBe('2026-04-11'); // a Saturday
   });
 
   it('PO-01 a run is due from its run date, and caught up for ten days if the schedule missed it', () => {
-    expect(dueCycleRuns('2026-03-11', koreanHolidays).map((r) => r.runId)).toEqual(['2026-02-3']);
-    expect(dueCycleRuns('2026-03-12', koreanHolidays).map((r) => r.runId)).toEqual(['2026-02-3', '2026-03-1']);
+    expect(dueCycleRuns('2026-03-10', koreanHolidays).map((r) => r.runId)).toEqual(['2026-02-3']);
+    expect(dueCycleRuns('2026-03-11', koreanHolidays).map((r) => r.runId)).toEqual(['2026-03-1']);
     expect(dueCycleRuns('2026-03-20', koreanHolidays).map((r) => r.runId)).toEqual(['2026-03-1']);
-    expect(dueCycleRuns('2026-03-12', koreanHolidays).find((r) => r.runId === '2026-03-1')).toMatchObject({ payDate: '2026-03-13', throughDay: '2026-03-10' });
+    expect(dueCycleRuns('2026-03-21', koreanHolidays).map((r) => r.runId)).toEqual(['2026-03-2']);
+    expect(dueCycleRuns('2026-03-11', koreanHolidays)[0]).toMatchObject({ payDate: '2026-03-13', throughDay: '2026-03-10', payDateReason: null });
   });
 
   it('PO-05 the ad-hoc run pays through the last cycle already run, on the next business day', () => {
-    expect(adhocRun('2026-03-12', koreanHolidays)).toMatchObject({ runId: 'adhoc-2026-03-12', payDate: '2026-03-13', throughDay: '2026-02-28' });
+    expect(adhocRun('2026-03-11', koreanHolidays)).toMatchObject({ runId: 'adhoc-2026-03-11', payDate: '2026-03-12', throughDay: '2026-02-28' });
     expect(adhocRun('2026-03-13', koreanHolidays)).toMatchObject({ payDate: '2026-03-16', throughDay: '2026-03-10' });
     expect(adhocRun('2026-03-14', koreanHolidays)).toBeNull(); // Saturday
   });
 
   it('payout ids name the run, the provider and the program: a repeated run finds its payouts', () => {
-    const [run] = dueCycleRuns('2026-03-12', koreanHolidays).slice(-1);
+    const [run] = dueCycleRuns('2026-03-11', koreanHolidays).slice(-1);
     expect(payoutIdOf(run!, 'P0001', 'COMMUNITY')).toBe('PO-2026-03-1-P0001-COMMUNITY');
   });
 });
@@ -53,7 +55,8 @@ describe('EXC-01/02 claims', async () => {
 
   it('EXC-02 an approved claim goes to a day already run, so the next ad-hoc payout pays it', () => {
     expect(claimPayableDay('2026-03-16', koreanHolidays)).toBe('2026-03-10');
-    expect(claimPayableDay('2026-03-12', koreanHolidays)).toBe('2026-02-28');
+    expect(claimPayableDay('2026-03-12', koreanHolidays)).toBe('2026-03-10');
+    expect(claimPayableDay('2026-03-11', koreanHolidays)).toBe('2026-02-28');
   });
 });
 

@@ -15,7 +15,7 @@ const payment = (over: Partial<Payment & { holdsOpen?: number; holdsDenied?: num
   }) as Payment & { holdsOpen?: number; holdsDenied?: number; restored?: boolean };
 
 const payout = (over: Partial<Payout> = {}): Payout => ({
-  payoutId: 'PO-2026-03-1-P0001-COMMUNITY', runId: '2026-03-1', providerId: 'P0001', programCode: 'COMMUNITY', cycle: '2026-03-1', payDate: '2026-03-13', amount: 36_000, status: 'SCHEDULED', resultCode: null,
+  payoutId: 'PO-2026-03-1-P0001-COMMUNITY', runId: '2026-03-1', providerId: 'P0001', programCode: 'COMMUNITY', cycle: '2026-03-1', payDate: '2026-03-13', payDateReason: null, amount: 36_000, status: 'SCHEDULED', resultCode: null,
   account: { programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복심리상담센터' },
   draws: [{ day: '2026-03-10', municipalityCode: '44130', amount: 36_000 }], deposits: [{ municipalityCode: '44130', amount: 36_000 }], delays: [], createdAt: '2026-03-12T06:30:00+09:00',
   ...over,
