@@ -50,8 +50,9 @@ describe('PO-01..05 payout runs', () => {
     expect((await call('POST', `/v1/refunds/${refund.body.refundId}/approve`, {}, tokens.agency)).status).toBe(200);
     await drain();
 
-    // Run day of cycle 2026-03-1: the 15th is a Sunday, so it pays on Friday the 13th and runs on the 12th.
-    await setNow('2026-03-12T06:35:00+09:00');
+    // PO-01: cycle 2026-03-1 is run from 01:00 on the 11th, the day after it closes; the 15th is a
+    // Sunday, so it pays on Friday the 13th.
+    await setNow('2026-03-11T01:05:00+09:00');
     const run = await call('POST', '/_local/schedules/payout-batch/run');
     expect(run.body.result.runs).toContain('2026-03-1'); // with any earlier run still in its catch-up window
     const [payout] = await payouts();
@@ -62,25 +63,26 @@ describe('PO-01..05 payout runs', () => {
     expect(payout.delays).toEqual([{ municipalityCode: '44130', amount: 44_000, reason: 'DEPOSIT_SHORTFALL', fromDay: '2026-03-05' }]);
     expect((await call('GET', '/v1/delays', undefined, tokens.provider)).body.items).toEqual([expect.objectContaining({ providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 44_000, reason: 'DEPOSIT_SHORTFALL' })]);
     expect(await instructions()).toBe(1);
-    const account = await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 1, depositedAt: '2026-03-12T06:40:00+09:00', depositId: 'probe' }, tokens.city);
-    expect(account.body).toMatchObject({ balance: 1, paidTotal: 100_000 });
+    await drain();
+    expect((await call('GET', '/v1/reports/conservation', undefined, tokens.agency)).body.totals).toMatchObject({ deposited: 100_000, paidOut: 100_000, depositBalance: 0 });
   }, 60_000);
 
   it('a repeated or late run pays nothing twice', async () => {
-    await setNow('2026-03-12T09:00:00+09:00');
+    await setNow('2026-03-11T06:50:00+09:00');
     expect((await call('POST', '/_local/schedules/payout-batch/run')).status).toBe(200);
     expect(await payouts()).toHaveLength(1);
     expect(await instructions()).toBe(1);
   }, 30_000);
 
   it('PO-05 a top-up pays the delayed amount in the next ad-hoc run, for the next business day', async () => {
-    await setNow('2026-03-12T10:00:00+09:00');
-    await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 50_000, depositedAt: '2026-03-12T10:00:00+09:00' }, tokens.city);
-    await setNow('2026-03-13T07:05:00+09:00');
+    await setNow('2026-03-11T10:00:00+09:00');
+    await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 50_000, depositedAt: '2026-03-11T10:00:00+09:00' }, tokens.city);
+    await setNow('2026-03-12T07:05:00+09:00');
     const run = await call('POST', '/_local/schedules/adhoc-payout/run');
-    expect(run.body.result.runs).toEqual(['adhoc-2026-03-13']);
+    expect(run.body.result.runs).toEqual(['adhoc-2026-03-12']);
     const adhoc = (await payouts()).find((p) => p.cycle === 'adhoc');
-    expect(adhoc).toMatchObject({ payoutId: 'PO-adhoc-2026-03-13-P0001-COMMUNITY', payDate: '2026-03-16', amount: 44_000, status: 'SCHEDULED', delays: [] });
+    // The cycle was run two days before its pay day, so the top-up still pays with it on the 13th.
+    expect(adhoc).toMatchObject({ payoutId: 'PO-adhoc-2026-03-12-P0001-COMMUNITY', payDate: '2026-03-13', amount: 44_000, status: 'SCHEDULED', delays: [] });
     expect((await call('GET', '/v1/delays', undefined, tokens.provider)).body.items).toEqual([]);
   }, 30_000);
 
@@ -88,6 +90,7 @@ describe('PO-01..05 payout runs', () => {
     const holdId = `H${night}-SCR02`;
     // A held payment was never paid: it is not refunded (that would recover money the provider never got).
     expect((await call('POST', '/v1/refunds', { approvalNumber: night, reason: 'OVERCHARGE' }, tokens.provider)).body.error).toMatchObject({ code: 'PAYMENT_ON_HOLD', details: { rule: 'PAY-11' } });
+    await setNow('2026-03-13T07:05:00+09:00');
     await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 100_000, depositedAt: '2026-03-13T10:00:00+09:00' }, tokens.city);
     expect((await call('POST', `/v1/holds/${holdId}/review`, { state: 'REVIEWED', decision: 'PAY', reason: '야간 돌봄 확인' }, tokens.agency)).status).toBe(200);
     await setNow('2026-03-16T07:05:00+09:00');
@@ -100,7 +103,8 @@ describe('PO-01..05 payout runs', () => {
     expect(await payouts(tokens.other)).toEqual([]);
     expect((await call('GET', '/v1/payouts/PO-2026-03-1-P0001-COMMUNITY', undefined, tokens.other)).status).toBe(404);
     expect((await call('GET', '/v1/payouts/PO-2026-03-1-P0001-COMMUNITY', undefined, tokens.agency)).body).toMatchObject({ amount: 100_000 });
-    expect((await call('GET', '/v1/payouts?payDate=2026-03-13', undefined, tokens.agency)).body.items).toHaveLength(1);
+    // The cycle's payout and the top-up's ad-hoc payout both pay on the 13th.
+    expect((await call('GET', '/v1/payouts?payDate=2026-03-13', undefined, tokens.agency)).body.items.map((p: { payoutId: string }) => p.payoutId).sort()).toEqual(['PO-2026-03-1-P0001-COMMUNITY', 'PO-adhoc-2026-03-12-P0001-COMMUNITY']);
     expect((await call('GET', '/v1/payouts', undefined, tokens.agency)).status).toBe(400);
   }, 30_000);
 
@@ -150,7 +154,7 @@ describe('PO-08 conservation report', () => {
     const report = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
     expect(report.status).toBe(200);
     expect(report.body.differences).toEqual([]);
-    expect(report.body).toMatchObject({ balanced: true, totals: { deposited: 250_001, paidOut: 216_000, depositBalance: 34_001 } });
+    expect(report.body).toMatchObject({ balanced: true, totals: { deposited: 250_000, paidOut: 216_000, depositBalance: 34_000 } });
     expect(report.body.checked.payouts).toBe(4);
   }, 30_000);
 });
@@ -161,9 +165,9 @@ describe('PO-06 forecast', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       {
-        municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_001,
+        municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_000,
         months: [
-          { month: '2026-03', expected: 864_000, estimated: false, covered: 34_001, status: 'PARTIAL' },
+          { month: '2026-03', expected: 864_000, estimated: false, covered: 34_000, status: 'PARTIAL' },
           { month: '2026-04', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
           { month: '2026-05', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
         ],
