@@ -1,7 +1,8 @@
 /**
  * CMS files and their life (domain.md §7, CMS-01/02/05): transfer instructions are collected per
- * transfer date, the file is created one business day before it, sent before the 17:00 cut-off,
- * and never sent twice unless the gateway confirms it did not receive it.
+ * transfer date, the file is created from 09:00 one business day before it, sent before the 17:00
+ * cut-off, and never sent twice unless the gateway confirms it did not receive it; a file that
+ * misses its cut-off hands its transfers to the next business day's file.
  */
 import { type HolidayCalendar, previousBusinessDay } from '../shared/business-days';
 import type { IsoDate } from '../shared/calendar';
@@ -29,6 +30,8 @@ export interface CmsFileRecord {
   lastError?: string;
   /** After TRANSMIT_FAILED: whether another attempt may succeed. */
   retryable?: boolean;
+  /** CMS-05: a file that missed its cut-off had its transfers moved to this transfer date's file. */
+  movedTo?: IsoDate;
   history: { at: string; from: CmsFileState | null; to: CmsFileState; note?: string }[];
 }
 
@@ -49,9 +52,12 @@ export class CmsGatewayTimeout extends Error {
 
 const KST = '+09:00';
 
-/** CMS-05: the file of a transfer date is created at 16:00 KST one business day before. */
+/**
+ * CMS-05: the file of a transfer date is created by the first transmit run from 09:00 KST of the
+ * business day before, which leaves the day until the 17:00 cut-off for retries.
+ */
 export function creationTime(transferDate: IsoDate, holidays: HolidayCalendar): Date {
-  return new Date(`${previousBusinessDay(transferDate, holidays)}T16:00:00${KST}`);
+  return new Date(`${previousBusinessDay(transferDate, holidays)}T09:00:00${KST}`);
 }
 
 /** cms.md: a request is transmitted by 17:00 on the business day before the transfer date. */

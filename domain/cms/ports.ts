@@ -13,6 +13,10 @@ export interface CmsGateway {
 
 /** The CMS files of the table: every state change is conditioned on the state it leaves. */
 export interface CmsFilePort {
+  /** CMS-01: adds a transfer to the OPEN file of its date (made on first use); 'closed' once that file was created. */
+  addItem(transferDate: IsoDate, item: CmsTransferItem, at: string): Promise<'added' | 'duplicate' | 'closed'>;
+  /** CMS-05: the payouts now go out on `payDate`, and why (their `payDateReason`). */
+  movePayouts(payoutIds: readonly string[], payDate: IsoDate, reason: 'CUTOFF_MISSED'): Promise<void>;
   file(transferDate: IsoDate): Promise<CmsFileRecord | null>;
   /** Files with transfer dates in [from, to]. */
   files(page: PageRequest, from?: IsoDate, to?: IsoDate): Promise<Page<CmsFileRecord>>;

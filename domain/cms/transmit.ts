@@ -1,13 +1,13 @@
 /**
- * CMS-02/05 transmission: each transfer date's file is created one business day before (from the
- * creation time of files.ts), its exact bytes are kept, and created files are sent before the
- * cut-off. A file moves CREATED → TRANSMITTING → TRANSMITTED | TRANSMIT_FAILED, each move
+ * CMS-02/05 transmission: each transfer date's file is created from 09:00 one business day before
+ * (the creation time of files.ts), its exact bytes are kept, and created files are sent before the
+ * 17:00 cut-off; a file that misses it hands its transfers to the next business day's file. A file moves CREATED → TRANSMITTING → TRANSMITTED | TRANSMIT_FAILED, each move
  * conditioned on the state it leaves; after a timeout the gateway is asked whether it got the
  * file before anything is sent again, so a file is never sent twice.
  */
-import type { HolidayCalendar } from '../shared/business-days';
-import { addDays, formatKst, kstDate } from '../shared/calendar';
-import { type AgencyAccount, type CmsFileRecord, CmsGatewayTimeout, creationTime, cutoffTime, MAX_TRANSMIT_ATTEMPTS, requestFileFor, retryAfter } from './files';
+import { type HolidayCalendar, nextBusinessDay } from '../shared/business-days';
+import { addDays, formatKst, type IsoDate, kstDate } from '../shared/calendar';
+import { type AgencyAccount, type CmsFileRecord, CmsGatewayTimeout, type CmsTransferItem, creationTime, cutoffTime, MAX_TRANSMIT_ATTEMPTS, requestFileFor, retryAfter } from './files';
 import type { CmsFilePort, CmsGateway, CmsObjects } from './ports';
 
 /** A file left TRANSMITTING this long (a run that died mid-send) is checked with the gateway. */
@@ -28,7 +28,7 @@ export type TransmitEvent =
   | { kind: 'created'; fileName: string; transferDate: string; records: number; amount: number }
   | { kind: 'transmitted'; fileName: string; transferDate: string }
   | { kind: 'failed'; fileName: string; transferDate: string; reason: string }
-  | { kind: 'cutoff-passed'; fileName: string; transferDate: string }
+  | { kind: 'cutoff-missed'; fileName: string; transferDate: string; movedTo: string; transfers: number; amount: number }
   | { kind: 'receipt-unknown'; fileName: string; transferDate: string; error: Error };
 
 type SendOutcome = 'sent' | 'timeout' | { reason: string; retryable: boolean };
@@ -71,11 +71,7 @@ async function settleSend(deps: TransmitDeps, file: CmsFileRecord, outcome: Send
 
 async function transmit(deps: TransmitDeps, file: CmsFileRecord, now: Date, events: TransmitEvent[]): Promise<void> {
   const at = formatKst(now);
-  if (now >= cutoffTime(file.transferDate, deps.holidays)) {
-    await deps.files.move(file.transferDate, file.state, 'TRANSMIT_FAILED', at, { lastError: 'CUTOFF_PASSED', retryable: false }, 'CUTOFF_PASSED');
-    events.push({ kind: 'cutoff-passed', fileName: file.fileName, transferDate: file.transferDate });
-    return;
-  }
+  if (now >= cutoffTime(file.transferDate, deps.holidays)) return; // missedCutoff's, not ours
   const attempts = (file.attempts ?? 0) + 1;
   if (!(await deps.files.move(file.transferDate, file.state, 'TRANSMITTING', at, { attempts, lastAttemptAt: now.toISOString() }))) return;
   let outcome: SendOutcome;
@@ -97,12 +93,68 @@ function due(file: CmsFileRecord, now: Date): 'transmit' | 'check' | null {
   return null;
 }
 
+/** The first file from `from` on that still takes transfers (CMS-05: a created file takes none). */
+async function joinOpenFile(files: Pick<CmsFilePort, 'addItem'>, holidays: HolidayCalendar, item: CmsTransferItem, from: IsoDate, at: string): Promise<{ transferDate: IsoDate; outcome: 'added' | 'duplicate' }> {
+  let transferDate = from;
+  for (let tries = 0; tries < 10; tries++) {
+    const outcome = await files.addItem(transferDate, item, at);
+    if (outcome !== 'closed') return { transferDate, outcome };
+    transferDate = nextBusinessDay(transferDate, holidays);
+  }
+  throw new Error(`no open CMS file for payout ${item.payoutId} in the ten business days from ${from}`);
+}
+
+/**
+ * CMS-01/05: a transfer instruction joins the open file of its pay day; one decided after that
+ * file was created joins the next business day's, and its payout's pay day moves with it.
+ */
+export async function fileTransfer(files: Pick<CmsFilePort, 'addItem' | 'movePayouts'>, holidays: HolidayCalendar, item: CmsTransferItem, payDate: IsoDate, at: string): Promise<{ transferDate: IsoDate; outcome: 'added' | 'duplicate' }> {
+  const joined = await joinOpenFile(files, holidays, item, payDate, at);
+  if (joined.transferDate !== payDate) await files.movePayouts([item.payoutId], joined.transferDate, 'CUTOFF_MISSED');
+  return joined;
+}
+
+/** A file past its cut-off that still holds transfers no file will send. */
+function missedItsCutoff(file: CmsFileRecord, now: Date, holidays: HolidayCalendar): boolean {
+  if (now < cutoffTime(file.transferDate, holidays) || file.movedTo !== undefined) return false;
+  return file.state === 'CREATED' || file.state === 'TRANSMIT_FAILED' || (file.state === 'OPEN' && file.itemCount > 0);
+}
+
+/**
+ * CMS-05: a file that could not be transmitted by its cut-off is never abandoned. It is closed as
+ * TRANSMIT_FAILED (CUTOFF_PASSED), each of its transfers joins the next business day's open file,
+ * their payouts' pay day moves with them (`CUTOFF_MISSED`), and operators are alerted. Every step
+ * is idempotent, so a run that dies halfway is finished by the next.
+ */
+async function missedCutoff(deps: TransmitDeps, file: CmsFileRecord, now: Date, events: TransmitEvent[]): Promise<void> {
+  const at = formatKst(now);
+  if (file.state !== 'TRANSMIT_FAILED') {
+    const closed = await deps.files.move(file.transferDate, file.state, 'TRANSMIT_FAILED', at, { lastError: 'CUTOFF_PASSED', retryable: false }, 'CUTOFF_PASSED', file.state === 'OPEN' ? file.itemCount : undefined);
+    if (!closed) return; // another run moved it; the next run looks again
+  }
+  const items = await deps.files.items(file.transferDate);
+  const first = nextBusinessDay(file.transferDate, deps.holidays);
+  const byDate = new Map<IsoDate, string[]>();
+  for (const item of items) {
+    const { transferDate } = await joinOpenFile(deps.files, deps.holidays, item, first, at);
+    byDate.set(transferDate, [...(byDate.get(transferDate) ?? []), item.payoutId]);
+  }
+  for (const [payDate, payoutIds] of byDate) await deps.files.movePayouts(payoutIds, payDate, 'CUTOFF_MISSED');
+  const movedTo = [...byDate.keys()].sort()[0] ?? first;
+  if (!(await deps.files.move(file.transferDate, 'TRANSMIT_FAILED', 'TRANSMIT_FAILED', at, { movedTo }, `transfers moved to ${movedTo}`))) return;
+  events.push({ kind: 'cutoff-missed', fileName: file.fileName, transferDate: file.transferDate, movedTo, transfers: items.length, amount: items.reduce((n, i) => n + i.amount, 0) });
+}
+
 /** One `cms-transmit` run over the files of the week before to two weeks after today. */
 export async function runTransmit(deps: TransmitDeps, now: Date): Promise<{ files: number; events: TransmitEvent[] }> {
   const today = kstDate(now);
   const events: TransmitEvent[] = [];
   const { items } = await deps.files.files({ limit: 100 }, addDays(today, -7), addDays(today, 14));
   for (const listed of items) {
+    if (missedItsCutoff(listed, now, deps.holidays)) {
+      await missedCutoff(deps, listed, now, events);
+      continue;
+    }
     const file = listed.state === 'OPEN' && now >= creationTime(listed.transferDate, deps.holidays) ? await create(deps, listed, now, events) : listed;
     if (!file) continue;
     const step = due(file, now);

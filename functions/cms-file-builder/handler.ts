@@ -1,10 +1,10 @@
 /**
  * `cms-outbound` consumer (CMS-01): each transfer instruction joins the open CMS file of its
  * transfer date, once. An instruction that arrives after its date's file was created joins the
- * next business day's file.
+ * next business day's file, and its payout's pay day moves with it (CMS-05).
  */
 import type { SQSRecord } from 'aws-lambda';
-import { nextBusinessDay } from '../../domain/shared/business-days';
+import { fileTransfer } from '../../domain/cms/transmit';
 import { formatKst } from '../../domain/shared/calendar';
 import { transferInstruction } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
@@ -16,18 +16,9 @@ import { cmsStore } from '../shared/stores';
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const instruction = transferInstruction.parse(JSON.parse(record.body));
-  const store = cmsStore();
   const { version: _v, payDate, ...item } = instruction;
-  let transferDate = payDate;
-  for (let tries = 0; tries < 5; tries++) {
-    const outcome = await store.addItem(transferDate, item, formatKst(systemClock.now()));
-    if (outcome !== 'closed') {
-      logger.info('transfer filed', { payoutId: item.payoutId, transferDate, outcome });
-      return;
-    }
-    transferDate = nextBusinessDay(transferDate, koreanHolidays);
-  }
-  throw new Error(`no open CMS file for payout ${item.payoutId} from ${payDate}`);
+  const { transferDate, outcome } = await fileTransfer(cmsStore(), koreanHolidays, item, payDate, formatKst(systemClock.now()));
+  logger.info('transfer filed', { payoutId: item.payoutId, transferDate, outcome, ...(transferDate !== payDate ? { payDateReason: 'CUTOFF_MISSED' } : {}) });
 }
 
 export const handler = sqsConsumer('cms-outbound', processRecord);

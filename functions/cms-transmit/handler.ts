@@ -22,7 +22,11 @@ function report({ kind, ...e }: TransmitEvent): void {
   else if (kind === 'failed') {
     metrics.addMetric('CmsTransmitFailures', MetricUnit.Count, 1);
     logger.error('CMS file not transmitted', e);
-  } else if (kind === 'cutoff-passed') logger.error('CMS file missed the cut-off', e);
+  } else if (kind === 'cutoff-missed') {
+    // CMS-05: alarmed (CmsCutoffMissed); the transfers are already in the next business day's file.
+    metrics.addMetric('CmsCutoffMissed', MetricUnit.Count, 1);
+    logger.error('CMS file missed its cut-off; its transfers and pay days moved to the next business day', e);
+  }
   else logger.warn('CMS gateway cannot say whether the file arrived; asking again next run', e);
 }
 

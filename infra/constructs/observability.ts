@@ -12,11 +12,12 @@ const NAMESPACE = 'VoucherPlatform';
 export class Observability extends Construct {
   constructor(scope: Construct, id: string, props: { dashboardName: string; api: HttpApi; queues: Queues; functions: Functions }) {
     super(scope, id);
-    // CMS-03/04: operators are alerted to a result that does not match, refused transfers and failed sends.
+    // CMS-03/04/05: operators are alerted to a result that does not match, refused transfers, failed sends and missed cut-offs.
     for (const [metricName, service, description] of [
       ['CmsResultsFlagged', 'cms-receive', 'A CMS result file does not match what was sent: nothing was applied; an operator must look at it'],
       ['CmsTransfersFailed', 'cms-receive', 'Banks refused transfers (closed account, holder mismatch …): the amounts wait for corrected accounts'],
       ['CmsTransmitFailures', 'cms-transmit', 'A CMS file could not be transmitted; it is retried until the cut-off'],
+      ['CmsCutoffMissed', 'cms-transmit', 'A CMS file missed its 17:00 cut-off (CMS-05): its transfers and their payouts moved to the next business day; find why the file was not sent'],
     ] as const) {
       new Alarm(this, `Alarm-${metricName}`, {
         alarmDescription: description,

@@ -96,7 +96,7 @@ describe('CMS-01/02/05 files and transmission', () => {
     expect(world.stack.cms.received.has('2026-03-16/EB310316')).toBe(true);
   }, 30_000);
 
-  it('CMS-05 nothing is sent after the 17:00 cut-off', async () => {
+  it('CMS-05 nothing is sent after the 17:00 cut-off; the transfer moves to the next business day\'s file', async () => {
     await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 1, depositedAt: '2026-03-13T17:30:00+09:00', depositId: 'noop' }, tokens.city);
     const lateFile = '2026-03-17';
     // A transfer for the 17th arrives; the transmit job does not run until after the cut-off on the 16th.
@@ -107,8 +107,10 @@ describe('CMS-01/02/05 files and transmission', () => {
     sqs.destroy();
     await call('POST', '/_local/drain');
     await transmit();
-    expect(await file(lateFile)).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'CUTOFF_PASSED' });
+    // CMS-05: never abandoned: the transfer moves to the next business day's file, and is sent with it.
+    expect(await file(lateFile)).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'CUTOFF_PASSED', movedTo: '2026-03-18' });
     expect(sent('EB310317')).toHaveLength(0);
+    expect((await call('GET', '/v1/cms/files/CMS-2026-03-18', undefined, tokens.agency)).body).toMatchObject({ state: 'OPEN', itemCount: 1 });
   }, 30_000);
 });
 

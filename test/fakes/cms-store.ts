@@ -55,6 +55,9 @@ export class InMemoryCmsStore implements CmsFilePort {
       this.records.set(transferDate, rest);
     }
   }
+  async movePayouts(payoutIds: readonly string[], payDate: string, reason: 'CUTOFF_MISSED') {
+    for (const id of payoutIds) this.payouts.set(id, { status: 'SCHEDULED', ...this.payouts.get(id), payDate, payDateReason: reason });
+  }
   async markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra: Record<string, unknown> = {}) {
     for (const id of payoutIds) this.payouts.set(id, { ...this.payouts.get(id), ...extra, status });
   }

@@ -11,7 +11,7 @@ import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { conditionalWrite, queryAll, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
-import { gsi1, keys } from './keys';
+import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 
 /** Conditions spelled once. */
@@ -132,16 +132,30 @@ export class DynamoCmsStore implements CmsFilePort {
     })));
   }
 
+  /** CMS-05: the payouts go out on another transfer date; the pay-day index moves with them. */
+  async movePayouts(payoutIds: readonly string[], payDate: string, reason: 'CUTOFF_MISSED'): Promise<void> {
+    // A transfer whose payout is not there has no pay day to move (never created here).
+    await mapConcurrent(payoutIds, 16, (payoutId) => conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.payout(payoutId),
+      UpdateExpression: 'SET payDate = :d, payDateReason = :r, GSI2PK = :g2, GSI2SK = :g2s',
+      ConditionExpression: conditions.exists,
+      ExpressionAttributeValues: { ':d': payDate, ':r': reason, ':g2': gsi2.payDay(payDate, payoutId).GSI2PK, ':g2s': gsi2.payDay(payDate, payoutId).GSI2SK },
+    }))));
+  }
+
   /** Marks the payouts of a file (SENT once transmitted). */
   async markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra: Record<string, unknown> = {}): Promise<void> {
     const fields = Object.entries(extra);
-    await mapConcurrent(payoutIds, 16, (payoutId) => this.table.doc.send(new UpdateCommand({
+    // A transfer whose payout is not there (never made by a run) has nothing to mark; it must not
+    // stop the file's other payouts.
+    await mapConcurrent(payoutIds, 16, (payoutId) => conditionalWrite(() => this.table.doc.send(new UpdateCommand({
       TableName: this.table.name,
       Key: keys.payout(payoutId),
       UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
       ConditionExpression: conditions.exists,
       ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
       ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
-    })));
+    }))));
   }
 }

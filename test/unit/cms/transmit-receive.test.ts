@@ -36,8 +36,8 @@ describe('CMS-02/05 transmit', () => {
   it('creates the file from its creation time, keeps its bytes and sends it once', async () => {
     const w = world();
     await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
-    expect((await runTransmit(w.transmit, kst('2026-03-13T15:59:00'))).events).toEqual([]);
-    const run = await runTransmit(w.transmit, kst('2026-03-13T16:00:00'));
+    expect((await runTransmit(w.transmit, kst('2026-03-13T08:59:00'))).events).toEqual([]);
+    const run = await runTransmit(w.transmit, kst('2026-03-13T09:00:00'));
     expect(run.events.map((e) => e.kind)).toEqual(['created', 'transmitted']);
     expect(await w.files.file(transferDate)).toMatchObject({ state: 'TRANSMITTED', recordCount: 1, totalAmount: 36_000, attempts: 1 });
     expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'SENT', transferDate });
@@ -70,11 +70,12 @@ describe('CMS-02/05 transmit', () => {
     expect(await refused.files.file(transferDate)).toMatchObject({ state: 'TRANSMIT_FAILED', lastError: 'BAD_FILE' });
   });
 
-  it('a file that would be sent after its 17:00 cut-off is not sent', async () => {
+  it('a file that would be sent after its 17:00 cut-off is not sent: its transfers go to the next business day\'s file', async () => {
     const w = world();
     await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
-    expect((await runTransmit(w.transmit, kst('2026-03-13T17:00:00'))).events.map((e) => e.kind)).toEqual(['created', 'cutoff-passed']);
+    expect((await runTransmit(w.transmit, kst('2026-03-13T17:00:00'))).events.map((e) => e.kind)).toEqual(['cutoff-missed']);
     expect(w.sent).toEqual([]);
+    expect(await w.files.items('2026-03-17')).toEqual([item(1)]);
   });
 });
 
