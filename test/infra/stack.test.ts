@@ -53,7 +53,7 @@ describe('CDK app', () => {
     }
     template.resourceCountIs('AWS::SQS::Queue', Object.keys(QUEUES).length * 2);
     const ageAlarms = Object.values(QUEUES).filter((q) => q.maxAgeSeconds).length;
-    const cmsAlarms = 3;
+    const cmsAlarms = 4; // results flagged, transfers failed, transmit failures, cut-off missed (CMS-03/04/05)
     template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length + ageAlarms + cmsAlarms);
   });
 
