@@ -1,7 +1,8 @@
 /**
- * Exception payment claims (예외지급, domain.md §4.4, EXC-01/02): when a payment could not be taken
- * for a reason outside the provider's control, the provider claims it; the agency decides; an
- * approved claim is paid with the next payouts.
+ * Exception payment claims (예외지급, domain.md §4.4, EXC-01/02/03): when a payment could not be
+ * taken for a reason outside the provider's control, the provider claims it; the agency decides;
+ * an approved claim is paid with the next payouts. One claim per session (recipient × service ×
+ * service start), none where a payment exists, taken by the store in one transaction.
  */
 import { type Contract, periodContains, type ServiceType } from '../registry/entities';
 import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
@@ -13,7 +14,7 @@ export const CLAIM_REASONS = ['CARD_LOST', 'TERMINAL_FAILURE', 'RECIPIENT_DEATH'
 
 export type ClaimReason = (typeof CLAIM_REASONS)[number];
 
-export type ClaimState = 'RECEIVED' | 'APPROVED' | 'REJECTED';
+export type ClaimState = 'RECEIVED' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN';
 
 export interface ClaimRequest {
   serviceCode: string;
@@ -48,7 +49,8 @@ export type ClaimRefusal =
   | Refused<'OUTSIDE_CLAIM_WINDOW', 'EXC-02'>
   | Refused<'SERVICE_IN_FUTURE' | 'INVALID_SERVICE_TIME' | 'UNKNOWN_SERVICE' | 'NO_RECIPIENT' | 'NO_CONTRACT' | 'WORKER_NOT_ELIGIBLE' | 'UNKNOWN_GRADE', 'EXC-01'>
   | Refused<'TIME_PROGRAM_NOT_SUPPORTED', '§4.6'>
-  | Refused<'NOT_FOUND' | 'INVALID_STATE', 'EXC-02'>;
+  | Refused<'NOT_FOUND' | 'INVALID_STATE', 'EXC-02'>
+  | Refused<'DUPLICATE_CLAIM' | 'NO_CONTRACT', 'EXC-03'>;
 
 export interface ClaimContext {
   today: IsoDate;
@@ -58,6 +60,8 @@ export interface ClaimContext {
   contracts: Contract[];
   worker: { providerId: string; contracts: { programCode: string; from: IsoDate; to: IsoDate | null }[] } | null;
   recipient: { municipalityCode: string } | null;
+  /** PAY-05/06: the service dates of the month's voucher that have a payment (its `paidDays`). */
+  paidDays: IsoDate[];
 }
 
 /** EXC-01 amount and EXC-02 window: the claim as it would be saved, or why it cannot be. */
@@ -70,8 +74,12 @@ export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; a
   if (!ctx.serviceType || !ctx.programKind) return refuse('UNKNOWN_SERVICE', 'EXC-01', `service ${req.serviceCode} is not in the catalog`);
   if (ctx.programKind !== 'SESSION') return refuse('TIME_PROGRAM_NOT_SUPPORTED', '§4.6', 'claims for hourly programs are not supported yet');
   if (!ctx.recipient) return refuse('NO_RECIPIENT', 'EXC-01', `recipient ${req.recipientId} not found`);
-  const contract = ctx.contracts.find((c) => c.providerId === ctx.providerId && c.serviceCode === req.serviceCode && periodContains(c, req.serviceDate));
-  if (!contract) return refuse('NO_CONTRACT', 'EXC-01', 'the recipient has no contract with this provider for this service on the service date');
+  const contracts = ctx.contracts.filter((c) => c.providerId === ctx.providerId && c.serviceCode === req.serviceCode && periodContains(c, req.serviceDate));
+  if (!contracts.length) return refuse('NO_CONTRACT', 'EXC-01', 'the recipient has no contract with this provider for this service on the service date');
+  // EXC-03: the contract was running on the service date (not suspended, not terminated by then).
+  const contract = contracts.find((c) => c.status !== 'SUSPENDED' && (c.terminatedOn === undefined || req.serviceDate < c.terminatedOn));
+  if (!contract) return refuse('NO_CONTRACT', 'EXC-03', 'the contract was suspended or terminated on the service date');
+  if (ctx.paidDays.includes(req.serviceDate)) return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session of ${req.serviceDate} was paid: a claim stands only for a payment that could not be taken`);
   if (!ctx.worker || ctx.worker.providerId !== ctx.providerId || !ctx.worker.contracts.some((c) => c.programCode === ctx.serviceType!.programCode && periodContains(c, req.serviceDate)))
     return refuse('WORKER_NOT_ELIGIBLE', 'EXC-01', 'the worker is not this provider\'s, for this program, on the service date');
   const gradeCode = effectiveGrade(contract, monthOf(req.serviceDate));
@@ -87,9 +95,15 @@ const refuse = refusalOf<ClaimRefusal>();
 export interface ClaimPort {
   /** The service type of a code and its program's kind (the catalog). */
   serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; programKind: 'SESSION' | 'TIME' | undefined }>;
-  /** The recipient with its contracts, and the worker. */
-  context(recipientId: string, workerId: string): Promise<Pick<ClaimContext, 'contracts' | 'worker' | 'recipient'>>;
-  save(claim: Claim): Promise<void>;
+  /** The recipient with its contracts, the worker, and the paid days of the service month's voucher. */
+  context(recipientId: string, workerId: string, voucher: { serviceCode: string; month: string }): Promise<Pick<ClaimContext, 'contracts' | 'worker' | 'recipient' | 'paidDays'>>;
+  /**
+   * EXC-03: saves the claim with its session taken (recipient × service × service start), in one
+   * write, only while that day has no payment; else the claim holding the session, or 'paid'.
+   */
+  save(claim: Claim): Promise<{ kind: 'saved' } | { kind: 'taken'; claim: Claim } | { kind: 'paid' }>;
+  /** EXC-03: a RECEIVED claim of the provider is withdrawn and its session freed; false if it moved. */
+  withdraw(claim: Claim, at: string, by: string): Promise<boolean>;
   claim(claimId: string): Promise<Claim | null>;
   /** The decision, and on approval the amount due on its day bucket, in one transaction; false if it was decided already. */
   decide(claim: Claim, decision: ClaimDecision): Promise<boolean>;
@@ -107,12 +121,12 @@ export interface ClaimDeps {
   newClaimId(today: IsoDate): string;
 }
 
-export type FiledClaim = { ok: true; preview: true; amount: number; programCode: string } | { ok: true; preview: false; claim: Claim } | Refusal<ClaimRefusal>;
+export type FiledClaim = { ok: true; preview: true; amount: number; programCode: string } | { ok: true; preview: false; claim: Claim; replayed?: true } | Refusal<ClaimRefusal>;
 
 /** EXC-01/02: a provider files a claim (or previews its amount without saving it). */
 export async function fileClaim(deps: ClaimDeps, providerId: string, filedBy: string, request: ClaimRequest, preview: boolean): Promise<FiledClaim> {
   const now = deps.clock.now();
-  const [{ serviceType, programKind }, context] = await Promise.all([deps.store.serviceType(request.serviceCode), deps.store.context(request.recipientId, request.workerId)]);
+  const [{ serviceType, programKind }, context] = await Promise.all([deps.store.serviceType(request.serviceCode), deps.store.context(request.recipientId, request.workerId, { serviceCode: request.serviceCode, month: monthOf(request.serviceDate) })]);
   const assessed = assessClaim(request, { today: kstDate(now), providerId, serviceType, programKind, ...context });
   if (!assessed.ok) return assessed;
   if (preview) return { ok: true, preview: true, amount: assessed.amount, programCode: assessed.programCode };
@@ -127,8 +141,26 @@ export async function fileClaim(deps: ClaimDeps, providerId: string, filedBy: st
     filedAt: formatKst(now),
     filedBy,
   };
-  await deps.store.save(claim);
+  const saved = await deps.store.save(claim);
+  if (saved.kind === 'paid') return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session of ${request.serviceDate} was paid: a claim stands only for a payment that could not be taken`);
+  if (saved.kind === 'taken') {
+    // EXC-03: the same request again is answered with its claim; another claim for the session is refused.
+    if (sameRequest(saved.claim, claim)) return { ok: true, preview: false, claim: saved.claim, replayed: true };
+    return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session is claimed already (${saved.claim.claimId}, ${saved.claim.state})`);
+  }
   return { ok: true, preview: false, claim };
+}
+
+const REQUEST_FIELDS = ['serviceCode', 'reason', 'reasonOccurredOn', 'recipientId', 'workerId', 'serviceDate', 'serviceStartAt', 'serviceEndAt'] as const satisfies readonly (keyof ClaimRequest)[];
+const sameRequest = (a: Claim, b: Claim) => a.providerId === b.providerId && REQUEST_FIELDS.every((f) => a[f] === b[f]);
+
+/** EXC-03: the provider withdraws its own claim while it is RECEIVED; the session may be claimed again. */
+export async function withdrawClaim(deps: Pick<ClaimDeps, 'store' | 'clock'>, providerId: string, by: string, claimId: string): Promise<{ ok: true; claim: Claim } | Refusal<ClaimRefusal>> {
+  const claim = await deps.store.claim(claimId);
+  if (!claim || claim.providerId !== providerId) return refuse('NOT_FOUND', 'EXC-02', `claim ${claimId} not found`);
+  const at = formatKst(deps.clock.now());
+  if (claim.state !== 'RECEIVED' || !(await deps.store.withdraw(claim, at, by))) return refuse('INVALID_STATE', 'EXC-02', `claim ${claim.claimId} is ${claim.state}; only a received claim is withdrawn`);
+  return { ok: true, claim: { ...claim, state: 'WITHDRAWN', decidedAt: at, decidedBy: by } };
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Exception claims (EXC-01/02): `POST /v1/claims` (provider; `preview: true` shows the amount
- * without saving), `POST /v1/claims/{id}/approve` and `/reject` (agency), `GET /v1/claims`. The
+ * Exception claims (EXC-01/02/03): `POST /v1/claims` (provider; `preview: true` shows the amount
+ * without saving; the same request again answers 200 with its claim), `POST /v1/claims/{id}/approve`
+ * and `/reject` (agency), `POST /v1/claims/{id}/withdraw` (provider), `GET /v1/claims`. The
  * rules are domain/payments/claims.ts; this maps them to HTTP.
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { type ClaimDeps, type ClaimRefusal, decideClaim, fileClaim } from '../../domain/payments/claims';
+import { type ClaimDeps, type ClaimRefusal, decideClaim, fileClaim, withdrawClaim } from '../../domain/payments/claims';
 import { claimPayableDay } from '../../domain/settlement/payouts';
 import { recordId } from '../../events/common';
 import { claimDecision, claimRequest } from '../../events/payouts';
@@ -20,7 +21,7 @@ import { routes } from './routes';
 
 const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
   OUTSIDE_CLAIM_WINDOW: 422, SERVICE_IN_FUTURE: 422, INVALID_SERVICE_TIME: 422, UNKNOWN_SERVICE: 422, NO_RECIPIENT: 422, NO_CONTRACT: 422,
-  WORKER_NOT_ELIGIBLE: 422, UNKNOWN_GRADE: 422, TIME_PROGRAM_NOT_SUPPORTED: 422, NOT_FOUND: 404, INVALID_STATE: 409,
+  WORKER_NOT_ELIGIBLE: 422, UNKNOWN_GRADE: 422, TIME_PROGRAM_NOT_SUPPORTED: 422, NOT_FOUND: 404, INVALID_STATE: 409, DUPLICATE_CLAIM: 409,
 };
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);
 
@@ -32,8 +33,15 @@ const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, p
   const filed = await fileClaim(deps(), principal.providerId!, principal.sub, request, preview ?? false);
   if (!filed.ok) throw refused(filed.refusal);
   if (filed.preview) return json(200, { preview: true, amount: filed.amount, programCode: filed.programCode });
-  logger.info('claim filed', { claimId: filed.claim.claimId, amount: filed.claim.amount });
-  return json(201, filed.claim);
+  logger.info(filed.replayed ? 'claim filed again: answered with the first' : 'claim filed', { claimId: filed.claim.claimId, amount: filed.claim.amount });
+  return json(filed.replayed ? 200 : 201, filed.claim);
+});
+
+const withdraw = route({ roles: ['provider'] }, async ({ path, principal }) => {
+  const withdrawn = await withdrawClaim(deps(), principal.providerId!, principal.sub, path.claimId ?? '');
+  if (!withdrawn.ok) throw refused(withdrawn.refusal);
+  logger.info('claim withdrawn', { claimId: withdrawn.claim.claimId });
+  return json(200, withdrawn.claim);
 });
 
 const decide = (approve: boolean) =>
@@ -51,4 +59,4 @@ const list = route({ roles: ['provider', 'agency'], query: z.object({ providerId
 });
 
 export { routes };
-export const handler = dispatch(routes, { file, list, approve: decide(true), reject: decide(false) });
+export const handler = dispatch(routes, { file, list, approve: decide(true), reject: decide(false), withdraw });

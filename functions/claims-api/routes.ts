@@ -6,4 +6,5 @@ export const routes = {
   list: jwt('GET', '/v1/claims'),
   approve: jwt('POST', '/v1/claims/{claimId}/approve'),
   reject: jwt('POST', '/v1/claims/{claimId}/reject'),
+  withdraw: jwt('POST', '/v1/claims/{claimId}/withdraw'),
 } as const satisfies RouteTable;

@@ -1,5 +1,6 @@
 /**
- * The exception-claim store's contract (EXC-01/02): a claim id is filed once; a claim is decided
+ * The exception-claim store's contract (EXC-01/02/03): a session is claimed once and never on a
+ * paid day, a received claim can be withdrawn; a claim is decided
  * once, from RECEIVED, and its approval puts the amount on its day bucket in the same write; a
  * provider's claims are listed newest first; a claim is checked against the registry. One suite,
  * run against the in-memory fake (test/unit) and the DynamoDB adapter (test/integration).
@@ -18,6 +19,8 @@ export interface ClaimStoreUnderTest {
   registry: RegistryImportStore;
   claims: ClaimPort;
   bucket(ref: BucketRef): Promise<Bucket | null>;
+  /** A payment was taken for this date: the month's voucher lists it in `paidDays`. */
+  seedPaidDay(recipientId: string, serviceCode: string, date: string): Promise<void>;
 }
 
 let n = 0;
@@ -35,16 +38,39 @@ export function claimStoreContract(name: string, make: () => Promise<ClaimStoreU
     const claimOf = (over: Partial<Claim> = {}): Claim => ({
       claimId: `CL${String(++n).padStart(4, '0')}`, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', amount: 36_000, state: 'RECEIVED',
       serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-03', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-04',
-      serviceStartAt: '2026-02-04T10:00:00+09:00', serviceEndAt: '2026-02-04T11:00:00+09:00', filedAt: `2026-03-0${Math.min(9, n)}T10:00:00+09:00`, filedBy: 'u-P0001', ...over,
+      // Each claim its own session (EXC-03), unless a test says otherwise.
+      serviceStartAt: `2026-02-04T${String(n % 24).padStart(2, '0')}:00:00+09:00`, serviceEndAt: `2026-02-04T${String(n % 24).padStart(2, '0')}:50:00+09:00`, filedAt: `2026-03-0${Math.min(9, n)}T10:00:00+09:00`, filedBy: 'u-P0001', ...over,
     });
     const decision = { decidedAt: '2026-03-10T10:00:00+09:00', decidedBy: 'agency-user' };
 
-    it('EXC-02: a claim id is filed once', async () => {
+    it('EXC-03: a session is claimed once: the same claim or another for that session gets the claim holding it', async () => {
       const c = claimOf();
-      await t.claims.save(c);
-      await expect(t.claims.save({ ...c, amount: 1 })).rejects.toThrow();
+      expect(await t.claims.save(c)).toEqual({ kind: 'saved' });
+      expect(await t.claims.save({ ...c, amount: 1 })).toEqual({ kind: 'taken', claim: c });
+      // The same session, its start written in another zone, under another id.
+      expect(await t.claims.save({ ...c, claimId: `${c.claimId}-B`, serviceStartAt: new Date(c.serviceStartAt).toISOString() })).toEqual({ kind: 'taken', claim: c });
       expect(await t.claims.claim(c.claimId)).toEqual(c);
+      expect(await t.claims.claim(`${c.claimId}-B`)).toBeNull();
       expect(await t.claims.claim('CL-none')).toBeNull();
+    });
+
+    it('EXC-03: no claim for a day that has a payment, and nothing is written', async () => {
+      await t.seedPaidDay('R0001', '110101', '2026-02-06');
+      const c = claimOf({ serviceDate: '2026-02-06', serviceStartAt: '2026-02-06T10:00:00+09:00', serviceEndAt: '2026-02-06T11:00:00+09:00' });
+      expect(await t.claims.save(c)).toEqual({ kind: 'paid' });
+      expect(await t.claims.claim(c.claimId)).toBeNull();
+      expect((await t.claims.context('R0001', 'W0001', { serviceCode: '110101', month: '2026-02' })).paidDays).toEqual(['2026-02-06']);
+    });
+
+    it('EXC-03: a received claim is withdrawn once, by its provider, and its session can be claimed again', async () => {
+      const c = claimOf({ serviceStartAt: '2026-02-05T10:00:00+09:00', serviceDate: '2026-02-05', serviceEndAt: '2026-02-05T11:00:00+09:00' });
+      await t.claims.save(c);
+      expect(await t.claims.withdraw({ ...c, providerId: 'P0002' }, '2026-03-10T10:00:00+09:00', 'u-P0002')).toBe(false);
+      expect(await t.claims.withdraw(c, '2026-03-10T10:00:00+09:00', 'u-P0001')).toBe(true);
+      expect(await t.claims.withdraw(c, '2026-03-10T10:00:00+09:00', 'u-P0001')).toBe(false);
+      expect(await t.claims.claim(c.claimId)).toMatchObject({ state: 'WITHDRAWN', decidedBy: 'u-P0001' });
+      expect(await t.claims.decide(c, { ...decision, state: 'APPROVED', payableOn: '2026-03-10' })).toBe(false);
+      expect(await t.claims.save({ ...c, claimId: `${c.claimId}-again` })).toEqual({ kind: 'saved' });
     });
 
     it('EXC-02: an approval is decided once and puts the amount on its day bucket', async () => {
@@ -71,17 +97,18 @@ export function claimStoreContract(name: string, make: () => Promise<ClaimStoreU
       const rest = await t.claims.ofProvider('P0001', { limit: 10, nextToken: first.nextToken! });
       const all = [...first.items, ...rest.items];
       expect(all.map((c) => c.filedAt)).toEqual([...all.map((c) => c.filedAt)].sort().reverse());
-      expect(all).toHaveLength(3);
+      expect(all).toHaveLength(5);
       expect((await t.claims.ofProvider('P0002', { limit: 10 })).items).toEqual([]);
     });
 
     it('EXC-01: a claim is checked against the catalog, the recipient\'s contracts and the worker', async () => {
       expect(await t.claims.serviceType('110101')).toMatchObject({ serviceType: { serviceCode: '110101', programCode: 'COMMUNITY' }, programKind: 'SESSION' });
       expect(await t.claims.serviceType('999999')).toEqual({ serviceType: undefined, programKind: undefined });
-      const ctx = await t.claims.context('R0001', 'W0001');
+      const ctx = await t.claims.context('R0001', 'W0001', { serviceCode: '110101', month: '2026-03' });
       expect(ctx).toMatchObject({ recipient: { municipalityCode: '44130' }, worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] } });
       expect(ctx.contracts.map((c) => c.contractId)).toEqual(['C0001']);
-      expect(await t.claims.context('R9999', 'W9999')).toEqual({ recipient: null, contracts: [], worker: null });
+      expect(ctx.paidDays).toEqual([]);
+      expect(await t.claims.context('R9999', 'W9999', { serviceCode: '110101', month: '2026-03' })).toEqual({ recipient: null, contracts: [], worker: null, paidDays: [] });
     });
   });
 }

@@ -1,5 +1,7 @@
 /** The exception-claim store's contract on the DynamoDB adapter against DynamoDB Local. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoClaimStore } from '../../functions/shared/dynamo/claim-store';
+import { keys } from '../../functions/shared/dynamo/keys';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { DynamoLedgerStore } from '../../functions/shared/dynamo/ledger-store';
 import { DynamoRegistryStore } from '../../functions/shared/dynamo/registry-store';
@@ -11,5 +13,8 @@ claimStoreContract('DynamoDB', async () => {
   await useLocalEnvironment();
   const table = dynamoTable();
   const ledger = new DynamoLedgerStore(table, () => 1_800_000_000);
-  return { registry: new DynamoRegistryStore(table, await personalDataVault()), claims: new DynamoClaimStore(table), bucket: (ref) => ledger.bucket(ref) };
+  return {
+    registry: new DynamoRegistryStore(table, await personalDataVault()), claims: new DynamoClaimStore(table), bucket: (ref) => ledger.bucket(ref),
+    seedPaidDay: async (r, s, date) => void (await table.doc.send(new UpdateCommand({ TableName: table.name, Key: keys.voucher(r, date.slice(0, 7), s), UpdateExpression: 'ADD paidDays :d', ExpressionAttributeValues: { ':d': new Set([date]) } }))),
+  };
 });

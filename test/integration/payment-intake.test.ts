@@ -29,7 +29,8 @@ describe('payment intake against DynamoDB Local', () => {
     const answers = await Promise.all(bodies.map((b) => pay(h, b)));
     const approved = answers.filter((a) => a.status === 201);
     expect(approved).toHaveLength(8);
-    expect(answers.filter((a) => a.status !== 201).every((a) => a.status === 422 && ['NO_SESSIONS_LEFT', 'INSUFFICIENT_BALANCE'].includes(a.body.error.code))).toBe(true);
+    // PAY-06: the 50 are for nine service dates, so a second one for a date already paid is refused too.
+    expect(answers.filter((a) => a.status !== 201).every((a) => a.status === 422 && ['NO_SESSIONS_LEFT', 'INSUFFICIENT_BALANCE', 'DAILY_LIMIT_REACHED'].includes(a.body.error.code))).toBe(true);
     expect(new Set(approved.map((a) => a.body.approvalNumber)).size).toBe(8);
     expect(approved.map((a) => a.body.voucher.remainingSessions).sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     const v = await voucherOf('R0001');

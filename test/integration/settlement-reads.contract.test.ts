@@ -16,6 +16,6 @@ settlementReadsContract('DynamoDB', async () => {
     ledger: s.ledger, deposits: s.deposits, engine: s.engine, statements: s.statements,
     seedPayment: async (p) => void (await put({ ...keys.payment(p.providerId, p.approvalNumber), type: 'Payment', ...p })),
     seedRefund: async (r) => void (await put({ ...keys.refund(r.refundId), type: 'Refund', ...r, ...gsi1.providerRefund(r.providerId, r.requestedAt, r.refundId) })),
-    seedClaim: (c) => new DynamoClaimStore(table).save(c),
+    seedClaim: async (c) => void (await new DynamoClaimStore(table).save(c)),
   };
 });

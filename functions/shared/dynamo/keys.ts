@@ -92,6 +92,8 @@ export const keys = {
   depositIn: (municipalityCode: string, programCode: string, depositedAt: string, depositId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `IN#${depositedAt}#${depositId}`),
   depositOut: (municipalityCode: string, programCode: string, payDate: string, payoutId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `OUT#${payDate}#${payoutId}`),
   payout: (payoutId: string) => key(`PAYOUT#${payoutId}`, '#PAYOUT'),
+  /** EXC-03: the one claim of a recipient × service type × service start. */
+  claimSession: (recipientId: string, serviceCode: string, serviceStartAt: string) => key(`CLAIMSESSION#${recipientId}#${serviceCode}#${serviceStartAt}`, UNIQUE),
   claim: (claimId: string) => key(`CLAIM#${claimId}`, '#CLAIM'),
   cmsFilePartition: (transferDate: string) => `CMSFILE#${transferDate}`,
   cmsFile: (transferDate: string) => key(`CMSFILE#${transferDate}`, '#FILE'),

@@ -7,5 +7,10 @@ import { InMemorySettlement } from '../../fakes/settlement-store';
 claimStoreContract('in memory', async () => {
   const registry = new InMemoryRegistry();
   const settlement = new InMemorySettlement();
-  return { registry, claims: new InMemoryClaims(registry, settlement), bucket: (ref) => settlement.bucket(ref) };
+  const paid = new Map<string, string[]>();
+  const paidDays = (r: string, s: string, m: string) => (paid.get(`${r}|${s}|${m}`) ?? []);
+  return {
+    registry, claims: new InMemoryClaims(registry, settlement, paidDays), bucket: (ref) => settlement.bucket(ref),
+    seedPaidDay: async (r, s, date) => void paid.set(`${r}|${s}|${date.slice(0, 7)}`, [...paidDays(r, s, date.slice(0, 7)), date]),
+  };
 });

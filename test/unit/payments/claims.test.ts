@@ -4,7 +4,7 @@ import { assessClaim, type ClaimContext, type ClaimRequest } from '../../../doma
 import { contract, serviceTypes } from '../../support/fixtures';
 
 const request: ClaimRequest = { serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
-const ctx: ClaimContext = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION', contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' } };
+const ctx: ClaimContext = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION', contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' }, paidDays: [] };
 
 describe('EXC-01/02 claim assessment', () => {
   it.each([
@@ -36,8 +36,9 @@ describe('EXC-01/02 the claim use cases', async () => {
     const saved = new Map<string, import('../../../domain/payments/claims').Claim>();
     const store: Port = {
       serviceType: async (code) => ({ serviceType: serviceTypes.get(code), programKind: serviceTypes.has(code) ? 'SESSION' : undefined }),
-      context: async () => ({ contracts: ctx.contracts, worker: ctx.worker, recipient: ctx.recipient }),
-      save: async (c) => void saved.set(c.claimId, structuredClone(c)),
+      context: async () => ({ contracts: ctx.contracts, worker: ctx.worker, recipient: ctx.recipient, paidDays: [] }),
+      save: async (c) => (saved.set(c.claimId, structuredClone(c)), { kind: 'saved' as const }),
+      withdraw: async () => false,
       claim: async (id) => structuredClone(saved.get(id) ?? null),
       decide: async (c, d) => {
         const s = saved.get(c.claimId);

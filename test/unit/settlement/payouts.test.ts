@@ -35,7 +35,7 @@ describe('EXC-01/02 claims', async () => {
   const { claimPayableDay } = await import('../../../domain/settlement/payouts');
   const { contract, serviceTypes } = await import('../../support/fixtures');
   const request = { serviceCode: '110101', reason: 'CARD_LOST' as const, reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
-  const ctx = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION' as const, contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' } };
+  const ctx = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION' as const, contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' }, paidDays: [] };
 
   it('EXC-01 the amount is the per-session amount of the recipient\'s grade', () => {
     expect(assessClaim(request, ctx)).toMatchObject({ ok: true, amount: 36_000, programCode: 'COMMUNITY', municipalityCode: '44130' });
