@@ -219,6 +219,9 @@ export class LocalStack {
       const body = await parse(clockRequest);
       if (!body) return;
       setClock(body.now === null ? null : new Date(body.now));
+      // The schedules the jump passed fire now, not at the scheduler's next tick, so a drain that
+      // follows waits for them (tests wait for state, never for time).
+      this.scheduler.tick();
       return sendJson(res, 200, { now: formatKst(systemClock.now()), real: body.now === null });
     }
     if (method === 'POST' && url.pathname === '/_local/token') {

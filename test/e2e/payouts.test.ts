@@ -84,13 +84,19 @@ describe('PO-01..05 payout runs', () => {
     // The cycle was run two days before its pay day, so the top-up still pays with it on the 13th.
     expect(adhoc).toMatchObject({ payoutId: 'PO-adhoc-2026-03-12-P0001-COMMUNITY', payDate: '2026-03-13', amount: 44_000, status: 'SCHEDULED', delays: [] });
     expect((await call('GET', '/v1/delays', undefined, tokens.provider)).body.items).toEqual([]);
+    // CMS-05: the 13th's file goes out from 09:00 on the 12th, the business day before.
+    await setNow('2026-03-12T09:05:00+09:00');
+    await drain();
+    expect((await call('GET', '/v1/cms/files/CMS-2026-03-13', undefined, tokens.agency)).body).toMatchObject({ state: 'TRANSMITTED', recordCount: 2 });
   }, 30_000);
 
   it('HOLD-02 a hold decided PAY is paid by the next ad-hoc run; NO_PAY would never be', async () => {
     const holdId = `H${night}-SCR02`;
     // A held payment was never paid: it is not refunded (that would recover money the provider never got).
     expect((await call('POST', '/v1/refunds', { approvalNumber: night, reason: 'OVERCHARGE' }, tokens.provider)).body.error).toMatchObject({ code: 'PAYMENT_ON_HOLD', details: { rule: 'PAY-11' } });
+    // The 13th's ad-hoc run (07:00) is done before the decision: the next one after it pays it.
     await setNow('2026-03-13T07:05:00+09:00');
+    await drain();
     await call('POST', '/v1/deposits', { municipalityCode: '44130', programCode: 'COMMUNITY', amount: 100_000, depositedAt: '2026-03-13T10:00:00+09:00' }, tokens.city);
     expect((await call('POST', `/v1/holds/${holdId}/review`, { state: 'REVIEWED', decision: 'PAY', reason: '야간 돌봄 확인' }, tokens.agency)).status).toBe(200);
     await setNow('2026-03-16T07:05:00+09:00');
@@ -114,7 +120,8 @@ describe('PO-01..05 payout runs', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const text = await res.text();
     const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[1]).toMatch(/^PAYOUT,PO-2026-03-1-P0001-COMMUNITY,2026-03-1,2026-03-13,100000,SCHEDULED,004 \*+1234,/);
+    // Sent on the 12th, paid by the bank on the 13th (its result arrived on the 16th).
+    expect(lines[1]).toMatch(/^PAYOUT,PO-2026-03-1-P0001-COMMUNITY,2026-03-1,2026-03-13,100000,PAID,004 \*+1234,/);
     expect(lines.filter((l) => l.startsWith('DRAW,'))).toEqual(['DRAW,2026-03-02,44130,36000', 'DRAW,2026-03-03,44130,36000', 'DRAW,2026-03-05,44130,28000']);
     expect(lines.filter((l) => l.startsWith('DELAY DEPOSIT_SHORTFALL,'))).toEqual(['DELAY DEPOSIT_SHORTFALL,2026-03-05,44130,44000']);
     const payments = lines.filter((l) => l.startsWith('PAYMENT,'));
