@@ -144,6 +144,15 @@ describe('EXC-01/02 exception claims', () => {
     const filed = await call('POST', '/v1/claims', claim, tokens.provider);
     expect(filed).toMatchObject({ status: 201, body: { state: 'RECEIVED', amount: 36_000, municipalityCode: '44130', programCode: 'COMMUNITY' } });
     const id = filed.body.claimId as string;
+    // EXC-03: filing it again answers the same claim; another claim for the session is refused.
+    expect(await call('POST', '/v1/claims', claim, tokens.provider)).toMatchObject({ status: 200, body: { claimId: id } });
+    expect((await call('POST', '/v1/claims', { ...claim, serviceEndAt: '2026-02-20T11:30:00+09:00' }, tokens.provider)).body.error).toMatchObject({ code: 'DUPLICATE_CLAIM', details: { rule: 'EXC-03' } });
+    // A received claim is withdrawn by its provider; its session may be claimed again.
+    const other = { ...claim, serviceDate: '2026-02-21', serviceStartAt: '2026-02-21T10:00:00+09:00', serviceEndAt: '2026-02-21T11:00:00+09:00' };
+    const second = await call('POST', '/v1/claims', other, tokens.provider);
+    expect((await call('POST', `/v1/claims/${second.body.claimId}/withdraw`, {}, tokens.other)).status).toBe(404);
+    expect(await call('POST', `/v1/claims/${second.body.claimId}/withdraw`, {}, tokens.provider)).toMatchObject({ status: 200, body: { state: 'WITHDRAWN' } });
+    expect((await call('POST', `/v1/claims/${second.body.claimId}/withdraw`, {}, tokens.provider)).status).toBe(409);
     expect((await call('POST', `/v1/claims/${id}/approve`, {}, tokens.provider)).status).toBe(403);
     const approved = await call('POST', `/v1/claims/${id}/approve`, {}, tokens.agency);
     expect(approved).toMatchObject({ status: 200, body: { state: 'APPROVED', payableOn: '2026-03-10' } });
