@@ -24,6 +24,7 @@ const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
   WORKER_NOT_ELIGIBLE: 422, UNKNOWN_GRADE: 422, TIME_PROGRAM_NOT_SUPPORTED: 422, NOT_FOUND: 404, INVALID_STATE: 409, DUPLICATE_CLAIM: 409,
 };
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);
+const claimPath = z.object({ claimId: recordId }).strict();
 
 const store = claimStore;
 const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, payableDay: (today) => claimPayableDay(today, koreanHolidays), newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
@@ -37,7 +38,7 @@ const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, p
   return json(filed.replayed ? 200 : 201, filed.claim);
 });
 
-const withdraw = route({ roles: ['provider'] }, async ({ path, principal }) => {
+const withdraw = route({ roles: ['provider'], path: claimPath }, async ({ path, principal }) => {
   const withdrawn = await withdrawClaim(deps(), principal.providerId!, principal.sub, path.claimId ?? '');
   if (!withdrawn.ok) throw refused(withdrawn.refusal);
   logger.info('claim withdrawn', { claimId: withdrawn.claim.claimId });
@@ -45,7 +46,7 @@ const withdraw = route({ roles: ['provider'] }, async ({ path, principal }) => {
 });
 
 const decide = (approve: boolean) =>
-  route({ roles: ['agency'], body: claimDecision }, async ({ body, path, principal }) => {
+  route({ roles: ['agency'], body: claimDecision, path: claimPath }, async ({ body, path, principal }) => {
     if (!approve && !body.reason) throw new ApiError('VALIDATION', 'VALIDATION_FAILED', 'a rejection needs a reason', { fields: [{ path: 'reason', message: 'required' }] });
     const decided = await decideClaim(deps(), path.claimId ?? '', { approve, by: principal.sub, reason: body.reason });
     if (!decided.ok) throw refused(decided.refusal);

@@ -11,16 +11,15 @@
  */
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { type Payment, paymentChange } from '../../domain/payments/payment';
-import { applyMoneyChanges } from '../../domain/settlement/totals';
+import { applyMoneyChanges, type MoneyChange } from '../../domain/settlement/totals';
 import { type PaymentEvent, paymentEventOf } from '../../events/payments';
 import { moneyChangeOf } from '../shared/dynamo/stream';
 import { logger } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
 import { settlementStore } from '../shared/stores';
 
-/** The event a stream record stands for, if it is a payment's approval or state change. */
-function eventOf(record: DynamoDBRecord): PaymentEvent | null {
-  const money = moneyChangeOf(record);
+/** The event a money item change stands for, if it is a payment's approval or state change. */
+function eventOf(record: DynamoDBRecord, money: MoneyChange | null): PaymentEvent | null {
   if (money?.change.kind !== 'Payment' || !money.change.after) return null;
   const change = paymentChange(money.change.before as Payment | null, money.change.after, record.eventName === 'INSERT');
   return change ? paymentEventOf(money.change.after, change) : null;
@@ -29,8 +28,7 @@ function eventOf(record: DynamoDBRecord): PaymentEvent | null {
 const failedFrom = (record: DynamoDBRecord) => ({ batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] });
 
 /** Sends the batch's events ten to a message call; the first record of a chunk that failed, if any. */
-async function relay(records: DynamoDBRecord[]): Promise<DynamoDBRecord | null> {
-  const pending = records.map((record) => ({ record, event: eventOf(record) })).filter((r) => r.event !== null);
+async function relay(pending: { record: DynamoDBRecord; event: PaymentEvent }[]): Promise<DynamoDBRecord | null> {
   for (let i = 0; i < pending.length; i += 10) {
     const chunk = pending.slice(i, i + 10);
     try {
@@ -45,21 +43,23 @@ async function relay(records: DynamoDBRecord[]): Promise<DynamoDBRecord | null> 
 }
 
 /** Adds the batch's money to the totals; false when it could not (the whole batch comes again). */
-async function addTotals(records: DynamoDBRecord[]): Promise<boolean> {
+async function addTotals(changes: MoneyChange[], from: string | undefined): Promise<boolean> {
   try {
-    await applyMoneyChanges(records.map(moneyChangeOf).filter((c) => c !== null), settlementStore().totals);
+    await applyMoneyChanges(changes, settlementStore().totals);
     return true;
   } catch (error) {
-    logger.error('totals not added; the stream will deliver the batch again', { error: error as Error, from: records[0]?.dynamodb?.SequenceNumber });
+    logger.error('totals not added; the stream will deliver the batch again', { error: error as Error, from });
     return false;
   }
 }
 
-/** Both jobs side by side, so the totals never delay screening. */
+/** Both jobs side by side, so the totals never delay screening; each image is read once. */
 export async function handler(event: DynamoDBStreamEvent, context: Context) {
   logger.addContext(context);
   if (event.Records.length === 0) return { batchItemFailures: [] };
-  const [added, unsent] = await Promise.all([addTotals(event.Records), relay(event.Records)]);
+  const read = event.Records.map((record) => ({ record, money: moneyChangeOf(record) }));
+  const events = read.map(({ record, money }) => ({ record, event: eventOf(record, money) })).filter((r): r is { record: DynamoDBRecord; event: PaymentEvent } => r.event !== null);
+  const [added, unsent] = await Promise.all([addTotals(read.flatMap((r) => (r.money ? [r.money] : [])), event.Records[0]!.dynamodb?.SequenceNumber), relay(events)]);
   if (!added) return failedFrom(event.Records[0]!);
   return unsent ? failedFrom(unsent) : { batchItemFailures: [] };
 }

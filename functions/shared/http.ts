@@ -61,6 +61,8 @@ interface RouteSpec<B, Q> {
   roles: readonly Role[];
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
+  /** The path parameters' grammar: an id it refuses is a 400, before anything is read. */
+  path?: z.ZodType<Record<string, string>>;
 }
 
 function parseBody(event: HttpEvent): unknown {
@@ -77,7 +79,7 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? (where === 'query' ? {} : value));
   if (!result.success) {
-    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields: fieldsOf(result.error, where === 'query' ? 'query' : undefined) });
+    throw new ApiError('VALIDATION', 'VALIDATION_FAILED', `the request ${where} is not valid`, { fields: fieldsOf(result.error, where === 'body' ? undefined : where) });
   }
   return result.data;
 }
@@ -97,7 +99,8 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
       logger.appendKeys({ role: principal.role, sub: principal.sub, route: event.routeKey });
       const body = parseWith(spec.body, parseBody(event), 'body');
       const query = parseWith(spec.query, event.queryStringParameters, 'query');
-      return fn({ body, query, path: event.pathParameters ?? {}, principal, event });
+      const path = spec.path ? parseWith(spec.path, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
+      return fn({ body, query, path, principal, event });
     });
 }
 
