@@ -62,10 +62,18 @@ const peopleOf = (p: ScreenedPayment): PersonRef[] => [
 ];
 
 /**
- * Screens one approval. A payment already cancelled when it is screened is held by nothing.
+ * Screens one approval, then tells settlement it may be paid (PO-02: a run pays nothing screening
+ * has not finished with). A payment already cancelled when it is screened is held by nothing.
  * SCR-01 is a pair rule: the earlier payment of a pair is held too, with this one as evidence.
  */
 export async function screenApproval(port: ScreeningPort, payment: ScreenedPayment, settings: ScreeningSettings, now: Date): Promise<Raised[]> {
+  const raised = await screen(port, payment, settings, now);
+  // Only now may a payout run pay it (PO-02): its holds, if any, are in place.
+  await port.finished(payment);
+  return raised;
+}
+
+async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: ScreeningSettings, now: Date): Promise<Raised[]> {
   const at = formatKst(now);
   const status = await port.index(payment, now);
   if (status !== 'APPROVED') return [];
@@ -127,6 +135,8 @@ export async function screenWithdrawal(port: ScreeningPort, payment: ScreenedPay
   }
   const neighbours = await port.neighbours(payment, successionWindow(payment, settings.rules['SCR-01']));
   result.voided.push(...(await dropAsEvidence(port, payment, neighbours.map((n) => n.approvalNumber), at)));
+  // A payment withdrawn before its approval was screened needs no screening to be settled (PO-02).
+  await port.finished(payment);
   return result;
 }
 

@@ -50,8 +50,17 @@ export interface ScreeningHoldPort {
   dropEvidence(holdId: string, key: string): Promise<Hold | null>;
 }
 
+/** What screening tells settlement. */
+export interface ScreeningOutcomePort {
+  /**
+   * PO-02: screening has finished with the payment (held or not, or it was withdrawn first), so a
+   * payout run may pay what no hold keeps; the second call for a payment changes nothing.
+   */
+  finished(payment: ScreenedPayment): Promise<void>;
+}
+
 /** Everything the screening flow uses. */
-export type ScreeningPort = ScreeningIndexPort & Pick<EvidencePort, 'people'> & ScreeningHoldPort;
+export type ScreeningPort = ScreeningIndexPort & Pick<EvidencePort, 'people'> & ScreeningHoldPort & ScreeningOutcomePort;
 
 /** One hold's move as the store writes it: conditioned on `hold.state`, with its history entry. */
 export interface HoldMove {

@@ -26,6 +26,12 @@ export interface BucketTotals {
   claims: number;
   /** Paid out of this bucket so far. */
   settled: number;
+  /**
+   * PO-02: approved payments whose screening has not finished. A run pays none of it; screening's
+   * end (or the payment's cancellation reaching screening first) takes it off, once per payment.
+   * Not part of `payable`: it only says how much of it may not be paid yet.
+   */
+  unscreened: number;
 }
 
 export interface Bucket extends BucketTotals {
@@ -37,7 +43,7 @@ export interface Bucket extends BucketTotals {
   version: number;
 }
 
-export const EMPTY_TOTALS: BucketTotals = { approved: 0, cancelled: 0, held: 0, released: 0, denied: 0, recovered: 0, claims: 0, settled: 0 };
+export const EMPTY_TOTALS: BucketTotals = { approved: 0, cancelled: 0, held: 0, released: 0, denied: 0, recovered: 0, claims: 0, settled: 0, unscreened: 0 };
 
 /** PO-02 for one bucket: what it owes the provider in all, paid or not. */
 export function payable(b: BucketTotals): number {
@@ -47,6 +53,16 @@ export function payable(b: BucketTotals): number {
 /** What a run may still pay from the bucket (negative: the provider owes it back). */
 export function unsettled(b: BucketTotals): number {
   return payable(b) - b.settled;
+}
+
+/**
+ * PO-02: what a run may pay from the bucket now: what is unpaid less what screening has not
+ * finished with (never below zero on that account); a recovery (negative) is owed whatever
+ * screening does.
+ */
+export function payableNow(b: BucketTotals): number {
+  const u = unsettled(b);
+  return u > 0 ? Math.max(0, u - Math.max(0, b.unscreened)) : u;
 }
 
 export type DelayReason = 'DEPOSIT_SHORTFALL' | 'NEGATIVE_NET' | 'OTHER';
@@ -81,19 +97,20 @@ export interface PayoutPlan {
  * program (PO-02), whichever municipality they belong to, and each is credited back to its own
  * municipality's deposit (a negative draw). If the whole payout nets below zero, nothing is sent
  * and the balance is carried as `NEGATIVE_NET`; so is any recovery the payments paid now cannot
- * offset.
+ * offset. Only what screening has finished with is paid (`payableNow`, PO-02); the rest stays
+ * open for a later run.
  */
 export function planPayout(buckets: readonly Bucket[], depositBalance: (municipalityCode: string) => number): PayoutPlan {
-  const open = buckets.filter((b) => unsettled(b) !== 0).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
-  const net = open.reduce((n, b) => n + unsettled(b), 0);
+  const open = buckets.filter((b) => payableNow(b) !== 0).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+  const net = open.reduce((n, b) => n + payableNow(b), 0);
   if (net < 0) {
     const oldest = open[0]!;
     return { amount: 0, draws: [], deposits: new Map(), delays: [{ municipalityCode: oldest.municipalityCode, amount: net, reason: 'NEGATIVE_NET', fromDay: oldest.day }] };
   }
-  const owed = open.filter((b) => unsettled(b) < 0);
+  const owed = open.filter((b) => payableNow(b) < 0);
   const municipalities = [...new Set(open.map((b) => b.municipalityCode))].sort();
   const sumBy = (list: readonly Bucket[], m: string, f: (b: Bucket) => number) => list.filter((b) => b.municipalityCode === m).reduce((n, b) => n + f(b), 0);
-  const recovered = new Map(municipalities.map((m) => [m, sumBy(owed, m, (b) => -unsettled(b))]));
+  const recovered = new Map(municipalities.map((m) => [m, sumBy(owed, m, (b) => -payableNow(b))]));
   const recoveries = [...recovered.values()].reduce((n, x) => n + x, 0);
 
   /** Pays the payments oldest first from each municipality's deposit (and, when counted, its own recoveries credited back). */
@@ -101,8 +118,8 @@ export function planPayout(buckets: readonly Bucket[], depositBalance: (municipa
     const available = new Map(municipalities.map((m) => [m, Math.max(0, depositBalance(m)) + (countOwnRecoveries ? recovered.get(m)! : 0)]));
     const taken = new Map<Bucket, number>();
     const short = new Map<string, { amount: number; fromDay: IsoDate }>();
-    for (const b of open.filter((x) => unsettled(x) > 0)) {
-      const due = unsettled(b);
+    for (const b of open.filter((x) => payableNow(x) > 0)) {
+      const due = payableNow(b);
       const take = Math.min(available.get(b.municipalityCode)!, due);
       available.set(b.municipalityCode, available.get(b.municipalityCode)! - take);
       if (take > 0) taken.set(b, take);
@@ -122,7 +139,7 @@ export function planPayout(buckets: readonly Bucket[], depositBalance: (municipa
   let offsetLeft = Math.min(recoveries, payments.paid);
   const offsets = new Map<Bucket, number>();
   for (const b of owed) {
-    const take = Math.min(offsetLeft, -unsettled(b));
+    const take = Math.min(offsetLeft, -payableNow(b));
     if (take > 0) offsets.set(b, take);
     offsetLeft -= take;
   }
@@ -137,7 +154,7 @@ export function planPayout(buckets: readonly Bucket[], depositBalance: (municipa
     const drawn = paid.reduce((n, [, x]) => n + x, 0) - credited.reduce((n, [, x]) => n + x, 0);
     if (drawn !== 0) deposits.set(m, drawn);
     const carried = recovered.get(m)! - credited.reduce((n, [, x]) => n + x, 0);
-    if (carried > 0) delays.push({ municipalityCode: m, amount: -carried, reason: 'NEGATIVE_NET', fromDay: owed.find((b) => b.municipalityCode === m && (offsets.get(b) ?? 0) < -unsettled(b))!.day });
+    if (carried > 0) delays.push({ municipalityCode: m, amount: -carried, reason: 'NEGATIVE_NET', fromDay: owed.find((b) => b.municipalityCode === m && (offsets.get(b) ?? 0) < -payableNow(b))!.day });
     const short = payments.short.get(m);
     if (short) delays.push({ municipalityCode: m, amount: short.amount, reason: 'DEPOSIT_SHORTFALL', fromDay: short.fromDay });
   }
@@ -156,7 +173,8 @@ export interface LedgerFact {
 }
 
 export interface PaymentFactSource {
-  event: 'PAYMENT_APPROVED' | 'PAYMENT_CANCELLED' | 'PAYMENT_REFUNDED';
+  /** `PAYMENT_SCREENED`: screening has finished with the payment (PO-02), whatever it found. */
+  event: 'PAYMENT_APPROVED' | 'PAYMENT_CANCELLED' | 'PAYMENT_REFUNDED' | 'PAYMENT_SCREENED';
   approvalNumber: string;
   providerId: string;
   programCode: string;
@@ -174,7 +192,9 @@ export function factOfPayment(e: PaymentFactSource): LedgerFact | null {
   const base = { providerId: e.providerId, programCode: e.programCode, municipalityCode: e.municipalityCode };
   switch (e.event) {
     case 'PAYMENT_APPROVED':
-      return { ...base, factId: `${e.approvalNumber}#APPROVED`, day: e.approvalDate, deltas: { approved: e.amount } };
+      return { ...base, factId: `${e.approvalNumber}#APPROVED`, day: e.approvalDate, deltas: { approved: e.amount, unscreened: e.amount } };
+    case 'PAYMENT_SCREENED':
+      return { ...base, factId: `${e.approvalNumber}#SCREENED`, day: e.approvalDate, deltas: { unscreened: -e.amount } };
     case 'PAYMENT_CANCELLED':
       return { ...base, factId: `${e.approvalNumber}#CANCELLED`, day: e.approvalDate, deltas: { cancelled: e.amount } };
     case 'PAYMENT_REFUNDED':

@@ -6,7 +6,7 @@
 import type { PayoutAccount } from '../registry/entities';
 import { cycle, cycleBounds, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay } from '../shared/business-days';
 import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
-import { type Bucket, type Delay, type PayoutPlan, planPayout, unsettled } from './ledger';
+import { type Bucket, type Delay, type PayoutPlan, payableNow, planPayout, unsettled } from './ledger';
 import type { Payout, PayoutRun } from './payout';
 import type { Payee, PayoutPort, PayoutRecords } from './ports';
 
@@ -117,7 +117,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
       // No payout account for this program: nothing can be sent; what is due waits as OTHER.
       const due = new Map<string, { amount: number; fromDay: IsoDate }>();
       for (const b of buckets) {
-        const u = unsettled(b);
+        const u = payableNow(b);
         if (u === 0) continue;
         const d = due.get(b.municipalityCode) ?? { amount: 0, fromDay: b.day };
         due.set(b.municipalityCode, { amount: d.amount + u, fromDay: d.fromDay < b.day ? d.fromDay : b.day });

@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest';
 import { contractSuite } from './suite';
 import type { PayoutAccount } from '../../domain/registry/entities';
-import { type Bucket, type LedgerFact, planPayout } from '../../domain/settlement/ledger';
+import { type Bucket, factOfPayment, type LedgerFact, planPayout } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
 import { addDays } from '../../domain/shared/calendar';
 import type { DepositPort, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
@@ -115,6 +115,22 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect((await t.payouts.providerPayouts(ref.providerId, undefined, { limit: 10 })).items.map((p) => p.payoutId)).toEqual([payout.payoutId]);
       expect((await t.payouts.providerPayouts(ref.providerId, '2026-03-17', { limit: 10 })).items).toEqual([]);
       expect((await t.payouts.payDayPayouts('2026-03-16', { limit: 100 })).items.map((p) => p.payoutId)).toContain(payout.payoutId);
+    });
+
+    it('PO-02: an approval screening has not finished with stays unpaid and its bucket open; the screened fact (once) lets it be paid', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      const source = { ...ref, approvalNumber: `260302${String(++n).padStart(8, '0')}`, amount: 30_000, approvalDate: '2026-03-02' };
+      await t.ledger.apply(factOfPayment({ ...source, event: 'PAYMENT_APPROVED' })!);
+      const waiting = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      expect(waiting).toMatchObject([{ approved: 30_000, unscreened: 30_000 }]);
+      expect(planPayout(waiting, () => 100_000)).toMatchObject({ amount: 0, draws: [], delays: [] });
+      const screened = factOfPayment({ ...source, event: 'PAYMENT_SCREENED' })!;
+      expect(await t.ledger.apply(screened)).toBe('applied');
+      expect(await t.ledger.apply(screened)).toBe('duplicate');
+      const ready = await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10');
+      expect(ready).toMatchObject([{ approved: 30_000, unscreened: 0 }]);
+      expect(planPayout(ready, () => 100_000).amount).toBe(30_000);
     });
 
     it('PO-02: a recovery of another municipality is credited back to its own deposit, also one never funded, which is then listed', async () => {

@@ -14,7 +14,7 @@ import { gsi2, keys } from './keys';
 export type { BucketRef };
 
 const FACT_RETENTION_SECONDS = 400 * 24 * 3600;
-const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 'recovered', 'claims', 'settled'] as const;
+const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 'recovered', 'claims', 'settled', 'unscreened'] as const;
 
 /** Conditions spelled once. */
 const conditions = {

@@ -1,11 +1,15 @@
 /**
  * Everything screening uses, built once per container from its three stores: the screening
- * index, people's evidence and holds (one store per aggregate, each its own file).
+ * index, people's evidence and holds (one store per aggregate, each its own file), and the
+ * ledger, told when a payment's screening has finished (PO-02).
  */
 import type { ScreeningPort } from '../../../domain/screening/ports';
+import { factOfPayment } from '../../../domain/settlement/ledger';
+import { kstDate } from '../../../domain/shared/calendar';
 import type { Table } from './client';
 import { DynamoEvidenceStore } from './evidence-store';
 import { DynamoHoldStore } from './hold-store';
+import { DynamoLedgerStore } from './ledger-store';
 import { DynamoScreeningIndex } from './screening-index-store';
 
 /** The three stores, and the three as the screening flow's one port. */
@@ -13,6 +17,7 @@ export function screeningStores(table: Table, epochSeconds: () => number) {
   const index = new DynamoScreeningIndex(table, epochSeconds);
   const evidence = new DynamoEvidenceStore(table);
   const holds = new DynamoHoldStore(table);
+  const ledger = new DynamoLedgerStore(table, epochSeconds);
   const port: ScreeningPort = {
     index: (p, at) => index.index(p, at),
     neighbours: (p, w) => index.neighbours(p, w),
@@ -25,6 +30,11 @@ export function screeningStores(table: Table, epochSeconds: () => number) {
     holdsOfPayment: (a) => holds.holdsOfPayment(a),
     voidHold: (h, r, at) => holds.voidHold(h, r, at),
     dropEvidence: (id, k) => holds.dropEvidence(id, k),
+    // PO-02: the payment's day bucket lets a run pay it (its `unscreened` amount comes off once).
+    finished: async (p) => {
+      const fact = factOfPayment({ ...p, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(p.approvedAt)) });
+      if (fact) await ledger.apply(fact);
+    },
   };
   return { index, evidence, holds, port };
 }

@@ -18,7 +18,7 @@ describe('table stream records → money item changes', () => {
     expect(change.changeId).toBe('ev-MODIFY');
     expect(change.change).toMatchObject({ kind: 'LedgerBucket', before: { approved: 36_000, cancelled: 0 }, after: { approved: 72_000 } });
     expect(change.change.after).not.toHaveProperty('PK');
-    expect(totalsDeltas(change.change)).toEqual([{ municipalityCode: '44130', programCode: 'COMMUNITY', bucket: { approved: 36_000, cancelled: 0, held: 0, released: 0, denied: 0, recovered: 0, claims: 0, settled: 0 } }]);
+    expect(totalsDeltas(change.change)).toEqual([{ municipalityCode: '44130', programCode: 'COMMUNITY', bucket: { approved: 36_000, cancelled: 0, held: 0, released: 0, denied: 0, recovered: 0, claims: 0, settled: 0, unscreened: 0 } }]);
   });
 
   it('PO-08 a voucher written and a voucher removed are changes from and to nothing', () => {
