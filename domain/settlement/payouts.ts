@@ -6,6 +6,7 @@
 import type { PayoutAccount } from '../registry/entities';
 import { cycle, cycleBounds, type Cycle, type HolidayCalendar, isBusinessDay, nextBusinessDay } from '../shared/business-days';
 import { addDays, addMonths, formatKst, type IsoDate } from '../shared/calendar';
+import { DepositShares } from './allocation';
 import { type Bucket, type Delay, type PayoutPlan, payableNow, planPayout, unsettled } from './ledger';
 import type { Payout, PayoutRun } from './payout';
 import type { Payee, PayoutPort, PayoutRecords } from './ports';
@@ -102,8 +103,12 @@ function statusOf(plan: PayoutPlan): Payout['status'] {
   return plan.delays.length > 0 ? 'DELAYED' : 'NETTED';
 }
 
-/** One provider × program in one run: plan from the open buckets and deposits, then commit (retrying on a race). */
-export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, now: Date): Promise<PayoutOutcome> {
+/**
+ * One provider × program in one run: plan from the open buckets and what it may draw from each
+ * deposit (its PO-03 share of a short one), then commit (retrying on a race). `shares` is the
+ * run's, kept across the providers of a shard.
+ */
+export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, now: Date, shares = new DepositShares(port, run)): Promise<PayoutOutcome> {
   const payoutId = payoutIdOf(run, providerId, programCode);
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await port.existing(payoutId);
@@ -111,7 +116,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
     const buckets = bucketsForOnePayout(await port.openBuckets(providerId, programCode, run.throughDay));
     if (buckets.length === 0) return { kind: 'nothing' };
     const municipalities = [...new Set(buckets.map((b) => b.municipalityCode))];
-    const balances = new Map(await Promise.all(municipalities.map(async (m) => [m, await port.depositBalance(m, programCode)] as const)));
+    const balances = new Map(await Promise.all(municipalities.map(async (m) => [m, await shares.limit(m, programCode, providerId)] as const)));
     let plan = planPayout(buckets, (m) => balances.get(m) ?? 0);
     if (!account && plan.amount > 0) {
       // No payout account for this program: nothing can be sent; what is due waits as OTHER.
@@ -186,12 +191,13 @@ export interface ShardTally {
 export async function payShard(deps: ShardDeps, run: PayoutRun, shard: number): Promise<ShardTally> {
   const tally: ShardTally = { paid: 0, delayed: 0, netted: 0, existing: 0, amount: 0 };
   const programs = await deps.programs();
+  const shares = new DepositShares(deps.engine, run);
   for (const payee of await deps.records.payees(shard)) {
     for (const programCode of programs) {
       const registered = payee.accounts.find((a) => a.programCode === programCode) ?? null;
       const refused = registered ? await deps.records.rejectedAccount(payee.providerId, programCode) : null;
       const account = registered && !(refused && refused.bankCode === registered.bankCode && refused.accountNumber === registered.accountNumber) ? registered : null;
-      const outcome = await payProvider(deps.engine, run, payee.providerId, programCode, account, deps.clock.now());
+      const outcome = await payProvider(deps.engine, run, payee.providerId, programCode, account, deps.clock.now(), shares);
       if (outcome.kind === 'nothing') continue;
       tally[outcome.kind]++;
       if (outcome.kind === 'paid') tally.amount += outcome.payout.amount;

@@ -3,6 +3,7 @@ import type { Payment } from '../payments/payment';
 import type { PayoutAccount } from '../registry/entities';
 import type { IsoDate, YearMonth } from '../shared/calendar';
 import type { Page, PageRequest } from '../shared/ports';
+import type { AllocationPort } from './allocation';
 import type { Bucket, DelayReason, LedgerFact, PayoutPlan } from './ledger';
 import type { Payout } from './payout';
 
@@ -58,11 +59,10 @@ export interface DepositPort {
   forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: YearMonth, toMonth: YearMonth): Promise<ForecastFacts[]>;
 }
 
-/** What one payout needs (PO-02..04): its own record, the open buckets and the balances. */
-export interface PayoutPort {
+/** What one payout needs (PO-02..04): its own record, the open buckets, the balances and the run's deposit allocations (PO-03). */
+export interface PayoutPort extends AllocationPort {
   existing(payoutId: string): Promise<Payout | null>;
   openBuckets(providerId: string, programCode: string, throughDay: IsoDate): Promise<Bucket[]>;
-  depositBalance(municipalityCode: string, programCode: string): Promise<number>;
   /**
    * Writes the payout (if any), settles its buckets, draws its deposits and closes the settled
    * buckets in one transaction; 'conflict' if any of them moved since it was read.

@@ -133,6 +133,27 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect(planPayout(ready, () => 100_000).amount).toBe(30_000);
     });
 
+    it('PO-03: a deposit\'s open buckets across its providers, oldest first then by provider; a run\'s allocation is kept once', async () => {
+      const a = fresh();
+      const b = { ...a, providerId: `${a.providerId}B` };
+      await t.ledger.apply(fact(b, '2026-03-02', 10_000));
+      await t.ledger.apply(fact(a, '2026-03-03', 20_000));
+      await t.ledger.apply(fact(a, '2026-03-02', 30_000));
+      await t.ledger.apply(fact(a, '2026-03-12', 5_000));
+      const open = await t.engine.depositBuckets(a.municipalityCode, a.programCode, '2026-03-10');
+      expect(open.map((x) => [x.day, x.providerId, x.approved])).toEqual([['2026-03-02', a.providerId, 30_000], ['2026-03-02', b.providerId, 10_000], ['2026-03-03', a.providerId, 20_000]]);
+      await funded(a, 100_000);
+      const { payout, plan } = payoutOf(a, await t.engine.openBuckets(a.providerId, a.programCode, '2026-03-10'), 100_000);
+      expect(await t.engine.commit(payout, plan, [], at)).toBe('committed');
+      expect((await t.engine.depositBuckets(a.municipalityCode, a.programCode, '2026-03-10')).map((x) => x.providerId)).toEqual([b.providerId]);
+
+      const first = { runId: `R${++n}`, municipalityCode: a.municipalityCode, programCode: a.programCode, balance: 10, demand: 20, short: true, shares: { [a.providerId]: 10 } };
+      expect(await t.engine.allocation(first.runId, a.municipalityCode, a.programCode)).toBeNull();
+      expect(await t.engine.keepAllocation(first)).toEqual(first);
+      expect(await t.engine.keepAllocation({ ...first, shares: { [b.providerId]: 10 } })).toEqual(first);
+      expect(await t.engine.allocation(first.runId, a.municipalityCode, a.programCode)).toEqual(first);
+    });
+
     it('PO-02: a recovery of another municipality is credited back to its own deposit, also one never funded, which is then listed', async () => {
       const ref = fresh();
       const other = { ...ref, municipalityCode: String(Number(ref.municipalityCode) + 500) };

@@ -6,6 +6,7 @@
  */
 import { EMPTY_TOTALS, type Bucket, type BucketTotals, type LedgerFact, type PayoutPlan, unsettled } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
+import type { DepositAllocation } from '../../domain/settlement/allocation';
 import type { BucketRef, DelayRecord, DepositAccount, DepositEntry, DepositPort, ForecastFacts, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
 import { addMonths } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
@@ -196,8 +197,32 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
     if (p) p.status = 'SENT';
   }
 
+  // PO-03: a run's deposit allocations, the first kept wins (as the adapter's conditional put).
+  readonly allocations = new Map<string, DepositAllocation>();
+  async allocation(runId: string, m: string, g: string) {
+    return structuredClone(this.allocations.get(`${runId}|${accountId(m, g)}`) ?? null);
+  }
+  async keepAllocation(a: DepositAllocation) {
+    const id = `${a.runId}|${accountId(a.municipalityCode, a.programCode)}`;
+    if (!this.allocations.has(id)) this.allocations.set(id, structuredClone(a));
+    return structuredClone(this.allocations.get(id)!);
+  }
+  async depositBuckets(m: string, g: string, throughDay: string) {
+    return this.sorted()
+      .filter((b) => this.open.has(bucketId(b)) && b.municipalityCode === m && b.programCode === g && b.day <= throughDay)
+      .sort((a, b) => a.day.localeCompare(b.day) || a.providerId.localeCompare(b.providerId));
+  }
+
   /** The payout engine's port over this store. */
   get engine(): PayoutPort {
-    return { existing: (id) => this.payout(id), openBuckets: (p, g, t) => this.openBuckets(p, g, t), depositBalance: (m, g) => this.balance(m, g), commit: (p, plan, s, at) => this.commit(p, plan, s, at) };
+    return {
+      existing: (id) => this.payout(id),
+      openBuckets: (p, g, t) => this.openBuckets(p, g, t),
+      depositBalance: (m, g) => this.balance(m, g),
+      commit: (p, plan, s, at) => this.commit(p, plan, s, at),
+      allocation: (r, m, g) => this.allocation(r, m, g),
+      depositBuckets: (m, g, t) => this.depositBuckets(m, g, t),
+      keepAllocation: (a) => this.keepAllocation(a),
+    };
   }
 }

@@ -92,6 +92,8 @@ export const keys = {
   depositIn: (municipalityCode: string, programCode: string, depositedAt: string, depositId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `IN#${depositedAt}#${depositId}`),
   depositOut: (municipalityCode: string, programCode: string, payDate: string, payoutId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `OUT#${payDate}#${payoutId}`),
   payout: (payoutId: string) => key(`PAYOUT#${payoutId}`, '#PAYOUT'),
+  /** PO-03: how a run shares out a short deposit, decided once. */
+  depositAllocation: (runId: string, municipalityCode: string, programCode: string) => key(`ALLOC#${runId}`, `${municipalityCode}#${programCode}`),
   /** EXC-03: the one claim of a recipient × service type × service start. */
   claimSession: (recipientId: string, serviceCode: string, serviceStartAt: string) => key(`CLAIMSESSION#${recipientId}#${serviceCode}#${serviceStartAt}`, UNIQUE),
   claim: (claimId: string) => key(`CLAIM#${claimId}`, '#CLAIM'),
@@ -135,6 +137,9 @@ export const gsi1 = {
   delay: (providerId: string, programCode: string, municipalityCode: string) => ({ GSI1PK: 'DELAYS', GSI1SK: `${providerId}#${programCode}#${municipalityCode}` }),
   delaysPk: 'DELAYS',
   cmsFile: (transferDate: string) => ({ GSI1PK: 'CMSFILES', GSI1SK: transferDate }),
+  /** Sparse, beside `openBucket`: a deposit's open buckets across its providers (PO-03). */
+  openDepositBucket: (municipalityCode: string, programCode: string, day: string, providerId: string) => ({ GSI1PK: `OPENDEPOSIT#${municipalityCode}#${programCode}`, GSI1SK: `${day}#${providerId}` }),
+  openDepositBucketPk: (municipalityCode: string, programCode: string) => `OPENDEPOSIT#${municipalityCode}#${programCode}`,
   cmsFilesPk: 'CMSFILES',
   providerClaim: (providerId: string, filedAt: string, claimId: string) => ({ GSI1PK: `PROVCLAIM#${providerId}`, GSI1SK: `${filedAt}#${claimId}` }),
   providerClaimPk: (providerId: string) => `PROVCLAIM#${providerId}`,

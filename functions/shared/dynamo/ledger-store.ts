@@ -9,7 +9,7 @@ import type { BucketRef, LedgerPort } from '../../../domain/settlement/ports';
 import { batchGetAll, queryAll, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
-import { gsi2, keys } from './keys';
+import { gsi1, gsi2, keys } from './keys';
 
 export type { BucketRef };
 
@@ -39,15 +39,16 @@ export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<
   const change = unsettled({ ...EMPTY_TOTALS, ...deltas });
   const fields = [...Object.entries(deltas), ['unsettled', change] as const].filter(([, v]) => v !== undefined && v !== 0) as [string, number][];
   const open = gsi2.openBucket(ref.providerId, ref.programCode, ref.day, ref.municipalityCode);
+  const deposit = gsi1.openDepositBucket(ref.municipalityCode, ref.programCode, ref.day, ref.providerId);
   return {
     Update: {
       TableName: tableName,
       Key: bucketKey(ref),
-      UpdateExpression: `SET #type = :type, providerId = :p, programCode = :g, municipalityCode = :m, #day = :d, GSI2PK = :open, GSI2SK = :openSk ADD #version :one${fields.map(([f]) => `, #${f} :${f}`).join('')}`,
+      UpdateExpression: `SET #type = :type, providerId = :p, programCode = :g, municipalityCode = :m, #day = :d, GSI2PK = :open, GSI2SK = :openSk, GSI1PK = :dep, GSI1SK = :depSk ADD #version :one${fields.map(([f]) => `, #${f} :${f}`).join('')}`,
       ...(guard ? { ConditionExpression: conditions.stillUnpaid } : {}),
       ExpressionAttributeNames: { '#type': 'type', '#day': 'day', '#version': 'version', ...Object.fromEntries(fields.map(([f]) => [`#${f}`, f])), ...(guard ? { '#u': 'unsettled' } : {}) },
       ExpressionAttributeValues: {
-        ':type': 'LedgerBucket', ':p': ref.providerId, ':g': ref.programCode, ':m': ref.municipalityCode, ':d': ref.day, ':open': open.GSI2PK, ':openSk': open.GSI2SK, ':one': 1,
+        ':type': 'LedgerBucket', ':p': ref.providerId, ':g': ref.programCode, ':m': ref.municipalityCode, ':d': ref.day, ':open': open.GSI2PK, ':openSk': open.GSI2SK, ':dep': deposit.GSI1PK, ':depSk': deposit.GSI1SK, ':one': 1,
         ...Object.fromEntries(fields.map(([f, v]) => [`:${f}`, v])),
         ...(guard ? { ':atLeast': guard.unsettledAtLeast } : {}),
       },
@@ -104,5 +105,18 @@ export class DynamoLedgerStore implements LedgerPort {
     });
     const fresh = await batchGetAll(this.table.doc, this.table.name, refs.map((r) => ({ PK: r.PK as string, SK: r.SK as string })), { consistent: true });
     return fresh.map(toBucket).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+  }
+
+  /** PO-03: every provider's open buckets of one deposit up to a day (the index says where; the buckets are read again). */
+  async depositBuckets(municipalityCode: string, programCode: string, throughDay: string): Promise<Bucket[]> {
+    const refs = await queryAll(this.table.doc, {
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :to',
+      ExpressionAttributeValues: { ':pk': gsi1.openDepositBucketPk(municipalityCode, programCode), ':to': `${throughDay}#~` },
+      ProjectionExpression: 'PK, SK',
+    });
+    const fresh = await batchGetAll(this.table.doc, this.table.name, refs.map((r) => ({ PK: r.PK as string, SK: r.SK as string })), { consistent: true });
+    return fresh.map(toBucket).sort((a, b) => a.day.localeCompare(b.day) || a.providerId.localeCompare(b.providerId));
   }
 }

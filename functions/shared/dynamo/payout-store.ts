@@ -4,13 +4,14 @@
  * zero) with an entry each, and the provider's current delays; a refused transfer is returned in
  * one transaction the same way.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DepositAllocation } from '../../../domain/settlement/allocation';
 import { type Bucket, type PayoutPlan, unsettled } from '../../../domain/settlement/ledger';
 import type { Payout } from '../../../domain/settlement/payout';
 import type { DelayRecord, Payee, PayoutRecords } from '../../../domain/settlement/ports';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import type { PayoutAccount } from '../../../domain/registry/entities';
-import { queryAll, type TransactItem, transactWrite } from './batch';
+import { conditionalWrite, queryAll, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
@@ -54,7 +55,7 @@ export class DynamoPayoutStore implements PayoutRecords {
         Update: {
           TableName: t,
           Key: bucketKey(d.bucket),
-          UpdateExpression: `SET lastSettledAt = :at ADD settled :amt, unsettled :left, #version :one${closes ? ' REMOVE GSI2PK, GSI2SK' : ''}`,
+          UpdateExpression: `SET lastSettledAt = :at ADD settled :amt, unsettled :left, #version :one${closes ? ' REMOVE GSI2PK, GSI2SK, GSI1PK, GSI1SK' : ''}`,
           ConditionExpression: conditions.versionAsRead,
           ExpressionAttributeNames: { '#version': 'version' },
           ExpressionAttributeValues: { ':at': at, ':amt': d.amount, ':left': -d.amount, ':one': 1, ':v': d.bucket.version },
@@ -62,7 +63,7 @@ export class DynamoPayoutStore implements PayoutRecords {
       });
     }
     for (const b of settledBuckets) {
-      items.push({ Update: { TableName: t, Key: bucketKey(b), UpdateExpression: 'REMOVE GSI2PK, GSI2SK', ConditionExpression: conditions.versionAsRead, ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': b.version } } });
+      items.push({ Update: { TableName: t, Key: bucketKey(b), UpdateExpression: 'REMOVE GSI2PK, GSI2SK, GSI1PK, GSI1SK', ConditionExpression: conditions.versionAsRead, ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': b.version } } });
     }
     if (payout) {
       for (const [municipality, drawn] of plan.deposits) {
@@ -99,6 +100,19 @@ export class DynamoPayoutStore implements PayoutRecords {
       const record: DelayRecord = { providerId: payout.providerId, programCode: payout.programCode, municipalityCode: municipality, amount: delay.reduce((n, d) => n + d.amount, 0), reason: delay[0]!.reason, fromDay: delay[0]!.fromDay, payoutId: payout.payoutId, updatedAt: at };
       return { Put: { TableName: this.table.name, Item: { ...key, type: 'Delay', ...record, ...gsi1.delay(payout.providerId, payout.programCode, municipality) } } };
     });
+  }
+
+  /** PO-03: the run's allocation of a deposit, if decided. */
+  async allocation(runId: string, municipalityCode: string, programCode: string): Promise<DepositAllocation | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.depositAllocation(runId, municipalityCode, programCode), ConsistentRead: true }));
+    return out.Item ? entityOf<DepositAllocation>(out.Item) : null;
+  }
+
+  /** The first allocation kept wins; a later one (a shard racing it) gets the first. */
+  async keepAllocation(allocation: DepositAllocation): Promise<DepositAllocation> {
+    const Item = { ...keys.depositAllocation(allocation.runId, allocation.municipalityCode, allocation.programCode), type: 'DepositAllocation', ...allocation };
+    const kept = await conditionalWrite(() => this.table.doc.send(new PutCommand({ TableName: this.table.name, Item, ConditionExpression: conditions.absent })));
+    return kept ? allocation : (await this.allocation(allocation.runId, allocation.municipalityCode, allocation.programCode))!;
   }
 
   async returnFailedPayout(payout: Payout, resultCode: string, at: string): Promise<boolean> {

@@ -21,6 +21,9 @@ export function settlementStores(table: Table, epochSeconds: () => number) {
     openBuckets: (p, g, through) => ledger.openBuckets(p, g, through),
     depositBalance: (m, g) => deposits.balance(m, g),
     commit: (payout, plan, settled, at) => payouts.commit(payout, plan, settled, at),
+    allocation: (run, m, g) => payouts.allocation(run, m, g),
+    depositBuckets: (m, g, through) => ledger.depositBuckets(m, g, through),
+    keepAllocation: (a) => payouts.keepAllocation(a),
   };
   return { ledger, deposits, payouts, statements: new DynamoStatementStore(table), totals: new DynamoTotalsStore(table, epochSeconds), engine };
 }

@@ -3,14 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_TOTALS, factOfPayment, planPayout, type Bucket } from '../../../domain/settlement/ledger';
 import { payProvider } from '../../../domain/settlement/payouts';
 import type { PayoutPort } from '../../../domain/settlement/ports';
+import { stubPayoutPort } from '../../support/payout-port';
 
 const run = { runId: '2026-03-1', runDate: '2026-03-12', cycle: '2026-03-1', payDate: '2026-03-13', throughDay: '2026-03-10' };
 const account = { programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '기관' };
 const bucket = (over: Partial<Bucket> = {}): Bucket => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', day: '2026-03-02', version: 1, approved: 72_000, ...over });
-const port = (over: Partial<PayoutPort> = {}): PayoutPort & { commits: unknown[] } => {
-  const commits: unknown[] = [];
-  return { commits, existing: async () => null, openBuckets: async () => [bucket()], depositBalance: async () => 1_000_000, commit: async (payout) => (commits.push(payout), 'committed'), ...over };
-};
+const port = (over: Partial<PayoutPort> = {}) => stubPayoutPort({ openBuckets: async () => [bucket()], ...over });
 const now = new Date('2026-03-12T06:30:00+09:00');
 
 describe('payProvider corner cases', () => {

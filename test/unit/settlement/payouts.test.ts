@@ -80,10 +80,8 @@ describe('payProvider', async () => {
   type Port = Parameters<typeof payProvider>[0];
   const run = { runId: '2026-03-1', runDate: '2026-03-12', cycle: '2026-03-1', payDate: '2026-03-13', throughDay: '2026-03-10' };
   const bucket = (over = {}) => ({ ...EMPTY_TOTALS, providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44130', day: '2026-03-02', version: 1, approved: 72_000, ...over });
-  const port = (over: Partial<Port> = {}): Port & { commits: unknown[] } => {
-    const commits: unknown[] = [];
-    return { commits, existing: async () => null, openBuckets: async () => [bucket()], depositBalance: async () => 1_000_000, commit: async (payout) => (commits.push(payout), 'committed'), ...over };
-  };
+  const { stubPayoutPort } = await import('../../support/payout-port');
+  const port = (over: Partial<Port> = {}) => stubPayoutPort({ openBuckets: async () => [bucket()], ...over });
   const account = { programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '기관' };
 
   it('PO-02 pays the open buckets from the deposit in one commit', async () => {
