@@ -9,6 +9,7 @@ import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/
 import type { Clock, Page, PageRequest } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import { effectiveGrade } from '../vouchers/voucher';
+import type { ClaimHistoryEntry } from './history';
 
 export const CLAIM_REASONS = ['CARD_LOST', 'TERMINAL_FAILURE', 'RECIPIENT_DEATH', 'SYSTEM_ERROR'] as const;
 
@@ -180,4 +181,12 @@ export async function decideClaim(deps: Pick<ClaimDeps, 'store' | 'clock' | 'pay
   };
   if (!(await deps.store.decide(claim, decided))) return refuse('INVALID_STATE', 'EXC-02', `claim ${claim.claimId} is ${claim.state}; it was decided already`);
   return { ok: true, claim: { ...claim, ...decided } };
+}
+
+/** EXC-03: how an approved claim appears in its provider's usage history (PAY-13), on the day it was approved. */
+export function claimHistoryEntry(claim: Claim, approvedAt: string): ClaimHistoryEntry {
+  return {
+    entry: 'CLAIM', claimId: claim.claimId, channel: 'EXCEPTION_CLAIM', providerId: claim.providerId, programCode: claim.programCode, serviceCode: claim.serviceCode,
+    recipientId: claim.recipientId, workerId: claim.workerId, serviceDate: claim.serviceDate, amount: claim.amount, reason: claim.reason, approvedAt, approvalDate: kstDate(new Date(approvedAt)),
+  };
 }

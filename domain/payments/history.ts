@@ -32,9 +32,35 @@ export function dailyTotals(payments: readonly Pick<Payment, 'approvalDate' | 'a
 /** A payment as its history shows it: with its open refund and refund instant, when there are. */
 export type HistoryPayment = Payment & { openRefundId?: string; refundedAt?: string };
 
-/** What the history reads: a provider's payments of one month, approval dates in [from, to], paged. */
+/**
+ * EXC-03: an approved exception claim in the usage history, on the day it was approved, with
+ * channel `EXCEPTION_CLAIM`. Written with the claim's approval; it is not a payment (no card, no
+ * terminal) and moves no money of its own (the claim does).
+ */
+export interface ClaimHistoryEntry {
+  entry: 'CLAIM';
+  claimId: string;
+  channel: 'EXCEPTION_CLAIM';
+  providerId: string;
+  programCode: string;
+  serviceCode: string;
+  recipientId: string;
+  workerId: string;
+  serviceDate: IsoDate;
+  amount: number;
+  reason: string;
+  /** When the agency approved it; its day is the history's date. */
+  approvedAt: string;
+  approvalDate: IsoDate;
+}
+
+export type HistoryItem = HistoryPayment | ClaimHistoryEntry;
+
+export const isClaimEntry = (i: HistoryItem): i is ClaimHistoryEntry => (i as ClaimHistoryEntry).entry === 'CLAIM';
+
+/** What the history reads: a provider's payments (and approved claims) of one month, dates in [from, to], paged. */
 export interface PaymentHistoryPort {
-  providerPayments(providerId: string, month: YearMonth, range: { from: IsoDate; to: IsoDate }, page: PageRequest): Promise<Page<HistoryPayment>>;
+  providerPayments(providerId: string, month: YearMonth, range: { from: IsoDate; to: IsoDate }, page: PageRequest): Promise<Page<HistoryItem>>;
 }
 
 /** PAY-13: a history query covers at most one year; a daily one at most a month. */
@@ -72,9 +98,9 @@ export interface HistoryQuery {
 }
 
 /** PAY-13: one page of a provider's payments by approval date, month after month, filtered. */
-export async function paymentHistory(port: PaymentHistoryPort, q: HistoryQuery, after?: HistoryCursor): Promise<{ items: HistoryPayment[]; next: HistoryCursor | null }> {
+export async function paymentHistory(port: PaymentHistoryPort, q: HistoryQuery, after?: HistoryCursor): Promise<{ items: HistoryItem[]; next: HistoryCursor | null }> {
   const months = monthsOf(q.range.from, q.range.to);
-  const items: HistoryPayment[] = [];
+  const items: HistoryItem[] = [];
   let next: HistoryCursor | null = null;
   for (let i = after ? months.indexOf(after.month) : 0; i < months.length && items.length < q.limit; i++) {
     const month = months[i]!;
@@ -83,7 +109,8 @@ export async function paymentHistory(port: PaymentHistoryPort, q: HistoryQuery, 
       const page = await port.providerPayments(q.providerId, month, q.range, { limit: q.limit - items.length, ...(token ? { nextToken: token } : {}) });
       for (const p of page.items) {
         if (q.recipientId && p.recipientId !== q.recipientId) continue;
-        if (q.workerPaymentId && p.workerPaymentId !== q.workerPaymentId) continue;
+        // A claim names its worker by id, not by payment ID: a worker filter shows payments only.
+        if (q.workerPaymentId && (isClaimEntry(p) || p.workerPaymentId !== q.workerPaymentId)) continue;
         if (q.channel && p.channel !== q.channel) continue;
         items.push(p);
       }
@@ -94,7 +121,7 @@ export async function paymentHistory(port: PaymentHistoryPort, q: HistoryQuery, 
   return { items, next };
 }
 
-/** PAY-13: approvals and cancellations per day over at most a month. */
+/** PAY-13: approvals and cancellations of payments per day over at most a month. */
 export async function dailyHistory(port: PaymentHistoryPort, providerId: string, range: { from: IsoDate; to: IsoDate }): Promise<DayTotals[] | Issue> {
   if (range.from > range.to || addDays(range.from, MAX_DAILY_DAYS) <= range.to)
     return { path: 'query.to', code: 'VALIDATION_FAILED', message: `from..to must be at most ${MAX_DAILY_DAYS} days`, rule: 'PAY-13' };
@@ -103,7 +130,8 @@ export async function dailyHistory(port: PaymentHistoryPort, providerId: string,
     let token: string | undefined;
     do {
       const page = await port.providerPayments(providerId, month, range, { limit: 500, ...(token ? { nextToken: token } : {}) });
-      payments.push(...page.items);
+      // Approvals and cancellations of payments: claims are not taken at a terminal.
+      payments.push(...page.items.filter((i): i is HistoryPayment => !isClaimEntry(i)));
       token = page.nextToken;
     } while (token);
   }

@@ -5,7 +5,7 @@
  * to one month at a time. The agency names the provider. The rules are domain/payments/history.ts.
  */
 import * as z from 'zod';
-import { dailyHistory, type HistoryCursor, type HistoryPayment, historyRange, monthsOf, paymentHistory } from '../../domain/payments/history';
+import { type ClaimHistoryEntry, dailyHistory, type HistoryCursor, type HistoryItem, type HistoryPayment, historyRange, isClaimEntry, monthsOf, paymentHistory } from '../../domain/payments/history';
 import { maskCardNumber } from '../../domain/registry/identity';
 import { kstDate } from '../../domain/shared/calendar';
 import type { Issue } from '../../domain/shared/result';
@@ -32,8 +32,15 @@ const payments = paymentStore;
 
 const invalid = (issue: Issue) => invalidRequest([issue], issue.message, issue.rule);
 
-/** A payment as the provider sees it: the card masked, cancellation and refund beside it. */
-const view = (p: HistoryPayment) => ({
+/** A payment as the provider sees it: the card masked, cancellation and refund beside it; an approved claim (EXC-03) as itself. */
+const view = (p: HistoryItem) => (isClaimEntry(p) ? claimView(p) : paymentView(p));
+
+const claimView = (c: ClaimHistoryEntry) => ({
+  claimId: c.claimId, status: 'APPROVED', approvedAt: c.approvedAt, amount: c.amount, kind: 'EXCEPTION_CLAIM', reason: c.reason, channel: c.channel,
+  serviceCode: c.serviceCode, programCode: c.programCode, serviceDate: c.serviceDate, recipientId: c.recipientId, workerId: c.workerId, cancellation: null, refund: null,
+});
+
+const paymentView = (p: HistoryPayment) => ({
   approvalNumber: p.approvalNumber, status: p.status, approvedAt: p.approvedAt, amount: p.amount, kind: p.kind, reason: p.reason, channel: p.channel,
   serviceCode: p.serviceCode, programCode: p.programCode, serviceDate: p.serviceDate, recipientId: p.recipientId, workerId: p.workerId, workerPaymentId: p.workerPaymentId,
   cardNumber: maskCardNumber(p.cardNumber), terminalSerial: p.terminalSerial,

@@ -8,6 +8,7 @@
 import { expect, it } from 'vitest';
 import { contractSuite } from './suite';
 import type { Claim, ClaimPort } from '../../domain/payments/claims';
+import type { PaymentHistoryPort } from '../../domain/payments/history';
 import { importRegistry } from '../../domain/registry/import';
 import type { RegistryImportStore } from '../../domain/registry/ports';
 import type { Bucket } from '../../domain/settlement/ledger';
@@ -19,6 +20,8 @@ export interface ClaimStoreUnderTest {
   registry: RegistryImportStore;
   claims: ClaimPort;
   bucket(ref: BucketRef): Promise<Bucket | null>;
+  /** The usage history (PAY-13) as the payment store reads it. */
+  history: PaymentHistoryPort;
   /** A payment was taken for this date: the month's voucher lists it in `paidDays`. */
   seedPaidDay(recipientId: string, serviceCode: string, date: string): Promise<void>;
 }
@@ -82,6 +85,19 @@ export function claimStoreContract(name: string, make: () => Promise<ClaimStoreU
       expect(await t.claims.decide(c, { ...decision, state: 'REJECTED', decisionReason: 'late' })).toBe(false);
       expect(await t.claims.claim(c.claimId)).toMatchObject({ state: 'APPROVED', payableOn: '2026-03-10', decidedBy: 'agency-user' });
       expect(await t.bucket({ providerId: 'P0001', programCode: 'COMMUNITY', municipalityCode: '44131', day: '2026-03-10' })).toMatchObject({ claims: 36_000, approved: 0 });
+    });
+
+    it('EXC-03: an approved claim is in its provider\'s usage history on the day it was approved, with channel EXCEPTION_CLAIM; a rejected one is not', async () => {
+      const approved = claimOf({ providerId: 'P0009', serviceDate: '2026-02-11' });
+      const rejected = claimOf({ providerId: 'P0009', serviceDate: '2026-02-12' });
+      for (const c of [approved, rejected]) expect(await t.claims.save(c)).toEqual({ kind: 'saved' });
+      expect(await t.claims.decide(approved, { decidedAt: '2026-03-09T10:00:00+09:00', decidedBy: 'agency-user', state: 'APPROVED', payableOn: '2026-02-28' })).toBe(true);
+      expect(await t.claims.decide(rejected, { decidedAt: '2026-03-09T10:00:00+09:00', decidedBy: 'agency-user', state: 'REJECTED', decisionReason: 'no' })).toBe(true);
+      const page = await t.history.providerPayments('P0009', '2026-03', { from: '2026-03-09', to: '2026-03-09' }, { limit: 50 });
+      expect(page.items.filter((i) => 'claimId' in i)).toEqual([
+        { entry: 'CLAIM', claimId: approved.claimId, channel: 'EXCEPTION_CLAIM', providerId: 'P0009', programCode: 'COMMUNITY', serviceCode: '110101', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-11', amount: 36_000, reason: 'CARD_LOST', approvedAt: '2026-03-09T10:00:00+09:00', approvalDate: '2026-03-09' },
+      ]);
+      expect((await t.history.providerPayments('P0009', '2026-03', { from: '2026-03-10', to: '2026-03-31' }, { limit: 50 })).items.filter((i) => 'claimId' in i && i.claimId === approved.claimId)).toEqual([]);
     });
 
     it('EXC-02: a rejection pays nothing', async () => {

@@ -3,6 +3,7 @@
  * against the in-memory fake (test/unit) and the DynamoDB adapter on DynamoDB Local
  * (test/integration), so the fake the simulation runs on honours the same conditions.
  */
+import { type HistoryItem, isClaimEntry } from '../../domain/payments/history';
 import { expect, it } from 'vitest';
 import { contractSuite } from './suite';
 import { decidePayment } from '../../domain/payments/decide';
@@ -138,8 +139,9 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       const range = { from: '2026-03-11', to: '2026-03-12' };
       const first = await store.providerPayments('P0001', '2026-03', range, { limit: 2 });
       const rest = await store.providerPayments('P0001', '2026-03', range, { limit: 10, nextToken: first.nextToken! });
-      expect([...first.items, ...rest.items].map((p) => p.approvalNumber)).toEqual(written);
-      expect((await store.providerPayments('P0001', '2026-03', { from: '2026-03-12', to: '2026-03-12' }, { limit: 10 })).items.map((p) => p.approvalNumber)).toEqual(written.slice(1));
+      const numbers = (items: HistoryItem[]) => items.map((p) => (isClaimEntry(p) ? p.claimId : p.approvalNumber));
+      expect(numbers([...first.items, ...rest.items])).toEqual(written);
+      expect(numbers((await store.providerPayments('P0001', '2026-03', { from: '2026-03-12', to: '2026-03-12' }, { limit: 10 })).items)).toEqual(written.slice(1));
       expect((await store.providerPayments('P0001', '2026-04', { from: '2026-04-01', to: '2026-04-30' }, { limit: 10 })).items).toEqual([]);
     });
   });

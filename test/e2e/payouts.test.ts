@@ -157,6 +157,9 @@ describe('EXC-01/02 exception claims', () => {
     const approved = await call('POST', `/v1/claims/${id}/approve`, {}, tokens.agency);
     expect(approved).toMatchObject({ status: 200, body: { state: 'APPROVED', payableOn: '2026-03-10' } });
     expect((await call('POST', `/v1/claims/${id}/reject`, { reason: 'x' }, tokens.agency)).status).toBe(409);
+    // EXC-03: the approved claim is in the usage history, found by its channel; the withdrawn one is not.
+    const history = await call('GET', '/v1/payments?from=2026-03-01&to=2026-03-31&channel=EXCEPTION_CLAIM', undefined, tokens.provider);
+    expect(history.body.items).toMatchObject([{ claimId: id, channel: 'EXCEPTION_CLAIM', status: 'APPROVED', amount: 36_000, serviceDate: '2026-02-20', recipientId: 'R0001' }]);
 
     await setNow('2026-03-17T07:05:00+09:00');
     await call('POST', '/_local/schedules/adhoc-payout/run');

@@ -3,8 +3,9 @@
  * claimed once, never on a paid day (EXC-03); a claim is decided once, from RECEIVED, and its approval adds the amount to its day bucket in the same
  * step (EXC-02). Reads the catalog, recipients and workers from the in-memory registry.
  */
-import type { Claim, ClaimDecision, ClaimPort } from '../../domain/payments/claims';
-import { formatKst } from '../../domain/shared/calendar';
+import { type Claim, type ClaimDecision, claimHistoryEntry, type ClaimPort } from '../../domain/payments/claims';
+import type { ClaimHistoryEntry } from '../../domain/payments/history';
+import { formatKst, type IsoDate, type YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
 import type { InMemoryRegistry } from './registry-store';
 import { pageOfList } from './paging';
@@ -60,8 +61,17 @@ export class InMemoryClaims implements ClaimPort {
     const stored = this.claims.get(claim.claimId);
     if (stored?.state !== 'RECEIVED') return false;
     Object.assign(stored, Object.fromEntries(Object.entries(decision).filter(([, v]) => v !== undefined)));
-    if (decision.state === 'APPROVED') this.settlement.addToBucket({ providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount });
+    if (decision.state === 'APPROVED') {
+      this.settlement.addToBucket({ providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount });
+      this.history.push(claimHistoryEntry(stored, decision.decidedAt!));
+    }
     return true;
+  }
+  /** EXC-03: approved claims in the usage history (the payment fake holds the payments). */
+  readonly history: ClaimHistoryEntry[] = [];
+  async providerPayments(providerId: string, month: YearMonth, range: { from: IsoDate; to: IsoDate }, page: PageRequest) {
+    const list = this.history.filter((e) => e.providerId === providerId && e.approvalDate.slice(0, 7) === month && e.approvalDate >= range.from && e.approvalDate <= range.to);
+    return pageOfList(structuredClone(list), page);
   }
   async ofProvider(providerId: string, page: PageRequest) {
     const list = [...this.claims.values()].filter((c) => c.providerId === providerId).sort((a, b) => `${b.filedAt}#${b.claimId}`.localeCompare(`${a.filedAt}#${a.claimId}`));

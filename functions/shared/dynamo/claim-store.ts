@@ -5,7 +5,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { formatKst, monthOf } from '../../../domain/shared/calendar';
-import type { Claim, ClaimDecision, ClaimPort } from '../../../domain/payments/claims';
+import { type Claim, type ClaimDecision, claimHistoryEntry, type ClaimPort } from '../../../domain/payments/claims';
 import type { Contract } from '../../../domain/registry/entities';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { queryAll, type TransactItem, transactWrite } from './batch';
@@ -98,7 +98,11 @@ export class DynamoClaimStore implements ClaimPort {
         },
       },
     ];
-    if (decision.state === 'APPROVED') items.push(bucketUpdate(this.table.name, { providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount }));
+    if (decision.state === 'APPROVED') {
+      items.push(bucketUpdate(this.table.name, { providerId: claim.providerId, programCode: claim.programCode, municipalityCode: claim.municipalityCode, day: decision.payableOn! }, { claims: claim.amount }));
+      const entry = claimHistoryEntry(claim, decision.decidedAt!);
+      items.push({ Put: { TableName: this.table.name, Item: { ...keys.claimHistory(claim.providerId, entry.approvalDate, claim.claimId), type: 'ClaimHistory', ...entry } } });
+    }
     return (await transactWrite(this.table.doc, items)) === null;
   }
 

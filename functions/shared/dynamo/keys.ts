@@ -59,6 +59,8 @@ export const keys = {
   providerPaymentMonth: (providerId: string, month: string) => `PROVPAY#${providerId}#${month}`,
   /** Sort-key bound of a provider month's payments approved on `date` (YYYY-MM-DD). */
   paymentDayBound: (date: string, end: boolean) => `PAY#${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}${end ? '~' : ''}`,
+  /** EXC-03: an approved claim in its provider's usage history, after the payments of the day it was approved. */
+  claimHistory: (providerId: string, approvalDate: string, claimId: string) => key(`PROVPAY#${providerId}#${approvalDate.slice(0, 7)}`, `PAY#${approvalDate.slice(2, 4)}${approvalDate.slice(5, 7)}${approvalDate.slice(8, 10)}C${claimId}`),
   /** PAY-08: an approval number, taken once across all providers. */
   approvalNumber: (approvalNumber: string) => key(`APPROVAL#${approvalNumber}`, UNIQUE),
   /** PAY-09: a terminal's transaction id, answered once and replayed after. */

@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
-import type { HistoryPayment, PaymentHistoryPort } from '../../../domain/payments/history';
+import type { ClaimHistoryEntry, HistoryItem, HistoryPayment, PaymentHistoryPort } from '../../../domain/payments/history';
 import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
 import type { Contract } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
@@ -317,7 +317,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
   }
 
   /** PAY-13: a provider's payments of one approval month between two approval dates, by day. */
-  async providerPayments(providerId: string, month: YearMonth, range: { from: string; to: string }, page: PageRequest): Promise<Page<HistoryPayment>> {
+  async providerPayments(providerId: string, month: YearMonth, range: { from: string; to: string }, page: PageRequest): Promise<Page<HistoryItem>> {
     const pk = keys.providerPaymentMonth(providerId, month);
     const out = await this.doc.send(new QueryCommand({
       TableName: this.table.name,
@@ -326,6 +326,7 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
       Limit: page.limit,
       ExclusiveStartKey: decodeToken(page.nextToken, pk),
     }));
-    return pageOf((out.Items ?? []).map((i) => strip<HistoryPayment>(i)!), out.LastEvaluatedKey);
+    // Approved claims (EXC-03) sit after the payments of the day they were approved.
+    return pageOf((out.Items ?? []).map((i) => (i.type === 'ClaimHistory' ? entityOf<ClaimHistoryEntry>(i) : strip<HistoryPayment>(i)!)), out.LastEvaluatedKey);
   }
 }

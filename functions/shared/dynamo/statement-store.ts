@@ -20,7 +20,7 @@ export class DynamoStatementStore implements StatementPort {
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': keys.providerPaymentMonth(payout.providerId, day.slice(0, 7)), ':from': keys.paymentDayBound(day, false), ':to': keys.paymentDayBound(day, true) },
     })));
-    const payments = byDay.flatMap((items, i) => items.map((item) => entityOf<StatementFacts['payments'][number]>(item)).filter((p) => p.programCode === payout.programCode && paidFrom(days[i], p.municipalityCode)));
+    const payments = byDay.flatMap((items, i) => items.filter((item) => item.type === 'Payment').map((item) => entityOf<StatementFacts['payments'][number]>(item)).filter((p) => p.programCode === payout.programCode && paidFrom(days[i], p.municipalityCode)));
     const ofProvider = (pk: string) => queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk } });
     const recoveries = (await ofProvider(gsi1.providerRefundPk(payout.providerId)))
       .map((i) => entityOf<Refund>(i))

@@ -9,8 +9,9 @@ claimStoreContract('in memory', async () => {
   const settlement = new InMemorySettlement();
   const paid = new Map<string, string[]>();
   const paidDays = (r: string, s: string, m: string) => (paid.get(`${r}|${s}|${m}`) ?? []);
+  const claims = new InMemoryClaims(registry, settlement, paidDays);
   return {
-    registry, claims: new InMemoryClaims(registry, settlement, paidDays), bucket: (ref) => settlement.bucket(ref),
+    registry, claims, bucket: (ref) => settlement.bucket(ref), history: claims,
     seedPaidDay: async (r, s, date) => void paid.set(`${r}|${s}|${date.slice(0, 7)}`, [...paidDays(r, s, date.slice(0, 7)), date]),
   };
 });
