@@ -3,7 +3,7 @@
  * files are built with their control totals computed.
  */
 import { checkFile, type CmsFile, CmsFormatError, type CmsIssue, type CmsRecord, DATA_FIELDS, type FieldSpec, HEADER_FIELDS, RECORD_BYTES, totalsOf, TRAILER_FIELDS } from './fields';
-import { encodeText, fitText } from './text';
+import { encodeText, padPassbookText, passbookText } from './text';
 
 type Values = Record<string, string | number>;
 
@@ -19,7 +19,8 @@ function encodeRecord(spec: readonly FieldSpec[], values: Values, record: number
       }
       buf.write(digits.padStart(field.length, '0'), field.offset, 'ascii');
     } else {
-      const text = encodeText(String(value), field.length);
+      // cms.md: double-byte passbook text is padded with full-width spaces, everything else with spaces.
+      const text = encodeText(field.name === 'passbookText' ? padPassbookText(String(value), field.length) : String(value), field.length);
       if (text.unencodable !== null) issues.push({ record, field: field.name, code: 'UNENCODABLE', message: `${field.name} has a character CP949 cannot write (U+${text.unencodable.codePointAt(0)!.toString(16).toUpperCase()})` });
       else if (text.cut && !cutFields.includes(field.name)) issues.push({ record, field: field.name, code: 'TOO_LONG', message: `${field.name} is longer than ${field.length} bytes` });
       text.bytes.copy(buf, field.offset);
@@ -58,7 +59,7 @@ export interface TransferItem {
   reference: string;
 }
 
-/** An EB31 request for a transfer date: serials from 1, fund type `VC`, totals computed. */
+/** An EB31 request for a transfer date: serials from 1, the passbook text as cms.md allows it, fund type blank, totals computed. */
 export function buildRequestFile(input: { originator: string; transferDate: string; debitBankBranch: string; debitAccount: string; items: readonly TransferItem[]; mac?: string }): CmsFile {
   const records: CmsRecord[] = input.items.map((item, i) => ({
     serial: i + 1,
@@ -68,8 +69,8 @@ export function buildRequestFile(input: { originator: string; transferDate: stri
     businessNumber: item.businessNumber,
     resultFlag: ' ',
     resultCode: '',
-    passbookText: fitText(item.passbookText, 16),
-    fundType: 'VC',
+    passbookText: passbookText(item.passbookText, 16),
+    fundType: '',
     reference: item.reference,
     checkFlag: '',
   }));
@@ -77,15 +78,23 @@ export function buildRequestFile(input: { originator: string; transferDate: stri
     kind: 'EB31',
     header: { originator: input.originator, fileName: `EB31${input.transferDate.slice(5, 7)}${input.transferDate.slice(8, 10)}`, transferDate: input.transferDate, debitBankBranch: input.debitBankBranch, debitAccount: input.debitAccount },
     records,
-    trailer: { ...totalsOf('EB31', records), mac: input.mac ?? '' },
+    trailer: { ...totalsOf(records), mac: input.mac ?? '' },
   };
 }
 
-/** The EB32 result of a request: each record's flag and code from `decide`, totals recomputed. */
-export function buildResultFile(request: CmsFile, decide: (record: CmsRecord) => string): CmsFile {
-  const records = request.records.map((r) => {
+/** The two forms a relay sends results in (cms.md "Result file"). */
+export type ResultForm = 'EVERY_ITEM' | 'FAILURES_ONLY';
+
+/**
+ * The EB32 result of a request: each record's flag and code from `decide`; every item, or (EB22
+ * practice) only the failed ones with their serials, the trailer totalling what is listed. A
+ * failures-only result with nothing failed has no records: the relay then sends no file.
+ */
+export function buildResultFile(request: CmsFile, decide: (record: CmsRecord) => string, form: ResultForm = 'EVERY_ITEM'): CmsFile {
+  const decided = request.records.map((r) => {
     const code = decide(r);
     return { ...r, resultFlag: code === '0000' ? ('Y' as const) : ('N' as const), resultCode: code };
   });
-  return { kind: 'EB32', header: { ...request.header, fileName: `EB32${request.header.fileName.slice(4)}` }, records, trailer: { ...totalsOf('EB32', records), mac: request.trailer.mac } };
+  const records = form === 'EVERY_ITEM' ? decided : decided.filter((r) => r.resultFlag === 'N');
+  return { kind: 'EB32', header: { ...request.header, fileName: `EB32${request.header.fileName.slice(4)}` }, records, trailer: { ...totalsOf(records), mac: request.trailer.mac } };
 }

@@ -32,7 +32,7 @@ export const DATA_FIELDS: readonly FieldSpec[] = [
 
 export const TRAILER_FIELDS: readonly FieldSpec[] = [
   f('recordType', 0, 1, 'AN'), f('serial', 1, 8, 'N'), f('originator', 9, 10, 'AN'), f('fileName', 19, 8, 'AN'), f('totalRecords', 27, 8, 'N'), f('countRequested', 35, 8, 'N'),
-  f('amountRequested', 43, 13, 'N'), f('countFailed', 56, 8, 'N'), f('amountFailed', 64, 13, 'N'), f('filler', 77, 63, 'AN'), f('mac', 140, 10, 'AN'),
+  f('amountRequested', 43, 13, 'N'), f('filler', 56, 84, 'AN'), f('mac', 140, 10, 'AN'),
 ];
 
 export type CmsKind = 'EB31' | 'EB32';
@@ -63,12 +63,14 @@ export interface CmsRecord {
   checkFlag: string;
 }
 
+/**
+ * A request's trailer totals what it asks for; a result's, what it lists (every item, or only the
+ * failed ones: cms.md "Result file").
+ */
 export interface CmsTrailer {
   totalRecords: number;
   countRequested: number;
   amountRequested: number;
-  countFailed: number;
-  amountFailed: number;
   mac: string;
 }
 
@@ -96,15 +98,19 @@ export class CmsFormatError extends Error {
 }
 
 /** The control totals of a file's data records (what the trailer must say). */
-export function totalsOf(kind: CmsKind, records: readonly CmsRecord[]): Omit<CmsTrailer, 'mac'> {
-  const failed = kind === 'EB32' ? records.filter((r) => r.resultFlag === 'N') : [];
-  return {
-    totalRecords: records.length,
-    countRequested: records.length,
-    amountRequested: records.reduce((n, r) => n + r.amount, 0),
-    countFailed: failed.length,
-    amountFailed: failed.reduce((n, r) => n + r.amount, 0),
-  };
+export function totalsOf(records: readonly CmsRecord[]): Omit<CmsTrailer, 'mac'> {
+  return { totalRecords: records.length, countRequested: records.length, amountRequested: records.reduce((n, r) => n + r.amount, 0) };
+}
+
+const ASCII_ONLY = /^[\x20-\x7e]*$/;
+
+/**
+ * cms.md passbook text: 16 ASCII characters, or up to 8 double-byte characters (Hangul) padded
+ * with full-width spaces; never Hangul and Latin letters (or any single-byte character) mixed.
+ */
+export function passbookTextIssue(text: string): string | null {
+  if (ASCII_ONLY.test(text)) return null;
+  return /[\x00-\x7f]/.test(text) ? 'passbook text mixes Hangul with single-byte characters (한영혼용불가)' : null;
 }
 
 export function checkFile(file: CmsFile): CmsIssue[] {
@@ -117,7 +123,12 @@ export function checkFile(file: CmsFile): CmsIssue[] {
   if (header.fileName !== expectedName) issues.push({ record: 0, field: 'fileName', code: 'FILE_NAME', message: `file name must be ${expectedName} for a ${file.kind} of ${header.transferDate}` });
   file.records.forEach((r, i) => {
     const record = i + 1;
-    if (r.serial !== record) issues.push({ record, field: 'serial', code: 'SERIAL', message: `serial ${r.serial} should be ${record}` });
+    // A request numbers its items from 1; a result keeps the serials of the items it lists (all, or only the failed ones), in order.
+    const previous = i === 0 ? 0 : file.records[i - 1]!.serial;
+    if (file.kind === 'EB31' ? r.serial !== record : !(Number.isSafeInteger(r.serial) && r.serial > previous))
+      issues.push({ record, field: 'serial', code: 'SERIAL', message: file.kind === 'EB31' ? `serial ${r.serial} should be ${record}` : `serial ${r.serial} does not follow ${previous}` });
+    const passbook = file.kind === 'EB31' ? passbookTextIssue(r.passbookText) : null;
+    if (passbook) issues.push({ record, field: 'passbookText', code: 'PASSBOOK_TEXT', message: passbook });
     if (!/^\d{7}$/.test(r.bankBranch)) issues.push({ record, field: 'bankBranch', code: 'NUMERIC_FIELD', message: 'bank-branch code must be 7 digits' });
     if (!/^\d{1,16}$/.test(r.account)) issues.push({ record, field: 'account', code: 'ACCOUNT', message: 'account number must be 1-16 digits' });
     if (!(Number.isSafeInteger(r.amount) && r.amount > 0)) issues.push({ record, field: 'amount', code: 'AMOUNT', message: 'amount must be a positive whole number of won' });
@@ -128,7 +139,7 @@ export function checkFile(file: CmsFile): CmsIssue[] {
         issues.push({ record, field: 'resultFlag', code: 'RESULT_FLAG', message: `flag ${JSON.stringify(r.resultFlag)} does not agree with code ${r.resultCode}` });
     }
   });
-  const totals = totalsOf(file.kind, file.records);
+  const totals = totalsOf(file.records);
   for (const [field, value] of Object.entries(totals) as [keyof typeof totals, number][]) {
     if (file.trailer[field] !== value) issues.push({ record: trailerIndex, field, code: 'CONTROL_TOTAL', message: `trailer ${field} is ${file.trailer[field]}, the records add up to ${value}` });
   }

@@ -30,7 +30,8 @@ function decodeField(record: Buffer, field: FieldSpec, index: number, issues: Cm
   }
   const text = ascii ? slice.toString('latin1') : iconv.decode(slice, ENCODING);
   if (!ascii && text.includes('\uFFFD')) issues.push({ record: index, field: field.name, code: 'INVALID_ENCODING', message: `${field.name} is not valid CP949` });
-  return text.replace(/ +$/, '');
+  // Text is padded with spaces, or (double-byte passbook text) with full-width spaces.
+  return text.replace(/[ \u3000]+$/, '');
 }
 
 function decodeRecord(spec: readonly FieldSpec[], record: Buffer, index: number, issues: CmsIssue[]): Record<string, string> {
@@ -98,7 +99,7 @@ export function parseCmsFile(bytes: Uint8Array): CmsFile {
       reference: d.reference!,
       checkFlag: d.checkFlag!,
     })),
-    trailer: { totalRecords: num(t.totalRecords), countRequested: num(t.countRequested), amountRequested: num(t.amountRequested), countFailed: num(t.countFailed), amountFailed: num(t.amountFailed), mac: t.mac! },
+    trailer: { totalRecords: num(t.totalRecords), countRequested: num(t.countRequested), amountRequested: num(t.amountRequested), mac: t.mac! },
   };
   if (issues.length === 0) issues.push(...checkFile(file));
   if (issues.length) throw new CmsFormatError(issues);

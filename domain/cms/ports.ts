@@ -8,7 +8,8 @@ export interface CmsGateway {
   send(file: { fileName: string; transferDate: IsoDate; bytes: Uint8Array; digest: string }): Promise<{ ok: true } | { ok: false; reason: string; retryable: boolean }>;
   /** After a timeout: did the relay get this exact file? */
   wasReceived(fileName: string, transferDate: IsoDate, digest: string): Promise<boolean>;
-  fetchResult(fileName: string, transferDate: IsoDate): Promise<Uint8Array | null>;
+  /** The result file; `NO_FAILURES` when the relay says nothing failed (and sends no file); null when not available yet. */
+  fetchResult(fileName: string, transferDate: IsoDate): Promise<Uint8Array | 'NO_FAILURES' | null>;
 }
 
 /** The CMS files of the table: every state change is conditioned on the state it leaves. */

@@ -1,6 +1,7 @@
 /**
- * CMS-03/04 results: from 03:00 of the business day after a transfer date, its result file is
- * fetched, kept, and reconciled with what was sent. A result that does not match is flagged for
+ * CMS-03/04 results: from 03:00 of the day after a transfer date, its result is fetched — a file of
+ * every item, a file of the failed items only, or the relay's answer that nothing failed — kept,
+ * and reconciled with what was sent. A result that does not match is flagged for
  * operators and nothing is applied; otherwise each transfer is paid, or — failed — its amount
  * returns to the provider's payable and the deposit. One run at a time holds a file (a lease).
  */
@@ -12,7 +13,7 @@ import { CmsFormatError, type CmsIssue } from './fields';
 import type { CmsFileRecord } from './files';
 import { parseCmsFile } from './parse';
 import type { CmsFilePort, CmsGateway, CmsObjects } from './ports';
-import { reconcile } from './reconcile';
+import { outcomesOf, reconcile, type ResultAnswer, resultForm } from './reconcile';
 
 /**
  * A file RECEIVING for less than this is held by a live run (the function times out after
@@ -20,9 +21,9 @@ import { reconcile } from './reconcile';
  */
 export const RECEIVING_LEASE_MS = 5 * 60_000;
 
-/** cms.md: results are available from 03:00 on the business day after the transfer date. */
-export function resultsFrom(transferDate: IsoDate, holidays: HolidayCalendar): Date {
-  return new Date(`${nextBusinessDay(transferDate, holidays)}T03:00:00+09:00`);
+/** CMS-03, cms.md: results are available from 03:00 on the day after the transfer date, also when that day is a holiday. */
+export function resultsFrom(transferDate: IsoDate, _holidays?: HolidayCalendar): Date {
+  return new Date(`${addDays(transferDate, 1)}T03:00:00+09:00`);
 }
 
 export interface ReceiveDeps {
@@ -53,38 +54,44 @@ async function receive(deps: ReceiveDeps, file: CmsFileRecord, now: Date, events
   const at = formatKst(now);
   if (!(await claim(deps.files, file, now, at))) return;
   const resultName = `EB32${file.fileName.slice(4)}`;
-  const bytes = await deps.gateway.fetchResult(resultName, file.transferDate);
-  if (!bytes) {
+  const answer = await deps.gateway.fetchResult(resultName, file.transferDate);
+  if (!answer) {
     // Not yet: the claim is released and the next run asks again.
     await deps.files.releaseReceiving(file.transferDate, now.toISOString());
     return;
   }
   const request = parseCmsFile(await deps.objects.read(file.s3Key!));
-  let issues: CmsIssue[];
-  let result: ReturnType<typeof parseCmsFile> | null = null;
-  try {
-    result = parseCmsFile(bytes);
-    issues = reconcile(request, result);
-  } catch (error) {
-    if (!(error instanceof CmsFormatError)) throw error;
-    issues = error.issues;
+  let result: ResultAnswer | null = answer === 'NO_FAILURES' ? { kind: 'no-failures' } : null;
+  let issues: CmsIssue[] = [];
+  let resultKey: string | undefined;
+  if (answer !== 'NO_FAILURES') {
+    try {
+      const parsed = parseCmsFile(answer);
+      issues = reconcile(request, parsed);
+      result = { kind: 'file', file: parsed };
+    } catch (error) {
+      if (!(error instanceof CmsFormatError)) throw error;
+      issues = error.issues;
+    }
+    resultKey = await deps.objects.put(file.transferDate, resultName, answer);
   }
-  const resultKey = await deps.objects.put(file.transferDate, resultName, bytes);
   if (issues.length || !result) {
     await deps.files.move(file.transferDate, 'RECEIVING', 'FLAGGED', at, { resultKey, issues: issues.slice(0, 50) }, `result does not match what was sent (${issues.length} problems)`);
     events.push({ kind: 'flagged', fileName: file.fileName, transferDate: file.transferDate, issues: issues.slice(0, 10) });
     return;
   }
   const references = file.references ?? {};
-  const failed = result.records.filter((r) => r.resultFlag === 'N');
-  await mapConcurrent(result.records.filter((r) => r.resultFlag === 'Y'), 16, (r) => deps.files.markPayouts([references[r.reference]!], 'PAID', { resultCode: r.resultCode, resultAt: at }));
-  for (const r of failed) {
-    const payout = await deps.payouts.payout(references[r.reference]!);
-    if (payout) await deps.payouts.returnFailedPayout(payout, r.resultCode, at);
+  const outcomes = outcomesOf(request, result);
+  const failed = outcomes.filter((o) => !o.paid);
+  await mapConcurrent(outcomes.filter((o) => o.paid), 16, (o) => deps.files.markPayouts([references[o.reference]!], 'PAID', { resultCode: o.resultCode, resultAt: at }));
+  for (const o of failed) {
+    const payout = await deps.payouts.payout(references[o.reference]!);
+    if (payout) await deps.payouts.returnFailedPayout(payout, o.resultCode, at);
   }
-  await deps.files.move(file.transferDate, 'RECEIVING', 'RECEIVED', at, { resultKey, paidCount: result.records.length - failed.length, failedCount: failed.length, failedAmount: result.trailer.amountFailed });
+  const form = result.kind === 'no-failures' ? 'NO_FAILURES' : resultForm(request, result.file);
+  await deps.files.move(file.transferDate, 'RECEIVING', 'RECEIVED', at, { ...(resultKey ? { resultKey } : {}), resultForm: form, paidCount: outcomes.length - failed.length, failedCount: failed.length, failedAmount: failed.reduce((n, o) => n + o.amount, 0) });
   // CMS-04: operators are alerted; the amounts are paid again once the accounts are corrected.
-  if (failed.length) events.push({ kind: 'transfers-failed', fileName: file.fileName, failed: failed.map((r) => ({ payoutId: references[r.reference], resultCode: r.resultCode, amount: r.amount })) });
+  if (failed.length) events.push({ kind: 'transfers-failed', fileName: file.fileName, failed: failed.map((o) => ({ payoutId: references[o.reference], resultCode: o.resultCode, amount: o.amount })) });
 }
 
 /** One `cms-receive` run over the transmitted files of the last two weeks whose results are due. */

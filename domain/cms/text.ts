@@ -50,3 +50,24 @@ export function fitText(value: string, length: number): string {
   }
   return out;
 }
+
+const FULL_WIDTH_SPACE = '\u3000';
+
+/**
+ * cms.md passbook text (통장기재내용) from a name: a name with Hangul keeps its double-byte
+ * characters only (Latin letters, spaces and signs dropped; digits made full-width), so Hangul
+ * and Latin letters are never mixed; an ASCII name stays ASCII. Cut to fit `length` bytes.
+ */
+export function passbookText(value: string, length = 16): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return fitText(value, length);
+  const doubleByte = [...value].map((ch) => (/[0-9]/.test(ch) ? String.fromCharCode(0xff10 + Number(ch)) : ch)).filter((ch) => ch.charCodeAt(0) >= 0x80 && ch !== FULL_WIDTH_SPACE && charBytes(ch)?.length === 2);
+  return fitText(doubleByte.join(''), length);
+}
+
+/** A double-byte passbook text padded with full-width spaces to its field's bytes (ASCII text is padded with spaces when encoded). */
+export function padPassbookText(value: string, length: number): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  let used = 0;
+  for (const ch of value) used += charBytes(ch)?.length ?? 0;
+  return value + FULL_WIDTH_SPACE.repeat(Math.max(0, Math.floor((length - used) / 2)));
+}

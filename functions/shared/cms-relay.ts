@@ -63,6 +63,12 @@ export const cmsRelay: CmsGateway = {
     const res = await call(`/results/${encodeURIComponent(fileName)}?transferDate=${transferDate}`);
     if (res.status === 404) return null;
     if (!res.ok) throw new Error(`CMS relay result fetch failed: HTTP ${res.status}`);
+    // "불능 0건": the relay answers that nothing failed instead of sending a file (cms.md).
+    if ((res.headers.get('content-type') ?? '').includes('application/json')) {
+      const body = (await res.json()) as { failures?: unknown };
+      if (body.failures === 0) return 'NO_FAILURES';
+      throw new Error('CMS relay result fetch: an answer that is neither a file nor "no failures"');
+    }
     return new Uint8Array(await res.arrayBuffer());
   },
 };

@@ -1,18 +1,19 @@
 /**
  * The CMS relay, locally (cms.md §Transport): the HTTPS file API of `functions/shared/cms-relay.ts`
  * served from the local stack. It enforces the 17:00 cut-off of the business day before the
- * transfer date, keeps what it received, and offers each result file from 03:00 of the business day
- * after the transfer date, every item decided by its account number: last four digits that are a
- * failure code of cms.md get that code, every other account is paid. `POST /_local/cms` makes the
- * next transmissions fail or time out.
+ * transfer date, keeps what it received, and offers each result from 03:00 of the day after the
+ * transfer date, every item decided by its account number: last four digits that are a failure
+ * code of cms.md get that code, every other account is paid. The result lists only the failed
+ * items (or says "no failures"), or every item. `POST /_local/cms` makes the next transmissions
+ * fail or time out, and chooses the result form.
  */
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { buildResultFile, encodeCmsFile } from '../../domain/cms/encode';
+import { buildResultFile, encodeCmsFile, type ResultForm } from '../../domain/cms/encode';
+import { resultsFrom } from '../../domain/cms/receive';
 import { cutoffTime } from '../../domain/cms/files';
 import { parseCmsFile } from '../../domain/cms/parse';
-import { nextBusinessDay } from '../../domain/shared/business-days';
 import type { Clock } from '../../domain/shared/ports';
 import { koreanHolidays } from '../../functions/shared/holidays';
 
@@ -27,16 +28,20 @@ const TRANSMIT = { OK: 'normal', FAIL: 'fail', TIMEOUT: 'timeout' } as const sat
 /**
  * `POST /_local/cms`: api.md's `{"transmit": "OK" | "FAIL" | "TIMEOUT"}`, or `{"mode": …}` for the
  * simulator's other behaviours; `times` limits it to that many transmissions (else until changed).
+ * `{"results": "FAILURES_ONLY" | "EVERY_ITEM"}` chooses the result form (cms.md; failures only by
+ * default, and then "no failures" instead of a file when nothing failed).
  */
 export const cmsControlRequest = z
   .object({
     transmit: z.enum(Object.keys(TRANSMIT) as [keyof typeof TRANSMIT, ...(keyof typeof TRANSMIT)[]]).optional(),
     mode: z.enum(MODES).optional(),
     times: z.number().int().min(1).max(100).nullable().optional(),
+    results: z.enum(['FAILURES_ONLY', 'EVERY_ITEM']).optional(),
   })
   .strict()
-  .refine((b) => (b.transmit === undefined) !== (b.mode === undefined), { message: 'give either transmit (OK, FAIL, TIMEOUT) or mode' })
-  .transform((b) => ({ mode: b.transmit ? TRANSMIT[b.transmit] : b.mode!, times: b.times ?? null }));
+  .refine((b) => !(b.transmit !== undefined && b.mode !== undefined), { message: 'give either transmit (OK, FAIL, TIMEOUT) or mode, not both' })
+  .refine((b) => b.transmit !== undefined || b.mode !== undefined || b.results !== undefined, { message: 'give transmit (OK, FAIL, TIMEOUT), mode or results (FAILURES_ONLY, EVERY_ITEM)' })
+  .transform((b) => ({ mode: b.transmit ? TRANSMIT[b.transmit] : b.mode, times: b.times ?? null, results: b.results }));
 
 interface Received {
   bytes: Buffer;
@@ -46,6 +51,7 @@ interface Received {
 
 export class CmsSimulator {
   private mode: CmsSimulatorMode = 'normal';
+  private resultForm: ResultForm = 'FAILURES_ONLY';
   /** How many transmissions the mode applies to (then back to normal); null: until changed. */
   private remaining: number | null = null;
   readonly received = new Map<string, Received>();
@@ -56,10 +62,13 @@ export class CmsSimulator {
 
   constructor(private readonly clock: Clock, private readonly timeoutDelayMs: number) {}
 
-  control(body: { mode: CmsSimulatorMode; times?: number | null }): { mode: CmsSimulatorMode; times: number | null } {
-    this.mode = body.mode;
-    this.remaining = body.times ?? null;
-    return { mode: this.mode, times: this.remaining };
+  control(body: { mode?: CmsSimulatorMode | undefined; times?: number | null; results?: ResultForm | undefined }): { mode: CmsSimulatorMode; times: number | null; results: ResultForm } {
+    if (body.mode) {
+      this.mode = body.mode;
+      this.remaining = body.times ?? null;
+    }
+    if (body.results) this.resultForm = body.results;
+    return { mode: this.mode, times: this.remaining, results: this.resultForm };
   }
 
   private take(): CmsSimulatorMode {
@@ -108,19 +117,22 @@ export class CmsSimulator {
     if (result && req.method === 'GET') {
       const resultName = decodeURIComponent(result[1]!);
       const got = this.received.get(this.key(`EB31${resultName.slice(4)}`, transferDate));
-      const availableFrom = new Date(`${nextBusinessDay(transferDate, koreanHolidays)}T03:00:00+09:00`);
-      if (!got || this.clock.now() < availableFrom) return send(404, { reason: 'NOT_YET' });
+      if (!got || this.clock.now() < resultsFrom(transferDate)) return send(404, { reason: 'NOT_YET' });
       const request = parseCmsFile(got.bytes);
-      const built = buildResultFile(request, (r) => (FAILURE_CODES.includes(r.account.slice(-4)) ? r.account.slice(-4) : '0000'));
-      if (this.mode === 'tamper-result') {
+      const tamper = this.mode === 'tamper-result';
+      // A tampering relay lists every item, so that it has an item to tamper with.
+      const built = buildResultFile(request, (r) => (FAILURE_CODES.includes(r.account.slice(-4)) ? r.account.slice(-4) : '0000'), tamper ? 'EVERY_ITEM' : this.resultForm);
+      if (tamper) {
         // A relay that answers with another amount on the first item (totals kept consistent).
         this.take();
         const first = built.records[0]!;
         built.records[0] = { ...first, amount: first.amount + 1 };
-        built.trailer = { ...built.trailer, amountRequested: built.trailer.amountRequested + 1, amountFailed: built.trailer.amountFailed + (first.resultFlag === 'N' ? 1 : 0) };
+        built.trailer = { ...built.trailer, amountRequested: built.trailer.amountRequested + 1 };
       }
-      const out = encodeCmsFile(built);
       this.resultsServed.push({ resultName, transferDate });
+      // "불능 0건": with nothing failed, a failures-only relay sends no file, only that answer.
+      if (built.records.length === 0) return send(200, { failures: 0 });
+      const out = encodeCmsFile(built);
       return send(200, out, 'application/octet-stream');
     }
     return send(404, { reason: 'NO_SUCH_ROUTE' });

@@ -120,10 +120,11 @@ describe('CMS-03/04 results', () => {
     await settle();
   };
 
-  it('CMS-03 from 03:00 the business day after, the result marks each payout PAID with the bank\'s code', async () => {
-    await setNow('2026-03-16T17:20:00+09:00');
+  it('CMS-03 from 03:00 the day after, the result marks each payout PAID with the bank\'s code; with nothing failed the relay sends no file, only "no failures"', async () => {
+    await setNow('2026-03-14T03:05:00+09:00'); // a Saturday: results come the day after the transfer date, whatever the day
     await receive();
-    expect(await file('2026-03-13')).toMatchObject({ state: 'RECEIVED', paidCount: 1, failedCount: 0 });
+    expect(await file('2026-03-13')).toMatchObject({ state: 'RECEIVED', resultForm: 'NO_FAILURES', paidCount: 1, failedCount: 0 });
+    await setNow('2026-03-16T17:20:00+09:00');
     expect(await payout('PO-2026-03-1-P0001-COMMUNITY')).toMatchObject({ status: 'PAID', resultCode: '0000' });
     expect(await file('2026-03-16')).toMatchObject({ state: 'TRANSMITTED' }); // its result comes on the 17th
   }, 30_000);
@@ -174,7 +175,8 @@ describe('CMS-03/04 results', () => {
     expect(await file('2026-03-25')).toMatchObject({ state: 'TRANSMITTED' });
     await setNow('2026-03-26T03:05:00+09:00');
     await receive();
-    expect(await file('2026-03-25')).toMatchObject({ state: 'RECEIVED', paidCount: 0, failedCount: 1, failedAmount: 36_000 });
+    // The relay lists only the failed item (cms.md, EB22 practice).
+    expect(await file('2026-03-25')).toMatchObject({ state: 'RECEIVED', resultForm: 'FAILURES_ONLY', paidCount: 0, failedCount: 1, failedAmount: 36_000 });
     expect(await payout('PO-2026-03-2-P0001-COMMUNITY')).toMatchObject({ status: 'FAILED', resultCode: '0031', returnedAt: expect.any(String) });
   }, 60_000);
 

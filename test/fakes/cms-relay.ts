@@ -22,8 +22,8 @@ export class InMemoryCmsObjects implements CmsObjects {
 export interface RelayScript {
   send?: () => Promise<{ ok: true } | { ok: false; reason: string; retryable: boolean }>;
   received?: () => Promise<boolean>;
-  /** The result file the relay answers for the last file sent (null: not ready). */
-  result?: (sent: Uint8Array) => Uint8Array | null;
+  /** The result the relay answers for the last file sent: a file, `NO_FAILURES` ("불능 0건"), or null (not ready). */
+  result?: (sent: Uint8Array) => Uint8Array | 'NO_FAILURES' | null;
 }
 
 /** A relay that accepts every file and knows it received it, unless the script says otherwise. */

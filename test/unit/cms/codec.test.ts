@@ -11,9 +11,9 @@ import { buildRequestFile, buildResultFile, encodeCmsFile, type TransferItem } f
 import { checkFile } from '../../../domain/cms/fields';
 import { CmsFormatError, DATA_FIELDS, HEADER_FIELDS, RECORD_BYTES, TRAILER_FIELDS } from '../../../domain/cms/fields';
 import { parseCmsFile } from '../../../domain/cms/parse';
-import { reconcile } from '../../../domain/cms/reconcile';
-import { fitText } from '../../../domain/cms/text';
-import { goldenRequest } from '../../golden/cms/make';
+import { outcomesOf, reconcile, resultForm } from '../../../domain/cms/reconcile';
+import { fitText, passbookText } from '../../../domain/cms/text';
+import { goldenRequest } from '../../golden/cms/request';
 
 const golden = (name: string) => readFileSync(join(import.meta.dirname, '../../golden/cms', name));
 const issuesOf = (bytes: Uint8Array) => {
@@ -54,19 +54,51 @@ describe('golden files', () => {
     // 16 bytes of passbook text: 8 Hangul syllables, the rest of the name cut at a character boundary.
     expect(iconv.decode(r1.subarray(73, 89), 'cp949')).toBe('행복심리상담센터');
     expect([...r1.subarray(73, 75)]).toEqual([0xc7, 0xe0]); // 행
-    expect(r1.subarray(89, 116).toString('latin1')).toBe('VC' + 'T2603130001'.padEnd(25));
+    // Fund type blank (cms.md: spaces unless the relay assigns a code).
+    expect(r1.subarray(89, 116).toString('latin1')).toBe('  ' + 'T2603130001'.padEnd(25));
+    // ASCII passbook text is padded with spaces; a Hangul one with full-width spaces (0xA1A1), its Latin letter dropped.
+    expect(bytes.subarray(300 + 73, 300 + 89).toString('latin1')).toBe('VOUCHER 2603-1  ');
+    const r3 = bytes.subarray(450, 600);
+    expect(iconv.decode(r3.subarray(73, 81), 'cp949')).toBe('햇살돌봄');
+    expect([...r3.subarray(81, 89)]).toEqual([0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1]);
     const t = bytes.subarray(600, 750).toString('latin1');
-    expect(t.slice(0, 77)).toBe('T99999999SSIS000001EB310313' + '00000003' + '00000003' + '0000000143200' + '00000000' + '0000000000000');
+    // The request trailer's filler and MAC are spaces.
+    expect(t).toBe('T99999999SSIS000001EB310313' + '00000003' + '00000003' + '0000000143200' + ' '.repeat(84) + ' '.repeat(10));
   });
 
   it('a valid request and its result parse, with the totals checked', () => {
     const request = parseCmsFile(golden('eb31-valid.bin'));
     expect(request).toMatchObject({ kind: 'EB31', header: { fileName: 'EB310313', transferDate: '2026-03-13' }, trailer: { totalRecords: 3, amountRequested: 143_200 } });
-    expect(request.records[2]).toMatchObject({ serial: 3, bankBranch: '0200000', account: '1002003000031', amount: 7_200, passbookText: '햇살A돌봄', reference: 'T2603130003', resultFlag: ' ' });
+    expect(request.records[2]).toMatchObject({ serial: 3, bankBranch: '0200000', account: '1002003000031', amount: 7_200, passbookText: '햇살돌봄', fundType: '', reference: 'T2603130003', resultFlag: ' ' });
     const result = parseCmsFile(golden('eb32-valid.bin'));
-    expect(result).toMatchObject({ kind: 'EB32', header: { fileName: 'EB320313' }, trailer: { countFailed: 1, amountFailed: 7_200 } });
+    expect(result).toMatchObject({ kind: 'EB32', header: { fileName: 'EB320313' }, trailer: { totalRecords: 3, countRequested: 3, amountRequested: 143_200 } });
     expect(result.records.map((r) => [r.resultFlag, r.resultCode])).toEqual([['Y', '0000'], ['Y', '0000'], ['N', '0031']]);
     expect(reconcile(request, result)).toEqual([]);
+    expect(resultForm(request, result)).toBe('EVERY_ITEM');
+  });
+
+  it('CMS-03 a result of the failed items only: its serials are the sent ones, its trailer totals what it lists, the others were paid', () => {
+    const request = parseCmsFile(golden('eb31-valid.bin'));
+    const result = parseCmsFile(golden('eb32-failures-only.bin'));
+    expect(result).toMatchObject({ kind: 'EB32', records: [{ serial: 3, resultFlag: 'N', resultCode: '0031', amount: 7_200 }], trailer: { totalRecords: 1, countRequested: 1, amountRequested: 7_200 } });
+    expect(reconcile(request, result)).toEqual([]);
+    expect(resultForm(request, result)).toBe('FAILURES_ONLY');
+    expect(outcomesOf(request, { kind: 'file', file: result }).map((o) => [o.reference, o.paid, o.resultCode])).toEqual([['T2603130001', true, '0000'], ['T2603130002', true, '0000'], ['T2603130003', false, '0031']]);
+    // "불능 0건": the relay's answer that nothing failed pays every item.
+    expect(outcomesOf(request, { kind: 'no-failures' }).every((o) => o.paid)).toBe(true);
+  });
+
+  it('CMS-03 a failures-only result listing an item never sent, or totalling another amount, is flagged', () => {
+    const request = parseCmsFile(golden('eb31-valid.bin'));
+    expect(reconcile(request, parseCmsFile(golden('broken-failures-unsent-serial.bin'))).map((i) => i.code)).toContain('UNKNOWN_SERIAL');
+    expect(issuesOf(golden('broken-failures-trailer.bin'))).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CONTROL_TOTAL', field: 'amountRequested' })]));
+  });
+
+  it('cms.md passbook text: a request mixing Hangul and Latin letters is refused; names are written so that they never do', () => {
+    expect(issuesOf(golden('broken-passbook-mixed.bin'))).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'PASSBOOK_TEXT', field: 'passbookText', record: 3 })]));
+    expect(passbookText('바우처 제공비용 2026')).toBe('바우처제공비용２');
+    expect(passbookText('Voucher 2603-1')).toBe('Voucher 2603-1');
+    expect(passbookText('(주)행복Care')).toBe('주행복');
   });
 
   it('accepts CR/LF between records, as some relays add them', () => {
@@ -141,11 +173,12 @@ const item: fc.Arbitrary<TransferItem> = fc.record({
 
 describe('round trip', () => {
   it('CMS-01 build → encode → parse → encode is byte-identical, and parse gives back what was built', () => {
-    fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 28 }), fc.boolean(), (items, day, asResult) => {
+    fc.assert(fc.property(fc.array(item, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 28 }), fc.constantFrom('REQUEST', 'EVERY_ITEM', 'FAILURES_ONLY') , (items, day, form) => {
       const request = buildRequestFile({ originator: 'SSIS000001', transferDate: `2026-03-${String(day).padStart(2, '0')}`, debitBankBranch: '0880001', debitAccount: '10012345678', items });
-      const file = asResult ? buildResultFile(request, (r) => (r.amount % 7 === 0 ? '0012' : '0000')) : request;
+      const file = form === 'REQUEST' ? request : buildResultFile(request, (r) => (r.amount % 7 === 0 ? '0012' : '0000'), form);
       const bytes = encodeCmsFile(file);
-      expect(bytes.length).toBe((items.length + 2) * RECORD_BYTES);
+      expect(bytes.length).toBe((file.records.length + 2) * RECORD_BYTES);
+      if (form !== 'REQUEST') expect(reconcile(request, parseCmsFile(bytes))).toEqual([]);
       const parsed = parseCmsFile(bytes);
       expect(parsed).toEqual(file);
       expect(encodeCmsFile(parsed).equals(bytes)).toBe(true);
@@ -219,7 +252,9 @@ describe('CMS-01 the encoder refuses what it cannot write exactly', () => {
     expect(issues((f) => (f.records[0]!.reference = 'T😀'))).toEqual(expect.arrayContaining(['UNENCODABLE:reference']));
     expect(issues((f) => (f.records[0]!.reference = 'T\u0001'))).toEqual(expect.arrayContaining(['UNENCODABLE:reference']));
     expect(issues((f) => (f.records[0]!.reference = 'T'.repeat(26)))).toEqual(expect.arrayContaining(['TOO_LONG:reference']));
-    expect(issues((f) => (f.records[0]!.passbookText = '바우처 제공비용 지급 안내입니다'))).toEqual([]);
+    expect(issues((f) => (f.records[0]!.passbookText = '바우처제공비용지급안내입니다'))).toEqual([]);
+    // cms.md: never Hangul with single-byte characters (a space, a Latin letter) in one passbook text.
+    expect(issues((f) => (f.records[0]!.passbookText = '바우처 제공비용'))).toEqual(['PASSBOOK_TEXT:passbookText']);
   });
 
   it('a transfer date that is not a date', () => {

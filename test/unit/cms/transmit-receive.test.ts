@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildResultFile, encodeCmsFile } from '../../../domain/cms/encode';
 import { CmsGatewayTimeout, type CmsTransferItem, MAX_TRANSMIT_ATTEMPTS } from '../../../domain/cms/files';
 import { parseCmsFile } from '../../../domain/cms/parse';
-import { type ReceiveDeps, RECEIVING_LEASE_MS, runReceive } from '../../../domain/cms/receive';
+import { type ReceiveDeps, RECEIVING_LEASE_MS, resultsFrom, runReceive } from '../../../domain/cms/receive';
 import { runTransmit, type TransmitDeps } from '../../../domain/cms/transmit';
 import type { Payout } from '../../../domain/settlement/payout';
 import { koreanHolidays } from '../../../functions/shared/holidays';
@@ -138,7 +138,7 @@ describe('CMS-02 transmit: races, restarts and limits', () => {
 });
 
 describe('CMS-03/04 receive', () => {
-  async function transmitted(result: (sent: Uint8Array) => Uint8Array | null) {
+  async function transmitted(result: (sent: Uint8Array) => Uint8Array | 'NO_FAILURES' | null) {
     const w = world({ result });
     await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
     await w.files.addItem(transferDate, item(2, 50_000), '2026-03-12T10:00:00+09:00');
@@ -164,6 +164,25 @@ describe('CMS-03/04 receive', () => {
     gone.receive.payouts.payout = async () => null;
     expect((await runReceive(gone.receive, kst('2026-03-17T03:00:00'))).events[0]).toMatchObject({ kind: 'transfers-failed' });
     expect(gone.returned).toEqual([]);
+  });
+
+  it('CMS-03 a result listing only the failed items pays the others; the relay\'s "no failures" answer pays every item', async () => {
+    const w = await transmitted((sent) => encodeCmsFile(buildResultFile(parseCmsFile(sent), (r) => (r.amount === 50_000 ? '0031' : '0000'), 'FAILURES_ONLY')));
+    const run = await runReceive(w.receive, kst('2026-03-17T03:00:00'));
+    expect(run.events).toEqual([{ kind: 'transfers-failed', fileName: 'EB310316', failed: [{ payoutId: 'PO-2', resultCode: '0031', amount: 50_000 }] }]);
+    expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'PAID', resultCode: '0000' });
+    expect(w.returned).toEqual(['PO-2']);
+    expect(await w.files.file(transferDate)).toMatchObject({ state: 'RECEIVED', resultForm: 'FAILURES_ONLY', paidCount: 1, failedCount: 1, failedAmount: 50_000 });
+
+    const none = await transmitted(() => 'NO_FAILURES');
+    expect((await runReceive(none.receive, kst('2026-03-17T03:00:00'))).events).toEqual([]);
+    expect(['PO-1', 'PO-2'].map((id) => none.files.payouts.get(id)!.status)).toEqual(['PAID', 'PAID']);
+    expect(await none.files.file(transferDate)).toMatchObject({ state: 'RECEIVED', resultForm: 'NO_FAILURES', paidCount: 2, failedCount: 0 });
+  });
+
+  it('CMS-03 results are asked for from 03:00 of the day after the transfer date, also when that day is a holiday', () => {
+    expect(resultsFrom('2026-03-13')).toEqual(kst('2026-03-14T03:00:00'));
+    expect(resultsFrom('2026-09-23')).toEqual(kst('2026-09-24T03:00:00')); // Chuseok
   });
 
   it('a result that does not match what was sent is flagged and nothing is applied', async () => {
