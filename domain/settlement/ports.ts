@@ -48,6 +48,10 @@ export interface ForecastFacts {
   programCode: string;
   balance: number;
   granted: Map<YearMonth, number>;
+  /** PO-06: what the deposit has paid for services of each month from `fromMonth - 1` (returns taken off). */
+  paid: Map<YearMonth, number>;
+  /** PO-06: what current delays of this deposit from days before `fromMonth` still owe (this month's are in its grant). */
+  waiting: number;
 }
 
 /** Municipalities' deposits per program (PO-03). */

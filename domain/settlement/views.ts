@@ -2,7 +2,7 @@
  * What providers, municipalities and the agency read of settlement (domain.md §6, §8): payouts
  * and their PO-07 statements, delays and the PO-06 forecast. Tenancy comes in as the `Caller`.
  */
-import { addMonths, kstMonth } from '../shared/calendar';
+import { addMonths, kstMonth, type YearMonth } from '../shared/calendar';
 import type { Caller, Clock, Page, PageRequest } from '../shared/ports';
 import { type Refusal, type Refused, refusalOf } from '../shared/result';
 import { forecast, type ForecastMonth } from './forecast';
@@ -39,6 +39,10 @@ export interface ForecastView {
   municipalityCode: string;
   programCode: string;
   balance: number;
+  /** What the deposit has paid for services of each month, from the previous month on. */
+  paid: Record<YearMonth, number>;
+  /** What current delays of this deposit still owe. */
+  waiting: number;
   months: ForecastMonth[];
 }
 
@@ -46,5 +50,7 @@ export interface ForecastView {
 export async function depositForecasts(deps: { deposits: DepositPort; clock: Clock }, filter: { municipalityCode?: string | undefined; programCode?: string | undefined }): Promise<ForecastView[]> {
   const month = kstMonth(deps.clock.now());
   const facts = await deps.deposits.forecastFacts(filter, month, addMonths(month, 2));
-  return facts.map((f) => ({ municipalityCode: f.municipalityCode, programCode: f.programCode, balance: f.balance, months: forecast(f.balance, f.granted, month) }));
+  // The previous month's third cycle is run from 01:00 on the 1st (PO-01); before then its rest is still to pay.
+  const previousMonthOpen = deps.clock.now() < new Date(`${month}-01T01:00:00+09:00`);
+  return facts.map((f) => ({ municipalityCode: f.municipalityCode, programCode: f.programCode, balance: f.balance, paid: Object.fromEntries(f.paid), waiting: f.waiting, months: forecast(f.balance, f.granted, month, { paid: f.paid, waiting: f.waiting, previousMonthOpen }) }));
 }

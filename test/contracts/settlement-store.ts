@@ -98,6 +98,25 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect(Object.fromEntries(facts!.granted)).toEqual({ '2025-12': 100_000, '2026-03': 320_000 });
     });
 
+    it('PO-06: forecast facts count what payouts drew per service month since the previous month (a returned transfer comes off) and what delays still owe', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-02-27', 10_000));
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      await t.ledger.apply(fact(ref, '2026-03-03', 80_000));
+      const { payout, plan } = payoutOf(ref, await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), 100_000);
+      expect(await t.engine.commit(payout, plan, [], at)).toBe('committed');
+      const [facts] = await t.deposits.forecastFacts({ municipalityCode: ref.municipalityCode }, '2026-03', '2026-05');
+      expect(Object.fromEntries(facts!.paid)).toEqual({ '2026-02': 10_000, '2026-03': 90_000 });
+      // The 20,000 left waiting is of March: inside March's grant, owed before April.
+      expect(facts!.waiting).toBe(0);
+      expect((await t.deposits.forecastFacts({ municipalityCode: ref.municipalityCode }, '2026-04', '2026-06'))[0]!.waiting).toBe(20_000);
+      await t.markSent(payout.payoutId);
+      expect(await t.payouts.returnFailedPayout((await t.payouts.payout(payout.payoutId))!, '0031', at)).toBe(true);
+      const [after] = await t.deposits.forecastFacts({ municipalityCode: ref.municipalityCode }, '2026-03', '2026-05');
+      expect(Object.fromEntries([...after!.paid].filter(([, v]) => v !== 0))).toEqual({});
+    });
+
     it('PO-02/03: a payout is written once, with its buckets settled and its deposit drawn', async () => {
       const ref = fresh();
       await funded(ref, 100_000);

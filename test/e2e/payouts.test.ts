@@ -184,9 +184,10 @@ describe('PO-06 forecast', () => {
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       {
-        municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_000,
+        // PO-06: of March's 864,000 granted, the deposit has paid 216,000 already (out of its balance): 648,000 are still to come.
+        municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_000, paid: { '2026-03': 216_000 }, waiting: 0,
         months: [
-          { month: '2026-03', expected: 864_000, estimated: false, covered: 34_000, status: 'PARTIAL' },
+          { month: '2026-03', expected: 648_000, estimated: false, covered: 34_000, status: 'PARTIAL' },
           { month: '2026-04', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
           { month: '2026-05', expected: 864_000, estimated: true, covered: 0, status: 'IMPOSSIBLE' },
         ],

@@ -115,7 +115,18 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
         programCode: g,
         balance: a.balance,
         granted: new Map([...(this.granted.get(id) ?? new Map<string, number>())].filter(([month]) => month >= from && month <= toMonth)),
+        paid: this.paidByMonth(m, g, addMonths(fromMonth, -1)),
+        waiting: [...this.delayRecords.values()].filter((d) => d.municipalityCode === m && d.programCode === g && d.amount > 0 && d.fromDay < `${fromMonth}-01`).reduce((n, d) => n + d.amount, 0),
       }));
+  }
+  /** PO-06: what payouts drew from a deposit per service month (a returned transfer's draws came back). */
+  private paidByMonth(m: string, g: string, since: string): Map<string, number> {
+    const paid = new Map<string, number>();
+    for (const p of this.payouts.values()) {
+      if (p.programCode !== g || p.status === 'FAILED') continue;
+      for (const d of p.draws) if (d.municipalityCode === m && d.day.slice(0, 7) >= since) paid.set(d.day.slice(0, 7), (paid.get(d.day.slice(0, 7)) ?? 0) + d.amount);
+    }
+    return paid;
   }
 
   // PayoutRecords and the payout engine's commit

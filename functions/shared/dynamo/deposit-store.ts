@@ -49,17 +49,35 @@ export class DynamoDepositStore implements DepositPort {
   async forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: string, toMonth: string): Promise<ForecastFacts[]> {
     const accounts = (await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.depositAccountsPk } }))
       .filter((a) => (!filter.municipalityCode || a.municipalityCode === filter.municipalityCode) && (!filter.programCode || a.programCode === filter.programCode));
+    if (!accounts.length) return [];
+    // Current delays are few: one Query for all of them.
+    const delays = await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.delaysPk } });
+    const since = addMonths(fromMonth, -1);
     return Promise.all(accounts.map(async (a) => {
       const municipalityCode = a.municipalityCode as string;
       const programCode = a.programCode as string;
-      const counters = await queryAll(this.table.doc, {
-        TableName: this.table.name,
-        KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.grantedPartition(municipalityCode, programCode), ':from': addMonths(fromMonth, -3), ':to': `${toMonth}~` },
-      });
+      const [counters, draws, balance] = await Promise.all([
+        queryAll(this.table.doc, {
+          TableName: this.table.name,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.grantedPartition(municipalityCode, programCode), ':from': addMonths(fromMonth, -3), ':to': `${toMonth}~` },
+        }),
+        // PO-06: the draws paid since the previous month began (services of earlier months are paid by then).
+        queryAll(this.table.doc, {
+          TableName: this.table.name,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.depositPartition(municipalityCode, programCode), ':from': `OUT#${since}-01`, ':to': 'OUT#~' },
+          ProjectionExpression: 'months',
+        }),
+        this.balance(municipalityCode, programCode),
+      ]);
       const granted = new Map<string, number>();
       for (const c of counters) granted.set(c.month as string, (granted.get(c.month as string) ?? 0) + (c.granted as number));
-      return { municipalityCode, programCode, balance: await this.balance(municipalityCode, programCode), granted };
+      const paid = new Map<string, number>();
+      for (const d of draws) for (const [m, v] of Object.entries((d.months as Record<string, number> | undefined) ?? {})) if (m >= since) paid.set(m, (paid.get(m) ?? 0) + v);
+      // Delays of this month's days are inside its expected payout already; earlier months' come first.
+      const waiting = delays.filter((d) => d.municipalityCode === municipalityCode && d.programCode === programCode && (d.amount as number) > 0 && (d.fromDay as string) < `${fromMonth}-01`).reduce((n, d) => n + (d.amount as number), 0);
+      return { municipalityCode, programCode, balance, granted, paid, waiting };
     }));
   }
 }

@@ -30,6 +30,13 @@ const conditions = {
   sent: '#st = :sent',
 } as const;
 
+/** A payout's draws summed by the month of their service day (PO-06). */
+function drawsByMonth(draws: readonly { day: string; amount: number }[]): Record<string, number> {
+  const months: Record<string, number> = {};
+  for (const d of draws) months[d.day.slice(0, 7)] = (months[d.day.slice(0, 7)] ?? 0) + d.amount;
+  return months;
+}
+
 /** The payout is the first item of its commit. */
 const PAYOUT_POSITION = 0;
 
@@ -79,7 +86,9 @@ export class DynamoPayoutStore implements PayoutRecords {
             ExpressionAttributeValues: { ':type': 'DepositBalance', ':m': municipality, ':g': programCode, ':all': account.GSI1PK, ':mg': account.GSI1SK, ':minus': -drawn, ':drawn': drawn },
           },
         });
-        items.push({ Put: { TableName: t, Item: { ...keys.depositOut(municipality, programCode, payout.payDate, payout.payoutId), type: 'DepositOut', municipalityCode: municipality, programCode, amount: drawn, payoutId: payout.payoutId, providerId: payout.providerId, payDate: payout.payDate, at } } });
+        // PO-06: what the draw paid for services of each month.
+        const months = drawsByMonth(payout.draws.filter((d) => d.municipalityCode === municipality));
+        items.push({ Put: { TableName: t, Item: { ...keys.depositOut(municipality, programCode, payout.payDate, payout.payoutId), type: 'DepositOut', municipalityCode: municipality, programCode, amount: drawn, months, payoutId: payout.payoutId, providerId: payout.providerId, payDate: payout.payDate, at } } });
       }
       items.push(...this.delayWrites(payout, plan, at));
     }
@@ -137,7 +146,8 @@ export class DynamoPayoutStore implements PayoutRecords {
     for (const d of byBucket.values()) items.push(bucketUpdate(t, { providerId: payout.providerId, programCode: payout.programCode, municipalityCode: d.municipalityCode, day: d.day }, { settled: -d.amount }));
     for (const d of payout.deposits) {
       items.push({ Update: { TableName: t, Key: keys.depositBalance(d.municipalityCode, payout.programCode), UpdateExpression: 'ADD balance :amt, paidTotal :minus', ExpressionAttributeValues: { ':amt': d.amount, ':minus': -d.amount } } });
-      const entry = { type: 'DepositOut', municipalityCode: d.municipalityCode, programCode: payout.programCode, amount: -d.amount, payoutId: payout.payoutId, providerId: payout.providerId, payDate: payout.payDate, at, returned: true };
+      const months = Object.fromEntries(Object.entries(drawsByMonth(payout.draws.filter((x) => x.municipalityCode === d.municipalityCode))).map(([m, v]) => [m, -v]));
+      const entry = { type: 'DepositOut', municipalityCode: d.municipalityCode, programCode: payout.programCode, amount: -d.amount, months, payoutId: payout.payoutId, providerId: payout.providerId, payDate: payout.payDate, at, returned: true };
       items.push({ Put: { TableName: t, Item: { ...keys.depositOut(d.municipalityCode, payout.programCode, payout.payDate, `${payout.payoutId}#RETURN`), ...entry }, ConditionExpression: conditions.absent } });
     }
     const refused = { type: 'RejectedAccount', providerId: payout.providerId, programCode: payout.programCode, accountNumber: payout.account?.accountNumber ?? '', bankCode: payout.account?.bankCode ?? '', resultCode, payoutId: payout.payoutId, at };
