@@ -108,7 +108,9 @@ function statusOf(plan: PayoutPlan): Payout['status'] {
  * deposit (its PO-03 share of a short one), then commit (retrying on a race). `shares` is the
  * run's, kept across the providers of a shard.
  */
-export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, now: Date, shares = new DepositShares(port, run)): Promise<PayoutOutcome> {
+export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: string, programCode: string, account: PayoutAccount | null, clock: Date | (() => Date), shares = new DepositShares(port, run)): Promise<PayoutOutcome> {
+  // The payout's instant is taken after its reads: what it settled is what joined its buckets before it (PO-07).
+  const now = () => (typeof clock === 'function' ? clock() : clock);
   const payoutId = payoutIdOf(run, providerId, programCode);
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await port.existing(payoutId);
@@ -132,7 +134,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
     const settled = buckets.filter((b) => unsettled(b) === 0);
     if (plan.draws.length === 0 && plan.delays.length === 0) {
       // Only settled buckets left open: close them without a payout record.
-      if ((await port.commit(null, plan, settled, formatKst(now))) !== 'conflict') return { kind: 'nothing' };
+      if ((await port.commit(null, plan, settled, formatKst(now()))) !== 'conflict') return { kind: 'nothing' };
       continue;
     }
     const payout: Payout = {
@@ -150,7 +152,7 @@ export async function payProvider(port: PayoutPort, run: PayoutRun, providerId: 
       draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })),
       deposits: [...plan.deposits].map(([municipalityCode, amount]) => ({ municipalityCode, amount })),
       delays: plan.delays,
-      createdAt: formatKst(now),
+      createdAt: formatKst(now()),
     };
     const outcome = await port.commit(payout, plan, settled, payout.createdAt);
     if (outcome === 'committed') return { kind: payout.status === 'SCHEDULED' ? 'paid' : payout.status === 'NETTED' ? 'netted' : 'delayed', payout };
@@ -197,7 +199,7 @@ export async function payShard(deps: ShardDeps, run: PayoutRun, shard: number): 
       const registered = payee.accounts.find((a) => a.programCode === programCode) ?? null;
       const refused = registered ? await deps.records.rejectedAccount(payee.providerId, programCode) : null;
       const account = registered && !(refused && refused.bankCode === registered.bankCode && refused.accountNumber === registered.accountNumber) ? registered : null;
-      const outcome = await payProvider(deps.engine, run, payee.providerId, programCode, account, deps.clock.now(), shares);
+      const outcome = await payProvider(deps.engine, run, payee.providerId, programCode, account, () => deps.clock.now(), shares);
       if (outcome.kind === 'nothing') continue;
       tally[outcome.kind]++;
       if (outcome.kind === 'paid') tally.amount += outcome.payout.amount;

@@ -8,7 +8,7 @@ import { type Refusal, type Refused, refusalOf } from '../shared/result';
 import { forecast, type ForecastMonth } from './forecast';
 import type { Payout } from './payout';
 import type { DepositPort, PayoutRecords } from './ports';
-import { statementCsv, type StatementPort } from './statements';
+import { settledBy, statementCsv, type StatementPort } from './statements';
 
 export type PayoutViewRefusal = Refused<'NOT_FOUND', '§8'> | Refused<'PAY_DATE_REQUIRED', '§6'>;
 type WithNotFound = Extract<PayoutViewRefusal, { code: 'NOT_FOUND' }>;
@@ -32,7 +32,7 @@ export async function payoutFor(records: PayoutRecords, caller: Caller, payoutId
 export async function payoutStatement(deps: { records: PayoutRecords; statements: StatementPort }, caller: Caller, payoutId: string): Promise<{ ok: true; payout: Payout; csv: string } | Refusal<WithNotFound>> {
   const found = await payoutFor(deps.records, caller, payoutId);
   if (!found.ok) return found;
-  return { ok: true, payout: found.payout, csv: statementCsv(found.payout, await deps.statements.statementFacts(found.payout)) };
+  return { ok: true, payout: found.payout, csv: statementCsv(found.payout, settledBy(found.payout, await deps.statements.statementFacts(found.payout))) };
 }
 
 export interface ForecastView {

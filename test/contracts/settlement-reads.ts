@@ -21,6 +21,10 @@ export interface SettlementReadsUnderTest {
   seedPayment(p: Payment): Promise<void>;
   seedRefund(r: Refund): Promise<void>;
   seedClaim(c: Claim): Promise<void>;
+  /** Screening finished with the payment at this instant (its SCREENED ledger fact). */
+  seedScreened(p: Payment, at: string): Promise<void>;
+  /** A hold of the payment under a rule, released at this instant (or still open). */
+  seedHold(approvalNumber: string, ruleId: 'SCR-01' | 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03', releasedAt: string | null): Promise<void>;
 }
 
 let n = 0;
@@ -65,6 +69,31 @@ export function settlementReadsContract(name: string, make: () => Promise<Settle
       expect(facts.payments.map((p) => p.approvalNumber).sort()).toEqual([inDay.approvalNumber, inTown2.approvalNumber].sort());
       expect(facts.recoveries.map((r) => r.refundId)).toEqual([recovered.refundId]);
       expect(facts.claims.map((c) => c.claimId)).toEqual([due.claimId]);
+    });
+
+    it('PO-07: each payment carries when screening finished with it and when a hold on it was last released; the provider × program\'s payouts are listed', async () => {
+      const providerId = `SR${String(++n).padStart(4, '0')}`;
+      const screened = payment('2026-03-05', '41001', { providerId });
+      const released = payment('2026-03-05', '41001', { providerId, holdsOpen: 0 } as Partial<Payment>);
+      for (const p of [screened, released]) await t.seedPayment(p);
+      await t.seedScreened(screened, '2026-03-05T12:00:03+09:00');
+      await t.seedHold(released.approvalNumber, 'SCR-01', '2026-03-09T10:00:00+09:00');
+      await t.seedHold(released.approvalNumber, 'SCR-02', '2026-03-12T10:00:00+09:00');
+      const ref = { providerId, programCode: 'COMMUNITY', municipalityCode: '41001' };
+      await t.ledger.apply({ factId: `F${++n}`, ...ref, day: '2026-03-05', deltas: { approved: 72_000 } });
+      const buckets = await t.engine.openBuckets(providerId, 'COMMUNITY', '2026-03-10');
+      const plan = planPayout(buckets, () => 100_000);
+      const made: Payout = {
+        payoutId: `PO-2026-03-1-${providerId}-COMMUNITY`, runId: '2026-03-1', providerId, programCode: 'COMMUNITY', cycle: '2026-03-1', payDate: '2026-03-13', payDateReason: null, amount: plan.amount, status: 'SCHEDULED', resultCode: null, account: null,
+        draws: plan.draws.map((d) => ({ day: d.bucket.day, municipalityCode: d.bucket.municipalityCode, amount: d.amount })), deposits: [], delays: [], createdAt: at,
+      };
+      expect(await t.engine.commit(made, { ...plan, deposits: new Map() }, [], at)).toBe('committed');
+      const facts = await t.statements.statementFacts(made);
+      const byNumber = new Map(facts.payments.map((p) => [p.approvalNumber, p]));
+      expect(new Date(byNumber.get(screened.approvalNumber)!.screenedAt!).getTime()).toBe(new Date('2026-03-05T12:00:03+09:00').getTime());
+      expect(byNumber.get(screened.approvalNumber)!.releasedAt).toBeUndefined();
+      expect(new Date(byNumber.get(released.approvalNumber)!.releasedAt!).getTime()).toBe(new Date('2026-03-12T10:00:00+09:00').getTime());
+      expect(facts.payouts).toEqual([{ payoutId: made.payoutId, createdAt: at, draws: made.draws, status: 'SCHEDULED' }]);
     });
   });
 }

@@ -131,6 +131,19 @@ describe('PO-01..05 payout runs', () => {
     const other = await fetch(`${world.stack.url}/v1/payouts/PO-2026-03-1-P0001-COMMUNITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.other}` } });
     expect(other.status).toBe(404);
   }, 30_000);
+
+  it('PO-07 an ad-hoc payout\'s statement lists what it settled: the released hold, not the rest of its day; a delay paid, not its payments again', async () => {
+    const statement = async (id: string) => {
+      const res = await fetch(`${world.stack.url}/v1/payouts/${id}/statement.csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
+      expect(res.status).toBe(200);
+      return (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n').filter((l) => l.startsWith('PAYMENT,'));
+    };
+    const released = await statement('PO-adhoc-2026-03-16-P0001-COMMUNITY');
+    expect(released.map((l) => [l.split(',')[1], l.split(',').at(-1)])).toEqual([[night, 'RELEASED']]);
+    // The top-up's payout paid the rest of the 5th, whose payment the cycle's payout lists already.
+    const topUp = await statement('PO-adhoc-2026-03-12-P0001-COMMUNITY');
+    expect(topUp.filter((l) => l.split(',')[2] === '2026-03-05')).toEqual([]);
+  }, 30_000);
 });
 
 describe('EXC-01/02 exception claims', () => {

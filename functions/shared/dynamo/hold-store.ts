@@ -17,7 +17,7 @@ import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
 import { bucketUpdate } from './ledger-store';
 
-const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
+export const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
 
 /** Conditions spelled once. */
 const conditions = {

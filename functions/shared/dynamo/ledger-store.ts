@@ -73,7 +73,8 @@ export class DynamoLedgerStore implements LedgerPort {
 
   async apply(fact: LedgerFact): Promise<'applied' | 'duplicate'> {
     const failed = await transactWrite(this.table.doc, [
-      { Put: { TableName: this.table.name, Item: { ...keys.ledgerFact(fact.factId), type: 'LedgerFact', ...fact, expiresAt: this.epochSeconds() + FACT_RETENTION_SECONDS }, ConditionExpression: conditions.firstDelivery } },
+      // `appliedAt`: when the fact joined its bucket (PO-07 statements: which payout settled it).
+      { Put: { TableName: this.table.name, Item: { ...keys.ledgerFact(fact.factId), type: 'LedgerFact', ...fact, appliedAt: new Date(this.epochSeconds() * 1000).toISOString(), expiresAt: this.epochSeconds() + FACT_RETENTION_SECONDS }, ConditionExpression: conditions.firstDelivery } },
       bucketUpdate(this.table.name, fact, fact.deltas),
     ]);
     return failed === null ? 'applied' : 'duplicate';

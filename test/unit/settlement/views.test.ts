@@ -5,7 +5,7 @@ import { depositIdOf, recordDeposit } from '../../../domain/settlement/deposits'
 import type { Payout } from '../../../domain/settlement/payout';
 import { payShard } from '../../../domain/settlement/payouts';
 import type { Payee } from '../../../domain/settlement/ports';
-import type { StatementFacts } from '../../../domain/settlement/statements';
+import type { StatementCandidates } from '../../../domain/settlement/statements';
 import { depositForecasts, listPayouts, payoutFor, payoutStatement } from '../../../domain/settlement/views';
 import type { Caller } from '../../../domain/shared/ports';
 import { InMemorySettlement } from '../../fakes/settlement-store';
@@ -58,7 +58,7 @@ describe('payout views', () => {
     expect(await payoutFor(s, caller('P2'), id)).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND', rule: '§8' } });
     expect(await payoutFor(s, caller('P1'), 'PO-none')).toMatchObject({ ok: false });
     expect(await payoutFor(s, caller(), id)).toMatchObject({ ok: true, payout: { amount: 30_000 } });
-    const none: StatementFacts = { payments: [], recoveries: [], claims: [] };
+    const none: StatementCandidates = { payments: [], recoveries: [], claims: [], payouts: [] };
     const statement = await payoutStatement({ records: s, statements: { statementFacts: async () => none } }, caller('P1'), id);
     expect(statement.ok && statement.csv).toMatch(/^\uFEFFsection,payoutId.*\r\nPAYOUT,PO-2026-03-1-P1-COMMUNITY,2026-03-1,2026-03-16,30000,SCHEDULED/s);
     expect(await payoutStatement({ records: s, statements: { statementFacts: async () => none } }, caller('P2'), id)).toMatchObject({ ok: false });
