@@ -7,7 +7,7 @@
  * identity comes from a different kind of item, written by a different step, so a lost or doubled
  * write on one side shows as a difference:
  *
- * - vouchers: granted − remaining = payments approved − cancelled − refunds restored to the voucher;
+ * - vouchers: granted − remaining − lapsed (VCH-04) = payments approved − cancelled − refunds restored to the voucher;
  * - ledger: bucket approvals, cancellations, recoveries and claims = the payments', refunds' and
  *   claims' own; what buckets say was settled = what payouts drew from them;
  * - deposits: deposited = paid out + balance, the balance is never negative, and paid out = what
@@ -32,6 +32,8 @@ const BUCKET_FIELDS = Object.keys(EMPTY_TOTALS) as (keyof BucketTotals)[];
 export interface MoneyTotals {
   voucherGranted: number;
   voucherRemaining: number;
+  /** VCH-04: what vouchers' remainders lapsed after the end of the month after theirs. */
+  voucherLapsed: number;
   paymentsApproved: number;
   paymentsCancelled: number;
   paymentsRefunded: number;
@@ -45,7 +47,7 @@ export interface MoneyTotals {
 }
 
 export const EMPTY_MONEY_TOTALS: MoneyTotals = {
-  voucherGranted: 0, voucherRemaining: 0, paymentsApproved: 0, paymentsCancelled: 0, paymentsRefunded: 0, refundsRestored: 0, claimsApproved: 0, payoutDraws: 0, payoutDepositDraws: 0, payouts: 0,
+  voucherGranted: 0, voucherRemaining: 0, voucherLapsed: 0, paymentsApproved: 0, paymentsCancelled: 0, paymentsRefunded: 0, refundsRestored: 0, claimsApproved: 0, payoutDraws: 0, payoutDepositDraws: 0, payouts: 0,
   bucket: EMPTY_TOTALS,
 };
 
@@ -53,7 +55,7 @@ export type TotalsDelta = { municipalityCode: string; programCode: string } & Pa
 
 /** A stored money item as it was and as it is (null: not there), by kind. */
 export type MoneyItemChange =
-  | { kind: 'Voucher'; before: Voucher & { remainingAmount: number } | null; after: Voucher & { remainingAmount: number } | null }
+  | { kind: 'Voucher'; before: Voucher & { remainingAmount: number; lapsedAmount?: number } | null; after: Voucher & { remainingAmount: number; lapsedAmount?: number } | null }
   | { kind: 'Payment'; before: Payment | null; after: Payment | null }
   | { kind: 'Refund'; before: Refund | null; after: Refund | null }
   | { kind: 'Claim'; before: Claim | null; after: Claim | null }
@@ -77,10 +79,12 @@ function totalsDeltasOf(change: MoneyItemChange): TotalsDelta[] {
   switch (change.kind) {
     case 'Voucher': {
       const v = change.after ?? change.before!;
+      const lapsed = (change.after?.lapsedAmount ?? 0) - (change.before?.lapsedAmount ?? 0);
       return [{
         municipalityCode: v.municipalityCode, programCode: v.programCode,
         voucherGranted: (change.after?.grantedAmount ?? 0) - (change.before?.grantedAmount ?? 0),
         voucherRemaining: (change.after?.remainingAmount ?? 0) - (change.before?.remainingAmount ?? 0),
+        ...(lapsed ? { voucherLapsed: lapsed } : {}),
       }];
     }
     case 'Payment': {
@@ -159,6 +163,8 @@ export interface TotalsReport {
   totals: {
     deposited: number; paidOut: number; depositBalance: number;
     granted: number; remaining: number;
+    /** VCH-04: lapsed remainders. */
+    lapsed: number;
     approved: number; cancelled: number; refunded: number; restored: number; claims: number;
     /** PO-02: what the buckets owe providers in all, and what payouts settled of it. */
     payable: number; settled: number;
@@ -181,7 +187,7 @@ export function conservationFromTotals(totals: readonly (MunicipalityProgram & M
   const accounts = new Set(deposits.map((d) => `${d.municipalityCode}/${d.programCode}`));
   for (const t of totals) {
     const subject = `${t.municipalityCode}/${t.programCode}`;
-    check('granted - remaining = approved - cancelled - restored', subject, t.voucherGranted - t.voucherRemaining, t.paymentsApproved - t.paymentsCancelled - t.refundsRestored);
+    check('granted - remaining - lapsed = approved - cancelled - restored', subject, t.voucherGranted - t.voucherRemaining - t.voucherLapsed, t.paymentsApproved - t.paymentsCancelled - t.refundsRestored);
     check('bucket approvals = payments approved', subject, t.paymentsApproved, t.bucket.approved);
     check('bucket cancellations = payments cancelled', subject, t.paymentsCancelled, t.bucket.cancelled);
     check('bucket recoveries = payments refunded', subject, t.paymentsRefunded, t.bucket.recovered);
@@ -200,6 +206,7 @@ export function conservationFromTotals(totals: readonly (MunicipalityProgram & M
       depositBalance: sum(deposits, (d) => d.balance),
       granted: sum(totals, (t) => t.voucherGranted),
       remaining: sum(totals, (t) => t.voucherRemaining),
+      lapsed: sum(totals, (t) => t.voucherLapsed),
       approved: sum(totals, (t) => t.paymentsApproved),
       cancelled: sum(totals, (t) => t.paymentsCancelled),
       refunded: sum(totals, (t) => t.paymentsRefunded),

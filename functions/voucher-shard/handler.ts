@@ -1,12 +1,14 @@
 /**
- * `voucher-generation` queue consumer: one page of one recipient shard (VCH-01, VCH-02, REG-06),
- * then the next page as a new message, so that no invocation grows with the country's size.
+ * `voucher-generation` queue consumer: one page of one recipient shard (VCH-01, VCH-02, REG-06;
+ * or the lapse of a month's remainders, VCH-04), then the next page as a new message, so that no invocation grows with the country's size.
  * Partial batch failures: a failed page is retried alone and ends in the DLQ after the
  * configured receives.
  */
 import { createHash } from 'node:crypto';
 import type { SQSRecord } from 'aws-lambda';
+import { kstDate } from '../../domain/shared/calendar';
 import { generateMonth } from '../../domain/vouchers/generation';
+import { lapseVouchers } from '../../domain/vouchers/lapse';
 import { voucherShardTask, type VoucherShardTask } from '../../events/voucher-generation';
 import { logger, metrics } from '../shared/observability';
 import { sendAll } from '../shared/sqs';
@@ -20,10 +22,16 @@ async function processPage(record: SQSRecord): Promise<void> {
   const task = voucherShardTask.parse(JSON.parse(record.body));
   const store = voucherStore();
   const page = await store.recipientIds(task.shard, { limit: task.pageSize ?? DEFAULT_PAGE_SIZE, ...(task.nextToken ? { nextToken: task.nextToken } : {}) });
-  const result = await generateMonth(store, page.items, task.month, task.decidedAt);
-  metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
-  metrics.addMetric('VouchersNotGenerated', 'Count', result.notGenerated);
-  logger.info('voucher shard page', { month: task.month, shard: task.shard, ...result, more: page.nextToken !== undefined });
+  if (task.job === 'LAPSE') {
+    const lapsed = await lapseVouchers(store, page.items, task.month, kstDate(new Date(task.decidedAt)), task.decidedAt);
+    metrics.addMetric('VouchersLapsed', 'Count', lapsed.vouchers);
+    logger.info('voucher lapse page', { month: task.month, shard: task.shard, ...lapsed, more: page.nextToken !== undefined });
+  } else {
+    const result = await generateMonth(store, page.items, task.month, task.decidedAt);
+    metrics.addMetric('VouchersGenerated', 'Count', result.vouchersCreated);
+    metrics.addMetric('VouchersNotGenerated', 'Count', result.notGenerated);
+    logger.info('voucher shard page', { month: task.month, shard: task.shard, ...result, more: page.nextToken !== undefined });
+  }
   if (page.nextToken) await continueOnce({ ...task, nextToken: page.nextToken });
 }
 
@@ -33,7 +41,7 @@ async function processPage(record: SQSRecord): Promise<void> {
  */
 async function continueOnce(next: VoucherShardTask): Promise<void> {
   const steps = jobSteps();
-  const job = `voucher-generation#${next.month}#${next.shard}`;
+  const job = `voucher-${next.job === 'LAPSE' ? 'lapse' : 'generation'}#${next.month}#${next.shard}`;
   const step = createHash('sha256').update(next.nextToken ?? '').digest('hex');
   if (!(await steps.claim(job, step))) return; // already continued
   await sendAll('voucher-generation', [next]);

@@ -9,13 +9,14 @@ import { contractSuite } from './suite';
 import { importRegistry } from '../../domain/registry/import';
 import type { RegistryImportStore } from '../../domain/registry/ports';
 import type { VoucherStore } from '../../domain/vouchers/ports';
+import { lapseVouchers, type VoucherLapsePort } from '../../domain/vouchers/lapse';
 import { generateMonth } from '../../domain/vouchers/generation';
 import { importEnvelope, parseImportRecords } from '../../events/import';
 import { importDocument } from '../support/fixtures';
 
 export interface VoucherStoreUnderTest {
   registry: RegistryImportStore;
-  vouchers: VoucherStore;
+  vouchers: VoucherStore & VoucherLapsePort;
   shardOf(recipientId: string): number;
   /** What a month grants a municipality × program, as counted with the vouchers. */
   granted(municipalityCode: string, programCode: string, month: string): Promise<number>;
@@ -45,6 +46,17 @@ export function voucherStoreContract(name: string, make: () => Promise<VoucherSt
       expect(month?.vouchers).toEqual([expect.objectContaining({ recipientId: 'R0001', month: '2026-03', serviceCode: '110101', contractId: 'C0001', remainingAmount: month!.vouchers[0]!.grantedAmount, remainingSessions: month!.vouchers[0]!.grantedSessions })]);
       expect((await t.vouchers.loadRecipientMonth('R0001', '2026-04'))?.vouchers).toEqual([]);
       expect(await t.vouchers.loadRecipientMonth('R9999', '2026-03')).toBeNull();
+    });
+
+    it('VCH-04: after the end of the month after, a month\'s remainders lapse once: remaining amount and sessions become lapsed', async () => {
+      await generateMonth(t.vouchers, ids, '2026-03', decidedAt);
+      const before = (await t.vouchers.loadRecipientMonth('R0001', '2026-03'))!.vouchers[0] as unknown as { grantedAmount: number; grantedSessions: number };
+      await expect(lapseVouchers(t.vouchers, ids, '2026-03', '2026-04-30', '2026-04-30T23:59:00+09:00')).rejects.toThrow(/VCH-04/);
+      const tally = await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:10:00+09:00');
+      expect(tally.vouchers).toBe(3);
+      expect(await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:11:00+09:00')).toEqual({ vouchers: 0, amount: 0, sessions: 0 });
+      const [after] = await t.vouchers.vouchersOf(['R0001'], '2026-03');
+      expect(after).toMatchObject({ remainingAmount: 0, remainingSessions: 0, lapsedAmount: before.grantedAmount, lapsedSessions: before.grantedSessions, lapsedAt: '2026-05-01T00:10:00+09:00' });
     });
 
     it('PO-06: what the month grants is counted once, with its vouchers', async () => {

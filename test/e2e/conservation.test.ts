@@ -42,7 +42,7 @@ type Op =
   | { kind: 'hold'; pick: number }
   | { kind: 'decide'; pick: number; how: 'PAY' | 'NO_PAY' | 'WITHDRAW' }
   | { kind: 'deposit'; amount: number }
-  | { kind: 'run'; schedule: 'payout-batch' | 'adhoc-payout' };
+  | { kind: 'run'; schedule: 'payout-batch' | 'adhoc-payout' | 'voucher-generation' };
 
 const pay: fc.Arbitrary<Op> = fc.record({ kind: fc.constant('pay' as const), card: fc.integer({ min: 1, max: CARDS }), minute: fc.integer({ min: 0, max: 59 }) });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -141,5 +141,15 @@ describe('PO-08 conservation under random operations', () => {
     expect(final.body.totals.paidOut).toBeGreaterThanOrEqual(30_000);
     const closingPayouts = await call('GET', '/v1/payouts?providerId=P0002', undefined, tokens.agency);
     expect(closingPayouts.body.items).toMatchObject([{ providerId: 'P0002', amount: 30_000 }]);
-  }, 240_000);
+
+    // VCH-04: on 1 May March's vouchers can pay nothing more; their remainders lapse, and the report still balances.
+    await setNow('2026-05-01T00:20:00+09:00');
+    await perform({ kind: 'run', schedule: 'voucher-generation' });
+    expect((await call('POST', '/_local/drain')).body.drained).toBe(true);
+    const lapsed = await call('GET', '/v1/reports/conservation', undefined, tokens.agency);
+    expect(lapsed.body.differences).toEqual([]);
+    expect(lapsed.body.balanced).toBe(true);
+    expect(lapsed.body.totals.lapsed).toBeGreaterThan(0);
+    expect(lapsed.body.totals.lapsed).toBeLessThanOrEqual(final.body.totals.remaining);
+  }, 300_000);
 });

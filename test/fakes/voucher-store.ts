@@ -7,14 +7,26 @@
  */
 import type { YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
+import type { LapsingVoucher, VoucherLapsePort } from '../../domain/vouchers/lapse';
 import type { RecipientMonth, VoucherStore } from '../../domain/vouchers/ports';
 import type { MonthPlan, Voucher, VoucherOutcome } from '../../domain/vouchers/voucher';
 import type { InMemoryRegistry } from './registry-store';
 import { pageOfList } from './paging';
 
-export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; version: number };
+export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; version: number; lapsedAmount?: number; lapsedSessions?: number; lapsedAt?: string };
 
-export class InMemoryVouchers implements VoucherStore {
+export class InMemoryVouchers implements VoucherStore, VoucherLapsePort {
+  // VCH-04, as the adapter: the remainder becomes lapsed in one step, once.
+  async vouchersOf(recipientIds: readonly string[], month: string): Promise<LapsingVoucher[]> {
+    return [...this.vouchers.values()].filter((v) => recipientIds.includes(v.recipientId) && v.month === month).map((v) => structuredClone(v));
+  }
+  async lapse(v: LapsingVoucher, at: string): Promise<boolean> {
+    const stored = this.vouchers.get(InMemoryVouchers.key(v));
+    if (!stored || stored.lapsedAt) return false;
+    Object.assign(stored, { lapsedAmount: stored.remainingAmount, lapsedSessions: stored.remainingSessions, remainingAmount: 0, remainingSessions: 0, lapsedAt: at, version: stored.version + 1 });
+    return true;
+  }
+
   readonly vouchers = new Map<string, StoredVoucher>();
   readonly outcomes = new Map<string, VoucherOutcome>();
   /** Granted per `municipality|program` and month (PO-06), as the settlement fake reads them. */

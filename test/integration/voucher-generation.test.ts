@@ -89,6 +89,21 @@ describe('voucher generation through the queue (VCH-01, VCH-02)', () => {
     expect(steps.every((s) => s.state === 'SENT')).toBe(true);
   });
 
+  it('VCH-04 the run of 1 May lapses the remainders of March (not April), once, however often it runs', async () => {
+    const march = await vouchers('2026-03');
+    await Promise.all([runSchedule('2026-05-01T00:10:00+09:00'), runSchedule('2026-05-01T00:10:00+09:00')]);
+    await drain();
+    const after = await vouchers('2026-03');
+    expect(after).toHaveLength(march.length);
+    for (const v of after) {
+      const was = march.find((m) => m.recipientId === v.recipientId && m.serviceCode === v.serviceCode)!;
+      expect(v).toMatchObject({ remainingAmount: 0, remainingSessions: 0, lapsedAmount: was.remainingAmount, lapsedSessions: was.remainingSessions, lapsedAt: expect.any(String) });
+    }
+    expect((await vouchers('2026-04')).every((v) => v.lapsedAt === undefined && (v.remainingAmount as number) > 0)).toBe(true);
+    expect(await vouchers('2026-05')).toHaveLength(RECIPIENTS);
+    expect(consumerErrors).toEqual([]);
+  });
+
   it('a poison message ends in the dead-letter queue after maxReceiveCount receives; the queue keeps flowing', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: env.queues.urls['voucher-generation'], MessageBody: '{"version":1,"month":"nope"}' }));
     await runSchedule('2026-05-01T00:10:00+09:00');

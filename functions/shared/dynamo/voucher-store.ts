@@ -1,12 +1,13 @@
 /** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract, ServiceType } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
+import type { LapsingVoucher, VoucherLapsePort } from '../../../domain/vouchers/lapse';
 import type { RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
-import { isConditionalFailure, queryAll, transactWrite } from './batch';
+import { conditionalWrite, isConditionalFailure, queryAll, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { entityOf } from './items';
@@ -32,9 +33,11 @@ const conditions = {
   absent: 'attribute_not_exists(PK)',
   /** A non-generation record never overwrites a generated one. */
   notGenerated: 'attribute_not_exists(PK) OR #status <> :generated',
+  /** VCH-04: a voucher lapses once. */
+  notLapsed: 'attribute_exists(PK) AND attribute_not_exists(lapsedAt)',
 } as const;
 
-export class DynamoVoucherStore implements VoucherStore {
+export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
 
   constructor(private readonly table: Table, private readonly now: () => number = Date.now) {}
@@ -120,6 +123,25 @@ export class DynamoVoucherStore implements VoucherStore {
       }
     });
     return plan.vouchers.length;
+  }
+
+  /** VCH-04: the month's vouchers of these recipients (one Query each, a few at a time). */
+  async vouchersOf(recipientIds: readonly string[], month: YearMonth): Promise<LapsingVoucher[]> {
+    const each = await mapConcurrent([...recipientIds], 8, (recipientId) =>
+      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':prefix': keys.voucherMonthPrefix(month) } }));
+    return each.flat().map((i) => entityOf<LapsingVoucher>(i));
+  }
+
+  /** VCH-04: what remains becomes lapsed in one update (read from the item itself, so nothing in between is lost), once. */
+  async lapse(v: LapsingVoucher, at: string): Promise<boolean> {
+    return conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+      TableName: this.table.name,
+      Key: keys.voucher(v.recipientId, v.month, v.serviceCode),
+      UpdateExpression: 'SET lapsedAmount = remainingAmount, lapsedSessions = remainingSessions, remainingAmount = :zero, remainingSessions = :zero, lapsedAt = :at ADD #version :one',
+      ConditionExpression: conditions.notLapsed,
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':zero': 0, ':at': at, ':one': 1 },
+    })));
   }
 
   private outcomeItem(o: VoucherOutcome) {

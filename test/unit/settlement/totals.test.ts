@@ -68,8 +68,18 @@ describe('PO-08 totals', () => {
     expect(conservationFromTotals([{ ...m, ...totals }], [account])).toEqual({
       balanced: true, checked: { depositAccounts: 1, municipalityPrograms: 1, payouts: 1 }, differences: [],
       // payable 20,000 = 72,000 approved − 36,000 cancelled − 36,000 held + 36,000 released − 36,000 recovered + 20,000 claims
-      totals: { deposited: 1_000_000, paidOut: 0, depositBalance: 1_000_000, granted: 144_000, remaining: 144_000, approved: 72_000, cancelled: 36_000, refunded: 36_000, restored: 36_000, claims: 20_000, payable: 20_000, settled: 0 },
+      totals: { deposited: 1_000_000, paidOut: 0, depositBalance: 1_000_000, granted: 144_000, remaining: 144_000, lapsed: 0, approved: 72_000, cancelled: 36_000, refunded: 36_000, restored: 36_000, claims: 20_000, payable: 20_000, settled: 0 },
     });
+  });
+
+  it('VCH-04 the lapse is a term of the voucher identity: after May 1st the 144,000 remaining lapses and it still balances', () => {
+    const lapse: MoneyItemChange = { kind: 'Voucher', before: voucher(144_000), after: { ...voucher(0), lapsedAmount: 144_000 } };
+    const totals = run([...story, lapse]);
+    expect(totals).toMatchObject({ voucherGranted: 144_000, voucherRemaining: 0, voucherLapsed: 144_000 });
+    const report = conservationFromTotals([{ ...m, ...totals }], [account]);
+    expect(report).toMatchObject({ balanced: true, totals: { granted: 144_000, remaining: 0, lapsed: 144_000 } });
+    // A lapse counted twice would show.
+    expect(conservationFromTotals([{ ...m, ...run([...story, lapse, { kind: 'Voucher', before: voucher(0), after: { ...voucher(0), lapsedAmount: 288_000 } }]) }], [account]).balanced).toBe(false);
   });
 
   it('a change that moves no money adds nothing: a hold count, a payout sent, a refund or claim rejected', () => {
@@ -83,7 +93,7 @@ describe('PO-08 totals', () => {
 
   it('a voucher write lost on one side shows: the payment is counted but the voucher never moved', () => {
     const lost = story.filter((_, i) => i !== 1);
-    expect(conservationFromTotals([{ ...m, ...run(lost) }], [account]).differences).toEqual([{ identity: 'granted - remaining = approved - cancelled - restored', subject: '44130/COMMUNITY', expected: -36_000, actual: 0 }]);
+    expect(conservationFromTotals([{ ...m, ...run(lost) }], [account]).differences).toEqual([{ identity: 'granted - remaining - lapsed = approved - cancelled - restored', subject: '44130/COMMUNITY', expected: -36_000, actual: 0 }]);
   });
 
   it('a ledger fact applied twice shows, and a payout whose bucket never settled shows', () => {
