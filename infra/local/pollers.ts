@@ -15,6 +15,8 @@ export class QueuePollers {
   private running = false;
   private busy = 0;
   private readonly paused = new Set<QueueName>();
+  /** Receives (and their deliveries) under way per queue: a pause waits for them. */
+  private readonly inFlight = new Map<QueueName, number>();
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -42,13 +44,21 @@ export class QueuePollers {
     this.loops = [];
   }
 
-  /** Stops delivering one queue's messages (they wait in the queue) until `resume`. */
-  pause(queue: QueueName): void {
+  /**
+   * Stops delivering one queue's messages (they wait in the queue) until `resume`; resolves once no
+   * receive begun before the pause is still under way, so nothing sent after it is delivered.
+   */
+  async pause(queue: QueueName): Promise<void> {
     this.paused.add(queue);
+    while ((this.inFlight.get(queue) ?? 0) > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
   resume(queue: QueueName): void {
     this.paused.delete(queue);
+  }
+
+  isPaused(queue: string): boolean {
+    return this.paused.has(queue as QueueName);
   }
 
   get idle(): boolean {
@@ -69,26 +79,21 @@ export class QueuePollers {
   }
 
   private async loop(queue: QueueName): Promise<void> {
-    const { consumer } = QUEUES[queue];
     while (this.running) {
       if (this.paused.has(queue)) {
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
       let messages: Message[] = [];
+      this.inFlight.set(queue, (this.inFlight.get(queue) ?? 0) + 1);
       try {
-        const out = await this.sqs.send(new ReceiveMessageCommand({
-          QueueUrl: this.urls[queue],
-          MaxNumberOfMessages: consumer!.batchSize,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }));
-        messages = out.Messages ?? [];
+        messages = await this.receive(queue);
       } catch (error) {
         if (this.running) this.onError(queue, error);
         await new Promise((r) => setTimeout(r, 500));
         continue;
+      } finally {
+        if (messages.length === 0) this.inFlight.set(queue, this.inFlight.get(queue)! - 1);
       }
       if (messages.length === 0) continue;
       this.busy++;
@@ -98,8 +103,20 @@ export class QueuePollers {
         this.onError(queue, error);
       } finally {
         this.busy--;
+        this.inFlight.set(queue, this.inFlight.get(queue)! - 1);
       }
     }
+  }
+
+  private async receive(queue: QueueName): Promise<Message[]> {
+    const out = await this.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: this.urls[queue],
+      MaxNumberOfMessages: QUEUES[queue].consumer!.batchSize,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }));
+    return out.Messages ?? [];
   }
 
   private async deliver(queue: QueueName, messages: Message[]): Promise<void> {

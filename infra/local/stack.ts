@@ -133,8 +133,8 @@ export class LocalStack {
   }
 
   /** Holds a queue's consumer (the bench measures intake alone this way); messages wait in the queue. */
-  pauseConsumer(queue: QueueName): void {
-    this.pollers.pause(queue);
+  pauseConsumer(queue: QueueName): Promise<void> {
+    return this.pollers.pause(queue);
   }
 
   resumeConsumer(queue: QueueName): void {
@@ -160,7 +160,8 @@ export class LocalStack {
       await Promise.allSettled([...this.runs]);
       pending = await this.pollers.pending();
       while (!this.streamPoller.caughtUp(checkedAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const quiet = this.runs.size === 0 && this.pollers.idle && Object.values(pending).every((n) => n === 0);
+      // A paused consumer's messages wait in its queue by design: drained means everything else is done.
+      const quiet = this.runs.size === 0 && this.pollers.idle && Object.entries(pending).every(([queue, n]) => n === 0 || this.pollers.isPaused(queue));
       quietChecks = quiet ? quietChecks + 1 : 0;
       if (quietChecks >= 2) return { drained: true, pending };
       await new Promise((r) => setTimeout(r, 50));

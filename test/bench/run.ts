@@ -206,8 +206,8 @@ try {
   // allows 5 minutes): each measured phase starts again at 14:00, however long the setup took.
   const restartClock = () => call('POST', '/_local/clock', { now: `${today}T14:00:00+09:00` });
   await restartClock();
-  stack.pauseConsumer('screening');
-  stack.pauseConsumer('settlement');
+  await stack.pauseConsumer('screening');
+  await stack.pauseConsumer('settlement');
   const before = capacitySnapshot();
   const api = await runFor(DURATION_MS, CONCURRENCY, payOnce);
   const after = capacitySnapshot();
