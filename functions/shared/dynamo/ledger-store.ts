@@ -97,27 +97,27 @@ export class DynamoLedgerStore implements LedgerPort {
 
   /** The sparse open index is eventually consistent: it only says where to look; the buckets are read again. */
   async openBuckets(providerId: string, programCode: string, throughDay: string): Promise<Bucket[]> {
-    const refs = await queryAll(this.table.doc, {
-      TableName: this.table.name,
-      IndexName: 'GSI2',
-      KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :to',
-      ExpressionAttributeValues: { ':pk': gsi2.openBucketPk(providerId, programCode), ':to': `${throughDay}#~` },
-      ProjectionExpression: 'PK, SK',
-    });
-    const fresh = await batchGetAll(this.table.doc, this.table.name, refs.map((r) => ({ PK: r.PK as string, SK: r.SK as string })), { consistent: true });
-    return fresh.map(toBucket).sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
+    const fresh = await this.openIndexed('GSI2', 'GSI2PK', 'GSI2SK', gsi2.openBucketPk(providerId, programCode), throughDay);
+    return fresh.sort((a, b) => a.day.localeCompare(b.day) || a.municipalityCode.localeCompare(b.municipalityCode));
   }
 
   /** PO-03: every provider's open buckets of one deposit up to a day (the index says where; the buckets are read again). */
   async depositBuckets(municipalityCode: string, programCode: string, throughDay: string): Promise<Bucket[]> {
+    const fresh = await this.openIndexed('GSI1', 'GSI1PK', 'GSI1SK', gsi1.openDepositBucketPk(municipalityCode, programCode), throughDay);
+    return fresh.sort((a, b) => a.day.localeCompare(b.day) || a.providerId.localeCompare(b.providerId));
+  }
+
+  /** The buckets one of the sparse open indexes lists under `pk` with days up to `throughDay`, read again strongly consistent. */
+  private async openIndexed(index: 'GSI1' | 'GSI2', pkName: string, skName: string, pk: string, throughDay: string): Promise<Bucket[]> {
     const refs = await queryAll(this.table.doc, {
       TableName: this.table.name,
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :to',
-      ExpressionAttributeValues: { ':pk': gsi1.openDepositBucketPk(municipalityCode, programCode), ':to': `${throughDay}#~` },
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :to',
+      ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+      ExpressionAttributeValues: { ':pk': pk, ':to': `${throughDay}#~` },
       ProjectionExpression: 'PK, SK',
     });
     const fresh = await batchGetAll(this.table.doc, this.table.name, refs.map((r) => ({ PK: r.PK as string, SK: r.SK as string })), { consistent: true });
-    return fresh.map(toBucket).sort((a, b) => a.day.localeCompare(b.day) || a.providerId.localeCompare(b.providerId));
+    return fresh.map(toBucket);
   }
 }
