@@ -6,7 +6,6 @@
  * returns to the provider's payable and the deposit. One run at a time holds a file (a lease).
  */
 import type { Payout } from '../settlement/payout';
-import { type HolidayCalendar, nextBusinessDay } from '../shared/business-days';
 import { addDays, formatKst, type IsoDate, kstDate } from '../shared/calendar';
 import { mapConcurrent } from '../shared/concurrency';
 import { CmsFormatError, type CmsIssue } from './fields';
@@ -22,7 +21,7 @@ import { outcomesOf, reconcile, type ResultAnswer, resultForm } from './reconcil
 export const RECEIVING_LEASE_MS = 5 * 60_000;
 
 /** CMS-03, cms.md: results are available from 03:00 on the day after the transfer date, also when that day is a holiday. */
-export function resultsFrom(transferDate: IsoDate, _holidays?: HolidayCalendar): Date {
+export function resultsFrom(transferDate: IsoDate): Date {
   return new Date(`${addDays(transferDate, 1)}T03:00:00+09:00`);
 }
 
@@ -30,7 +29,6 @@ export interface ReceiveDeps {
   files: CmsFilePort;
   objects: CmsObjects;
   gateway: CmsGateway;
-  holidays: HolidayCalendar;
   payouts: {
     payout(payoutId: string): Promise<Payout | null>;
     /** CMS-04: the amount returns to the provider's payable and to the deposit, in one transaction. */
@@ -88,7 +86,7 @@ async function receive(deps: ReceiveDeps, file: CmsFileRecord, now: Date, events
     const payout = await deps.payouts.payout(references[o.reference]!);
     if (payout) await deps.payouts.returnFailedPayout(payout, o.resultCode, at);
   }
-  const form = result.kind === 'no-failures' ? 'NO_FAILURES' : resultForm(request, result.file);
+  const form = result.kind === 'no-failures' ? 'NO_FAILURES' : resultForm(result.file);
   await deps.files.move(file.transferDate, 'RECEIVING', 'RECEIVED', at, { ...(resultKey ? { resultKey } : {}), resultForm: form, paidCount: outcomes.length - failed.length, failedCount: failed.length, failedAmount: failed.reduce((n, o) => n + o.amount, 0) });
   // CMS-04: operators are alerted; the amounts are paid again once the accounts are corrected.
   if (failed.length) events.push({ kind: 'transfers-failed', fileName: file.fileName, failed: failed.map((o) => ({ payoutId: references[o.reference], resultCode: o.resultCode, amount: o.amount })) });
@@ -99,7 +97,7 @@ export async function runReceive(deps: ReceiveDeps, now: Date): Promise<{ files:
   const today = kstDate(now);
   const events: ReceiveEvent[] = [];
   const { items } = await deps.files.files({ limit: 100 }, addDays(today, -14), today);
-  const due = items.filter((f) => (f.state === 'TRANSMITTED' || f.state === 'RECEIVING') && now >= resultsFrom(f.transferDate, deps.holidays));
+  const due = items.filter((f) => (f.state === 'TRANSMITTED' || f.state === 'RECEIVING') && now >= resultsFrom(f.transferDate));
   for (const file of due) await receive(deps, file, now, events);
   return { files: due.length, events };
 }

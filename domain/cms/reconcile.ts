@@ -11,7 +11,7 @@ export type ResultAnswer = { kind: 'file'; file: CmsFile } | { kind: 'no-failure
  * A result lists every item (each flagged `Y` or `N`) or only the failed ones (EB22 practice). One
  * with no paid item reads as failures only: when every item failed the two forms say the same.
  */
-export function resultForm(_request: CmsFile, result: CmsFile): 'EVERY_ITEM' | 'FAILURES_ONLY' {
+export function resultForm(result: CmsFile): 'EVERY_ITEM' | 'FAILURES_ONLY' {
   return result.records.some((r) => r.resultFlag === 'Y') ? 'EVERY_ITEM' : 'FAILURES_ONLY';
 }
 
@@ -28,7 +28,7 @@ export function reconcile(request: CmsFile, result: CmsFile): CmsIssue[] {
   if (result.header.fileName.slice(4) !== request.header.fileName.slice(4) || result.header.transferDate !== request.header.transferDate)
     issues.push({ record: 0, field: 'fileName', code: 'OTHER_FILE', message: `the result ${result.header.fileName} does not answer ${request.header.fileName}` });
   if (result.header.originator !== request.header.originator) issues.push({ record: 0, field: 'originator', code: 'ORIGINATOR', message: 'the result is for another originator' });
-  if (resultForm(request, result) === 'EVERY_ITEM') {
+  if (resultForm(result) === 'EVERY_ITEM') {
     if (result.records.length !== request.records.length) issues.push({ record: trailer, field: 'totalRecords', code: 'COUNT_MISMATCH', message: `${result.records.length} results for ${request.records.length} transfers` });
     if (result.trailer.amountRequested !== request.trailer.amountRequested || result.trailer.countRequested !== request.trailer.countRequested)
       issues.push({ record: trailer, field: 'amountRequested', code: 'AMOUNT_MISMATCH', message: 'a result of every item totals another count or amount than was sent' });

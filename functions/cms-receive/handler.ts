@@ -9,13 +9,12 @@ import { runReceive as run } from '../../domain/cms/receive';
 import { systemClock } from '../shared/clock';
 import { cmsRelay } from '../shared/cms-relay';
 import { cmsObjects } from '../shared/documents';
-import { koreanHolidays } from '../shared/holidays';
 import { logger, metrics } from '../shared/observability';
 import { scheduledJob } from '../shared/schedule';
 import { cmsStore, settlementStore } from '../shared/stores';
 
 export async function runReceive(now: Date, gateway: CmsGateway = cmsRelay): Promise<{ files: number }> {
-  const { files, events } = await run({ files: cmsStore(), objects: cmsObjects, gateway, holidays: koreanHolidays, payouts: settlementStore().payouts }, now);
+  const { files, events } = await run({ files: cmsStore(), objects: cmsObjects, gateway, payouts: settlementStore().payouts }, now);
   for (const { kind, ...e } of events) {
     if (kind === 'flagged') {
       metrics.addMetric('CmsResultsFlagged', MetricUnit.Count, 1);

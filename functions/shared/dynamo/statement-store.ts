@@ -27,8 +27,10 @@ export class DynamoStatementStore implements StatementPort {
       ExpressionAttributeValues: { ':pk': keys.providerPaymentMonth(payout.providerId, day.slice(0, 7)), ':from': keys.paymentDayBound(day, false), ':to': keys.paymentDayBound(day, true) },
     })));
     const payments = byDay.flatMap((items, i) => items.filter((item) => item.type === 'Payment').map((item) => entityOf<StatementPayment>(item)).filter((p) => p.programCode === payout.programCode && paidFrom(days[i], p.municipalityCode)));
-    const ofProvider = (pk: string) => queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk } });
-    const [refunds, claims, payouts] = await Promise.all([ofProvider(gsi1.providerRefundPk(payout.providerId)), ofProvider(gsi1.providerClaimPk(payout.providerId)), ofProvider(gsi1.providerPayoutPk(payout.providerId))]);
+    const ofProvider = (pk: string, from?: string) =>
+      queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: from ? 'GSI1PK = :pk AND GSI1SK >= :from' : 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk, ...(from ? { ':from': from } : {}) } });
+    // A payout that drew from a day pays on or after it: older payouts are not read.
+    const [refunds, claims, payouts] = await Promise.all([ofProvider(gsi1.providerRefundPk(payout.providerId)), ofProvider(gsi1.providerClaimPk(payout.providerId)), ofProvider(gsi1.providerPayoutPk(payout.providerId), days[0])]);
     const recoveries = refunds.map((i) => entityOf<Refund>(i)).filter((r) => r.state === 'APPROVED' && r.programCode === payout.programCode && paidFrom(r.recoveredOn, r.municipalityCode));
     const due = claims.map((i) => entityOf<Claim>(i)).filter((c) => c.state === 'APPROVED' && c.programCode === payout.programCode && c.payableOn !== undefined && days.includes(c.payableOn));
     await this.addTimes(payments);

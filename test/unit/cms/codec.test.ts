@@ -74,7 +74,7 @@ describe('golden files', () => {
     expect(result).toMatchObject({ kind: 'EB32', header: { fileName: 'EB320313' }, trailer: { totalRecords: 3, countRequested: 3, amountRequested: 143_200 } });
     expect(result.records.map((r) => [r.resultFlag, r.resultCode])).toEqual([['Y', '0000'], ['Y', '0000'], ['N', '0031']]);
     expect(reconcile(request, result)).toEqual([]);
-    expect(resultForm(request, result)).toBe('EVERY_ITEM');
+    expect(resultForm(result)).toBe('EVERY_ITEM');
   });
 
   it('CMS-03 a result of the failed items only: its serials are the sent ones, its trailer totals what it lists, the others were paid', () => {
@@ -82,7 +82,7 @@ describe('golden files', () => {
     const result = parseCmsFile(golden('eb32-failures-only.bin'));
     expect(result).toMatchObject({ kind: 'EB32', records: [{ serial: 3, resultFlag: 'N', resultCode: '0031', amount: 7_200 }], trailer: { totalRecords: 1, countRequested: 1, amountRequested: 7_200 } });
     expect(reconcile(request, result)).toEqual([]);
-    expect(resultForm(request, result)).toBe('FAILURES_ONLY');
+    expect(resultForm(result)).toBe('FAILURES_ONLY');
     expect(outcomesOf(request, { kind: 'file', file: result }).map((o) => [o.reference, o.paid, o.resultCode])).toEqual([['T2603130001', true, '0000'], ['T2603130002', true, '0000'], ['T2603130003', false, '0031']]);
     // "불능 0건": the relay's answer that nothing failed pays every item.
     expect(outcomesOf(request, { kind: 'no-failures' }).every((o) => o.paid)).toBe(true);

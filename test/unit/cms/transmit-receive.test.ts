@@ -26,7 +26,7 @@ function world(script: RelayScript = {}) {
   const returned: string[] = [];
   const transmit: TransmitDeps = { files, objects: store, gateway, holidays: koreanHolidays, agency, digest: (b) => createHash('sha256').update(b).digest('hex') };
   const receive: ReceiveDeps = {
-    files, objects: store, gateway, holidays: koreanHolidays,
+    files, objects: store, gateway,
     payouts: { payout: async (id) => ({ payoutId: id }) as Payout, returnFailedPayout: async (p) => returned.push(p.payoutId) > 0 },
   };
   return { files, objects, sent, transmit, receive, returned };
