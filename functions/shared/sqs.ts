@@ -3,7 +3,8 @@ import { config, queueUrl } from './config';
 
 let client: SQSClient | undefined;
 
-function sqsClient(): SQSClient {
+/** The container's one SQS client (the simulation adds its fault middleware here). */
+export function sqsClient(): SQSClient {
   const { AWS_REGION, SQS_ENDPOINT } = config();
   client ??= new SQSClient({
     region: AWS_REGION,

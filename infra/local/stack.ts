@@ -17,7 +17,7 @@ import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
 import { QueuePollers } from './pollers';
-import { LocalScheduler } from './scheduler';
+import { LocalScheduler, type ScheduleFault } from './scheduler';
 import { createBucket, createQueues, createTable, type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalQueues, startDynamoLocal, startQueueServer } from './servers';
 import { StreamPoller } from './stream-poller';
 
@@ -28,6 +28,8 @@ export interface LocalStackOptions {
   port: number;
   /** Where the stack reports its own problems (handler logs go to stdout as in Lambda). */
   onError?: (message: string, error: unknown) => void;
+  /** The simulation's schedule faults (test/sim): an occurrence skipped, doubled or late. */
+  scheduleFault?: ScheduleFault;
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
@@ -88,7 +90,7 @@ export class LocalStack {
 
     this.sqs = new SQSClient({ endpoint: queueServer.address, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     this.pollers = new QueuePollers(this.sqs, this.queues.urls, (queue, error) => this.report(`consumer of ${queue} failed`, error));
-    this.scheduler = new LocalScheduler(systemClock, (name, event) => void this.track(invoke(SCHEDULES[name]!.function, event)).catch((e) => this.report(`schedule ${name} failed`, e)));
+    this.scheduler = new LocalScheduler(systemClock, (name, event) => void this.track(invoke(SCHEDULES[name]!.function, event)).catch((e) => this.report(`schedule ${name} failed`, e)), this.options.scheduleFault);
 
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');

@@ -33,4 +33,22 @@ describe('local scheduler (EventBridge Scheduler, Asia/Seoul)', () => {
     scheduler.tick();
     expect(fire).toHaveBeenCalledTimes(3);
   });
+
+  it('a fault hook skips an occurrence, fires it twice, or fires it late with its own scheduled time', () => {
+    let now = kst('2026-03-31T23:59:00');
+    const fire = vi.fn();
+    const deliveries = { 'voucher-generation': 'late', 'cms-transmit': 'twice', 'cms-receive': 'skip' } as const;
+    const scheduler = new LocalScheduler({ now: () => now }, fire, (name) => deliveries[name as keyof typeof deliveries] ?? 'fire');
+    now = kst('2026-04-01T00:10:30');
+    scheduler.tick();
+    expect(fire.mock.calls.map(([name]) => name)).toEqual(['cms-transmit', 'cms-transmit']);
+    // Late: nothing until two hours of clock time have passed, then the occurrence with its own time.
+    now = kst('2026-04-01T02:00:00');
+    scheduler.tick();
+    expect(fire.mock.calls.filter(([name]) => name === 'voucher-generation')).toEqual([]);
+    now = kst('2026-04-01T02:11:00');
+    scheduler.tick();
+    expect(fire).toHaveBeenCalledWith('voucher-generation', { version: 1, schedule: 'voucher-generation', scheduledTime: '2026-04-01T00:10:00+09:00' });
+    expect(fire.mock.calls.filter(([name]) => name === 'voucher-generation')).toHaveLength(1);
+  });
 });

@@ -1,0 +1,133 @@
+/**
+ * `npm run simulate -- --seed <n> [--days <d>] [--scale <s>] [--store dynamodb] [--no-faults]`
+ * `npm run simulate -- --replay test/sim/failures/<seed>.json`
+ * `npm run simulate:long -- [--minutes <m>] [--days <d>] [--scale <s>] [--from-seed <n>]`
+ *
+ * A failing run is shrunk (fewer days, then fewer providers and recipients) to the smallest
+ * options that still fail, written to test/sim/failures/<seed>.json, and replayed from there.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { FAULT_KINDS } from './faults';
+import { shrink } from './shrink';
+import { type SimOptions, type SimSummary, Simulation } from './run';
+
+const FAILURES = join(import.meta.dirname, 'failures');
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string' },
+    days: { type: 'string' },
+    scale: { type: 'string' },
+    store: { type: 'string', default: 'dynamodb' },
+    'no-faults': { type: 'boolean', default: false },
+    'no-shrink': { type: 'boolean', default: false },
+    replay: { type: 'string' },
+    long: { type: 'boolean', default: false },
+    minutes: { type: 'string' },
+    'from-seed': { type: 'string' },
+  },
+  strict: true,
+});
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+function optionsOf(seed: number): SimOptions {
+  const store = values.store;
+  // The in-memory store is not wired yet (see the issue's notes): say so instead of pretending.
+  if (store !== 'dynamodb') fail(`--store ${store}: only "dynamodb" (DynamoDB Local and fauxqs through the local stack) is available so far`);
+  const days = Number(values.days ?? 12);
+  const scale = Number(values.scale ?? 0.3);
+  if (!Number.isInteger(days) || days < 1 || days > 120) fail('--days is a whole number of days from 1 to 120');
+  if (!(scale > 0 && scale <= 4)) fail('--scale is a number above 0, at most 4 (1 = 20 providers, 500 recipients, 100 workers)');
+  return { seed, days, scale, store: 'dynamodb', ...(values['no-faults'] ? { rates: {} } : {}) };
+}
+
+function print(summary: SimSummary): void {
+  const faults = Object.entries(summary.faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  console.log(`seed ${summary.seed} · ${summary.store} · ${summary.firstDay}…${summary.lastDay} (${summary.days} days) · ${summary.providers} providers, ${summary.recipients} recipients, ${summary.workers} workers`);
+  console.log(`  payments approved ${summary.payments.approved}, refused ${JSON.stringify(summary.payments.refused)}`);
+  console.log(`  requests ${JSON.stringify(summary.requests)}`);
+  console.log(`  faults injected: ${faults}`);
+  console.log(`  wall ${(summary.wallMs / 1000).toFixed(1)} s · disagreements: ${summary.disagreements.length}`);
+  for (const d of summary.disagreements) console.log(`  ✗ day ${d.day} step ${d.step}\n    expected ${JSON.stringify(d.expected)}\n    actual   ${JSON.stringify(d.actual).slice(0, 2_000)}`);
+}
+
+async function once(options: SimOptions, progress = true): Promise<SimSummary> {
+  let bar: SingleBar | undefined;
+  if (progress && process.stderr.isTTY) {
+    bar = new SingleBar({ format: 'seed {seed} [{bar}] {value}/{total} days · {day}', hideCursor: true, stream: process.stderr });
+    bar.start(options.days, 0, { seed: options.seed, day: '' });
+  }
+  try {
+    return await new Simulation({ ...options, onDay: (day, i) => bar?.update(i, { day }) }).run();
+  } finally {
+    bar?.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  if (values.replay) {
+    const saved = JSON.parse(readFileSync(values.replay, 'utf8')) as { options: SimOptions };
+    const summary = await once(saved.options);
+    print(summary);
+    process.exit(summary.disagreements.length ? 1 : 0);
+  }
+  if (values.long) return long();
+  if (values.seed === undefined || !/^\d+$/.test(values.seed)) fail('give --seed <n> (a whole number), or --replay <file>');
+  const options = optionsOf(Number(values.seed));
+  const summary = await once(options);
+  print(summary);
+  if (summary.disagreements.length === 0) return;
+  const smallest = values['no-shrink'] ? { options, summary } : await shrink(options, summary, (o) => once(o, false), (line) => console.log(line));
+  const file = join(FAILURES, `${options.seed}.json`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ options: smallest.options, disagreements: smallest.summary.disagreements }, null, 2)}\n`);
+  console.log(`shrunk to ${JSON.stringify(smallest.options)}; replay: npm run simulate -- --replay ${file}`);
+  process.exit(1);
+}
+
+/** Many seeds for a set time: one line per seed, a summary at the end. */
+async function long(): Promise<void> {
+  const minutes = Number(values.minutes ?? 10);
+  const deadline = Date.now() + minutes * 60_000;
+  let seed = Number(values['from-seed'] ?? Date.now() % 100_000);
+  const totals = { seeds: 0, days: 0, approved: 0, requests: 0, wallMs: 0, failed: [] as number[] };
+  const faults = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<string, number>;
+  const bar = new SingleBar({ format: 'simulate:long [{bar}] {percentage}% · {seeds} seeds · {days} days · {approved} payments · {failed} failed', hideCursor: true, stream: process.stderr });
+  bar.start(minutes * 60, 0, { seeds: 0, days: 0, approved: 0, failed: 0 });
+  const tick = setInterval(() => bar.update(Math.min(minutes * 60, Math.round((Date.now() - (deadline - minutes * 60_000)) / 1000))), 1_000);
+  try {
+    while (Date.now() < deadline) {
+      const options = optionsOf(seed);
+      const summary = await once(options, false);
+      totals.seeds++;
+      totals.days += summary.days;
+      totals.approved += summary.payments.approved;
+      totals.requests += Object.values(summary.requests).reduce((a, b) => a + b, 0);
+      totals.wallMs += summary.wallMs;
+      for (const [k, n] of Object.entries(summary.faults)) faults[k] = (faults[k] ?? 0) + n;
+      if (summary.disagreements.length) {
+        totals.failed.push(seed);
+        writeFileSync(join(FAILURES, `${seed}.json`), `${JSON.stringify({ options, disagreements: summary.disagreements }, null, 2)}\n`);
+      }
+      bar.update({ seeds: totals.seeds, days: totals.days, approved: totals.approved, failed: totals.failed.length });
+      seed++;
+    }
+  } finally {
+    clearInterval(tick);
+    bar.stop();
+  }
+  console.log(`simulate:long · ${totals.seeds} seeds · ${totals.days} simulated days · ${totals.approved} payments approved of ${totals.requests} requests · ${(totals.wallMs / 1000).toFixed(0)} s simulating`);
+  console.log(`  payments per second: ${(totals.approved / (totals.wallMs / 1000)).toFixed(1)}`);
+  console.log(`  faults injected: ${Object.entries(faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(`  disagreements: ${totals.failed.length}${totals.failed.length ? ` (seeds ${totals.failed.join(', ')}: see test/sim/failures/)` : ''}`);
+  process.exit(totals.failed.length ? 1 : 0);
+}
+
+await main();

@@ -1,0 +1,313 @@
+/**
+ * The independent auditor: a plain, slow model of domain.md that predicts every answer the system
+ * gives and the money it must show at the end of every simulated day. It imports nothing from
+ * domain/, functions/ or events/ (an architecture test keeps it so): where it agrees with the
+ * system, two separate readings of the spec agree.
+ */
+import { addMonths, cycleOf, isBusinessDay, kstDay, lastDayOfMonth, nextBusinessDay } from './calendar';
+import type { SimWorld } from './world';
+import { service } from './world';
+
+export type Kind = 'NORMAL' | 'RETRO' | 'MAKEUP';
+export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'];
+
+export interface PaymentRequestBody {
+  transactionId: string;
+  businessNumber: string;
+  terminalPhone: string;
+  serviceCode: string;
+  workerPaymentId: string;
+  cardNumber: string;
+  amount: number;
+  kind: Kind;
+  serviceDate: string;
+  serviceStartAt: string;
+  reason: string | null;
+}
+
+/** What the auditor expects an answer to be; `approvalNumber` is learnt from the first answer. */
+export interface Expected {
+  status: number;
+  code?: string;
+  body?: Record<string, unknown>;
+}
+
+export interface ModelPayment {
+  approvalNumber: string;
+  providerId: string;
+  programCode: string;
+  serviceCode: string;
+  recipientId: string;
+  cardNumber: string;
+  municipalityCode: string;
+  workerPaymentId: string;
+  amount: number;
+  kind: Kind;
+  serviceDate: string;
+  serviceStartAt: string;
+  voucherMonth: string;
+  approvedAt: string;
+  approvalDay: string;
+  status: 'APPROVED' | 'CANCELLED' | 'REFUNDED';
+  /** SCR-02 (approved 23:00–06:00): held until reviewed. */
+  hold: null | { holdId: string; state: 'OPEN' | 'PAY' | 'NO_PAY'; decidedAt?: string };
+  refund: null | { refundId: string; state: 'REQUESTED' | 'APPROVED' | 'REJECTED'; decidedAt?: string };
+}
+
+interface ModelVoucher {
+  recipientId: string;
+  month: string;
+  serviceCode: string;
+  municipalityCode: string;
+  granted: number;
+  sessions: number;
+  perSession: number;
+  remaining: number;
+  sessionsLeft: number;
+  /** PAY-05/06: the service dates taken by a normal or retroactive payment. */
+  paidDays: Set<string>;
+}
+
+export interface CycleDue {
+  providerId: string;
+  programCode: string;
+  cycle: string;
+  runDay: string;
+  payDay: string;
+  moved: boolean;
+  approved: number;
+}
+
+export interface Disagreement {
+  day: string;
+  step: string;
+  expected: unknown;
+  actual: unknown;
+}
+
+const MAX_RETRO_PER_CARD_PER_DAY = 20;
+const NIGHT = (instant: string) => {
+  const hour = Number(instant.slice(11, 13));
+  return hour >= 23 || hour < 6;
+};
+
+export class Auditor {
+  readonly payments = new Map<string, ModelPayment>();
+  readonly vouchers = new Map<string, ModelVoucher>();
+  private readonly transactions = new Map<string, { body: string; answer: Expected & { approvalNumber?: string } }>();
+  private readonly retroCounts = new Map<string, number>();
+  private readonly makeupLocks = new Set<string>();
+  readonly deposited = new Map<string, number>();
+  readonly disagreements: Disagreement[] = [];
+  /** Answers checked, by kind. */
+  readonly checked: Record<string, number> = {};
+
+  constructor(readonly world: SimWorld) {}
+
+  private voucherKey = (recipientId: string, month: string, serviceCode: string) => `${recipientId}|${month}|${serviceCode}`;
+
+  /** VCH-01: every contract active on the 1st gets its month's voucher. */
+  generate(month: string): void {
+    const first = `${month}-01`;
+    for (const c of this.world.contracts) {
+      if (c.from > first || c.to < first) continue;
+      const key = this.voucherKey(c.recipientId, month, c.serviceCode);
+      if (this.vouchers.has(key)) continue;
+      const grade = service(c.serviceCode).grades.find((g) => g.grade === c.grade)!;
+      const recipient = this.world.recipients.find((r) => r.recipientId === c.recipientId)!;
+      this.vouchers.set(key, {
+        recipientId: c.recipientId, month, serviceCode: c.serviceCode, municipalityCode: recipient.municipalityCode,
+        granted: grade.monthlySubsidy, sessions: grade.sessionsPerMonth, perSession: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth),
+        remaining: grade.monthlySubsidy, sessionsLeft: grade.sessionsPerMonth, paidDays: new Set(),
+      });
+    }
+  }
+
+  voucher(recipientId: string, month: string, serviceCode: string): Readonly<ModelVoucher> | undefined {
+    return this.vouchers.get(this.voucherKey(recipientId, month, serviceCode));
+  }
+
+  fail(day: string, step: string, expected: unknown, actual: unknown): void {
+    this.disagreements.push({ day, step, expected, actual });
+  }
+
+  /** PAY-01…PAY-09 for one terminal request at `now` from terminal `serial`. */
+  expectPayment(serial: string, body: PaymentRequestBody, now: string): Expected {
+    const raw = JSON.stringify(body);
+    const known = this.transactions.get(`${serial}|${body.transactionId}`);
+    if (known) return known.body === raw ? known.answer : { status: 409, code: 'IDEMPOTENCY_CONFLICT' };
+    const refuse = (code: string): Expected => ({ status: 422, code });
+    const today = kstDay(now);
+    const terminal = this.world.terminals.find((t) => t.serial === serial);
+    const provider = terminal && this.world.providers.find((p) => p.providerId === terminal.providerId);
+    if (!terminal || !provider || terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
+    if (body.kind === 'RETRO' && !RETRO_REASONS.includes(body.reason ?? '')) return refuse('REASON_REQUIRED');
+    if (body.kind === 'MAKEUP' && body.reason !== 'RESCHEDULED') return refuse('REASON_REQUIRED');
+    const spec = (() => {
+      try {
+        return service(body.serviceCode);
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!spec) return refuse('NO_CONTRACT');
+    const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
+    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(spec.programCode)) return refuse('WORKER_NOT_ELIGIBLE');
+    const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
+    if (!recipient) return refuse('CARD_INACTIVE');
+    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && c.from <= body.serviceDate && body.serviceDate <= c.to);
+    if (!contract) return refuse('NO_CONTRACT');
+    const serviceMonth = body.serviceDate.slice(0, 7);
+    if (body.serviceDate > today) return refuse('OUTSIDE_PAYMENT_WINDOW');
+    if (body.kind === 'NORMAL') {
+      const start = Date.parse(body.serviceStartAt);
+      if (body.serviceDate !== today || kstDay(body.serviceStartAt) !== today || Date.parse(now) < start - 30 * 60_000) return refuse('OUTSIDE_PAYMENT_WINDOW');
+    } else if (body.kind === 'RETRO' && body.serviceDate >= today) {
+      return refuse('OUTSIDE_PAYMENT_WINDOW');
+    } else if (today > lastDayOfMonth(addMonths(serviceMonth, 1))) {
+      return refuse('RETRO_PERIOD_EXPIRED');
+    }
+    const voucher = this.vouchers.get(this.voucherKey(recipient.recipientId, serviceMonth, body.serviceCode));
+    if (!voucher) return refuse('NO_VOUCHER');
+    if (voucher.sessionsLeft < 1) return refuse('NO_SESSIONS_LEFT');
+    if (body.amount > voucher.perSession) return refuse('AMOUNT_EXCEEDS_SESSION');
+    if (body.amount > voucher.remaining) return refuse('INSUFFICIENT_BALANCE');
+    if (body.kind !== 'MAKEUP' && voucher.paidDays.has(body.serviceDate)) return refuse('DAILY_LIMIT_REACHED');
+    if (body.kind === 'RETRO' && (this.retroCounts.get(`${body.cardNumber}|${today}`) ?? 0) >= MAX_RETRO_PER_CARD_PER_DAY) return refuse('DAILY_LIMIT_REACHED');
+    if (body.kind === 'MAKEUP' && this.makeupLocks.has(`${body.cardNumber}|${body.serviceCode}|${today}`)) return refuse('DAILY_LIMIT_REACHED');
+    return {
+      status: 201,
+      body: { status: 'APPROVED', amount: body.amount, voucher: { month: serviceMonth, remainingAmount: voucher.remaining - body.amount, remainingSessions: voucher.sessionsLeft - 1 } },
+    };
+  }
+
+  /** Records what an answer the model agreed with did to the world. */
+  paymentAnswered(serial: string, body: PaymentRequestBody, now: string, expected: Expected, answer: { status: number; body: any }): void {
+    const key = `${serial}|${body.transactionId}`;
+    if (this.transactions.has(key)) return;
+    // A refusal is not an answer stored for replay unless it came from the decision (PAY-09 keeps both).
+    if (expected.status === 409) return;
+    this.transactions.set(key, { body: JSON.stringify(body), answer: { ...expected, ...(answer.status === 201 ? { body: { ...expected.body, approvalNumber: answer.body.approvalNumber, approvedAt: answer.body.approvedAt } } : {}) } });
+    if (expected.status !== 201) return;
+    const today = kstDay(now);
+    const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber)!;
+    const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId)!;
+    const voucher = this.vouchers.get(this.voucherKey(recipient.recipientId, body.serviceDate.slice(0, 7), body.serviceCode))!;
+    voucher.remaining -= body.amount;
+    voucher.sessionsLeft -= 1;
+    if (body.kind !== 'MAKEUP') voucher.paidDays.add(body.serviceDate);
+    if (body.kind === 'RETRO') this.retroCounts.set(`${body.cardNumber}|${today}`, (this.retroCounts.get(`${body.cardNumber}|${today}`) ?? 0) + 1);
+    if (body.kind === 'MAKEUP') this.makeupLocks.add(`${body.cardNumber}|${body.serviceCode}|${today}`);
+    const approvalNumber = answer.body.approvalNumber as string;
+    const approvedAt = answer.body.approvedAt as string;
+    this.payments.set(approvalNumber, {
+      approvalNumber, providerId: worker.providerId, programCode: service(body.serviceCode).programCode, serviceCode: body.serviceCode,
+      recipientId: recipient.recipientId, cardNumber: body.cardNumber, municipalityCode: voucher.municipalityCode, workerPaymentId: body.workerPaymentId,
+      amount: body.amount, kind: body.kind, serviceDate: body.serviceDate, serviceStartAt: body.serviceStartAt, voucherMonth: voucher.month,
+      approvedAt, approvalDay: kstDay(approvedAt), status: 'APPROVED',
+      hold: NIGHT(toKst(approvedAt)) ? { holdId: `H${approvalNumber}-SCR02`, state: 'OPEN' } : null, refund: null,
+    });
+  }
+
+  /** PAY-10. */
+  expectCancel(providerId: string, approvalNumber: string, now: string): Expected {
+    const p = this.payments.get(approvalNumber);
+    if (!p || p.providerId !== providerId) return { status: 404, code: 'NOT_FOUND' };
+    if (p.status === 'CANCELLED') return { status: 409, code: 'ALREADY_CANCELLED' };
+    if (p.status !== 'APPROVED' || p.approvalDay !== kstDay(now)) return { status: 422, code: 'USE_REFUND_REQUEST' };
+    const v = this.vouchers.get(this.voucherKey(p.recipientId, p.voucherMonth, p.serviceCode))!;
+    return { status: 200, body: { approvalNumber, status: 'CANCELLED', voucher: { month: v.month, remainingAmount: v.remaining + p.amount, remainingSessions: v.sessionsLeft + 1 } } };
+  }
+
+  cancelled(approvalNumber: string): void {
+    const p = this.payments.get(approvalNumber)!;
+    p.status = 'CANCELLED';
+    this.giveBack(p);
+    if (p.kind === 'RETRO') this.retroCounts.set(`${p.cardNumber}|${p.approvalDay}`, this.retroCounts.get(`${p.cardNumber}|${p.approvalDay}`)! - 1);
+    if (p.kind === 'MAKEUP') this.makeupLocks.delete(`${p.cardNumber}|${p.serviceCode}|${p.approvalDay}`);
+    // The screening withdraws an open hold of a cancelled payment: it is never paid either way.
+    if (p.hold?.state === 'OPEN') p.hold = null;
+  }
+
+  /** The voucher takes a payment back: amount, session and (PAY-06: a cancelled or refunded one does not count) its day. */
+  private giveBack(p: ModelPayment): void {
+    const v = this.vouchers.get(this.voucherKey(p.recipientId, p.voucherMonth, p.serviceCode))!;
+    v.remaining += p.amount;
+    v.sessionsLeft += 1;
+    if (p.kind !== 'MAKEUP') v.paidDays.delete(p.serviceDate);
+  }
+
+  /** PAY-11 request. */
+  expectRefundRequest(providerId: string, approvalNumber: string, now: string): Expected {
+    const p = this.payments.get(approvalNumber);
+    if (!p || p.providerId !== providerId) return { status: 404, code: 'NOT_FOUND' };
+    if (p.status === 'CANCELLED') return { status: 422, code: 'PAYMENT_CANCELLED' };
+    if (p.status === 'REFUNDED') return { status: 422, code: 'ALREADY_REFUNDED' };
+    if (p.approvalDay >= kstDay(now)) return { status: 422, code: 'USE_SAME_DAY_CANCEL' };
+    if (p.hold && p.hold.state !== 'PAY') return { status: 409, code: 'PAYMENT_ON_HOLD' };
+    if (p.refund?.state === 'REQUESTED') return { status: 409, code: 'REFUND_ALREADY_REQUESTED' };
+    return { status: 201, body: { state: 'REQUESTED', amount: p.amount, approvalNumber } };
+  }
+
+  /** PAY-11 decision by the agency: on approval the voucher takes it back while still usable (VCH-04). */
+  refundDecided(approvalNumber: string, approve: boolean, now: string): void {
+    const p = this.payments.get(approvalNumber)!;
+    p.refund = { ...p.refund!, state: approve ? 'APPROVED' : 'REJECTED', decidedAt: now };
+    if (!approve) return;
+    p.status = 'REFUNDED';
+    if (kstDay(now) <= lastDayOfMonth(addMonths(p.voucherMonth, 1))) this.giveBack(p);
+  }
+
+  deposit(municipalityCode: string, programCode: string, amount: number): void {
+    const key = `${municipalityCode}|${programCode}`;
+    this.deposited.set(key, (this.deposited.get(key) ?? 0) + amount);
+  }
+
+  get totalDeposited(): number {
+    return [...this.deposited.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * PO-01: the payouts a regular run must have made by `now`, per provider × program × cycle:
+   * the cycles whose run time has passed, with their pay day and the money they settle at least
+   * (approved, not cancelled, not on a hold still open or denied, before refunds: a refund may be
+   * recovered in a later cycle).
+   */
+  cyclesDue(now: string): Map<string, CycleDue> {
+    const due = new Map<string, CycleDue>();
+    for (const p of this.payments.values()) {
+      if (p.status === 'CANCELLED') continue;
+      const c = cycleOf(p.approvalDay);
+      if (`${c.runDay}T01:00:00+09:00` > toKst(now)) continue;
+      const key = `${p.providerId}|${p.programCode}|${c.cycle}`;
+      const entry = due.get(key) ?? { providerId: p.providerId, programCode: p.programCode, cycle: c.cycle, runDay: c.runDay, payDay: c.payDay, moved: c.moved, approved: 0 };
+      if (!p.hold || p.hold.state === 'PAY') entry.approved += p.amount;
+      due.set(key, entry);
+    }
+    return due;
+  }
+
+  /**
+   * What every approved won must have become once everything due has been paid (the final
+   * settle): per provider × program, approved − cancelled − recovered − held − denied.
+   */
+  owed(): Map<string, number> {
+    const owed = new Map<string, number>();
+    for (const p of this.payments.values()) {
+      if (p.status === 'CANCELLED') continue;
+      const key = `${p.providerId}|${p.programCode}`;
+      const counts = (!p.hold || p.hold.state === 'PAY') && p.refund?.state !== 'APPROVED';
+      owed.set(key, (owed.get(key) ?? 0) + (counts ? p.amount : 0));
+    }
+    return owed;
+  }
+}
+
+/** An instant as KST wall-clock ISO (`2026-03-10T23:10:00+09:00`), for hour tests and ordering. */
+export function toKst(instant: string): string {
+  const d = new Date(Date.parse(instant) + 9 * 3_600_000);
+  return `${d.toISOString().slice(0, 19)}+09:00`;
+}
+
+/** A business day at or after `day` (the first day an ad-hoc run can pay). */
+export const firstBusinessDayFrom = (day: string) => (isBusinessDay(day) ? day : nextBusinessDay(day));

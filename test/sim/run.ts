@@ -1,0 +1,605 @@
+/**
+ * One seeded simulation (issue 12): a world and a workload chosen by the seed, run day by day on
+ * a simulated clock against the system, every answer checked by the auditor (`model.ts`) and the
+ * money checked at the end of every day and after a final settling.
+ */
+import { addDays, addMonths, at, cycleOf, isBusinessDay, kstDay, lastDayOfMonth, nextBusinessDay } from './calendar';
+import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults';
+import { Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
+import { Rng } from './rng';
+import { type Answer, StackDriver } from './stack-driver';
+import { buildWorld, importDocumentOf, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
+
+export interface SimOptions {
+  seed: number;
+  /** Simulated days of activity (then the run settles: every due cycle is paid and its result received). */
+  days: number;
+  scale: number;
+  store: 'dynamodb';
+  /** Fault rates; `{}` runs without faults. */
+  rates?: FaultRates;
+  /** The first day (else chosen by the seed: the 1st of a month in 2026–2027). */
+  start?: string;
+  /** Providers and recipients kept (shrinking drops the rest). */
+  keep?: { providers?: number; recipients?: number };
+  onDay?: (day: string, index: number, total: number) => void;
+}
+
+export interface SimSummary {
+  seed: number;
+  store: string;
+  firstDay: string;
+  lastDay: string;
+  days: number;
+  providers: number;
+  recipients: number;
+  workers: number;
+  requests: Record<string, number>;
+  payments: { approved: number; refused: Record<string, number> };
+  faults: Record<FaultKind, number>;
+  disagreements: Disagreement[];
+  wallMs: number;
+}
+
+const SLOTS = ['10:00', '12:00', '14:00', '16:00', '18:00', '20:00'];
+const minutes = (hhmm: string, delta: number) => {
+  const m = Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3)) + delta;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
+/** The first day of the run: the 1st of a month from January 2026 to October 2027 (the holiday data's years). */
+export const startOf = (seed: number) => `${addMonths('2026-01', new Rng(seed, 'start').int(0, 21))}-01`;
+
+interface Action {
+  at: string;
+  step: string;
+  run: () => Promise<void>;
+}
+
+export class Simulation {
+  readonly world: SimWorld;
+  readonly auditor: Auditor;
+  readonly faults: Faults;
+  private driver!: StackDriver;
+  readonly firstDay: string;
+  readonly lastDay: string;
+  private readonly requests: Record<string, number> = {};
+  private readonly refused: Record<string, number> = {};
+  private approved = 0;
+  private today = '';
+  /** Worker and card slots taken per service date (keeps SCR-01 to the cases the workload means). */
+  private readonly slots = new Set<string>();
+  private txn = 0;
+  private readonly piiLines: string[] = [];
+  private logLines = 0;
+
+  constructor(readonly options: SimOptions) {
+    const rng = new Rng(options.seed, 'world');
+    this.firstDay = options.start ?? startOf(options.seed);
+    this.lastDay = addDays(this.firstDay, options.days - 1);
+    const size = sizeOf(options.scale);
+    const world = buildWorld(rng, size, this.firstDay, this.lastDay);
+    this.world = keepOnly(world, options.keep);
+    this.auditor = new Auditor(this.world);
+    this.faults = new Faults(options.seed, options.rates ?? DEFAULT_RATES);
+  }
+
+  private count(kind: string) {
+    this.requests[kind] = (this.requests[kind] ?? 0) + 1;
+  }
+
+  private fail(step: string, expected: unknown, actual: unknown) {
+    this.auditor.fail(this.today, step, expected, actual);
+  }
+
+  async run(): Promise<SimSummary> {
+    const started = Date.now();
+    const restore = this.watchLogs();
+    this.driver = await StackDriver.start(this.faults);
+    try {
+      await this.setUp();
+      const total = this.options.days;
+      for (let i = 0; i < total && this.auditor.disagreements.length === 0; i++) {
+        const day = addDays(this.firstDay, i);
+        this.options.onDay?.(day, i, total);
+        await this.simulateDay(day, true);
+      }
+      if (this.auditor.disagreements.length === 0) await this.settle();
+    } finally {
+      restore();
+      await this.driver.stop();
+    }
+    for (const line of this.piiLines.slice(0, 3)) this.fail('log', 'no personal data in any log line', line);
+    return {
+      seed: this.options.seed, store: this.options.store, firstDay: this.firstDay, lastDay: this.lastDay, days: this.options.days,
+      providers: this.world.providers.length, recipients: this.world.recipients.length, workers: this.world.workers.length,
+      requests: this.requests, payments: { approved: this.approved, refused: this.refused }, faults: { ...this.faults.injected },
+      disagreements: this.auditor.disagreements, wallMs: Date.now() - started,
+    };
+  }
+
+  /** Every log line the handlers write (stdout, as in Lambda) is scanned for RRNs, card numbers and names. */
+  private watchLogs(): () => void {
+    const write = process.stdout.write.bind(process.stdout);
+    // The world's own personal data, as it could appear: names, RRNs with or without the hyphen, card numbers.
+    const people = [...this.world.recipients, ...this.world.workers];
+    const secrets = new Set([...people.map((p) => p.name), ...people.flatMap((p) => [p.rrn, p.rrn.replace('-', '')]), ...this.world.recipients.map((r) => r.cardNumber)]);
+    const rrnShape = /(?<!\d)\d{6}-[1-4]\d{6}(?!\d)/;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+      const text = String(chunk);
+      if (!text.startsWith('{')) return write(chunk, ...rest);
+      this.logLines++;
+      const found = rrnShape.exec(text)?.[0] ?? [...secrets].find((n) => text.includes(n));
+      if (found) this.piiLines.push(`${found} in ${text.slice(0, 1_500)}`);
+      return true;
+    }) as typeof process.stdout.write;
+    return () => {
+      process.stdout.write = write;
+    };
+  }
+
+  private async setUp(): Promise<void> {
+    const d = this.driver;
+    // The registry from the month before the first (retroactive payments reach back into it), whose vouchers are generated on its 1st.
+    const month = addMonths(this.firstDay.slice(0, 7), -1);
+    await d.setNow(at(`${month}-01`, '00:05'));
+    const imported = await d.call({ role: 'agency' }, 'POST', '/v1/admin/import', importDocumentOf(this.world));
+    if (imported.status !== 200 || imported.body.rejected.length) throw new Error(`import refused: ${JSON.stringify(imported.body).slice(0, 500)}`);
+    await d.setNow(at(`${month}-01`, '00:20'));
+    await d.drain();
+    this.auditor.generate(month);
+    await d.setNow(at(addDays(this.firstDay, -1), '10:00'));
+    for (const dep of this.world.deposits) if (dep.initial > 0) await this.deposit(dep.municipalityCode, dep.programCode, dep.initial, at(addDays(this.firstDay, -1), '10:00'));
+    await d.setNow(at(addDays(this.firstDay, -1), '23:00'));
+    await d.drain();
+    this.faults.enabled = true;
+  }
+
+  private async deposit(municipalityCode: string, programCode: string, amount: number, depositedAt: string) {
+    this.count('deposit');
+    const answer = await this.driver.call({ role: 'municipality', municipalityCode }, 'POST', '/v1/deposits', { municipalityCode, programCode, amount, depositedAt });
+    // A retried deposit after a lost answer is recognised as the same one (200, duplicate).
+    if (answer.status !== 201 && !(answer.retried && answer.status === 200 && answer.body.duplicate)) this.fail('deposit', { status: 201 }, answer);
+    else this.auditor.deposit(municipalityCode, programCode, amount);
+  }
+
+  /** The schedules' moments of a day, then (on activity days) the day's workload, then the day's checks. */
+  private async simulateDay(day: string, active: boolean): Promise<void> {
+    this.today = day;
+    const d = this.driver;
+    for (const moment of ['00:20', '01:10', '03:15', '07:10']) {
+      await d.setNow(at(day, moment));
+      await d.drain();
+      if (moment === '00:20' && day.endsWith('-01')) this.auditor.generate(day.slice(0, 7));
+    }
+    if (active && isBusinessDay(day)) await this.cmsFaults(day);
+    await d.setNow(at(day, '09:10'));
+    await d.drain();
+    if (active) {
+      const actions = this.plan(day).sort((a, b) => a.at.localeCompare(b.at));
+      for (const action of actions) {
+        if (this.auditor.disagreements.length) break;
+        await d.setNow(at(day, action.at));
+        await action.run();
+      }
+    }
+    await d.setNow(at(day, '23:58'));
+    await d.drain();
+    if (this.auditor.disagreements.length === 0) await this.checkDay(day);
+  }
+
+  /** CMS relay misbehaviour for the day's first transmissions or results (cms.md). */
+  private async cmsFaults(day: string): Promise<void> {
+    const modes = ['fail', 'timeout', 'timeout-after-receive', 'tamper-result'] as const;
+    for (const mode of modes)
+      if (this.faults.hits(`cms.${mode}`, day)) {
+        this.count(`cms ${mode}`);
+        await this.driver.setNow(at(day, '08:50'));
+        await this.driver.cms({ mode, times: new Rng(this.options.seed, `cms ${day}`).int(1, 3) });
+        return;
+      }
+  }
+
+  // ——— the workload ———
+
+  private terminalOf(providerId: string, rng: Rng): SimTerminal & { businessNumber: string } {
+    const provider = this.world.providers.find((p) => p.providerId === providerId)!;
+    return { ...rng.pick(this.world.terminals.filter((t) => t.providerId === providerId)), businessNumber: provider.businessNumber };
+  }
+
+  private take(keys: string[]): boolean {
+    if (keys.some((k) => this.slots.has(k))) return false;
+    for (const k of keys) this.slots.add(k);
+    return true;
+  }
+
+  /** A free slot on `date` for a worker of the contract's provider and the card; null when all are taken. */
+  private slotFor(rng: Rng, c: SimContract, date: string, card: string): { slot: string; workerPaymentId: string } | null {
+    const workers = this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode));
+    for (const slot of rng.shuffle(SLOTS)) {
+      const worker = rng.pick(workers);
+      if (this.take([`w|${worker.workerPaymentId}|${date}|${slot}`, `c|${card}|${date}|${slot}`])) return { slot, workerPaymentId: worker.workerPaymentId };
+    }
+    return null;
+  }
+
+  private body(t: SimTerminal & { businessNumber: string }, c: SimContract, over: Partial<PaymentRequestBody>): PaymentRequestBody {
+    const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+    const perSession = this.auditor.voucher(c.recipientId, (over.serviceDate ?? this.today).slice(0, 7), c.serviceCode)?.perSession ?? 10_000;
+    return {
+      transactionId: `S${this.options.seed}-${++this.txn}`,
+      businessNumber: t.businessNumber,
+      terminalPhone: t.phone,
+      serviceCode: c.serviceCode,
+      workerPaymentId: '',
+      cardNumber: card,
+      amount: perSession,
+      kind: 'NORMAL',
+      serviceDate: this.today,
+      serviceStartAt: at(this.today, '10:00'),
+      reason: null,
+      ...over,
+    };
+  }
+
+  private plan(day: string): Action[] {
+    const rng = new Rng(this.options.seed, `day ${day}`);
+    const actions: Action[] = [];
+    const business = isBusinessDay(day);
+    const month = day.slice(0, 7);
+    const todays: { c: SimContract; slot: string }[] = [];
+    for (const c of this.world.contracts) {
+      const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
+      if (!v || v.sessionsLeft === 0) continue;
+      if (!rng.chance((business ? 1.1 : 0.3) * v.sessions / 22)) continue;
+      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const slot = this.slotFor(rng, c, day, card);
+      if (!slot) continue;
+      const t = this.terminalOf(c.providerId, rng);
+      const roll = rng.float();
+      // Most pay a whole session within the window; some are early, less, more, or malformed.
+      const start = slot.slot;
+      let now = minutes(start, rng.int(-25, 50));
+      const over: Partial<PaymentRequestBody> = { workerPaymentId: slot.workerPaymentId, serviceStartAt: at(day, start) };
+      if (roll < 0.04 && start !== '10:00') now = minutes(start, -rng.int(40, 90)); // PAY-05: too early
+      else if (roll < 0.08) over.amount = v.perSession - 1_000 * rng.int(1, 5);
+      else if (roll < 0.1) over.amount = v.perSession + 1_000; // PAY-04
+      else if (roll < 0.11) over.terminalPhone = '01099999999'; // PAY-01
+      else if (roll < 0.12) over.workerPaymentId = rng.pick(this.world.workers.filter((w) => w.providerId !== c.providerId)).workerPaymentId; // PAY-02
+      const body = this.body(t, c, over);
+      actions.push({ at: now, step: `pay ${body.transactionId}`, run: () => this.pay(t, body, now) });
+      todays.push({ c, slot: start });
+      // PAY-09: a terminal that sends the same request again, or reuses the id for another.
+      if (rng.chance(0.03)) actions.push({ at: minutes(now, 1), step: `replay ${body.transactionId}`, run: () => this.pay(t, body, minutes(now, 1)) });
+      if (rng.chance(0.01)) actions.push({ at: minutes(now, 2), step: `conflict ${body.transactionId}`, run: () => this.pay(t, { ...body, amount: body.amount - 1_000 }, minutes(now, 2)) });
+      // PAY-05: a second normal payment of the day for the same card and service.
+      if (rng.chance(0.02)) {
+        const again = { ...this.body(t, c, over), transactionId: `S${this.options.seed}-${++this.txn}` };
+        actions.push({ at: minutes(now, 3), step: `second ${again.transactionId}`, run: () => this.pay(t, again, minutes(now, 3)) });
+      }
+    }
+    // PAY-08: several terminals pay one card's session at the same moment.
+    for (let i = 0; i < (business ? 2 : 0); i++) {
+      const c = rng.pick(this.world.contracts);
+      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const slot = this.slotFor(rng, c, day, card);
+      if (!slot) continue;
+      const now = minutes(slot.slot, 5);
+      const bodies = Array.from({ length: rng.int(2, 4) }, () => this.body(this.terminalOf(c.providerId, rng), c, { workerPaymentId: slot.workerPaymentId, serviceStartAt: at(day, slot.slot) }));
+      actions.push({ at: now, step: `concurrent ${c.recipientId}`, run: () => this.concurrent(c, bodies, now) });
+    }
+    // PAY-06/07: retroactive and makeup payments for past services, some refused.
+    for (let i = 0; i < Math.ceil(this.world.contracts.length / 60); i++) {
+      const c = rng.pick(this.world.contracts);
+      const back = rng.int(1, 45);
+      const date = addDays(day, -back);
+      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const slot = this.slotFor(rng, c, date, card);
+      if (!slot) continue;
+      const t = this.terminalOf(c.providerId, rng);
+      const makeup = rng.chance(0.3);
+      const reasonless = rng.chance(0.05);
+      const body = this.body(t, c, {
+        workerPaymentId: slot.workerPaymentId, serviceDate: date, serviceStartAt: at(date, slot.slot), kind: makeup ? 'MAKEUP' : 'RETRO',
+        reason: reasonless ? null : makeup ? 'RESCHEDULED' : rng.pick(RETRO_REASONS),
+      });
+      const now = `${String(rng.int(10, 19)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}`;
+      actions.push({ at: now, step: `${body.kind.toLowerCase()} ${body.transactionId}`, run: () => this.pay(t, body, now) });
+    }
+    // §4.7: an offline upload of yesterday's services, sent twice.
+    if (business && rng.chance(0.5)) {
+      const provider = rng.pick(this.world.providers);
+      const date = addDays(day, -1);
+      const t = this.terminalOf(provider.providerId, rng);
+      const items: PaymentRequestBody[] = [];
+      for (const c of rng.shuffle(this.world.contracts.filter((x) => x.providerId === provider.providerId)).slice(0, 8)) {
+        const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+        if (items.some((i) => i.cardNumber === card)) continue;
+        const slot = this.slotFor(rng, c, date, card);
+        if (slot) items.push(this.body(t, c, { workerPaymentId: slot.workerPaymentId, serviceDate: date, serviceStartAt: at(date, slot.slot), kind: 'RETRO', reason: 'SERVER_UNREACHABLE' }));
+      }
+      if (items.length) {
+        actions.push({ at: '09:30', step: `batch ${items[0]!.transactionId}`, run: () => this.batch(t, items, '09:30') });
+        actions.push({ at: '09:40', step: `re-upload ${items[0]!.transactionId}`, run: () => this.batch(t, items, '09:40') });
+      }
+    }
+    // PAY-10: same-day cancels after the day's sessions; a cancel of an older payment is refused.
+    actions.push({ at: '21:00', step: 'cancels', run: () => this.cancels(rng.fork('cancels')) });
+    // SCR-02: night payments (held until the agency reviews them).
+    for (let i = 0; i < (business ? 1 : 0); i++) {
+      const c = rng.pick(this.world.contracts);
+      const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
+      if (!v) continue;
+      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const workers = this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode));
+      const worker = rng.pick(workers);
+      if (!this.take([`w|${worker.workerPaymentId}|${day}|night`, `c|${card}|${day}|night`])) continue;
+      const t = this.terminalOf(c.providerId, rng);
+      const now = minutes('23:00', rng.int(5, 50));
+      const body = this.body(t, c, { workerPaymentId: worker.workerPaymentId, serviceStartAt: at(day, '23:00') });
+      actions.push({ at: now, step: `night ${body.transactionId}`, run: () => this.pay(t, body, now) });
+    }
+    // PAY-11: refunds asked for, and decided by the agency the next day.
+    actions.push({ at: '11:00', step: 'refunds', run: () => this.refunds(rng.fork('refunds')) });
+    // HOLD-02: the agency reviews night holds a few days old.
+    actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
+    // PO-03/05: top-ups.
+    for (const dep of this.world.deposits)
+      if (dep.topUp?.day === day) actions.push({ at: '11:30', step: `top-up ${dep.municipalityCode} ${dep.programCode}`, run: () => this.deposit(dep.municipalityCode, dep.programCode, dep.topUp!.amount, at(day, '11:30')) });
+    return actions;
+  }
+
+  // ——— acting and checking each answer ———
+
+  private compare(step: string, expected: Expected, answer: Answer): boolean {
+    const actual = { status: answer.status, code: answer.body?.error?.code, body: answer.body };
+    if (answer.status !== expected.status || (expected.code && answer.body?.error?.code !== expected.code)) {
+      this.fail(step, expected, actual);
+      return false;
+    }
+    for (const [field, value] of Object.entries(expected.body ?? {}))
+      if (JSON.stringify(answer.body?.[field]) !== JSON.stringify(value)) {
+        this.fail(`${step} (${field})`, expected, actual);
+        return false;
+      }
+    return true;
+  }
+
+  private tally(expected: Expected) {
+    if (expected.status === 201) this.approved++;
+    else if (expected.code) this.refused[expected.code] = (this.refused[expected.code] ?? 0) + 1;
+  }
+
+  private async pay(t: SimTerminal & { businessNumber: string }, body: PaymentRequestBody, hhmm: string): Promise<void> {
+    this.count(`payment ${body.kind}`);
+    const now = at(this.today, hhmm);
+    const expected = this.auditor.expectPayment(t.serial, body, now);
+    await this.driver.setNow(now);
+    const answer = await this.driver.terminal(t, 'POST', '/v1/terminal/payments', body, new Date(now));
+    if (!this.compare(`payment ${body.transactionId} ${body.kind}`, expected, answer)) return;
+    this.tally(expected);
+    this.auditor.paymentAnswered(t.serial, body, now, expected, answer);
+  }
+
+  private async batch(t: SimTerminal & { businessNumber: string }, items: PaymentRequestBody[], hhmm: string): Promise<void> {
+    this.count('offline batch');
+    const now = at(this.today, hhmm);
+    const answer = await this.driver.terminal(t, 'POST', '/v1/terminal/payments/batch', { items }, new Date(now));
+    if (answer.status !== 207) return this.fail(`batch ${items[0]!.transactionId}`, { status: 207 }, answer);
+    for (const [i, item] of items.entries()) {
+      const result = answer.body.results[i];
+      if (result?.transactionId !== item.transactionId) return this.fail(`batch item ${i}`, { transactionId: item.transactionId }, result);
+      // Items are decided as if sent alone, in order: an item's expectation sees the ones before it.
+      const e = this.auditor.expectPayment(t.serial, item, now);
+      if (!this.compare(`batch item ${item.transactionId}`, e, { status: result.status, body: result.body })) return;
+      this.tally(e);
+      this.auditor.paymentAnswered(t.serial, item, now, e, { status: result.status, body: result.body });
+    }
+  }
+
+  private async concurrent(c: SimContract, bodies: PaymentRequestBody[], hhmm: string): Promise<void> {
+    this.count('concurrent group');
+    const now = at(this.today, hhmm);
+    const terminals = bodies.map((b) => this.world.terminals.find((t) => t.phone === b.terminalPhone)!);
+    const first = this.auditor.expectPayment(terminals[0]!.serial, bodies[0]!, now);
+    const answers = await Promise.all(bodies.map((b, i) => this.driver.terminal({ ...terminals[i]!, businessNumber: b.businessNumber }, 'POST', '/v1/terminal/payments', b, new Date(now))));
+    const winners = answers.filter((a) => a.status === 201);
+    // PAY-05/08: at most one normal payment per card, service and day, however many race for it.
+    if (first.status === 201) {
+      if (winners.length !== 1) return this.fail(`concurrent ${c.recipientId}`, { approved: 1 }, answers.map((a) => a.body));
+    }
+    // The others are refused by what the winner took (its day, or its last session), as the auditor says below.
+    // The winner first: the others are then refused by the day it took.
+    const order = [...bodies.keys()].sort((a, b) => Number(answers[b]!.status === 201) - Number(answers[a]!.status === 201));
+    for (const i of order) {
+      const b = bodies[i]!;
+      const e = this.auditor.expectPayment(terminals[i]!.serial, b, now);
+      if (!this.compare(`concurrent ${b.transactionId}`, e, answers[i]!)) return;
+      this.tally(e);
+      this.auditor.paymentAnswered(terminals[i]!.serial, b, now, e, answers[i]!);
+    }
+  }
+
+  private async cancels(rng: Rng): Promise<void> {
+    const todays = [...this.auditor.payments.values()].filter((p) => p.approvalDay === this.today && p.status === 'APPROVED');
+    const older = [...this.auditor.payments.values()].filter((p) => p.approvalDay < this.today && p.status === 'APPROVED');
+    const chosen = [...rng.shuffle(todays).slice(0, Math.ceil(todays.length * 0.05)), ...(older.length && rng.chance(0.3) ? [rng.pick(older)] : [])];
+    for (const p of chosen) {
+      await this.cancel(p, rng);
+      if (rng.chance(0.1)) await this.cancel(p, rng); // ALREADY_CANCELLED
+      // PAY-06: a cancelled retroactive payment frees its service date for another one.
+      if (p.kind === 'RETRO' && p.status === 'CANCELLED' && rng.chance(0.5)) {
+        const c = this.world.contracts.find((x) => x.recipientId === p.recipientId && x.serviceCode === p.serviceCode)!;
+        const t = this.terminalOf(p.providerId, rng);
+        const body = this.body(t, c, { workerPaymentId: p.workerPaymentId, serviceDate: p.serviceDate, serviceStartAt: p.serviceStartAt, kind: 'RETRO', reason: 'CARD_DAMAGED' });
+        await this.pay(t, body, '21:20');
+      }
+    }
+  }
+
+  private async cancel(p: ModelPayment, rng: Rng): Promise<void> {
+    this.count('cancel');
+    const t = this.terminalOf(p.providerId, rng);
+    const now = at(this.today, '21:10');
+    const expected = this.auditor.expectCancel(p.providerId, p.approvalNumber, now);
+    const body = { transactionId: `S${this.options.seed}-${++this.txn}`, businessNumber: t.businessNumber, terminalPhone: t.phone };
+    await this.driver.setNow(now);
+    const answer = await this.driver.terminal(t, 'POST', `/v1/terminal/payments/${p.approvalNumber}/cancel`, body, new Date(now));
+    if (this.compare(`cancel ${p.approvalNumber}`, expected, answer) && expected.status === 200) this.auditor.cancelled(p.approvalNumber);
+  }
+
+  private async refunds(rng: Rng): Promise<void> {
+    const payments = [...this.auditor.payments.values()];
+    // Yesterday's (and older) requests are decided first.
+    for (const p of payments.filter((x) => x.refund?.state === 'REQUESTED')) {
+      const approve = rng.chance(0.6);
+      this.count(approve ? 'refund approved' : 'refund rejected');
+      const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/refunds/${p.refund!.refundId}/${approve ? 'approve' : 'reject'}`, { reason: '시뮬레이션 검토' });
+      const ok = answer.status === 200 && answer.body.state === (approve ? 'APPROVED' : 'REJECTED');
+      // After a lost answer the retry finds it decided (INVALID_STATE): the first decision stands.
+      if (!ok && !(answer.retried && answer.body?.error?.code === 'INVALID_STATE')) return this.fail(`refund decision ${p.refund!.refundId}`, { status: 200, state: approve ? 'APPROVED' : 'REJECTED' }, answer);
+      if (!ok) {
+        const listed = (await this.driver.all({ role: 'agency' }, `/v1/refunds?providerId=${p.providerId}`)).find((r) => r.refundId === p.refund!.refundId);
+        if (listed?.state !== (approve ? 'APPROVED' : 'REJECTED')) return this.fail(`refund decision ${p.refund!.refundId}`, { state: approve ? 'APPROVED' : 'REJECTED' }, listed);
+      }
+      this.auditor.refundDecided(p.approvalNumber, approve, at(this.today, '11:00'));
+    }
+    const candidates = payments.filter((x) => x.approvalDay < this.today && x.status === 'APPROVED' && !x.refund);
+    for (const p of rng.shuffle(candidates).slice(0, Math.ceil(candidates.length * 0.01))) {
+      this.count('refund request');
+      const now = at(this.today, '11:00');
+      const expected = this.auditor.expectRefundRequest(p.providerId, p.approvalNumber, now);
+      const answer = await this.driver.call({ role: 'provider', providerId: p.providerId, sub: `sim-${p.providerId}` }, 'POST', '/v1/refunds', { approvalNumber: p.approvalNumber, reason: rng.pick(['OVERCHARGE', 'WRONG_SERVICE', 'NOT_DELIVERED']) });
+      // A retry after a lost answer finds its own request (REFUND_ALREADY_REQUESTED): the refund exists.
+      if (expected.status === 201 && answer.retried && answer.body?.error?.code === 'REFUND_ALREADY_REQUESTED') {
+        const listed = (await this.driver.all({ role: 'agency' }, `/v1/refunds?providerId=${p.providerId}`)).find((r) => r.approvalNumber === p.approvalNumber);
+        if (!listed) return this.fail(`refund ${p.approvalNumber}`, expected, answer);
+        p.refund = { refundId: listed.refundId, state: 'REQUESTED' };
+        continue;
+      }
+      if (!this.compare(`refund ${p.approvalNumber}`, expected, answer)) return;
+      if (expected.status === 201) p.refund = { refundId: answer.body.refundId, state: 'REQUESTED' };
+    }
+  }
+
+  private async reviews(rng: Rng): Promise<void> {
+    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2));
+    for (const p of open) {
+      if (!rng.chance(0.5)) continue;
+      const decision = rng.chance(0.7) ? 'PAY' : 'NO_PAY';
+      this.count(`review ${decision}`);
+      const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/holds/${p.hold!.holdId}/review`, { state: 'REVIEWED', decision, reason: '시뮬레이션 검토' });
+      const ok = answer.status === 200 && answer.body.state === 'REVIEWED' && answer.body.decision === decision;
+      if (!ok && !(answer.retried && answer.status === 409)) return this.fail(`review ${p.hold!.holdId}`, { status: 200, state: 'REVIEWED', decision }, answer);
+      p.hold = { ...p.hold!, state: decision, decidedAt: at(this.today, '15:00') };
+    }
+  }
+
+  // ——— the day's money ———
+
+  private async checkDay(day: string): Promise<void> {
+    const d = this.driver;
+    const now = at(day, '23:58');
+    // PO-08: the report balances, and counts every won deposited.
+    const report = await d.call({ role: 'agency' }, 'GET', '/v1/reports/conservation');
+    if (report.body?.balanced !== true) return this.fail('conservation report', { balanced: true }, report.body);
+    if (report.body.totals?.deposited !== this.auditor.totalDeposited) return this.fail('conservation deposited', this.auditor.totalDeposited, report.body.totals);
+    // SCR-02: every night payment of the day is held.
+    for (const p of this.auditor.payments.values())
+      if (p.approvalDay === day && p.hold?.state === 'OPEN') {
+        const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${p.hold.holdId}`);
+        if (hold.status !== 200 || hold.body.ruleId !== 'SCR-02') return this.fail(`hold of ${p.approvalNumber}`, { ruleId: 'SCR-02' }, hold);
+      }
+    // PAY-12: a sample of balances as terminals see them.
+    const rng = new Rng(this.options.seed, `balances ${day}`);
+    for (const c of rng.shuffle(this.world.contracts).slice(0, 3)) {
+      const v = this.auditor.voucher(c.recipientId, day.slice(0, 7), c.serviceCode);
+      if (!v) continue;
+      const t = this.terminalOf(c.providerId, rng);
+      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const answer = await d.terminal(t, 'GET', `/v1/terminal/cards/${card}/balance?serviceCode=${c.serviceCode}`, undefined, new Date(now));
+      if (answer.body?.remainingAmount !== v.remaining || answer.body?.remainingSessions !== v.sessionsLeft)
+        return this.fail(`balance ${c.recipientId} ${c.serviceCode}`, { remainingAmount: v.remaining, remainingSessions: v.sessionsLeft }, answer.body);
+    }
+    // PO-01: every cycle whose run time has passed is paid as itself, on its pay day.
+    const due = this.auditor.cyclesDue(now);
+    const byProvider = new Map<string, any[]>();
+    for (const entry of due.values()) {
+      if (entry.approved <= 0) continue;
+      // A lost run is made by the next one (PO-01): the payout is due once a run from the run day was delivered.
+      const ran = this.faults.schedules.some((s) => s.name === 'payout-batch' && s.delivery !== 'skip' && s.scheduledTime >= `${entry.runDay}T01:00:00+09:00`);
+      if (!ran) continue;
+      if (!byProvider.has(entry.providerId)) byProvider.set(entry.providerId, await d.all({ role: 'agency' }, `/v1/payouts?providerId=${entry.providerId}`));
+      const payout = byProvider.get(entry.providerId)!.find((p) => p.payoutId === `PO-${entry.cycle}-${entry.providerId}-${entry.programCode}`);
+      if (!payout) return this.fail(`PO-01 payout of cycle ${entry.cycle} ${entry.providerId} ${entry.programCode}`, entry, byProvider.get(entry.providerId)!.map((p) => p.payoutId));
+      const movedByCms = payout.payDateReason === 'CUTOFF_MISSED' && payout.payDate > entry.payDay && isBusinessDay(payout.payDate);
+      if (payout.payDate !== entry.payDay && !movedByCms) return this.fail(`PO-01 pay day of ${payout.payoutId}`, entry.payDay, { payDate: payout.payDate, payDateReason: payout.payDateReason });
+      // Too close to close: the payout says why its day moved.
+      if (!movedByCms && (payout.payDateReason === 'AFTER_CYCLE_CLOSE') !== entry.moved) return this.fail(`PO-01 payDateReason of ${payout.payoutId}`, entry.moved ? 'AFTER_CYCLE_CLOSE' : null, payout.payDateReason);
+    }
+    const dead = await d.deadLetters();
+    if (Object.keys(dead).length) return this.fail('dead letters', {}, { dead, stackErrors: d.stackErrors.slice(-5) });
+  }
+
+  /** After the last day: days without activity until every cycle of the run is paid and its result in. */
+  private async settle(): Promise<void> {
+    const lastCycle = cycleOf(this.lastDay);
+    let end = lastCycle.payDay;
+    for (let i = 0; i < 3; i++) end = nextBusinessDay(end);
+    this.faults.enabled = false;
+    for (let day = addDays(this.lastDay, 1); day <= end && this.auditor.disagreements.length === 0; day = addDays(day, 1)) await this.simulateDay(day, false);
+    if (this.auditor.disagreements.length === 0) await this.checkSettled();
+  }
+
+  /**
+   * PO-02..05, CMS-01/04, no money lost or paid twice: per provider × program, what the payouts
+   * paid, what they failed to pay, and the delays still open add up to what the auditor says is
+   * owed; every CMS file carries exactly the transfers of its date.
+   */
+  private async checkSettled(): Promise<void> {
+    const d = this.driver;
+    const owed = this.auditor.owed();
+    const files = await d.all({ role: 'agency' }, '/v1/cms/files');
+    const filed = new Map<string, number>();
+    for (const f of files) if (['TRANSMITTED', 'RECEIVING', 'RECEIVED', 'FLAGGED'].includes(f.state)) filed.set(f.transferDate, (filed.get(f.transferDate) ?? 0) + f.totalAmount);
+    const sent = new Map<string, number>();
+    for (const provider of this.world.providers) {
+      const payouts = await d.all({ role: 'agency' }, `/v1/payouts?providerId=${provider.providerId}`);
+      const delays = (await d.call({ role: 'agency' }, 'GET', `/v1/delays?providerId=${provider.providerId}`)).body.items as any[];
+      for (const programCode of provider.programs) {
+        const mine = payouts.filter((p) => p.programCode === programCode);
+        const paid = mine.filter((p) => ['SCHEDULED', 'SENT', 'PAID'].includes(p.status)).reduce((s, p) => s + p.amount, 0);
+        const failed = mine.filter((p) => p.status === 'FAILED').reduce((s, p) => s + p.amount, 0);
+        const delayed = delays.filter((x) => x.programCode === programCode).reduce((s, x) => s + x.amount, 0);
+        const expected = owed.get(`${provider.providerId}|${programCode}`) ?? 0;
+        if (paid + failed + delayed !== expected)
+          return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected }, { paid, failed, delayed, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
+        for (const p of mine) if (p.amount > 0 && ['SENT', 'PAID', 'FAILED'].includes(p.status)) sent.set(p.payDate, (sent.get(p.payDate) ?? 0) + p.amount);
+      }
+    }
+    for (const date of new Set([...filed.keys(), ...sent.keys()]))
+      if ((filed.get(date) ?? 0) !== (sent.get(date) ?? 0)) return this.fail(`CMS-01 file of ${date}`, { payouts: sent.get(date) ?? 0 }, { files: filed.get(date) ?? 0 });
+  }
+}
+
+/** Shrinking keeps the first providers and recipients (and what refers to them). */
+function keepOnly(world: SimWorld, keep: SimOptions['keep']): SimWorld {
+  if (!keep) return world;
+  const providers = world.providers.slice(0, keep.providers ?? world.providers.length);
+  const ids = new Set(providers.map((p) => p.providerId));
+  const recipients = world.recipients.slice(0, keep.recipients ?? world.recipients.length);
+  const rids = new Set(recipients.map((r) => r.recipientId));
+  const contracts = world.contracts.filter((c) => ids.has(c.providerId) && rids.has(c.recipientId));
+  const used = new Set(recipients.map((r) => r.municipalityCode));
+  return {
+    ...world,
+    providers,
+    workers: world.workers.filter((w) => ids.has(w.providerId)),
+    terminals: world.terminals.filter((t) => ids.has(t.providerId)),
+    recipients,
+    contracts,
+    deposits: world.deposits.filter((d) => used.has(d.municipalityCode)),
+  };
+}
+
+export { lastDayOfMonth, kstDay, toKst };

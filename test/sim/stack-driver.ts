@@ -1,0 +1,130 @@
+/**
+ * `--store dynamodb`: the simulation drives the whole local stack — DynamoDB Local, fauxqs, the
+ * HTTP API, the pollers and the scheduler — in this process, through the fixed HTTP contract and
+ * the local controls, and installs its faults on the clients the handlers share.
+ */
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { dynamoTable } from '../../functions/shared/dynamo/client';
+import { sqsClient } from '../../functions/shared/sqs';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
+import { LocalStack } from '../../infra/local/stack';
+import { signedHeaders } from '../support/terminal';
+import type { Faults } from './faults';
+import type { SimTerminal } from './world';
+
+export interface Answer {
+  status: number;
+  body: any;
+}
+
+const RETRYABLE = (status: number) => status >= 500 || status === 429;
+
+export class StackDriver {
+  private readonly tokens = new Map<string, string>();
+  /** Problems the stack reported about itself (a consumer that failed, a schedule that threw). */
+  readonly stackErrors: string[] = [];
+  private constructor(readonly stack: LocalStack, private readonly faults: Faults) {}
+
+  static async start(faults: Faults): Promise<StackDriver> {
+    let driver: StackDriver | undefined;
+    const stack = await LocalStack.start({
+      port: 0,
+      onError: (message, error) => driver?.stackErrors.push(`${message}: ${String(error).slice(0, 200)}`),
+      scheduleFault: (name, scheduledTime) => faults.schedule(name, scheduledTime),
+    });
+    driver = new StackDriver(stack, faults);
+    faults.installDynamo(dynamoTable().doc);
+    faults.installSqs(sqsClient());
+    return driver;
+  }
+
+  stop(): Promise<void> {
+    return this.stack.stop();
+  }
+
+  private async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const res = await fetch(`${this.stack.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(text === undefined ? {} : { body: text }) });
+    const raw = await res.text();
+    let parsed: unknown = raw;
+    try {
+      parsed = raw ? JSON.parse(raw) : null;
+    } catch {
+      // CSV or bytes: kept as text.
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  async token(claims: Record<string, string>): Promise<string> {
+    const key = JSON.stringify(claims);
+    if (!this.tokens.has(key)) this.tokens.set(key, (await this.http('POST', '/_local/token', claims)).body.token);
+    return this.tokens.get(key)!;
+  }
+
+  /** A people's API call as `claims`; a 5xx or 429 (a fault) is retried as a client would. */
+  async call(claims: Record<string, string>, method: string, path: string, body?: unknown): Promise<Answer & { retried: number }> {
+    const authorization = `Bearer ${await this.token(claims)}`;
+    for (let retried = 0; ; retried++) {
+      const answer = await this.http(method, path, body, { authorization });
+      if (!RETRYABLE(answer.status) || retried >= 8) return { ...answer, retried };
+    }
+  }
+
+  /**
+   * A signed terminal request at the stack's clock. A 5xx, 429 or an answer the fault plan loses
+   * is sent again with the same body (PAY-09: the retry must find the first outcome).
+   */
+  async terminal(t: SimTerminal & { businessNumber: string }, method: 'GET' | 'POST', path: string, body: unknown, now: Date): Promise<Answer & { retried: number }> {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    for (let retried = 0; ; retried++) {
+      const headers = signedHeaders({ serial: t.serial, secret: t.secret, phone: t.phone, businessNumber: t.businessNumber }, method, path, text, now);
+      const res = await fetch(`${this.stack.url}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: text }) });
+      const raw = await res.text();
+      const answer = { status: res.status, body: raw ? JSON.parse(raw) : null };
+      const lost = method === 'POST' && this.faults.hits('terminal.lost-answer', `${path}|${text}`);
+      if ((!RETRYABLE(answer.status) && !lost) || retried >= 8) return { ...answer, retried };
+    }
+  }
+
+  async setNow(instant: string): Promise<void> {
+    const answer = await this.http('POST', '/_local/clock', { now: instant });
+    if (answer.status !== 200) throw new Error(`clock not set: ${JSON.stringify(answer.body)}`);
+  }
+
+  async drain(): Promise<void> {
+    const answer = await this.http('POST', '/_local/drain', { timeoutSeconds: 300 });
+    if (answer.status !== 200) throw new Error(`the stack did not drain: ${JSON.stringify(answer.body)}`);
+  }
+
+  async cms(control: Record<string, unknown>): Promise<void> {
+    const answer = await this.http('POST', '/_local/cms', control);
+    if (answer.status !== 200) throw new Error(`CMS control refused: ${JSON.stringify(answer.body)}`);
+  }
+
+  /** Every page of a list. */
+  async all(claims: Record<string, string>, path: string): Promise<any[]> {
+    const items: any[] = [];
+    let next: string | null = null;
+    do {
+      const sep = path.includes('?') ? '&' : '?';
+      const answer = await this.call(claims, 'GET', `${path}${next ? `${sep}nextToken=${encodeURIComponent(next)}` : ''}`);
+      if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      items.push(...answer.body.items);
+      next = answer.body.nextToken ?? null;
+    } while (next);
+    return items;
+  }
+
+  /** Messages left in dead-letter queues: work the system gave up on. */
+  async deadLetters(): Promise<Record<string, number>> {
+    const sqs = new SQSClient({ endpoint: process.env.SQS_ENDPOINT, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const out: Record<string, number> = {};
+    for (const [queue, url] of Object.entries(this.stack.queues.dlqUrls)) {
+      const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      const n = Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0);
+      if (n > 0) out[queue] = n;
+    }
+    sqs.destroy();
+    return out;
+  }
+}
