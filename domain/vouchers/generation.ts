@@ -103,13 +103,21 @@ export async function generateMonth(
   month: YearMonth,
   decidedAt: string,
 ): Promise<{ recipients: number; vouchersCreated: number; notGenerated: number }> {
-  const serviceTypes = await store.serviceTypes();
+  let serviceTypes = await store.serviceTypes();
+  let fresh = false;
   let vouchersCreated = 0;
   let notGenerated = 0;
   for (const recipientId of recipientIds) {
     const loaded = await store.loadRecipientMonth(recipientId, month);
     if (!loaded) continue;
-    const plan = planRecipientMonth({ month, ...loaded, existing: loaded.vouchers, serviceTypes, decidedAt });
+    let plan = planRecipientMonth({ month, ...loaded, existing: loaded.vouchers, serviceTypes, decidedAt });
+    // A NOT_GENERATED record stands for the month: a service missing from a cached catalog (one
+    // read before an import added it) is decided again against a fresh read first.
+    if (!fresh && plan.outcomes.some((o) => o.status === 'NOT_GENERATED' && o.reason === 'GRADE_NOT_IN_CATALOG')) {
+      serviceTypes = await store.serviceTypes({ fresh: true });
+      fresh = true;
+      plan = planRecipientMonth({ month, ...loaded, existing: loaded.vouchers, serviceTypes, decidedAt });
+    }
     vouchersCreated += await store.saveMonthPlan(plan);
     notGenerated += plan.outcomes.filter((o) => o.status === 'NOT_GENERATED').length;
   }

@@ -12,7 +12,11 @@ export interface RecipientMonth {
 
 /** Voucher generation and listing (VCH-01..03). */
 export interface VoucherStore {
-  serviceTypes(): Promise<ReadonlyMap<string, ServiceType>>;
+  /**
+   * The catalog's service types; an adapter may answer from a cache unless `fresh` asks for a
+   * read (VCH-01 decides a catalog miss only against a fresh read).
+   */
+  serviceTypes(options?: { fresh?: boolean }): Promise<ReadonlyMap<string, ServiceType>>;
   recipientIds(shard: number, page: PageRequest): Promise<Page<string>>;
   loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null>;
   /** Writes the plan; a voucher that already exists is never written again. Returns the vouchers created. */

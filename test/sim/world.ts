@@ -4,7 +4,6 @@
  * or two contracts, and the deposits each municipality funds (ample, short, or topped up later).
  * The same seed and scale give the same world, record for record.
  */
-import { businessNumber } from '../support/fixtures';
 import { lastDayOfMonth } from './calendar';
 import type { Rng } from './rng';
 
@@ -92,6 +91,12 @@ export interface SimWorld {
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** REG-01's checksum (사업자등록번호 검증): weights 1 3 7 1 3 7 1 3 5, plus ⌊5·d9/10⌋. */
+export function businessNumber(first9: string): string {
+  const d = [...first9].map(Number);
+  const sum = [1, 3, 7, 1, 3, 7, 1, 3, 5].reduce((s, w, i) => s + w * d[i]!, 0) + Math.floor((d[8]! * 5) / 10);
+  return `${first9}${(10 - (sum % 10)) % 10}`;
+}
 const SURNAMES = ['김', '이', '박', '최', '정', '강', '조', '윤', '장', '임'];
 const GIVEN = ['민수', '서연', '지훈', '하은', '도윤', '수아', '예준', '지우', '시우', '서윤'];
 const nameOf = (rng: Rng) => `${rng.pick(SURNAMES)}${rng.pick(GIVEN)}`;

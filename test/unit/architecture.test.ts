@@ -56,6 +56,17 @@ describe('layout', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('the simulation\'s auditor is independent: nothing it imports, directly or not, is in domain/, functions/ or events/', () => {
+    const closure = new Set<string>();
+    const visit = (f: string) => {
+      if (closure.has(f)) return;
+      closure.add(f);
+      importsOf(f).forEach(visit);
+    };
+    visit('test/sim/model.ts');
+    expect([...closure].filter((f) => /^(domain|functions|events)\//.test(f))).toEqual([]);
+  });
+
   it('the fixed top-level folders and files exist', () => {
     const top = readdirSync(root);
     for (const name of ['infra', 'functions', 'domain', 'events', 'test', 'cdk.json', 'package.json', 'tsconfig.json', 'README.md']) expect(top).toContain(name);

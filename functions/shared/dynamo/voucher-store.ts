@@ -42,8 +42,8 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort {
 
   constructor(private readonly table: Table, private readonly now: () => number = Date.now) {}
 
-  serviceTypes(): Promise<ReadonlyMap<string, ServiceType>> {
-    if (!this.catalog || this.now() - this.catalog.at > CATALOG_TTL_MS) {
+  serviceTypes(options: { fresh?: boolean } = {}): Promise<ReadonlyMap<string, ServiceType>> {
+    if (options.fresh || !this.catalog || this.now() - this.catalog.at > CATALOG_TTL_MS) {
       this.catalog = { at: this.now(), value: readCatalog(this.table).then((c) => c.serviceTypes) };
     }
     return this.catalog.value;

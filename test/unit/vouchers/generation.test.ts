@@ -115,4 +115,19 @@ describe('VCH-01 the month\'s generation over many recipients', () => {
     expect(await generateMonth(store, ['R0001', 'R9999', 'R0002'], '2026-03', '2026-03-01T00:10:00+09:00')).toEqual({ recipients: 3, vouchersCreated: 2, notGenerated: 2 });
     expect(saved).toHaveLength(2);
   });
+
+  it('VCH-01 a service missing from a cached catalog is decided against a fresh read, once per page (simulation seed 2)', async () => {
+    const reads: boolean[] = [];
+    const store: Parameters<typeof generateMonth>[0] = {
+      // The cache still holds the catalog from before the import that added the service types.
+      serviceTypes: async (options) => (reads.push(options?.fresh === true), options?.fresh ? serviceTypes : new Map()),
+      recipientIds: async () => ({ items: [] }),
+      loadRecipientMonth: async (id) => ({ recipient: recipient({ recipientId: id }), contracts: [contract({ recipientId: id }), contract({ recipientId: id, contractId: 'C9', serviceCode: '999999' })], vouchers: [] }),
+      saveMonthPlan: async (plan) => plan.vouchers.length,
+      listOutcomes: async () => ({ items: [] }),
+    };
+    // 999999 is in no catalog: it stays NOT_GENERATED, and the fresh catalog is read only once.
+    expect(await generateMonth(store, ['R0001', 'R0002'], '2026-03', '2026-03-01T00:10:00+09:00')).toEqual({ recipients: 2, vouchersCreated: 2, notGenerated: 2 });
+    expect(reads).toEqual([false, true]);
+  });
 });
