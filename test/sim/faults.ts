@@ -46,7 +46,8 @@ export const DEFAULT_RATES: FaultRates = {
   'cms.tamper-result': 0.01,
 };
 
-const WRITES = new Set(['PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
+/** The document client's commands resolve as the low-level client's: these are the writes. */
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
 
 export class Faults {
   readonly injected = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
@@ -82,7 +83,7 @@ export class Faults {
         if (!WRITES.has(command)) return next(args);
         const content = `${command}|${JSON.stringify(args.input).slice(0, 2_000)}`;
         if (this.hits('dynamodb.throttle', content)) throw awsError('ThrottlingException', 'Rate of requests exceeds the allowed throughput (simulated)');
-        if (command === 'TransactWriteCommand' && this.hits('dynamodb.conflict', content)) {
+        if (command === 'TransactWriteItemsCommand' && this.hits('dynamodb.conflict', content)) {
           const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
           throw Object.assign(awsError('TransactionCanceledException', 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict] (simulated)'), {
             CancellationReasons: items.map((_, i) => ({ Code: i === 0 ? 'TransactionConflict' : 'None' })),

@@ -553,8 +553,8 @@ export class Simulation {
 
   /**
    * PO-02..05, CMS-01/04, no money lost or paid twice: per provider × program, what the payouts
-   * paid, what they failed to pay, and the delays still open add up to what the auditor says is
-   * owed; every CMS file carries exactly the transfers of its date.
+   * paid and the delays still open (a failed transfer's amount among them) add up to what the
+   * auditor says is owed; every CMS file carries exactly the transfers of its date.
    */
   private async checkSettled(): Promise<void> {
     const d = this.driver;
@@ -572,7 +572,8 @@ export class Simulation {
         const failed = mine.filter((p) => p.status === 'FAILED').reduce((s, p) => s + p.amount, 0);
         const delayed = delays.filter((x) => x.programCode === programCode).reduce((s, x) => s + x.amount, 0);
         const expected = owed.get(`${provider.providerId}|${programCode}`) ?? 0;
-        if (paid + failed + delayed !== expected)
+        // CMS-04: a failed transfer's amount is payable again (a delay until the account is corrected), so it is counted there.
+        if (paid + delayed !== expected)
           return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected }, { paid, failed, delayed, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
         for (const p of mine) if (p.amount > 0 && ['SENT', 'PAID', 'FAILED'].includes(p.status)) sent.set(p.payDate, (sent.get(p.payDate) ?? 0) + p.amount);
       }
