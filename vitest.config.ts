@@ -18,10 +18,10 @@ export default defineConfig({
     projects: [
       // Regressions (one file per money defect, named after it) run with the unit tests; those that
       // need DynamoDB Local are `*.local.test.ts` (integration), the whole stack `*.e2e.test.ts`.
-      project('unit', ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts'], { exclude: ['**/*.local.test.ts', '**/*.e2e.test.ts'] }),
+      project('unit', ['test/unit/**/*.test.ts', 'test/regressions/**/*.test.ts', 'test/sim/**/*.test.ts'], { exclude: ['**/*.local.test.ts', '**/*.e2e.test.ts'] }),
       project('infra', ['test/infra/**/*.test.ts']),
       project('integration', ['test/integration/**/*.test.ts', 'test/regressions/**/*.local.test.ts'], withServers),
-      project('e2e', ['test/e2e/**/*.test.ts', 'test/regressions/**/*.e2e.test.ts'], withServers),
+      project('e2e', ['test/e2e/**/*.test.ts', 'test/regressions/**/*.e2e.test.ts', 'test/sim/**/*.e2e.test.ts'], withServers),
     ],
     coverage: {
       provider: 'v8',

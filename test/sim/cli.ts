@@ -23,6 +23,8 @@ const { values } = parseArgs({
     scale: { type: 'string' },
     store: { type: 'string', default: 'dynamodb' },
     'no-faults': { type: 'boolean', default: false },
+    /** Only these faults, at these rates: `dynamodb.throttle=0.05,sqs.duplicate=0.1`. */
+    faults: { type: 'string' },
     'no-shrink': { type: 'boolean', default: false },
     replay: { type: 'string' },
     long: { type: 'boolean', default: false },
@@ -45,7 +47,12 @@ function optionsOf(seed: number): SimOptions {
   const scale = Number(values.scale ?? 0.3);
   if (!Number.isInteger(days) || days < 1 || days > 120) fail('--days is a whole number of days from 1 to 120');
   if (!(scale > 0 && scale <= 4)) fail('--scale is a number above 0, at most 4 (1 = 20 providers, 500 recipients, 100 workers)');
-  return { seed, days, scale, store: 'dynamodb', ...(values['no-faults'] ? { rates: {} } : {}) };
+  const rates = values.faults ? Object.fromEntries(values.faults.split(',').map((kv) => {
+    const [kind, rate] = kv.split('=');
+    if (!(FAULT_KINDS as readonly string[]).includes(kind!) || !(Number(rate) >= 0 && Number(rate) <= 1)) fail(`--faults: ${kv} is not kind=rate (kinds: ${FAULT_KINDS.join(', ')})`);
+    return [kind, Number(rate)];
+  })) : undefined;
+  return { seed, days, scale, store: 'dynamodb', ...(values['no-faults'] ? { rates: {} } : rates ? { rates } : {}) };
 }
 
 function print(summary: SimSummary): void {
@@ -55,7 +62,10 @@ function print(summary: SimSummary): void {
   console.log(`  requests ${JSON.stringify(summary.requests)}`);
   console.log(`  faults injected: ${faults}`);
   console.log(`  wall ${(summary.wallMs / 1000).toFixed(1)} s · disagreements: ${summary.disagreements.length}`);
-  for (const d of summary.disagreements) console.log(`  ✗ day ${d.day} step ${d.step}\n    expected ${JSON.stringify(d.expected)}\n    actual   ${JSON.stringify(d.actual).slice(0, 2_000)}`);
+  for (const d of summary.disagreements) {
+    console.log(`  ✗ day ${d.day} step ${d.step}\n    expected ${JSON.stringify(d.expected)}\n    actual   ${JSON.stringify(d.actual).slice(0, 2_000)}`);
+    for (const line of (d.actual as { errors?: string[] } | null)?.errors ?? []) console.log(`    error: ${line.slice(0, 1_500)}`);
+  }
 }
 
 async function once(options: SimOptions, progress = true): Promise<SimSummary> {

@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'dynamodb.throttle',
   'dynamodb.conflict',
   'dynamodb.lost-answer',
+  'dynamodb.resent-write',
   'sqs.duplicate',
   'sqs.delay',
   'terminal.lost-answer',
@@ -34,6 +35,7 @@ export const DEFAULT_RATES: FaultRates = {
   'dynamodb.throttle': 0.002,
   'dynamodb.conflict': 0.002,
   'dynamodb.lost-answer': 0.002,
+  'dynamodb.resent-write': 0.002,
   'sqs.duplicate': 0.02,
   'sqs.delay': 0.01,
   'terminal.lost-answer': 0.01,
@@ -75,14 +77,31 @@ export class Faults {
     return Object.values(this.injected).reduce((a, b) => a + b, 0);
   }
 
-  /** DynamoDB: a write throttled or conflicted before it is sent, or sent and its answer lost. */
+  /**
+   * DynamoDB, two layers. Inside the SDK's retries: a write throttled (the SDK backs off and sends
+   * it again), or written and its answer lost in transit (the SDK sends it again: every write must
+   * be safe to repeat). Above them, where the caller sees it: a transaction conflict, or a write
+   * that happened while the caller hears only an error (a timeout, or the function dying after it).
+   */
   installDynamo(doc: DynamoDBDocumentClient): void {
+    const contentOf = (command: string, input: unknown) => `${command}|${JSON.stringify(input).slice(0, 2_000)}`;
     doc.middlewareStack.add(
       (next, context) => async (args) => {
         const command = context.commandName ?? '';
         if (!WRITES.has(command)) return next(args);
-        const content = `${command}|${JSON.stringify(args.input).slice(0, 2_000)}`;
+        const content = contentOf(command, args.input);
         if (this.hits('dynamodb.throttle', content)) throw awsError('ThrottlingException', 'Rate of requests exceeds the allowed throughput (simulated)');
+        const out = await next(args);
+        if (this.hits('dynamodb.resent-write', content)) throw awsError('TimeoutError', 'the answer was lost in transit; the SDK sends the write again (simulated)');
+        return out;
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'simulatedFaultsInsideRetries' },
+    );
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        const command = context.commandName ?? '';
+        if (!WRITES.has(command)) return next(args);
+        const content = contentOf(command, args.input);
         if (command === 'TransactWriteItemsCommand' && this.hits('dynamodb.conflict', content)) {
           const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
           throw Object.assign(awsError('TransactionCanceledException', 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict] (simulated)'), {
@@ -90,7 +109,7 @@ export class Faults {
           });
         }
         const out = await next(args);
-        // The write happened; the caller never hears so (a timeout, a dropped connection, a crash after it).
+        // The write happened; the caller never hears so (every retry timed out, or it died after the write).
         if (this.hits('dynamodb.lost-answer', content)) throw awsError('TimeoutError', 'socket hang up after the request was sent (simulated)');
         return out;
       },

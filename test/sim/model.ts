@@ -68,6 +68,19 @@ interface ModelVoucher {
   paidDays: Set<string>;
 }
 
+export interface ModelClaim {
+  claimId: string;
+  providerId: string;
+  programCode: string;
+  recipientId: string;
+  serviceCode: string;
+  serviceDate: string;
+  serviceStartAt: string;
+  amount: number;
+  request: string;
+  state: 'RECEIVED' | 'APPROVED' | 'REJECTED';
+}
+
 export interface CycleDue {
   providerId: string;
   programCode: string;
@@ -98,6 +111,8 @@ export class Auditor {
   private readonly retroCounts = new Map<string, number>();
   private readonly makeupLocks = new Set<string>();
   readonly deposited = new Map<string, number>();
+  /** EXC-01..03: claims by session (recipient × service × service start). */
+  readonly claims = new Map<string, ModelClaim>();
   readonly disagreements: Disagreement[] = [];
   /** Answers checked, by kind. */
   readonly checked: Record<string, number> = {};
@@ -258,6 +273,27 @@ export class Auditor {
     if (kstDay(now) <= lastDayOfMonth(addMonths(p.voucherMonth, 1))) this.giveBack(p);
   }
 
+  /** EXC-01..03 for a claim filed `now` (the reason of last month, a session without a payment). */
+  expectClaim(providerId: string, request: { serviceCode: string; recipientId: string; workerId: string; serviceDate: string; serviceStartAt: string; reasonOccurredOn: string; reason: string }, now: string): Expected {
+    const today = kstDay(now);
+    if (addMonths(request.reasonOccurredOn.slice(0, 7), 1) !== today.slice(0, 7)) return { status: 422, code: 'OUTSIDE_CLAIM_WINDOW' };
+    const contract = this.world.contracts.find((c) => c.recipientId === request.recipientId && c.providerId === providerId && c.serviceCode === request.serviceCode && c.from <= request.serviceDate && request.serviceDate <= c.to);
+    if (!contract) return { status: 422, code: 'NO_CONTRACT' };
+    const voucher = this.vouchers.get(this.voucherKey(request.recipientId, request.serviceDate.slice(0, 7), request.serviceCode));
+    if (voucher?.paidDays.has(request.serviceDate)) return { status: 409, code: 'DUPLICATE_CLAIM' };
+    const held = this.claims.get(`${request.recipientId}|${request.serviceCode}|${request.serviceStartAt}`);
+    if (held) return held.request === JSON.stringify(request) ? { status: 200, body: { claimId: held.claimId, state: held.state, amount: held.amount } } : { status: 409, code: 'DUPLICATE_CLAIM' };
+    const grade = service(request.serviceCode).grades.find((g) => g.grade === contract.grade)!;
+    return { status: 201, body: { state: 'RECEIVED', amount: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth) } };
+  }
+
+  claimFiled(providerId: string, request: { serviceCode: string; recipientId: string; serviceDate: string; serviceStartAt: string }, raw: string, claimId: string, amount: number): void {
+    this.claims.set(`${request.recipientId}|${request.serviceCode}|${request.serviceStartAt}`, {
+      claimId, providerId, programCode: service(request.serviceCode).programCode, recipientId: request.recipientId, serviceCode: request.serviceCode,
+      serviceDate: request.serviceDate, serviceStartAt: request.serviceStartAt, amount, request: raw, state: 'RECEIVED',
+    });
+  }
+
   deposit(municipalityCode: string, programCode: string, amount: number): void {
     const key = `${municipalityCode}|${programCode}`;
     this.deposited.set(key, (this.deposited.get(key) ?? 0) + amount);
@@ -299,7 +335,21 @@ export class Auditor {
       const counts = (!p.hold || p.hold.state === 'PAY') && p.refund?.state !== 'APPROVED';
       owed.set(key, (owed.get(key) ?? 0) + (counts ? p.amount : 0));
     }
+    // EXC-02: an approved claim is paid by the next ad-hoc run.
+    for (const c of this.claims.values()) if (c.state === 'APPROVED') owed.set(`${c.providerId}|${c.programCode}`, (owed.get(`${c.providerId}|${c.programCode}`) ?? 0) + c.amount);
     return owed;
+  }
+
+  /**
+   * No session paid twice: per card × service × service date, at most one normal or retroactive
+   * payment that stands (not cancelled or refunded) and approved claim together (makeups are their own sessions).
+   */
+  sessionsPaidTwice(): string[] {
+    const paid = new Map<string, string[]>();
+    const add = (key: string, what: string) => paid.set(key, [...(paid.get(key) ?? []), what]);
+    for (const p of this.payments.values()) if (p.kind !== 'MAKEUP' && p.status === 'APPROVED' && (!p.hold || p.hold.state === 'PAY')) add(`${p.recipientId}|${p.serviceCode}|${p.serviceDate}`, `${p.kind} ${p.approvalNumber}`);
+    for (const c of this.claims.values()) if (c.state === 'APPROVED') add(`${c.recipientId}|${c.serviceCode}|${c.serviceDate}`, `claim ${c.claimId}`);
+    return [...paid.entries()].filter(([, list]) => list.length > 1).map(([key, list]) => `${key}: ${list.join(', ')}`);
   }
 }
 

@@ -47,8 +47,16 @@ const minutes = (hhmm: string, delta: number) => {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 };
 
-/** The first day of the run: the 1st of a month from January 2026 to October 2027 (the holiday data's years). */
-export const startOf = (seed: number) => `${addMonths('2026-01', new Rng(seed, 'start').int(0, 21))}-01`;
+/**
+ * The first day of the run: the 1st or the 21st of a month from February 2026 to October 2027
+ * (within the holiday data's years), so that runs begin with a month or cross a month's end.
+ */
+export function startOf(seed: number, days = 30): string {
+  const rng = new Rng(seed, 'start');
+  // The settling after the last day reaches the next cycle's pay day: stay inside 2027.
+  const months = Math.max(0, 20 - Math.ceil((days + 25) / 30));
+  return `${addMonths('2026-02', rng.int(0, months))}-${rng.pick(['01', '21'])}`;
+}
 
 interface Action {
   at: string;
@@ -72,10 +80,12 @@ export class Simulation {
   private txn = 0;
   private readonly piiLines: string[] = [];
   private logLines = 0;
+  /** The handlers' error lines (a disagreement's details name the ones that are not injected faults). */
+  readonly errorLines: string[] = [];
 
   constructor(readonly options: SimOptions) {
     const rng = new Rng(options.seed, 'world');
-    this.firstDay = options.start ?? startOf(options.seed);
+    this.firstDay = options.start ?? startOf(options.seed, options.days);
     this.lastDay = addDays(this.firstDay, options.days - 1);
     const size = sizeOf(options.scale);
     const world = buildWorld(rng, size, this.firstDay, this.lastDay);
@@ -118,36 +128,44 @@ export class Simulation {
     };
   }
 
-  /** Every log line the handlers write (stdout, as in Lambda) is scanned for RRNs, card numbers and names. */
+  /** Every log line the handlers write (stdout and stderr, as in Lambda) is scanned for RRNs, card numbers and names. */
   private watchLogs(): () => void {
-    const write = process.stdout.write.bind(process.stdout);
     // The world's own personal data, as it could appear: names, RRNs with or without the hyphen, card numbers.
     const people = [...this.world.recipients, ...this.world.workers];
     const secrets = new Set([...people.map((p) => p.name), ...people.flatMap((p) => [p.rrn, p.rrn.replace('-', '')]), ...this.world.recipients.map((r) => r.cardNumber)]);
     const rrnShape = /(?<!\d)\d{6}-[1-4]\d{6}(?!\d)/;
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-      const text = String(chunk);
-      if (!text.startsWith('{')) return write(chunk, ...rest);
-      this.logLines++;
-      const found = rrnShape.exec(text)?.[0] ?? [...secrets].find((n) => text.includes(n));
-      if (found) this.piiLines.push(`${found} in ${text.slice(0, 1_500)}`);
-      return true;
-    }) as typeof process.stdout.write;
-    return () => {
-      process.stdout.write = write;
-    };
+    const restore: (() => void)[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      const write = stream.write.bind(stream);
+      stream.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+        const text = String(chunk);
+        if (!text.startsWith('{')) return write(chunk, ...rest);
+        this.logLines++;
+        if (text.includes('"level":"ERROR"') && this.errorLines.length < 500) this.errorLines.push(text.slice(0, 3_000));
+        const found = rrnShape.exec(text)?.[0] ?? [...secrets].find((n) => text.includes(n));
+        if (found) this.piiLines.push(`${found} in ${text.slice(0, 1_500)}`);
+        return true;
+      }) as typeof stream.write;
+      restore.push(() => {
+        stream.write = write;
+      });
+    }
+    return () => restore.forEach((r) => r());
   }
 
   private async setUp(): Promise<void> {
     const d = this.driver;
-    // The registry from the month before the first (retroactive payments reach back into it), whose vouchers are generated on its 1st.
+    // The registry from the month before the first (retroactive payments reach back into it); its
+    // vouchers and those of every month up to the first day's are generated on their 1st.
     const month = addMonths(this.firstDay.slice(0, 7), -1);
     await d.setNow(at(`${month}-01`, '00:05'));
     const imported = await d.call({ role: 'agency' }, 'POST', '/v1/admin/import', importDocumentOf(this.world));
     if (imported.status !== 200 || imported.body.rejected.length) throw new Error(`import refused: ${JSON.stringify(imported.body).slice(0, 500)}`);
-    await d.setNow(at(`${month}-01`, '00:20'));
-    await d.drain();
-    this.auditor.generate(month);
+    for (let m = month; m < this.firstDay.slice(0, 7) || (m === this.firstDay.slice(0, 7) && !this.firstDay.endsWith('-01')); m = addMonths(m, 1)) {
+      await d.setNow(at(`${m}-01`, '00:20'));
+      await d.drain();
+      this.auditor.generate(m);
+    }
     await d.setNow(at(addDays(this.firstDay, -1), '10:00'));
     for (const dep of this.world.deposits) if (dep.initial > 0) await this.deposit(dep.municipalityCode, dep.programCode, dep.initial, at(addDays(this.firstDay, -1), '10:00'));
     await d.setNow(at(addDays(this.firstDay, -1), '23:00'));
@@ -341,6 +359,21 @@ export class Simulation {
     }
     // PAY-11: refunds asked for, and decided by the agency the next day.
     actions.push({ at: '11:00', step: 'refunds', run: () => this.refunds(rng.fork('refunds')) });
+    // EXC-01..03: claims for last month's sessions that could not be paid, some filed twice; decided the next day.
+    if (business) {
+      actions.push({ at: '11:10', step: 'claim decisions', run: () => this.decideClaims(rng.fork('claim decisions')) });
+      for (let i = 0; i < Math.ceil(this.world.contracts.length / 80); i++) {
+        const c = rng.pick(this.world.contracts);
+        const previous = addMonths(month, -1);
+        const date = `${previous}-${String(rng.int(1, Number(lastDayOfMonth(previous).slice(8)))).padStart(2, '0')}`;
+        if (date < c.from || date > c.to || this.auditor.voucher(c.recipientId, previous, c.serviceCode)?.paidDays.has(date)) continue;
+        const worker = rng.pick(this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode)));
+        const request = { serviceCode: c.serviceCode, reason: rng.pick(['CARD_LOST', 'TERMINAL_FAILURE', 'SYSTEM_ERROR']), reasonOccurredOn: date, recipientId: c.recipientId, workerId: worker.workerId, serviceDate: date, serviceStartAt: at(date, '09:00'), serviceEndAt: at(date, '10:00') };
+        actions.push({ at: '13:30', step: `claim ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, request) });
+        if (rng.chance(0.2)) actions.push({ at: '13:31', step: `claim again ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, request) });
+        if (rng.chance(0.1)) actions.push({ at: '13:32', step: `second claim ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, { ...request, reason: 'SYSTEM_ERROR', reasonOccurredOn: date, workerId: request.workerId, serviceEndAt: at(date, '10:30') }) });
+      }
+    }
     // HOLD-02: the agency reviews night holds a few days old.
     actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
     // PO-03/05: top-ups.
@@ -482,6 +515,29 @@ export class Simulation {
     }
   }
 
+  private async fileClaim(providerId: string, request: { serviceCode: string; reason: string; reasonOccurredOn: string; recipientId: string; workerId: string; serviceDate: string; serviceStartAt: string; serviceEndAt: string }): Promise<void> {
+    this.count('claim');
+    const now = at(this.today, '13:30');
+    const expected = this.auditor.expectClaim(providerId, request, now);
+    const answer = await this.driver.call({ role: 'provider', providerId, sub: `sim-${providerId}` }, 'POST', '/v1/claims', { ...request, preview: false });
+    // After a lost answer the retry is answered with the claim it made (EXC-03: filing is idempotent).
+    const replayed = expected.status === 201 && answer.retried > 0 && answer.status === 200;
+    if (!replayed && !this.compare(`claim ${request.recipientId} ${request.serviceDate}`, expected, answer)) return;
+    if (expected.status === 201) this.auditor.claimFiled(providerId, request, JSON.stringify(request), answer.body.claimId, answer.body.amount);
+  }
+
+  private async decideClaims(rng: Rng): Promise<void> {
+    for (const claim of this.auditor.claims.values()) {
+      if (claim.state !== 'RECEIVED') continue;
+      const approve = rng.chance(0.7);
+      this.count(approve ? 'claim approved' : 'claim rejected');
+      const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/claims/${claim.claimId}/${approve ? 'approve' : 'reject'}`, { reason: '시뮬레이션 심사' });
+      const state = approve ? 'APPROVED' : 'REJECTED';
+      if (!(answer.status === 200 && answer.body.state === state) && !(answer.retried && answer.status === 409)) return this.fail(`claim decision ${claim.claimId}`, { status: 200, state }, answer);
+      claim.state = state;
+    }
+  }
+
   private async reviews(rng: Rng): Promise<void> {
     const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2));
     for (const p of open) {
@@ -538,7 +594,30 @@ export class Simulation {
       if (!movedByCms && (payout.payDateReason === 'AFTER_CYCLE_CLOSE') !== entry.moved) return this.fail(`PO-01 payDateReason of ${payout.payoutId}`, entry.moved ? 'AFTER_CYCLE_CLOSE' : null, payout.payDateReason);
     }
     const dead = await d.deadLetters();
-    if (Object.keys(dead).length) return this.fail('dead letters', {}, { dead, stackErrors: d.stackErrors.slice(-5) });
+    if (Object.keys(dead).length) return this.fail('dead letters', {}, { dead, stackErrors: d.stackErrors.slice(-5), errors: this.errorsBesideFaults(), errorKinds: this.errorKinds() });
+  }
+
+  /** The handlers' last errors, the injected faults' own messages left out: what the system made of them. */
+  private errorKinds(): Record<string, number> {
+    const kinds: Record<string, number> = {};
+    for (const l of this.errorLines) {
+      const m = /"message":"([^"]*)".*?"error":\{"name":"([^"]*)"(?:,"location":"[^"]*")?,"message":"([^"]{0,120})/.exec(l);
+      const k = m ? `${m[1]} · ${m[2]}: ${m[3]}` : l.slice(0, 160);
+      kinds[k] = (kinds[k] ?? 0) + 1;
+    }
+    return kinds;
+  }
+
+  private errorsBesideFaults(): string[] {
+    return [...new Set(this.errorLines.filter((l) => !/"message":"[^"]*\(simulated\)"/.test(l.replace(/"stack":"[^"]*"/g, ''))).map((l) => l.replace(/"timestamp":"[^"]*",|"function_request_id":"[^"]*",|"messageId":"[^"]*",/g, '')))].slice(-5);
+  }
+
+  /** The provider's holds over the whole run, a month at a time (the list's longest range). */
+  private async holdsOf(providerId: string): Promise<any[]> {
+    const holds: any[] = [];
+    for (let from = addDays(this.firstDay, -45); from <= this.lastDay; from = addDays(from, 31))
+      holds.push(...(await this.driver.all({ role: 'agency' }, `/v1/holds?providerId=${providerId}&from=${from}&to=${addDays(from, 30)}`)));
+    return holds;
   }
 
   /** After the last day: days without activity until every cycle of the run is paid and its result in. */
@@ -573,11 +652,30 @@ export class Simulation {
         const delayed = delays.filter((x) => x.programCode === programCode).reduce((s, x) => s + x.amount, 0);
         const expected = owed.get(`${provider.providerId}|${programCode}`) ?? 0;
         // CMS-04: a failed transfer's amount is payable again (a delay until the account is corrected), so it is counted there.
-        if (paid + delayed !== expected)
-          return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected }, { paid, failed, delayed, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
+        if (paid + delayed !== expected) {
+          // What the system holds that the auditor does not, and the other way round, names the difference.
+          const holds = await this.holdsOf(provider.providerId);
+          const modelHolds = [...this.auditor.payments.values()].filter((p) => p.providerId === provider.providerId && p.hold).map((p) => p.hold!.holdId);
+          const unexpected = holds.filter((h) => !modelHolds.includes(h.holdId)).map((h) => ({ holdId: h.holdId, ruleId: h.ruleId, state: h.state, amount: h.amount, evidence: h.evidence }));
+          const report = (await d.call({ role: 'agency' }, 'GET', '/v1/reports/conservation')).body;
+          // Per day: what the auditor says is owed beside the stored bucket of that day.
+          const byDay = new Map<string, { owed: number; approvals: string[] }>();
+          for (const p of this.auditor.payments.values()) {
+            if (p.providerId !== provider.providerId || p.programCode !== programCode || p.status === 'CANCELLED') continue;
+            const e = byDay.get(`${p.approvalDay}#${p.municipalityCode}`) ?? { owed: 0, approvals: [] };
+            const counts = (!p.hold || p.hold.state === 'PAY') && p.refund?.state !== 'APPROVED';
+            e.owed += counts ? p.amount : 0;
+            e.approvals.push(`${p.approvalNumber}:${p.amount}:${p.kind}${p.hold ? `:hold ${p.hold.state}` : ''}${p.refund ? `:refund ${p.refund.state}` : ''}`);
+            byDay.set(`${p.approvalDay}#${p.municipalityCode}`, e);
+          }
+          const buckets = (await d.buckets(provider.providerId, programCode)).map((b) => ({ ...b, model: byDay.get(String(b.SK)) }));
+          return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected, holds: modelHolds }, { paid, failed, delayed, unexpectedHolds: unexpected, report, buckets, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
+        }
         for (const p of mine) if (p.amount > 0 && ['SENT', 'PAID', 'FAILED'].includes(p.status)) sent.set(p.payDate, (sent.get(p.payDate) ?? 0) + p.amount);
       }
     }
+    // No session paid twice (a payment and a claim, or two payments, for one card × service × date).
+    for (const twice of this.auditor.sessionsPaidTwice()) return this.fail('a session paid twice', 'at most one payment or claim per session', twice);
     for (const date of new Set([...filed.keys(), ...sent.keys()]))
       if ((filed.get(date) ?? 0) !== (sent.get(date) ?? 0)) return this.fail(`CMS-01 file of ${date}`, { payouts: sent.get(date) ?? 0 }, { files: filed.get(date) ?? 0 });
   }

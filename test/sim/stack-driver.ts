@@ -4,6 +4,7 @@
  * the local controls, and installs its faults on the clients the handlers share.
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { sqsClient } from '../../functions/shared/sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
@@ -113,6 +114,13 @@ export class StackDriver {
       next = answer.body.nextToken ?? null;
     } while (next);
     return items;
+  }
+
+  /** Diagnostics only (a disagreement's details): a provider × program's day buckets as stored. */
+  async buckets(providerId: string, programCode: string): Promise<Record<string, unknown>[]> {
+    const { doc, name } = dynamoTable();
+    const out = await doc.send(new QueryCommand({ TableName: name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${providerId}#${programCode}` } }));
+    return (out.Items ?? []).map(({ PK: _pk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest }) => rest);
   }
 
   /** Messages left in dead-letter queues: work the system gave up on. */

@@ -1,0 +1,141 @@
+/**
+ * The simulation's own parts, without a stack: the seed decides everything it generates, the
+ * auditor's calendar agrees with domain.md's worked examples, fault decisions are a function of
+ * the seed and the call, the auditor predicts answers from the spec, and shrinking keeps the
+ * smallest options that still fail.
+ */
+import { describe, expect, it } from 'vitest';
+import { cycleOf, isBusinessDay } from './calendar';
+import { Faults } from './faults';
+import { Auditor } from './model';
+import { Rng } from './rng';
+import { startOf, type SimOptions, type SimSummary } from './run';
+import { shrink } from './shrink';
+import { buildWorld, importDocumentOf, service, sizeOf } from './world';
+
+describe('simulation: one seed, one run', () => {
+  it('the same seed builds the same world, record for record; another seed another', () => {
+    const world = (seed: number) => JSON.stringify(importDocumentOf(buildWorld(new Rng(seed, 'world'), sizeOf(1), '2026-03-01', '2026-03-31')));
+    expect(world(7)).toBe(world(7));
+    expect(world(7)).not.toBe(world(8));
+  });
+
+  it('the issue\'s floor at scale 1: ≥ 20 providers, ≥ 500 recipients, ≥ 100 workers, several municipalities', () => {
+    const w = buildWorld(new Rng(1, 'world'), sizeOf(1), '2026-03-01', '2026-03-31');
+    expect(w.providers.length).toBeGreaterThanOrEqual(20);
+    expect(w.recipients.length).toBeGreaterThanOrEqual(500);
+    expect(w.workers.length).toBeGreaterThanOrEqual(100);
+    expect(w.municipalities.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(w.deposits.map((d) => (d.initial === 0 ? 'empty' : d.topUp ? 'topped-up' : 'funded'))).size).toBeGreaterThan(1);
+  });
+
+  it('a forked stream depends on the seed and its label only, not on what was drawn before', () => {
+    const a = new Rng(5);
+    const b = new Rng(5);
+    b.int(0, 100);
+    expect(a.fork('day 2026-03-10').int(0, 1e9)).toBe(b.fork('day 2026-03-10').int(0, 1e9));
+  });
+
+  it('runs start on the 1st or the 21st of a month and end inside the holiday data (2026–2027)', () => {
+    for (let seed = 0; seed < 200; seed++) {
+      const start = startOf(seed, 120);
+      expect(start).toMatch(/^202[67]-\d\d-(01|21)$/);
+      expect(start >= '2026-02-01' && start <= '2027-06-21').toBe(true);
+    }
+  });
+});
+
+describe('simulation: the auditor\'s calendar (PO-01, from the spec, not from domain/)', () => {
+  it('PO-01 a pay day on a Saturday moves to Friday: the 25 October 2025 payout was paid on the 24th', () => {
+    expect(cycleOf('2025-10-15')).toMatchObject({ cycle: '2025-10-2', payDay: '2025-10-24', moved: false });
+  });
+
+  it('PO-01 too close to close: 21–30 April 2026 is paid on Wednesday 6 May as cycle 2026-04-3', () => {
+    expect(cycleOf('2026-04-25')).toMatchObject({ cycle: '2026-04-3', runDay: '2026-05-01', payDay: '2026-05-06', moved: true });
+  });
+
+  it('business days: not weekends, public holidays or Labor Day', () => {
+    expect(isBusinessDay('2026-05-01')).toBe(false);
+    expect(isBusinessDay('2026-05-05')).toBe(false);
+    expect(isBusinessDay('2026-05-04')).toBe(true);
+    expect(isBusinessDay('2026-03-14')).toBe(false);
+  });
+});
+
+describe('simulation: faults', () => {
+  it('whether a call is hit depends on the seed, the content and how often it was sent, nothing else', () => {
+    const decide = (seed: number) => {
+      const f = new Faults(seed, { 'dynamodb.throttle': 0.3 });
+      f.enabled = true;
+      return Array.from({ length: 50 }, (_, i) => f.hits('dynamodb.throttle', `put ${i % 10}`));
+    };
+    expect(decide(1)).toEqual(decide(1));
+    expect(decide(1)).not.toEqual(decide(2));
+    const off = new Faults(1, { 'dynamodb.throttle': 1 });
+    expect(off.hits('dynamodb.throttle', 'x')).toBe(false); // disabled during setup
+  });
+
+  it('the monthly generation run is never lost (no later run covers it); the others may be', () => {
+    const f = new Faults(3, { 'schedule.skip': 1 });
+    f.enabled = true;
+    expect(f.schedule('voucher-generation', '2026-03-01T00:10:00+09:00')).toBe('fire');
+    expect(f.schedule('payout-batch', '2026-03-11T01:00:00+09:00')).toBe('skip');
+    expect(f.schedules.map((s) => s.delivery)).toEqual(['fire', 'skip']);
+  });
+});
+
+describe('simulation: the auditor predicts answers from domain.md', () => {
+  const world = buildWorld(new Rng(11, 'world'), sizeOf(0.1), '2026-03-01', '2026-03-31');
+  const auditor = new Auditor(world);
+  auditor.generate('2026-03');
+  const c = world.contracts.find((x) => x.to === '2027-12-31')!;
+  const t = world.terminals.find((x) => x.providerId === c.providerId)!;
+  const provider = world.providers.find((p) => p.providerId === c.providerId)!;
+  const worker = world.workers.find((w) => w.providerId === c.providerId)!;
+  const card = world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+  const per = auditor.voucher(c.recipientId, '2026-03', c.serviceCode)!.perSession;
+  const body = (over: Record<string, unknown> = {}) => ({
+    transactionId: `T-${Math.random()}`, businessNumber: provider.businessNumber, terminalPhone: t.phone, serviceCode: c.serviceCode, workerPaymentId: worker.workerPaymentId,
+    cardNumber: card, amount: per, kind: 'NORMAL' as const, serviceDate: '2026-03-10', serviceStartAt: '2026-03-10T14:00:00+09:00', reason: null, ...over,
+  });
+
+  it('PAY-04/05/01/06 each refusal by its rule; an approval with the voucher after it', () => {
+    const now = '2026-03-10T14:05:00+09:00';
+    expect(auditor.expectPayment(t.serial, body(), now)).toMatchObject({ status: 201, body: { amount: per, voucher: { month: '2026-03', remainingSessions: service(c.serviceCode).grades.find((g) => g.grade === c.grade)!.sessionsPerMonth - 1 } } });
+    expect(auditor.expectPayment(t.serial, body({ amount: per + 1 }), now)).toMatchObject({ status: 422, code: 'AMOUNT_EXCEEDS_SESSION' });
+    expect(auditor.expectPayment(t.serial, body({ serviceStartAt: '2026-03-10T15:00:00+09:00' }), now)).toMatchObject({ status: 422, code: 'OUTSIDE_PAYMENT_WINDOW' });
+    expect(auditor.expectPayment(t.serial, body({ terminalPhone: '01000000000' }), now)).toMatchObject({ status: 422, code: 'TERMINAL_MISMATCH' });
+    expect(auditor.expectPayment(t.serial, body({ kind: 'RETRO', serviceDate: '2026-03-09' }), now)).toMatchObject({ status: 422, code: 'REASON_REQUIRED' });
+    expect(auditor.expectPayment(t.serial, body({ kind: 'RETRO', reason: 'CARD_LOST', serviceDate: '2026-01-09' }), now)).toMatchObject({ status: 422, code: 'RETRO_PERIOD_EXPIRED' });
+  });
+
+  it('PAY-09 a retry answers as the first time; the same id with another body is IDEMPOTENCY_CONFLICT', () => {
+    const now = '2026-03-11T14:05:00+09:00';
+    const b = body({ serviceDate: '2026-03-11', serviceStartAt: '2026-03-11T14:00:00+09:00' });
+    const first = auditor.expectPayment(t.serial, b, now);
+    auditor.paymentAnswered(t.serial, b, now, first, { status: 201, body: { approvalNumber: '26031100000001', approvedAt: now } });
+    expect(auditor.expectPayment(t.serial, b, now)).toMatchObject({ status: 201, body: { approvalNumber: '26031100000001' } });
+    expect(auditor.expectPayment(t.serial, { ...b, amount: b.amount - 1_000 }, now)).toMatchObject({ status: 409, code: 'IDEMPOTENCY_CONFLICT' });
+    // PAY-05: the day is taken; PAY-10: cancelled the same day, it is free again.
+    expect(auditor.expectPayment(t.serial, { ...b, transactionId: 'T-again' }, now)).toMatchObject({ status: 422, code: 'DAILY_LIMIT_REACHED' });
+    expect(auditor.expectCancel(c.providerId, '26031100000001', '2026-03-11T21:00:00+09:00')).toMatchObject({ status: 200 });
+    auditor.cancelled('26031100000001');
+    expect(auditor.expectPayment(t.serial, { ...b, transactionId: 'T-after-cancel' }, now)).toMatchObject({ status: 201 });
+    expect(auditor.expectCancel(c.providerId, '26031100000001', '2026-03-12T10:00:00+09:00')).toMatchObject({ status: 409, code: 'ALREADY_CANCELLED' });
+  });
+});
+
+describe('simulation: shrinking', () => {
+  it('keeps the fewest days, then providers, then recipients that still fail', async () => {
+    const summary = (o: SimOptions, failing: boolean): SimSummary => ({
+      seed: o.seed, store: 'dynamodb', firstDay: '2026-03-01', lastDay: '2026-03-20', days: o.days, providers: o.keep?.providers ?? 20, recipients: o.keep?.recipients ?? 500, workers: 0,
+      requests: {}, payments: { approved: 0, refused: {} }, faults: {} as SimSummary['faults'], wallMs: 0,
+      disagreements: failing ? [{ day: '2026-03-05', step: 'x', expected: 1, actual: 2 }] : [],
+    });
+    // Fails while at least 5 providers and 100 recipients are kept.
+    const run = async (o: SimOptions) => summary(o, (o.keep?.providers ?? 20) >= 5 && (o.keep?.recipients ?? 500) >= 100);
+    const options: SimOptions = { seed: 9, days: 20, scale: 1, store: 'dynamodb' };
+    const best = await shrink(options, summary(options, true), run, undefined, 30);
+    expect(best.options).toMatchObject({ days: 5, start: '2026-03-01', keep: { providers: 5, recipients: 125 } });
+  });
+});
