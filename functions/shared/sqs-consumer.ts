@@ -2,14 +2,16 @@
  * The shape every queue consumer shares: Powertools partial batch responses (a failed message is
  * reported alone, retried by the queue and finally dead-lettered; a batch where every message
  * failed is answered the same way, not as a function error), each failure logged with its
- * message id and receive count, and the invocation's metrics flushed.
+ * message id and receive count, and the invocation's metrics flushed. Each invocation has its own
+ * batch processor: the processor holds the batch's records and failures, and invocations that
+ * overlap in one process (the local stack runs a consumer several at a time) must never answer
+ * with each other's (simulation seed 1: a failed message was deleted as done).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { flushMetrics, logger } from './observability';
 
 export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => Promise<void>, afterBatch?: () => void) {
-  const processor = new BatchProcessor(EventType.SQS);
   const logged = async (record: SQSRecord) => {
     try {
       await processRecord(record);
@@ -21,7 +23,7 @@ export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => 
   return async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
     try {
-      return await processPartialResponse(event, logged, processor, { context, throwOnFullBatchFailure: false });
+      return await processPartialResponse(event, logged, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
     } finally {
       afterBatch?.();
       flushMetrics();

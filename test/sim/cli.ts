@@ -86,6 +86,7 @@ async function main(): Promise<void> {
     const saved = JSON.parse(readFileSync(values.replay, 'utf8')) as { options: SimOptions };
     const summary = await once(saved.options);
     print(summary);
+    if (summary.disagreements.length) writeFileSync(`${values.replay}.last.json`, `${JSON.stringify({ options: saved.options, disagreements: summary.disagreements }, null, 2)}\n`);
     process.exit(summary.disagreements.length ? 1 : 0);
   }
   if (values.long) return long();

@@ -15,6 +15,7 @@ export const FAULT_KINDS = [
   'dynamodb.conflict',
   'dynamodb.lost-answer',
   'dynamodb.resent-write',
+  'dynamodb.refused',
   'sqs.duplicate',
   'sqs.delay',
   'terminal.lost-answer',
@@ -36,6 +37,7 @@ export const DEFAULT_RATES: FaultRates = {
   'dynamodb.conflict': 0.002,
   'dynamodb.lost-answer': 0.002,
   'dynamodb.resent-write': 0.002,
+  'dynamodb.refused': 0.001,
   'sqs.duplicate': 0.02,
   'sqs.delay': 0.01,
   'terminal.lost-answer': 0.01,
@@ -80,8 +82,9 @@ export class Faults {
   /**
    * DynamoDB, two layers. Inside the SDK's retries: a write throttled (the SDK backs off and sends
    * it again), or written and its answer lost in transit (the SDK sends it again: every write must
-   * be safe to repeat). Above them, where the caller sees it: a transaction conflict, or a write
-   * that happened while the caller hears only an error (a timeout, or the function dying after it).
+   * be safe to repeat). Above them, where the caller sees it: a write refused (throttled through
+   * all the SDK's attempts), a transaction conflict, or a write that happened while the caller
+   * hears only an error (a timeout, or the function dying after it).
    */
   installDynamo(doc: DynamoDBDocumentClient): void {
     const contentOf = (command: string, input: unknown) => `${command}|${JSON.stringify(input).slice(0, 2_000)}`;
@@ -102,6 +105,7 @@ export class Faults {
         const command = context.commandName ?? '';
         if (!WRITES.has(command)) return next(args);
         const content = contentOf(command, args.input);
+        if (this.hits('dynamodb.refused', content)) throw awsError('ProvisionedThroughputExceededException', 'throughput exceeded through every retry (simulated)');
         if (command === 'TransactWriteItemsCommand' && this.hits('dynamodb.conflict', content)) {
           const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];
           throw Object.assign(awsError('TransactionCanceledException', 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict] (simulated)'), {

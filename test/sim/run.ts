@@ -661,15 +661,24 @@ export class Simulation {
           // Per day: what the auditor says is owed beside the stored bucket of that day.
           const byDay = new Map<string, { owed: number; approvals: string[] }>();
           for (const p of this.auditor.payments.values()) {
-            if (p.providerId !== provider.providerId || p.programCode !== programCode || p.status === 'CANCELLED') continue;
+            if (p.providerId !== provider.providerId || p.programCode !== programCode) continue;
             const e = byDay.get(`${p.approvalDay}#${p.municipalityCode}`) ?? { owed: 0, approvals: [] };
-            const counts = (!p.hold || p.hold.state === 'PAY') && p.refund?.state !== 'APPROVED';
+            const counts = p.status !== 'CANCELLED' && (!p.hold || p.hold.state === 'PAY') && p.refund?.state !== 'APPROVED';
             e.owed += counts ? p.amount : 0;
-            e.approvals.push(`${p.approvalNumber}:${p.amount}:${p.kind}${p.hold ? `:hold ${p.hold.state}` : ''}${p.refund ? `:refund ${p.refund.state}` : ''}`);
+            const facts = (await d.factsOf(p.approvalNumber)).join('+');
+            e.approvals.push(`${p.approvalNumber}:${p.amount}:${p.kind}:${p.status}${p.hold ? `:hold ${p.hold.state}` : ''}${p.refund ? `:refund ${p.refund.state}` : ''}:facts ${facts}`);
             byDay.set(`${p.approvalDay}#${p.municipalityCode}`, e);
           }
-          const buckets = (await d.buckets(provider.providerId, programCode)).map((b) => ({ ...b, model: byDay.get(String(b.SK)) }));
-          return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected, holds: modelHolds }, { paid, failed, delayed, unexpectedHolds: unexpected, report, buckets, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
+          const all = await d.buckets(provider.providerId, programCode);
+          const perMunicipality: Record<string, { unsettled: number; delayed: number; unscreened: number }> = {};
+          for (const b of all) {
+            const m = (perMunicipality[String(b.municipalityCode)] ??= { unsettled: 0, delayed: 0, unscreened: 0 });
+            m.unsettled += Number(b.unsettled ?? 0);
+            m.unscreened += Number(b.unscreened ?? 0);
+          }
+          for (const x of delays.filter((y) => y.programCode === programCode)) (perMunicipality[x.municipalityCode] ??= { unsettled: 0, delayed: 0, unscreened: 0 }).delayed += x.amount;
+          const buckets = all.filter((b) => Number(b.unsettled ?? 0) !== 0 || Number(b.unscreened ?? 0) !== 0).map((b) => ({ ...b, model: byDay.get(String(b.SK)) }));
+          return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected, holds: modelHolds }, { paid, failed, delayed, perMunicipality, unexpectedHolds: unexpected, report, buckets, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
         }
         for (const p of mine) if (p.amount > 0 && ['SENT', 'PAID', 'FAILED'].includes(p.status)) sent.set(p.payDate, (sent.get(p.payDate) ?? 0) + p.amount);
       }

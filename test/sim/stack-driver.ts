@@ -4,7 +4,7 @@
  * the local controls, and installs its faults on the clients the handlers share.
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { sqsClient } from '../../functions/shared/sqs';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
@@ -121,6 +121,14 @@ export class StackDriver {
     const { doc, name } = dynamoTable();
     const out = await doc.send(new QueryCommand({ TableName: name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${providerId}#${programCode}` } }));
     return (out.Items ?? []).map(({ PK: _pk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest }) => rest);
+  }
+
+  /** Diagnostics only: which ledger facts of a payment were applied. */
+  async factsOf(approvalNumber: string): Promise<string[]> {
+    const { doc, name } = dynamoTable();
+    const kinds = ['APPROVED', 'SCREENED', 'CANCELLED', 'REFUNDED'];
+    const out = await doc.send(new BatchGetCommand({ RequestItems: { [name]: { Keys: kinds.map((k) => ({ PK: `LFACT#${approvalNumber}#${k}`, SK: '#FACT' })) } } }));
+    return (out.Responses?.[name] ?? []).map((i) => String(i.PK).split('#').pop()!);
   }
 
   /** Messages left in dead-letter queues: work the system gave up on. */
