@@ -10,6 +10,8 @@ export const payoutRun = z.object({
   runDate: isoDate,
   cycle: z.string(),
   payDate: isoDate,
+  /** PO-01: why the pay day is not the cycle's moved nominal one; the payout says it (api.md). */
+  payDateReason: z.enum(['AFTER_CYCLE_CLOSE', 'CUTOFF_MISSED']).nullable().optional(),
   throughDay: isoDate,
 });
 

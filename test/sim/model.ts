@@ -49,8 +49,8 @@ export interface ModelPayment {
   approvedAt: string;
   approvalDay: string;
   status: 'APPROVED' | 'CANCELLED' | 'REFUNDED';
-  /** SCR-02 (approved 23:00–06:00): held until reviewed. */
-  hold: null | { holdId: string; state: 'OPEN' | 'PAY' | 'NO_PAY'; decidedAt?: string };
+  /** SCR-02 (approved 23:00–06:00) or HOLD-03 (a municipality's): held until reviewed or withdrawn. */
+  hold: null | { holdId: string; ruleId: 'SCR-02' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string };
   refund: null | { refundId: string; state: 'REQUESTED' | 'APPROVED' | 'REJECTED'; decidedAt?: string };
 }
 
@@ -220,7 +220,7 @@ export class Auditor {
       recipientId: recipient.recipientId, cardNumber: body.cardNumber, municipalityCode: voucher.municipalityCode, workerPaymentId: body.workerPaymentId,
       amount: body.amount, kind: body.kind, serviceDate: body.serviceDate, serviceStartAt: body.serviceStartAt, voucherMonth: voucher.month,
       approvedAt, approvalDay: kstDay(approvedAt), status: 'APPROVED',
-      hold: NIGHT(toKst(approvedAt)) ? { holdId: `H${approvalNumber}-SCR02`, state: 'OPEN' } : null, refund: null,
+      hold: NIGHT(toKst(approvedAt)) ? { holdId: `H${approvalNumber}-SCR02`, ruleId: 'SCR-02', state: 'OPEN' } : null, refund: null,
     });
   }
 

@@ -374,6 +374,9 @@ export class Simulation {
         if (rng.chance(0.1)) actions.push({ at: '13:32', step: `second claim ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, { ...request, reason: 'SYSTEM_ERROR', reasonOccurredOn: date, workerId: request.workerId, serviceEndAt: at(date, '10:30') }) });
       }
     }
+    // HOLD-03: a municipality holds one of today's payments (another municipality cannot); HOLD-01: providers withdraw some holds.
+    if (business && rng.chance(0.6)) actions.push({ at: '20:55', step: 'manual hold', run: () => this.manualHold(rng.fork('manual hold')) });
+    actions.push({ at: '15:30', step: 'withdrawals', run: () => this.withdrawals(rng.fork('withdrawals')) });
     // HOLD-02: the agency reviews night holds a few days old.
     actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
     // PO-03/05: top-ups.
@@ -538,6 +541,38 @@ export class Simulation {
     }
   }
 
+  private async manualHold(rng: Rng): Promise<void> {
+    const candidates = [...this.auditor.payments.values()].filter((p) => p.approvalDay === this.today && p.status === 'APPROVED' && !p.hold && !p.refund);
+    if (!candidates.length) return;
+    const p = rng.pick(candidates);
+    const body = { providerId: p.providerId, approvalNumbers: [p.approvalNumber], comment: '현장 점검 필요' };
+    // Tenancy: another municipality's officer cannot hold (nor learn of) it.
+    const other = this.world.municipalities.find((m) => m !== p.municipalityCode);
+    if (other) {
+      this.count('manual hold elsewhere');
+      const refused = await this.driver.call({ role: 'municipality', municipalityCode: other, sub: `sim-${other}` }, 'POST', '/v1/holds', body);
+      if (refused.status !== 404) return this.fail(`manual hold of ${p.approvalNumber} by ${other}`, { status: 404 }, refused);
+    }
+    this.count('manual hold');
+    const answer = await this.driver.call({ role: 'municipality', municipalityCode: p.municipalityCode, sub: `sim-${p.municipalityCode}` }, 'POST', '/v1/holds', body);
+    const holdId = `H${p.approvalNumber}-HOLD03`;
+    const placed = answer.status === 201 && answer.body.items?.[0]?.holdId === holdId;
+    if (!placed && !(answer.retried && answer.body?.error?.code === 'ALREADY_HELD')) return this.fail(`manual hold of ${p.approvalNumber}`, { status: 201, holdId }, answer);
+    p.hold = { holdId, ruleId: 'HOLD-03', state: 'OPEN' };
+  }
+
+  private async withdrawals(rng: Rng): Promise<void> {
+    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay < this.today);
+    for (const p of open) {
+      if (!rng.chance(0.15)) continue;
+      this.count('hold withdrawn');
+      const answer = await this.driver.call({ role: 'provider', providerId: p.providerId, sub: `sim-${p.providerId}` }, 'POST', '/v1/holds/actions', { action: 'WITHDRAW', holdIds: [p.hold!.holdId], comment: '청구 철회' });
+      const ok = answer.status === 200 && answer.body.items?.[0]?.state === 'WITHDRAWN';
+      if (!ok && !(answer.retried && answer.status === 409)) return this.fail(`withdraw ${p.hold!.holdId}`, { status: 200, state: 'WITHDRAWN' }, answer);
+      p.hold = { ...p.hold!, state: 'WITHDRAWN', decidedAt: at(this.today, '15:30') };
+    }
+  }
+
   private async reviews(rng: Rng): Promise<void> {
     const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2));
     for (const p of open) {
@@ -564,7 +599,7 @@ export class Simulation {
     for (const p of this.auditor.payments.values())
       if (p.approvalDay === day && p.hold?.state === 'OPEN') {
         const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${p.hold.holdId}`);
-        if (hold.status !== 200 || hold.body.ruleId !== 'SCR-02') return this.fail(`hold of ${p.approvalNumber}`, { ruleId: 'SCR-02' }, hold);
+        if (hold.status !== 200 || hold.body.ruleId !== p.hold.ruleId) return this.fail(`hold of ${p.approvalNumber}`, { ruleId: p.hold.ruleId }, hold);
       }
     // PAY-12: a sample of balances as terminals see them.
     const rng = new Rng(this.options.seed, `balances ${day}`);
@@ -591,7 +626,7 @@ export class Simulation {
       const movedByCms = payout.payDateReason === 'CUTOFF_MISSED' && payout.payDate > entry.payDay && isBusinessDay(payout.payDate);
       if (payout.payDate !== entry.payDay && !movedByCms) return this.fail(`PO-01 pay day of ${payout.payoutId}`, entry.payDay, { payDate: payout.payDate, payDateReason: payout.payDateReason });
       // Too close to close: the payout says why its day moved.
-      if (!movedByCms && (payout.payDateReason === 'AFTER_CYCLE_CLOSE') !== entry.moved) return this.fail(`PO-01 payDateReason of ${payout.payoutId}`, entry.moved ? 'AFTER_CYCLE_CLOSE' : null, payout.payDateReason);
+      if (!movedByCms && (payout.payDateReason === 'AFTER_CYCLE_CLOSE') !== entry.moved) return this.fail(`PO-01 payDateReason of ${payout.payoutId}`, entry.moved ? 'AFTER_CYCLE_CLOSE' : null, { payDateReason: payout.payDateReason, payout, runs: this.faults.schedules.filter((s) => s.name === 'payout-batch' && s.scheduledTime >= `${entry.runDay}T00:00:00+09:00`).slice(0, 4) });
     }
     const dead = await d.deadLetters();
     if (Object.keys(dead).length) return this.fail('dead letters', {}, { dead, stackErrors: d.stackErrors.slice(-5), errors: this.errorsBesideFaults(), errorKinds: this.errorKinds() });
