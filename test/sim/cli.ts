@@ -6,6 +6,7 @@
  * A failing run is shrunk (fewer days, then fewer providers and recipients) to the smallest
  * options that still fail, written to test/sim/failures/<seed>.json, and replayed from there.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     long: { type: 'boolean', default: false },
     minutes: { type: 'string' },
     'from-seed': { type: 'string' },
+    /** One line of JSON (the summary) on stdout and nothing else: how `--long` runs each seed. */
+    json: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -92,6 +95,11 @@ async function main(): Promise<void> {
   if (values.long) return long();
   if (values.seed === undefined || !/^\d+$/.test(values.seed)) fail('give --seed <n> (a whole number), or --replay <file>');
   const options = optionsOf(Number(values.seed));
+  if (values.json) {
+    const summary = await once(options, false);
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    process.exit(summary.disagreements.length ? 1 : 0);
+  }
   const summary = await once(options);
   print(summary);
   if (summary.disagreements.length === 0) return;
@@ -101,6 +109,22 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({ options: smallest.options, disagreements: smallest.summary.disagreements }, null, 2)}\n`);
   console.log(`shrunk to ${JSON.stringify(smallest.options)}; replay: npm run simulate -- --replay ${file}`);
   process.exit(1);
+}
+
+/** One seed in a child process (`--json`), its summary read from the last line it prints. */
+function child(seed: number): Promise<SimSummary> {
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'cli.ts'), '--seed', String(seed), '--json', '--store', values.store!, ...(values.days ? ['--days', values.days] : []), ...(values.scale ? ['--scale', values.scale] : []), ...(values.faults ? ['--faults', values.faults] : []), ...(values['no-faults'] ? ['--no-faults'] : [])];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let out = '';
+    proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    proc.on('error', reject);
+    proc.on('close', () => {
+      const last = out.trim().split('\n').filter((l) => l.startsWith('{"seed"')).pop();
+      if (!last) return reject(new Error(`seed ${seed}: the simulation printed no summary`));
+      resolve(JSON.parse(last) as SimSummary);
+    });
+  });
 }
 
 /** Many seeds for a set time: one line per seed, a summary at the end. */
@@ -116,7 +140,8 @@ async function long(): Promise<void> {
   try {
     while (Date.now() < deadline) {
       const options = optionsOf(seed);
-      const summary = await once(options, false);
+      // Each seed in its own process: the stack's clients and caches are per process, as per Lambda container.
+      const summary = await child(seed);
       totals.seeds++;
       totals.days += summary.days;
       totals.approved += summary.payments.approved;
@@ -128,6 +153,7 @@ async function long(): Promise<void> {
         writeFileSync(join(FAILURES, `${seed}.json`), `${JSON.stringify({ options, disagreements: summary.disagreements }, null, 2)}\n`);
       }
       bar.update({ seeds: totals.seeds, days: totals.days, approved: totals.approved, failed: totals.failed.length });
+      if (!process.stderr.isTTY) console.log(`  seed ${seed} · ${summary.firstDay}…${summary.lastDay} · ${summary.payments.approved} approved · ${Object.values(summary.faults).reduce((a, b) => a + b, 0)} faults · ${summary.disagreements.length} disagreements · ${(summary.wallMs / 1000).toFixed(0)} s`);
       seed++;
     }
   } finally {
@@ -135,7 +161,7 @@ async function long(): Promise<void> {
     bar.stop();
   }
   console.log(`simulate:long · ${totals.seeds} seeds · ${totals.days} simulated days · ${totals.approved} payments approved of ${totals.requests} requests · ${(totals.wallMs / 1000).toFixed(0)} s simulating`);
-  console.log(`  payments per second: ${(totals.approved / (totals.wallMs / 1000)).toFixed(1)}`);
+  console.log(`  payments approved per second of simulation (${values.store}, with its schedules, drains and checks): ${(totals.approved / (totals.wallMs / 1000)).toFixed(1)}`);
   console.log(`  faults injected: ${Object.entries(faults).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   console.log(`  disagreements: ${totals.failed.length}${totals.failed.length ? ` (seeds ${totals.failed.join(', ')}: see test/sim/failures/)` : ''}`);
   process.exit(totals.failed.length ? 1 : 0);

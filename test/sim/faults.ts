@@ -98,7 +98,7 @@ export class Faults {
         if (this.hits('dynamodb.resent-write', content)) throw awsError('TimeoutError', 'the answer was lost in transit; the SDK sends the write again (simulated)');
         return out;
       },
-      { step: 'finalizeRequest', priority: 'low', name: 'simulatedFaultsInsideRetries' },
+      { step: 'finalizeRequest', priority: 'low', name: 'simulatedFaultsInsideRetries', override: true },
     );
     doc.middlewareStack.add(
       (next, context) => async (args) => {
@@ -117,7 +117,7 @@ export class Faults {
         if (this.hits('dynamodb.lost-answer', content)) throw awsError('TimeoutError', 'socket hang up after the request was sent (simulated)');
         return out;
       },
-      { step: 'initialize', name: 'simulatedFaults' },
+      { step: 'initialize', name: 'simulatedFaults', override: true },
     );
   }
 
@@ -133,7 +133,7 @@ export class Faults {
         if (this.hits('sqs.duplicate', content)) await next(args);
         return out;
       },
-      { step: 'initialize', name: 'simulatedFaults' },
+      { step: 'initialize', name: 'simulatedFaults', override: true },
     );
   }
 
