@@ -79,6 +79,11 @@ async function receive(deps: ReceiveDeps, file: CmsFileRecord, now: Date, events
     return;
   }
   const references = file.references ?? {};
+  // CMS-04: a failed transfer is returned only from SENT. A transmit that died between moving the
+  // file to TRANSMITTED and marking its payouts SENT is finished here first (SENT only from
+  // SCHEDULED: a payout with a result keeps it). Simulation seed 100: a refused transfer stayed
+  // SCHEDULED and its amount was never returned.
+  await deps.files.markPayouts(Object.values(references), 'SENT', { transferDate: file.transferDate, cmsFileId: file.fileId });
   const outcomes = outcomesOf(request, result);
   const failed = outcomes.filter((o) => !o.paid);
   await mapConcurrent(outcomes.filter((o) => o.paid), 16, (o) => deps.files.markPayouts([references[o.reference]!], 'PAID', { resultCode: o.resultCode, resultAt: at }));

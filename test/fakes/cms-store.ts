@@ -59,6 +59,11 @@ export class InMemoryCmsStore implements CmsFilePort {
     for (const id of payoutIds) this.payouts.set(id, { status: 'SCHEDULED', ...this.payouts.get(id), payDate, payDateReason: reason });
   }
   async markPayouts(payoutIds: readonly string[], status: 'SENT' | 'PAID' | 'FAILED', extra: Record<string, unknown> = {}) {
-    for (const id of payoutIds) this.payouts.set(id, { ...this.payouts.get(id), ...extra, status });
+    for (const id of payoutIds) {
+      const current = this.payouts.get(id) as { status?: string } | undefined;
+      // As the adapter: SENT only from SCHEDULED (a payout not marked yet), never over a result.
+      if (status === 'SENT' && current?.status !== undefined && current.status !== 'SCHEDULED') continue;
+      this.payouts.set(id, { ...current, ...extra, status });
+    }
   }
 }

@@ -716,12 +716,20 @@ export class Simulation {
           return this.fail(`money of ${provider.providerId} ${programCode}`, { owed: expected, holds: modelHolds }, { paid, failed, delayed, perMunicipality, unexpectedHolds: unexpected, report, buckets, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate })), delays });
         }
         for (const p of mine) if (p.amount > 0 && ['SENT', 'PAID', 'FAILED'].includes(p.status)) sent.set(p.payDate, (sent.get(p.payDate) ?? 0) + p.amount);
+        // CMS-05: no drawn amount is left without a file: after settling, nothing with money is still SCHEDULED.
+        const stranded = mine.filter((p) => p.amount > 0 && p.status === 'SCHEDULED');
+        if (stranded.length) return this.fail(`CMS-05 payouts of ${provider.providerId} ${programCode} never sent`, [], stranded.map((p) => ({ id: p.payoutId, amount: p.amount, payDate: p.payDate })));
       }
     }
     // No session paid twice (a payment and a claim, or two payments, for one card × service × date).
     for (const twice of this.auditor.sessionsPaidTwice()) return this.fail('a session paid twice', 'at most one payment or claim per session', twice);
     for (const date of new Set([...filed.keys(), ...sent.keys()]))
-      if ((filed.get(date) ?? 0) !== (sent.get(date) ?? 0)) return this.fail(`CMS-01 file of ${date}`, { payouts: sent.get(date) ?? 0 }, { files: filed.get(date) ?? 0 });
+      if ((filed.get(date) ?? 0) !== (sent.get(date) ?? 0)) {
+        const near = (x: string) => x >= addDays(date, -7) && x <= addDays(date, 7);
+        const payouts = (await Promise.all(this.world.providers.map((p) => d.all({ role: 'agency' }, `/v1/payouts?providerId=${p.providerId}`)))).flat().filter((p) => near(p.payDate) && p.amount > 0);
+        const detail = await Promise.all(files.filter((f) => near(f.transferDate)).map(async (f) => ({ ...f, detail: (await d.call({ role: 'agency' }, 'GET', `/v1/cms/files/${f.fileId}`)).body })));
+        return this.fail(`CMS-01 file of ${date}`, { payouts: sent.get(date) ?? 0 }, { files: filed.get(date) ?? 0, cmsFiles: detail, payouts: payouts.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate, payDateReason: p.payDateReason })), cms: this.requests });
+      }
   }
 }
 

@@ -22,6 +22,8 @@ const conditions = {
   collecting: 'attribute_not_exists(#st) OR #st = :open',
   /** The payout exists (its status is only ever moved, never created here). */
   exists: 'attribute_exists(PK)',
+  /** SENT only from SCHEDULED: marking a file's payouts again never undoes a result. */
+  stillScheduled: 'attribute_exists(PK) AND #st = :scheduled',
   /** The receive claim is the one taken at `:since`. */
   heldReceiving: '#st = :receiving AND receivingSince = :since',
 } as const;
@@ -153,9 +155,9 @@ export class DynamoCmsStore implements CmsFilePort {
       TableName: this.table.name,
       Key: keys.payout(payoutId),
       UpdateExpression: `SET #st = :st${fields.map(([k]) => `, #${k} = :${k}`).join('')}`,
-      ConditionExpression: conditions.exists,
+      ConditionExpression: status === 'SENT' ? conditions.stillScheduled : conditions.exists,
       ExpressionAttributeNames: { '#st': 'status', ...Object.fromEntries(fields.map(([k]) => [`#${k}`, k])) },
-      ExpressionAttributeValues: { ':st': status, ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
+      ExpressionAttributeValues: { ':st': status, ...(status === 'SENT' ? { ':scheduled': 'SCHEDULED' } : {}), ...Object.fromEntries(fields.map(([k, v]) => [`:${k}`, v])) },
     }))));
   }
 }

@@ -27,7 +27,8 @@ function world(script: RelayScript = {}) {
   const transmit: TransmitDeps = { files, objects: store, gateway, holidays: koreanHolidays, agency, digest: (b) => createHash('sha256').update(b).digest('hex') };
   const receive: ReceiveDeps = {
     files, objects: store, gateway,
-    payouts: { payout: async (id) => ({ payoutId: id }) as Payout, returnFailedPayout: async (p) => returned.push(p.payoutId) > 0 },
+    // As the settlement store: a refused transfer comes back only from SENT.
+    payouts: { payout: async (id) => ({ payoutId: id }) as Payout, returnFailedPayout: async (p) => (files.payouts.get(p.payoutId) as { status?: string } | undefined)?.status === 'SENT' && returned.push(p.payoutId) > 0 },
   };
   return { files, objects, sent, transmit, receive, returned };
 }
@@ -154,6 +155,24 @@ describe('CMS-03/04 receive', () => {
     expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'PAID', resultCode: '0000' });
     expect(w.returned).toEqual(['PO-2']);
     expect(await w.files.file(transferDate)).toMatchObject({ state: 'RECEIVED', paidCount: 1, failedCount: 1 });
+  });
+
+  it('CMS-04 seed 100: a transmit that died between TRANSMITTED and marking its payouts SENT still gets its refused transfer returned', async () => {
+    const w = world({ result: (sent) => encodeCmsFile(buildResultFile(parseCmsFile(sent), (r) => (r.amount === 50_000 ? '0031' : '0000'))) });
+    await w.files.addItem(transferDate, item(1), '2026-03-12T10:00:00+09:00');
+    await w.files.addItem(transferDate, item(2, 50_000), '2026-03-12T10:00:00+09:00');
+    const mark = w.files.markPayouts.bind(w.files);
+    w.files.markPayouts = async () => Promise.reject(new Error('the function died after the file was TRANSMITTED'));
+    await expect(runTransmit(w.transmit, kst('2026-03-13T16:00:00'))).rejects.toThrow('died');
+    w.files.markPayouts = mark;
+    expect(await w.files.file(transferDate)).toMatchObject({ state: 'TRANSMITTED' });
+    expect(w.files.payouts.get('PO-2')).toBeUndefined(); // never marked SENT
+    await runReceive(w.receive, kst('2026-03-17T03:00:00'));
+    expect(w.returned).toEqual(['PO-2']);
+    expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'PAID' });
+    // Marking again never undoes a result.
+    await w.files.markPayouts(['PO-1'], 'SENT');
+    expect(w.files.payouts.get('PO-1')).toMatchObject({ status: 'PAID' });
   });
 
   it('an all-paid result reports nothing; a failed transfer whose payout is gone is not returned', async () => {
