@@ -3,7 +3,7 @@
  * a simulated clock against the system, every answer checked by the auditor (`model.ts`) and the
  * money checked at the end of every day and after a final settling.
  */
-import { addDays, addMonths, at, cycleOf, isBusinessDay, kstDay, lastDayOfMonth, nextBusinessDay } from './calendar';
+import { addDays, addMonths, at, cycleOf, isBusinessDay, lastDayOfMonth, nextBusinessDay } from './calendar';
 import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults';
 import { Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
 import { Rng } from './rng';
@@ -220,6 +220,19 @@ export class Simulation {
 
   // ——— the workload ———
 
+  private readonly cards = new Map<string, string>();
+  /** A recipient's card number. */
+  private cardOf(recipientId: string): string {
+    if (this.cards.size === 0) for (const r of this.world.recipients) this.cards.set(r.recipientId, r.cardNumber);
+    return this.cards.get(recipientId)!;
+  }
+
+  /** The workers of the contract's provider under contract for its program. */
+  private workersFor(c: SimContract) {
+    const programCode = service(c.serviceCode).programCode;
+    return this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(programCode));
+  }
+
   private terminalOf(providerId: string, rng: Rng): SimTerminal & { businessNumber: string } {
     const provider = this.world.providers.find((p) => p.providerId === providerId)!;
     return { ...rng.pick(this.world.terminals.filter((t) => t.providerId === providerId)), businessNumber: provider.businessNumber };
@@ -233,7 +246,7 @@ export class Simulation {
 
   /** A free slot on `date` for a worker of the contract's provider and the card; null when all are taken. */
   private slotFor(rng: Rng, c: SimContract, date: string, card: string): { slot: string; workerPaymentId: string } | null {
-    const workers = this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode));
+    const workers = this.workersFor(c);
     for (const slot of rng.shuffle(SLOTS)) {
       const worker = rng.pick(workers);
       if (this.take([`w|${worker.workerPaymentId}|${date}|${slot}`, `c|${card}|${date}|${slot}`])) return { slot, workerPaymentId: worker.workerPaymentId };
@@ -242,7 +255,7 @@ export class Simulation {
   }
 
   private body(t: SimTerminal & { businessNumber: string }, c: SimContract, over: Partial<PaymentRequestBody>): PaymentRequestBody {
-    const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+    const card = this.cardOf(c.recipientId);
     const perSession = this.auditor.voucher(c.recipientId, (over.serviceDate ?? this.today).slice(0, 7), c.serviceCode)?.perSession ?? 10_000;
     return {
       transactionId: `S${this.options.seed}-${++this.txn}`,
@@ -265,12 +278,11 @@ export class Simulation {
     const actions: Action[] = [];
     const business = isBusinessDay(day);
     const month = day.slice(0, 7);
-    const todays: { c: SimContract; slot: string }[] = [];
     for (const c of this.world.contracts) {
       const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
       if (!v || v.sessionsLeft === 0) continue;
       if (!rng.chance((business ? 1.1 : 0.3) * v.sessions / 22)) continue;
-      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const card = this.cardOf(c.recipientId);
       const slot = this.slotFor(rng, c, day, card);
       if (!slot) continue;
       const t = this.terminalOf(c.providerId, rng);
@@ -286,7 +298,6 @@ export class Simulation {
       else if (roll < 0.12) over.workerPaymentId = rng.pick(this.world.workers.filter((w) => w.providerId !== c.providerId)).workerPaymentId; // PAY-02
       const body = this.body(t, c, over);
       actions.push({ at: now, step: `pay ${body.transactionId}`, run: () => this.pay(t, body, now) });
-      todays.push({ c, slot: start });
       // PAY-09: a terminal that sends the same request again, or reuses the id for another.
       if (rng.chance(0.03)) actions.push({ at: minutes(now, 1), step: `replay ${body.transactionId}`, run: () => this.pay(t, body, minutes(now, 1)) });
       if (rng.chance(0.01)) actions.push({ at: minutes(now, 2), step: `conflict ${body.transactionId}`, run: () => this.pay(t, { ...body, amount: body.amount - 1_000 }, minutes(now, 2)) });
@@ -299,7 +310,7 @@ export class Simulation {
     // PAY-08: several terminals pay one card's session at the same moment.
     for (let i = 0; i < (business ? 2 : 0); i++) {
       const c = rng.pick(this.world.contracts);
-      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const card = this.cardOf(c.recipientId);
       const slot = this.slotFor(rng, c, day, card);
       if (!slot) continue;
       const now = minutes(slot.slot, 5);
@@ -311,7 +322,7 @@ export class Simulation {
       const c = rng.pick(this.world.contracts);
       const back = rng.int(1, 45);
       const date = addDays(day, -back);
-      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const card = this.cardOf(c.recipientId);
       const slot = this.slotFor(rng, c, date, card);
       if (!slot) continue;
       const t = this.terminalOf(c.providerId, rng);
@@ -331,7 +342,7 @@ export class Simulation {
       const t = this.terminalOf(provider.providerId, rng);
       const items: PaymentRequestBody[] = [];
       for (const c of rng.shuffle(this.world.contracts.filter((x) => x.providerId === provider.providerId)).slice(0, 8)) {
-        const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+        const card = this.cardOf(c.recipientId);
         if (items.some((i) => i.cardNumber === card)) continue;
         const slot = this.slotFor(rng, c, date, card);
         if (slot) items.push(this.body(t, c, { workerPaymentId: slot.workerPaymentId, serviceDate: date, serviceStartAt: at(date, slot.slot), kind: 'RETRO', reason: 'SERVER_UNREACHABLE' }));
@@ -348,8 +359,8 @@ export class Simulation {
       const c = rng.pick(this.world.contracts);
       const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
       if (!v) continue;
-      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
-      const workers = this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode));
+      const card = this.cardOf(c.recipientId);
+      const workers = this.workersFor(c);
       const worker = rng.pick(workers);
       if (!this.take([`w|${worker.workerPaymentId}|${day}|night`, `c|${card}|${day}|night`])) continue;
       const t = this.terminalOf(c.providerId, rng);
@@ -367,7 +378,7 @@ export class Simulation {
         const previous = addMonths(month, -1);
         const date = `${previous}-${String(rng.int(1, Number(lastDayOfMonth(previous).slice(8)))).padStart(2, '0')}`;
         if (date < c.from || date > c.to || this.auditor.voucher(c.recipientId, previous, c.serviceCode)?.paidDays.has(date)) continue;
-        const worker = rng.pick(this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(service(c.serviceCode).programCode)));
+        const worker = rng.pick(this.workersFor(c));
         const request = { serviceCode: c.serviceCode, reason: rng.pick(['CARD_LOST', 'TERMINAL_FAILURE', 'SYSTEM_ERROR']), reasonOccurredOn: date, recipientId: c.recipientId, workerId: worker.workerId, serviceDate: date, serviceStartAt: at(date, '09:00'), serviceEndAt: at(date, '10:00') };
         actions.push({ at: '13:30', step: `claim ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, request) });
         if (rng.chance(0.2)) actions.push({ at: '13:31', step: `claim again ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, request) });
@@ -607,7 +618,7 @@ export class Simulation {
       const v = this.auditor.voucher(c.recipientId, day.slice(0, 7), c.serviceCode);
       if (!v) continue;
       const t = this.terminalOf(c.providerId, rng);
-      const card = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.cardNumber;
+      const card = this.cardOf(c.recipientId);
       const answer = await d.terminal(t, 'GET', `/v1/terminal/cards/${card}/balance?serviceCode=${c.serviceCode}`, undefined, new Date(now));
       if (answer.body?.remainingAmount !== v.remaining || answer.body?.remainingSessions !== v.sessionsLeft)
         return this.fail(`balance ${c.recipientId} ${c.serviceCode}`, { remainingAmount: v.remaining, remainingSessions: v.sessionsLeft }, answer.body);
@@ -753,4 +764,3 @@ function keepOnly(world: SimWorld, keep: SimOptions['keep']): SimWorld {
   };
 }
 
-export { lastDayOfMonth, kstDay, toKst };

@@ -4,7 +4,6 @@
  * The world and each day's workload come from the seed and the day, so a shorter run replays the
  * days it keeps.
  */
-import { addDays } from './calendar';
 import type { SimOptions, SimSummary } from './run';
 
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
@@ -41,4 +40,3 @@ export async function shrink(
   return best;
 }
 
-export { addDays };
