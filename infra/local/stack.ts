@@ -18,7 +18,7 @@ import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
 import { QueuePollers } from './pollers';
 import { LocalScheduler, type ScheduleFault } from './scheduler';
-import { createBucket, createQueues, createTable, type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalQueues, startDynamoLocal, startQueueServer } from './servers';
+import { createBucket, createQueues, createTable, type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalQueues, type LocalStore, localStoreOf, startDynamo, startQueueServer } from './servers';
 import { StreamPoller } from './stream-poller';
 
 export const TABLE_NAME = 'voucher-platform';
@@ -30,6 +30,8 @@ export interface LocalStackOptions {
   onError?: (message: string, error: unknown) => void;
   /** The simulation's schedule faults (test/sim): an occurrence skipped, doubled or late. */
   scheduleFault?: ScheduleFault;
+  /** DynamoDB Local (default; `LOCAL_STORE` may say otherwise) or the in-memory DynamoDB. */
+  store?: LocalStore;
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
@@ -66,7 +68,7 @@ export class LocalStack {
   private report = (message: string, error: unknown) => (this.options.onError ?? ((m, e) => console.error(JSON.stringify({ level: 'ERROR', message: m, error: String(e) }))))(message, error);
 
   private async boot(): Promise<void> {
-    const [dynamo, queueServer] = await Promise.all([startDynamoLocal(), startQueueServer()]);
+    const [dynamo, queueServer] = await Promise.all([startDynamo(this.options.store ?? localStoreOf(process.env.LOCAL_STORE)), startQueueServer()]);
     this.dynamo = dynamo;
     this.queueServer = queueServer;
     await createTable(dynamo.endpoint, TABLE_NAME);
@@ -131,7 +133,7 @@ export class LocalStack {
 
   /** The DynamoDB Local JVM's process id (the bench reads its CPU time). */
   get dynamoPid(): number | undefined {
-    return this.dynamo?.process.pid;
+    return this.dynamo?.process?.pid;
   }
 
   /** Holds a queue's consumer (the bench measures intake alone this way); messages wait in the queue. */
