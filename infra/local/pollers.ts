@@ -67,15 +67,14 @@ export class QueuePollers {
 
   /** Visible + in flight + delayed messages of every consumed queue. */
   async pending(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const queue of this.consumed) {
+    const counted = await Promise.all(this.consumed.map(async (queue) => {
       const out = await this.sqs.send(new GetQueueAttributesCommand({
         QueueUrl: this.urls[queue],
         AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
       }));
-      counts[queue] = Object.values(out.Attributes ?? {}).reduce((n, v) => n + Number(v), 0);
-    }
-    return counts;
+      return [queue, Object.values(out.Attributes ?? {}).reduce((n, v) => n + Number(v), 0)] as const;
+    }));
+    return Object.fromEntries(counted);
   }
 
   private async loop(queue: QueueName): Promise<void> {

@@ -163,12 +163,13 @@ export class LocalStack {
       const checkedAt = Date.now();
       await Promise.allSettled([...this.runs]);
       pending = await this.pollers.pending();
-      while (!this.streamPoller.caughtUp(checkedAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      this.streamPoller.wake();
+      while (!this.streamPoller.caughtUp(checkedAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       // A paused consumer's messages wait in its queue by design: drained means everything else is done.
       const quiet = this.runs.size === 0 && this.pollers.idle && Object.entries(pending).every(([queue, n]) => n === 0 || this.pollers.isPaused(queue));
       quietChecks = quiet ? quietChecks + 1 : 0;
       if (quietChecks >= 2) return { drained: true, pending };
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, quiet ? 10 : 50));
     }
     return { drained: false, pending };
   }

@@ -22,7 +22,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     days: { type: 'string' },
     scale: { type: 'string' },
-    store: { type: 'string', default: 'dynamodb' },
+    store: { type: 'string', default: 'memory' },
     'no-faults': { type: 'boolean', default: false },
     /** Only these faults, at these rates: `dynamodb.throttle=0.05,sqs.duplicate=0.1`. */
     faults: { type: 'string' },
@@ -44,8 +44,7 @@ function fail(message: string): never {
 
 function optionsOf(seed: number): SimOptions {
   const store = values.store;
-  // The in-memory store is not wired yet (see the issue's notes): say so instead of pretending.
-  if (store !== 'dynamodb') fail(`--store ${store}: only "dynamodb" (DynamoDB Local and fauxqs through the local stack) is available so far`);
+  if (store !== 'memory' && store !== 'dynamodb') fail(`--store ${store}: "memory" (the in-memory DynamoDB, the default) or "dynamodb" (DynamoDB Local)`);
   const days = Number(values.days ?? 12);
   const scale = Number(values.scale ?? 0.3);
   if (!Number.isInteger(days) || days < 1 || days > 120) fail('--days is a whole number of days from 1 to 120');
@@ -55,7 +54,7 @@ function optionsOf(seed: number): SimOptions {
     if (!(FAULT_KINDS as readonly string[]).includes(kind!) || !(Number(rate) >= 0 && Number(rate) <= 1)) fail(`--faults: ${kv} is not kind=rate (kinds: ${FAULT_KINDS.join(', ')})`);
     return [kind, Number(rate)];
   })) : undefined;
-  return { seed, days, scale, store: 'dynamodb', ...(values['no-faults'] ? { rates: {} } : rates ? { rates } : {}) };
+  return { seed, days, scale, store, ...(values['no-faults'] ? { rates: {} } : rates ? { rates } : {}) };
 }
 
 function print(summary: SimSummary): void {

@@ -15,7 +15,8 @@ export interface SimOptions {
   /** Simulated days of activity (then the run settles: every due cycle is paid and its result received). */
   days: number;
   scale: number;
-  store: 'dynamodb';
+  /** Where the table lives: the in-memory DynamoDB (fast) or DynamoDB Local; fauxqs either way. */
+  store: 'memory' | 'dynamodb';
   /** Fault rates; `{}` runs without faults. */
   rates?: FaultRates;
   /** The first day (else chosen by the seed: the 1st of a month in 2026–2027). */
@@ -105,7 +106,7 @@ export class Simulation {
   async run(): Promise<SimSummary> {
     const started = Date.now();
     const restore = this.watchLogs();
-    this.driver = await StackDriver.start(this.faults);
+    this.driver = await StackDriver.start(this.faults, this.options.store);
     try {
       await this.setUp();
       const total = this.options.days;

@@ -7,7 +7,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { sqsClient } from '../../functions/shared/sqs';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalStore } from '../../infra/local/servers';
 import { LocalStack } from '../../infra/local/stack';
 import { signedHeaders } from '../support/terminal';
 import type { Faults } from './faults';
@@ -26,10 +26,11 @@ export class StackDriver {
   readonly stackErrors: string[] = [];
   private constructor(readonly stack: LocalStack, private readonly faults: Faults) {}
 
-  static async start(faults: Faults): Promise<StackDriver> {
+  static async start(faults: Faults, store: LocalStore): Promise<StackDriver> {
     let driver: StackDriver | undefined;
     const stack = await LocalStack.start({
       port: 0,
+      store,
       onError: (message, error) => driver?.stackErrors.push(`${message}: ${String(error).slice(0, 200)}`),
       scheduleFault: (name, scheduledTime) => faults.schedule(name, scheduledTime),
     });
