@@ -420,8 +420,9 @@ export class MemoryDynamo {
       } catch (error) {
         if (!(error instanceof DynamoError)) throw error;
         failed = true;
-        if (error.type === 'ConditionalCheckFailedException') reasons.push({ Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(error.extra.Item ? { Item: error.extra.Item } : {}) });
-        else reasons.push({ Code: 'ValidationError', Message: error.message });
+        // An item the update cannot apply to refuses the whole request, as DynamoDB Local does.
+        if (error.type !== 'ConditionalCheckFailedException') throw error;
+        reasons.push({ Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', ...(error.extra.Item ? { Item: error.extra.Item } : {}) });
       }
     }
     if (failed) {
@@ -503,14 +504,16 @@ export class MemoryDynamo {
       }
     }
     const stopped = last !== undefined && ((limit !== undefined && scanned >= limit) || bytes >= MAX_PAGE_BYTES);
-    const more = forward ? i < entries.length : i >= 0;
+    // A page that stopped at its Limit or 1 MB has a LastEvaluatedKey even when nothing follows
+    // (DynamoDB promises only that no key means no more; DynamoDB Local sometimes knows better):
+    // callers must take an empty last page, and here they always meet one.
     const lastKey = (item: Item): Item => {
       const names = [t.keys.partition, t.keys.sort, index?.keys.partition, index?.keys.sort].filter((n): n is string => !!n);
       return Object.fromEntries(names.map((n) => [n, item[n]!]));
     };
     this.counts.reads++;
     const count = input.Select === 'COUNT' ? {} : { Items: items };
-    return { ...count, Count: items.length, ScannedCount: scanned, ...(stopped && (more || limit !== undefined) ? { LastEvaluatedKey: lastKey(last!) } : {}), ...this.consumed(t, input, this.readUnits(items, input.ConsistentRead === true), 'read') };
+    return { ...count, Count: items.length, ScannedCount: scanned, ...(stopped ? { LastEvaluatedKey: lastKey(last!) } : {}), ...this.consumed(t, input, this.readUnits(items, input.ConsistentRead === true), 'read') };
   }
 
   /** The position just after (forward) or before (backward) an ExclusiveStartKey. */

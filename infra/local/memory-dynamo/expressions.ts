@@ -7,6 +7,7 @@
 import {
   type AttributeValue, canonicalNumber, compare, DynamoError, equals, getPath, type Item, normalize, type PathStep, removePath, setPath, sizeFunction, typeOf, validation,
 } from './values';
+import { RESERVED_WORDS } from './reserved';
 
 export interface Placeholders {
   names?: Record<string, string> | undefined;
@@ -15,7 +16,6 @@ export interface Placeholders {
 
 type Token = { kind: 'name' | 'value' | 'ident' | 'number' | 'op'; text: string };
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'BETWEEN', 'IN', 'SET', 'REMOVE', 'ADD', 'DELETE']);
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -115,7 +115,8 @@ class Parser {
       this.usage.names.add(t.text);
       return { name };
     }
-    if (t.kind === 'ident' && !KEYWORDS.has(t.text.toUpperCase())) return { name: t.text };
+    if (t.kind === 'ident' && RESERVED_WORDS.has(t.text.toUpperCase())) throw validation(`Invalid expression: Attribute name is a reserved keyword; reserved keyword: ${t.text}`);
+    if (t.kind === 'ident') return { name: t.text };
     throw this.syntax(t.text);
   }
   value(t: Token): AttributeValue {
@@ -254,7 +255,7 @@ export function evaluate(c: Condition, item: Item): boolean {
       const a = operandValue(item, c.left);
       const b = operandValue(item, c.right);
       if (c.op === '=') return equals(a, b);
-      if (c.op === '<>') return a !== undefined && b !== undefined && !equals(a, b);
+      if (c.op === '<>') return !equals(a, b);
       const d = compare(a, b);
       if (d === null) return false;
       return c.op === '<' ? d < 0 : c.op === '<=' ? d <= 0 : c.op === '>' ? d > 0 : d >= 0;
@@ -448,7 +449,7 @@ export function applyUpdate(before: Item, u: Update): Item {
     } else if ((SETS as readonly string[]).includes(t)) {
       if (current !== undefined && typeOf(current) !== t) throw validation('An operand in the update expression has an incorrect data type');
       const members = [...new Set([...(current ? (current as Record<string, string[]>)[t]! : []), ...(value as Record<string, string[]>)[t]!])];
-      setPath(after, path, { [t]: members } as AttributeValue);
+      setPath(after, path, normalize({ [t]: members } as AttributeValue));
     } else throw validation('Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD');
   }
   for (const { path, value } of u.delete) {

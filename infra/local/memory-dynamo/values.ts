@@ -43,20 +43,20 @@ export function canonicalNumber(n: string): string {
   return Number.isSafeInteger(x) || !/^-?\d+$/.test(n.trim()) ? String(x) : BigInt(n.trim()).toString();
 }
 
-/** A value as DynamoDB keeps it: numbers canonical, sets without duplicates. */
+/** A value as DynamoDB keeps it: numbers canonical, sets without duplicates (in order, as DynamoDB Local keeps them). */
 export function normalize(v: AttributeValue): AttributeValue {
   switch (typeOf(v)) {
     case 'N':
       return { N: canonicalNumber((v as { N: string }).N) };
     case 'NS': {
-      const list = [...new Set((v as { NS: string[] }).NS.map(canonicalNumber))];
+      const list = [...new Set((v as { NS: string[] }).NS.map(canonicalNumber))].sort((a, b) => Number(a) - Number(b));
       if (list.length === 0) throw validation('An number set  may not be empty');
       return { NS: list };
     }
     case 'SS':
     case 'BS': {
       const key = typeOf(v) as 'SS' | 'BS';
-      const list = [...new Set((v as Record<string, string[]>)[key]!)];
+      const list = [...new Set((v as Record<string, string[]>)[key]!)].sort();
       if (list.length === 0) throw validation(`An ${key === 'SS' ? 'string' : 'binary'} set  may not be empty`);
       return { [key]: list } as AttributeValue;
     }
@@ -196,12 +196,15 @@ export function setPath(item: Item, path: PathStep[], value: AttributeValue): vo
 export function removePath(item: Item, path: PathStep[]): void {
   const parent = path.length === 1 ? { M: item } : getPath(item, path.slice(0, -1));
   const last = path[path.length - 1]!;
-  if (parent === undefined) return;
+  // Removing inside a map or list that is not there is an invalid path (a missing attribute is not).
+  if (parent === undefined) throw invalidPath();
   if ('name' in last) {
     const m = (parent as { M?: Item }).M;
-    if (m) delete m[last.name];
+    if (!m) throw invalidPath();
+    delete m[last.name];
   } else {
     const l = (parent as { L?: AttributeValue[] }).L;
-    if (l && last.index < l.length) l.splice(last.index, 1);
+    if (!l) throw invalidPath();
+    if (last.index < l.length) l.splice(last.index, 1);
   }
 }
