@@ -49,8 +49,11 @@ export interface ModelPayment {
   approvedAt: string;
   approvalDay: string;
   status: 'APPROVED' | 'CANCELLED' | 'REFUNDED';
-  /** SCR-02 (approved 23:00–06:00) or HOLD-03 (a municipality's): held until reviewed or withdrawn. */
-  hold: null | { holdId: string; ruleId: 'SCR-02' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string };
+  /**
+   * SCR-02 (approved 23:00–06:00), SCR-03/04 (a death or a departure recorded later, SCR-05) or
+   * HOLD-03 (a municipality's): held until reviewed or withdrawn.
+   */
+  hold: null | { holdId: string; ruleId: 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string };
   refund: null | { refundId: string; state: 'REQUESTED' | 'APPROVED' | 'REJECTED'; decidedAt?: string };
 }
 

@@ -79,6 +79,10 @@ export class Simulation {
   /** Worker and card slots taken per service date (keeps SCR-01 to the cases the workload means). */
   private readonly slots = new Set<string>();
   private txn = 0;
+  /** SCR-03/04: cards and workers whose death or departure was fed; they take no more payments. */
+  private readonly gone = new Set<string>();
+  /** SCR-05: the holds a late feed must have raised, checked once the day is drained. */
+  private feedHolds: { holdId: string; ruleId: string; day: string }[] = [];
   private readonly piiLines: string[] = [];
   private logLines = 0;
   /** The handlers' error lines (a disagreement's details name the ones that are not injected faults). */
@@ -386,6 +390,8 @@ export class Simulation {
         if (rng.chance(0.1)) actions.push({ at: '13:32', step: `second claim ${c.recipientId} ${date}`, run: () => this.fileClaim(c.providerId, { ...request, reason: 'SYSTEM_ERROR', reasonOccurredOn: date, workerId: request.workerId, serviceEndAt: at(date, '10:30') }) });
       }
     }
+    // SCR-03/04/05: a death or a departure recorded days after the person's payments.
+    if (business && rng.chance(0.35)) actions.push({ at: '14:00', step: 'late feed', run: () => this.lateFeed(rng.fork('late feed')) });
     // HOLD-03: a municipality holds one of today's payments (another municipality cannot); HOLD-01: providers withdraw some holds.
     if (business && rng.chance(0.6)) actions.push({ at: '20:55', step: 'manual hold', run: () => this.manualHold(rng.fork('manual hold')) });
     actions.push({ at: '15:30', step: 'withdrawals', run: () => this.withdrawals(rng.fork('withdrawals')) });
@@ -418,7 +424,13 @@ export class Simulation {
     else if (expected.code) this.refused[expected.code] = (this.refused[expected.code] ?? 0) + 1;
   }
 
+  private isGone(body: PaymentRequestBody): boolean {
+    return this.gone.has(`c|${body.cardNumber}`) || this.gone.has(`w|${body.workerPaymentId}`);
+  }
+
   private async pay(t: SimTerminal & { businessNumber: string }, body: PaymentRequestBody, hhmm: string): Promise<void> {
+    // Planned before a feed said the person died or left: not sent.
+    if (this.isGone(body)) return this.count('payment not sent (person gone)');
     this.count(`payment ${body.kind}`);
     const now = at(this.today, hhmm);
     const expected = this.auditor.expectPayment(t.serial, body, now);
@@ -429,7 +441,9 @@ export class Simulation {
     this.auditor.paymentAnswered(t.serial, body, now, expected, answer);
   }
 
-  private async batch(t: SimTerminal & { businessNumber: string }, items: PaymentRequestBody[], hhmm: string): Promise<void> {
+  private async batch(t: SimTerminal & { businessNumber: string }, all: PaymentRequestBody[], hhmm: string): Promise<void> {
+    const items = all.filter((i) => !this.isGone(i));
+    if (items.length === 0) return;
     this.count('offline batch');
     const now = at(this.today, hhmm);
     const answer = await this.driver.terminal(t, 'POST', '/v1/terminal/payments/batch', { items }, new Date(now));
@@ -446,6 +460,7 @@ export class Simulation {
   }
 
   private async concurrent(c: SimContract, bodies: PaymentRequestBody[], hhmm: string): Promise<void> {
+    if (bodies.some((b) => this.isGone(b))) return this.count('payment not sent (person gone)');
     this.count('concurrent group');
     const now = at(this.today, hhmm);
     const terminals = bodies.map((b) => this.world.terminals.find((t) => t.phone === b.terminalPhone)!);
@@ -553,6 +568,50 @@ export class Simulation {
     }
   }
 
+  /**
+   * SCR-05: the agency feeds a death or a departure (sometimes with the re-entry) dated inside the
+   * open cycle, for a recipient or a worker with payments since; each of their approved payments
+   * with a service date the record covers must be held (SCR-03 from the death date on, SCR-04
+   * from the departure to the day before the re-entry). Its cycle has not been run, so every such
+   * payment is still unpaid. The person takes no more payments. An unknown RRN is counted.
+   */
+  private async lateFeed(rng: Rng): Promise<void> {
+    const dayOfMonth = Number(this.today.slice(8));
+    const cycleStart = `${this.today.slice(0, 8)}${dayOfMonth <= 10 ? '01' : dayOfMonth <= 20 ? '11' : '21'}`;
+    if (cycleStart >= this.today) return;
+    const worker = rng.chance(0.4);
+    const death = rng.chance(0.5);
+    const keyOf = (p: ModelPayment) => (worker ? `w|${p.workerPaymentId}` : `c|${p.cardNumber}`);
+    const byPerson = new Map<string, ModelPayment[]>();
+    for (const p of this.auditor.payments.values()) if (p.serviceDate >= cycleStart) byPerson.set(keyOf(p), [...(byPerson.get(keyOf(p)) ?? []), p]);
+    const candidates = [...byPerson.keys()].filter((k) => !this.gone.has(k)).sort();
+    if (candidates.length === 0) return;
+    const person = rng.pick(candidates);
+    const days = [...new Set(byPerson.get(person)!.map((p) => p.serviceDate))].sort();
+    const from = rng.pick(days.filter((d) => d < this.today).length ? days.filter((d) => d < this.today) : days);
+    const until = !death && rng.chance(0.4) ? days.find((d) => d > from) : undefined;
+    const covers = (serviceDate: string) => serviceDate >= from && (until === undefined || serviceDate < until);
+    const affected = [...this.auditor.payments.values()].filter((p) => keyOf(p) === person && p.status === 'APPROVED' && covers(p.serviceDate));
+    // One hold per payment in the model: a person with a payment already held there is left for another day.
+    if (affected.some((p) => p.hold)) return;
+    const rrn = worker ? this.world.workers.find((w) => `w|${w.workerPaymentId}` === person)!.rrn : this.world.recipients.find((r) => `c|${r.cardNumber}` === person)!.rrn;
+    const unknown = rng.chance(0.3) ? [`990101-1${String(rng.int(0, 999_999)).padStart(6, '0')}`] : [];
+    const records = death
+      ? [rrn, ...unknown].map((r) => ({ rrn: r, deathDate: from }))
+      : [...[rrn, ...unknown].map((r) => ({ rrn: r, direction: 'DEPARTURE', date: from })), ...(until ? [{ rrn, direction: 'ENTRY', date: until }] : [])];
+    this.count(death ? 'late death record' : 'late departure record');
+    const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', death ? '/v1/feeds/deaths' : '/v1/feeds/immigration', { records });
+    const expected = { received: records.length, matched: records.filter((r) => r.rrn === rrn).length, unknown: records.length - records.filter((r) => r.rrn === rrn).length };
+    if (answer.status !== 200 || answer.body?.received !== expected.received || answer.body?.unknown !== expected.unknown) return this.fail(`late feed ${death ? 'deaths' : 'immigration'}`, { status: 200, ...expected }, answer);
+    this.gone.add(person);
+    const ruleId = death ? 'SCR-03' : 'SCR-04';
+    for (const p of affected) {
+      p.hold = { holdId: `H${p.approvalNumber}-${ruleId.replace('-', '')}`, ruleId, state: 'OPEN' };
+      this.feedHolds.push({ holdId: p.hold.holdId, ruleId, day: this.today });
+      this.count(`${ruleId} hold from a late feed`);
+    }
+  }
+
   private async manualHold(rng: Rng): Promise<void> {
     const candidates = [...this.auditor.payments.values()].filter((p) => p.approvalDay === this.today && p.status === 'APPROVED' && !p.hold && !p.refund);
     if (!candidates.length) return;
@@ -613,6 +672,11 @@ export class Simulation {
         const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${p.hold.holdId}`);
         if (hold.status !== 200 || hold.body.ruleId !== p.hold.ruleId) return this.fail(`hold of ${p.approvalNumber}`, { ruleId: p.hold.ruleId }, hold);
       }
+    // SCR-05: the holds the day's late feeds must have raised.
+    for (const f of this.feedHolds.filter((h) => h.day === day)) {
+      const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${f.holdId}`);
+      if (hold.status !== 200 || hold.body.ruleId !== f.ruleId) return this.fail(`late-feed hold ${f.holdId}`, { status: 200, ruleId: f.ruleId }, { status: hold.status, body: hold.body });
+    }
     // PAY-12: a sample of balances as terminals see them.
     const rng = new Rng(this.options.seed, `balances ${day}`);
     for (const c of rng.shuffle(this.world.contracts).slice(0, 3)) {
