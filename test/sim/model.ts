@@ -203,10 +203,10 @@ export class Auditor {
   paymentAnswered(serial: string, body: PaymentRequestBody, now: string, expected: Expected, answer: { status: number; body: any }): void {
     const key = `${serial}|${body.transactionId}`;
     if (this.transactions.has(key)) return;
-    // A refusal is not an answer stored for replay unless it came from the decision (PAY-09 keeps both).
-    if (expected.status === 409) return;
-    this.transactions.set(key, { body: JSON.stringify(body), answer: { ...expected, ...(answer.status === 201 ? { body: { ...expected.body, approvalNumber: answer.body.approvalNumber, approvedAt: answer.body.approvedAt } } : {}) } });
+    // PAY-09 keeps approvals: a refused request changes nothing, so its transaction id stays free
+    // and the same id with another body is decided on its own (seed 5: the model kept refusals).
     if (expected.status !== 201) return;
+    this.transactions.set(key, { body: JSON.stringify(body), answer: { ...expected, body: { ...expected.body, approvalNumber: answer.body.approvalNumber, approvedAt: answer.body.approvedAt } } });
     const today = kstDay(now);
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber)!;
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId)!;
