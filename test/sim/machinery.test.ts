@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { cycleOf, isBusinessDay } from './calendar';
 import { Faults } from './faults';
-import { Auditor } from './model';
+import { actionable, Auditor } from './model';
 import { Rng } from './rng';
 import { startOf, type SimOptions, type SimSummary } from './run';
 import { shrink } from './shrink';
@@ -122,6 +122,26 @@ describe('simulation: the auditor predicts answers from domain.md', () => {
     auditor.cancelled('26031100000001');
     expect(auditor.expectPayment(t.serial, { ...b, transactionId: 'T-after-cancel' }, now)).toMatchObject({ status: 201 });
     expect(auditor.expectCancel(c.providerId, '26031100000001', '2026-03-12T10:00:00+09:00')).toMatchObject({ status: 409, code: 'ALREADY_CANCELLED' });
+  });
+
+  it('seed 204: a refund asked for before a late feed held the payment voids that hold when approved (§5), as a cancel does', () => {
+    const now = '2026-03-12T14:05:00+09:00';
+    const b = body({ transactionId: 'T-204', serviceDate: '2026-03-12', serviceStartAt: '2026-03-12T14:00:00+09:00' });
+    auditor.paymentAnswered(t.serial, b, now, auditor.expectPayment(t.serial, b, now), { status: 201, body: { approvalNumber: '26031200000204', approvedAt: now } });
+    const p = auditor.payments.get('26031200000204')!;
+    expect(auditor.expectRefundRequest(c.providerId, p.approvalNumber, '2026-03-13T11:00:00+09:00')).toMatchObject({ status: 201 });
+    p.refund = { refundId: 'R-204', state: 'REQUESTED' };
+    p.hold = { holdId: `H${p.approvalNumber}-SCR04`, ruleId: 'SCR-04', state: 'OPEN', raisedOn: '2026-03-13' };
+    auditor.refundDecided(p.approvalNumber, true, '2026-03-14T11:00:00+09:00');
+    expect(p).toMatchObject({ status: 'REFUNDED', hold: null });
+  });
+
+  it('seed 208: a hold a late feed raised today cannot be acted on until the day is drained; a hold from before can', () => {
+    const p = { hold: { holdId: 'H1-SCR03', ruleId: 'SCR-03', state: 'OPEN', raisedOn: '2026-06-22' } } as never;
+    expect(actionable(p, '2026-06-22')).toBe(false);
+    expect(actionable(p, '2026-06-23')).toBe(true);
+    expect(actionable({ hold: { holdId: 'H1-SCR02', ruleId: 'SCR-02', state: 'OPEN' } } as never, '2026-06-22')).toBe(true);
+    expect(actionable({ hold: { holdId: 'H1-SCR02', ruleId: 'SCR-02', state: 'PAY' } } as never, '2026-06-23')).toBe(false);
   });
 });
 

@@ -53,7 +53,7 @@ export interface ModelPayment {
    * SCR-02 (approved 23:00–06:00), SCR-03/04 (a death or a departure recorded later, SCR-05) or
    * HOLD-03 (a municipality's): held until reviewed or withdrawn.
    */
-  hold: null | { holdId: string; ruleId: 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string };
+  hold: null | { holdId: string; ruleId: 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string; /** A hold raised by a later event (SCR-05) exists once that day is drained. */ raisedOn?: string };
   refund: null | { refundId: string; state: 'REQUESTED' | 'APPROVED' | 'REJECTED'; decidedAt?: string };
 }
 
@@ -106,6 +106,15 @@ const NIGHT = (instant: string) => {
   const hour = Number(instant.slice(11, 13));
   return hour >= 23 || hour < 6;
 };
+
+/**
+ * Whether a provider or the agency can act on the payment's open hold today: a hold a late feed
+ * raised today (SCR-05) is written only when the day's queues drain (seed 208: reviewed at 15:00,
+ * an hour after its feed, it was not there yet).
+ */
+export function actionable(p: ModelPayment, today: string): boolean {
+  return p.hold?.state === 'OPEN' && (p.hold.raisedOn ?? '') < today;
+}
 
 export class Auditor {
   readonly payments = new Map<string, ModelPayment>();
@@ -274,6 +283,8 @@ export class Auditor {
     if (!approve) return;
     p.status = 'REFUNDED';
     if (kstDay(now) <= lastDayOfMonth(addMonths(p.voucherMonth, 1))) this.giveBack(p);
+    // Like a cancellation, an approved refund voids the payment's open hold (§5: it is never paid either way).
+    if (p.hold?.state === 'OPEN') p.hold = null;
   }
 
   /** EXC-01..03 for a claim filed `now` (the reason of last month, a session without a payment). */

@@ -5,7 +5,7 @@
  */
 import { addDays, addMonths, at, cycleOf, isBusinessDay, lastDayOfMonth, nextBusinessDay } from './calendar';
 import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults';
-import { Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
+import { actionable, Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
 import { Rng } from './rng';
 import { type Answer, StackDriver } from './stack-driver';
 import { buildWorld, importDocumentOf, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
@@ -606,7 +606,7 @@ export class Simulation {
     this.gone.add(person);
     const ruleId = death ? 'SCR-03' : 'SCR-04';
     for (const p of affected) {
-      p.hold = { holdId: `H${p.approvalNumber}-${ruleId.replace('-', '')}`, ruleId, state: 'OPEN' };
+      p.hold = { holdId: `H${p.approvalNumber}-${ruleId.replace('-', '')}`, ruleId, state: 'OPEN', raisedOn: this.today };
       this.feedHolds.push({ holdId: p.hold.holdId, ruleId, day: this.today });
       this.count(`${ruleId} hold from a late feed`);
     }
@@ -633,7 +633,7 @@ export class Simulation {
   }
 
   private async withdrawals(rng: Rng): Promise<void> {
-    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay < this.today);
+    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay < this.today && actionable(p, this.today));
     for (const p of open) {
       if (!rng.chance(0.15)) continue;
       this.count('hold withdrawn');
@@ -645,7 +645,7 @@ export class Simulation {
   }
 
   private async reviews(rng: Rng): Promise<void> {
-    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2));
+    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2) && actionable(p, this.today));
     for (const p of open) {
       if (!rng.chance(0.5)) continue;
       const decision = rng.chance(0.7) ? 'PAY' : 'NO_PAY';
