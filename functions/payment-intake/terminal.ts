@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { systemClock } from '../shared/clock';
 import type { StoredTerminal } from '../shared/dynamo/payment-store';
+import { ApiError } from '../shared/errors';
 import { errorResponse, fieldsOf, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
 import { flushMetrics, logger, metrics } from '../shared/observability';
 import { routeNamed, type RouteTable } from '../shared/routes';
@@ -62,7 +63,10 @@ export function terminalHandler<R extends RouteTable>(routes: R, terminal: (seri
       const found: { terminal?: StoredTerminal } = {};
       await verifyTerminalRequest(event, systemClock.now(), async (serial) => {
         found.terminal = (await terminal(serial)) ?? undefined;
-        return found.terminal ? vault.open(found.terminal.secretSealed) : null;
+        if (!found.terminal) return null;
+        // REG-03: a transferred terminal has no secret until its new owner re-keys it.
+        if (!found.terminal.secretSealed) throw new ApiError('UNAUTHENTICATED', 'TERMINAL_REKEY_REQUIRED', 'the terminal was transferred; its owner re-keys it before it can pay', { rule: 'REG-03' });
+        return vault.open(found.terminal.secretSealed);
       });
       let body: unknown;
       try {

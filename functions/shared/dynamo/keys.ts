@@ -118,6 +118,13 @@ export const keys = {
   accessLog: (subject: string, at: string, actor: string, id: string) => key(`ACCESS#${subject}`, `${at}#${actor}#${id}`),
   accessLogPartition: (subject: string) => `ACCESS#${subject}`,
   sequence: (name: string) => key(`SEQ#${name}`, '#SEQ'),
+  /** REG-03 명의변경: a terminal transfer, decided once by the agency. */
+  terminalTransfer: (transferId: string) => key(`TTRANSFER#${transferId}`, '#TRANSFER'),
+  /** REG-08: a registry record's change history, newest last by instant. */
+  audit: (entity: string, id: string, at: string, n: string) => key(`AUDIT#${entity}#${id}`, `${at}#${n}`),
+  auditPartition: (entity: string, id: string) => `AUDIT#${entity}#${id}`,
+  /** api.md: the first answer of a creating registry call, replayed to its retries (TTL 1 day). */
+  idempotency: (scope: string, idempotencyKey: string) => key(`IDEM#${scope}#${idempotencyKey}`, '#IDEM'),
   /** A step of a fan-out job that must be taken once (e.g. a shard's continuation). */
   jobStep: (job: string, step: string) => key(`JOB#${job}`, step),
 };
@@ -145,6 +152,9 @@ export const gsi1 = {
   cmsFilesPk: 'CMSFILES',
   providerClaim: (providerId: string, filedAt: string, claimId: string) => ({ GSI1PK: `PROVCLAIM#${providerId}`, GSI1SK: `${filedAt}#${claimId}` }),
   providerClaimPk: (providerId: string) => `PROVCLAIM#${providerId}`,
+  /** REG-03: terminal transfers by state, oldest request first (the agency's queue). */
+  terminalTransfer: (state: string, requestedAt: string, transferId: string) => ({ GSI1PK: `TTRANSFERS#${state}`, GSI1SK: `${requestedAt}#${transferId}` }),
+  terminalTransfersPk: (state: string) => `TTRANSFERS#${state}`,
   /** A provider's holds by payment date. */
   providerHold: (providerId: string, paymentDate: string, holdId: string) => ({ GSI1PK: `PROVHOLD#${providerId}`, GSI1SK: `${paymentDate}#${holdId}` }),
   providerHoldPk: (providerId: string) => `PROVHOLD#${providerId}`,
