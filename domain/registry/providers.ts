@@ -49,6 +49,7 @@ export async function patchProvider(deps: RegistryDeps, actor: RegistryActor, pr
 
 /** `PUT /v1/providers/{providerId}/accounts/{programCode}` (CMS-04): the account of one program. */
 export async function changePayoutAccount(deps: RegistryDeps, actor: RegistryActor, providerId: string, account: PayoutAccount): Promise<Changed<PayoutAccount & { providerId: string }>> {
+  if (actor.role !== 'municipality' && actor.role !== 'agency') return refuse('FIELD_NOT_EDITABLE', 'REG-01', 'the payout account is changed by the registering municipality or the agency');
   if (!(await deps.port.programExists(account.programCode))) return refuse('UNKNOWN_PROGRAM', 'REG-01', `program ${account.programCode} does not exist`);
   return changeWith(deps, async () => {
     const found = await providerFor(deps, actor, providerId);

@@ -46,8 +46,14 @@ async function checkWorkers(deps: RegistryDeps, actor: RegistryActor, kind: Term
 export async function registerTerminal(deps: RegistryDeps, actor: RegistryActor, request: TerminalRegistration): Promise<Changed<RegisteredTerminal>> {
   const scope = `terminal#${actor.providerId}`;
   const requestHash = deps.hash(request);
-  const replay = await replayOf<RegisteredTerminal>(deps, scope, request.serial, requestHash);
-  if (replay) return replay;
+  // A registration is remembered under the version it started from, so that a cancelled terminal
+  // registers again with another body, while a retry of the registration that made the terminal
+  // (it is still at the version that registration wrote) answers the same.
+  const now = await deps.port.terminal(request.serial);
+  if (now && now.value.providerId === actor.providerId && now.value.status === 'ACTIVE') {
+    const replay = await replayOf<RegisteredTerminal>(deps, scope, `${request.serial}#${now.version - 1}`, requestHash);
+    if (replay) return replay;
+  }
   return changeWith(deps, async () => {
     const existing = await deps.port.terminal(request.serial);
     if (existing && existing.value.providerId !== actor.providerId)
@@ -66,7 +72,7 @@ export async function registerTerminal(deps: RegistryDeps, actor: RegistryActor,
       claims: request.kind === 'SMARTPHONE' ? [{ kind: 'smartphone', value: request.phone, owner: actor.providerId! }] : [],
       releases: previousPhone ? [{ kind: 'smartphone', value: previousPhone, owner: actor.providerId! }] : [],
       audit: [auditEntry('terminal', request.serial, existing ? 'REREGISTERED' : 'REGISTERED', actor, at, existing?.value ?? null, value)],
-      remember: { scope, key: request.serial, requestHash, status: 201, body },
+      remember: { scope, key: `${request.serial}#${existing ? existing.version : 0}`, requestHash, status: 201, body },
     };
     return { change, answer: { ok: true, status: 201, body } };
   });
