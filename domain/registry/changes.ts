@@ -9,7 +9,7 @@
 import type { Page } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import type { Actor, AuditedEntity, AuditEntry } from './audit';
-import type { Card, PayoutAccount, Provider, Terminal } from './entities';
+import type { Card, Provider, Terminal } from './entities';
 
 export interface Versioned<T> {
   value: T;
@@ -187,4 +187,3 @@ export async function replayOf<A>(deps: RegistryDeps, scope: string, key: string
   return { ok: true, status: prior.status as 200 | 201 | 202, body: prior.body as A };
 }
 
-export type { PayoutAccount };

@@ -7,7 +7,8 @@
  */
 import { formatKst } from '../shared/calendar';
 import { auditEntry } from './audit';
-import { type Changed, changeWith, type PayoutAccount, type ProviderRecord, type RegistryActor, type RegistryDeps, refuse, type Versioned } from './changes';
+import { type Changed, changeWith, type ProviderRecord, type RegistryActor, type RegistryDeps, refuse, type Versioned } from './changes';
+import type { PayoutAccount } from './entities';
 
 /** What the provider itself may change (REG-01). */
 export const PROVIDER_EDITABLE = ['profitType', 'phone', 'fax', 'homepage', 'email'] as const;

@@ -18,11 +18,8 @@ export interface TerminalRegistration {
   workerId: string | null;
 }
 
-/** A terminal as its provider sees it: never a secret. */
-export type TerminalView = TerminalRecord;
-export type RegisteredTerminal = TerminalView & { secret: string };
-
-const view = (t: TerminalRecord): TerminalView => ({ ...t });
+/** A terminal as its provider sees it (`TerminalRecord`, never a secret), plus the secret at registration only. */
+export type RegisteredTerminal = TerminalRecord & { secret: string };
 
 const ownTerminal = async (deps: RegistryDeps, actor: RegistryActor, serial: string): Promise<Versioned<TerminalRecord> | null> => {
   const found = await deps.port.terminal(serial);
@@ -46,26 +43,24 @@ async function checkWorkers(deps: RegistryDeps, actor: RegistryActor, kind: Term
 export async function registerTerminal(deps: RegistryDeps, actor: RegistryActor, request: TerminalRegistration): Promise<Changed<RegisteredTerminal>> {
   const scope = `terminal#${actor.providerId}`;
   const requestHash = deps.hash(request);
-  // A registration is remembered under the version it started from, so that a cancelled terminal
-  // registers again with another body, while a retry of the registration that made the terminal
-  // (it is still at the version that registration wrote) answers the same.
-  const now = await deps.port.terminal(request.serial);
-  if (now && now.value.providerId === actor.providerId && now.value.status === 'ACTIVE') {
-    const replay = await replayOf<RegisteredTerminal>(deps, scope, `${request.serial}#${now.version - 1}`, requestHash);
-    if (replay) return replay;
-  }
   return changeWith(deps, async () => {
     const existing = await deps.port.terminal(request.serial);
     if (existing && existing.value.providerId !== actor.providerId)
       return { answer: refuse('TERMINAL_OF_ANOTHER_PROVIDER', 'REG-03', `terminal ${request.serial} belongs to another provider`) };
-    if (existing && existing.value.status === 'ACTIVE') return { answer: refuse('TERMINAL_ALREADY_REGISTERED', 'REG-03', `terminal ${request.serial} is already registered and active`) };
+    // A registration is remembered under the version it started from, so that a cancelled terminal
+    // registers again with another body, while a retry of the registration that made the terminal
+    // (it is still at the version that registration wrote) answers the same.
+    if (existing && existing.value.status === 'ACTIVE') {
+      const replay = await replayOf<RegisteredTerminal>(deps, scope, `${request.serial}#${existing.version - 1}`, requestHash);
+      return { answer: replay ?? refuse('TERMINAL_ALREADY_REGISTERED', 'REG-03', `terminal ${request.serial} is already registered and active`) };
+    }
     const workerIds = request.workerId ? [request.workerId] : [];
     const bad = await checkWorkers(deps, actor, request.kind, workerIds);
     if (bad) return { answer: bad };
     const secret = deps.newSecret();
     const at = formatKst(deps.now());
     const value: TerminalRecord = { serial: request.serial, phone: request.phone, providerId: actor.providerId!, model: request.model, kind: request.kind, status: 'ACTIVE', workerIds, rekeyRequired: false, pendingTransferId: null };
-    const body: RegisteredTerminal = { ...view(value), secret };
+    const body: RegisteredTerminal = { ...value, secret };
     const previousPhone = existing && existing.value.kind === 'SMARTPHONE' && existing.value.phone !== request.phone ? existing.value.phone : null;
     const change: RegistryChange = {
       writes: [{ kind: 'terminal', value, expected: existing ? existing.version : null, secret }],
@@ -79,11 +74,11 @@ export async function registerTerminal(deps: RegistryDeps, actor: RegistryActor,
 }
 
 /** `POST /v1/terminals/{serial}/cancel` (해지): a cancelled terminal pays nothing; a smartphone's number is released. */
-export async function cancelTerminal(deps: RegistryDeps, actor: RegistryActor, serial: string): Promise<Changed<TerminalView>> {
+export async function cancelTerminal(deps: RegistryDeps, actor: RegistryActor, serial: string): Promise<Changed<TerminalRecord>> {
   return changeWith(deps, async () => {
     const found = await ownTerminal(deps, actor, serial);
     if (!found) return { answer: unknownTerminal(serial) };
-    if (found.value.status === 'CANCELLED') return { answer: { ok: true, status: 200, body: view(found.value) } };
+    if (found.value.status === 'CANCELLED') return { answer: { ok: true, status: 200, body: found.value } };
     if (found.value.pendingTransferId) return { answer: refuse('TRANSFER_PENDING', 'REG-03', 'the terminal has a transfer waiting for the agency') };
     const value: TerminalRecord = { ...found.value, status: 'CANCELLED' };
     const change: RegistryChange = {
@@ -91,12 +86,12 @@ export async function cancelTerminal(deps: RegistryDeps, actor: RegistryActor, s
       releases: value.kind === 'SMARTPHONE' ? [{ kind: 'smartphone', value: value.phone, owner: value.providerId }] : [],
       audit: [auditEntry('terminal', serial, 'CANCELLED', actor, formatKst(deps.now()), found.value, value)],
     };
-    return { change, answer: { ok: true, status: 200, body: view(value) } };
+    return { change, answer: { ok: true, status: 200, body: value } };
   });
 }
 
 /** `PUT /v1/terminals/{serial}/workers` (단말기-제공인력 매칭). */
-export async function matchTerminalWorkers(deps: RegistryDeps, actor: RegistryActor, serial: string, workerIds: string[]): Promise<Changed<TerminalView>> {
+export async function matchTerminalWorkers(deps: RegistryDeps, actor: RegistryActor, serial: string, workerIds: string[]): Promise<Changed<TerminalRecord>> {
   const wanted = [...new Set(workerIds)].sort();
   return changeWith(deps, async () => {
     const found = await ownTerminal(deps, actor, serial);
@@ -104,10 +99,10 @@ export async function matchTerminalWorkers(deps: RegistryDeps, actor: RegistryAc
     if (found.value.status !== 'ACTIVE') return { answer: refuse('TERMINAL_CANCELLED', 'REG-03', 'a cancelled terminal is matched to nobody') };
     const bad = await checkWorkers(deps, actor, found.value.kind, wanted);
     if (bad) return { answer: bad };
-    if (JSON.stringify([...found.value.workerIds].sort()) === JSON.stringify(wanted)) return { answer: { ok: true, status: 200, body: view(found.value) } };
+    if (JSON.stringify([...found.value.workerIds].sort()) === JSON.stringify(wanted)) return { answer: { ok: true, status: 200, body: found.value } };
     const value: TerminalRecord = { ...found.value, workerIds: wanted };
     const change: RegistryChange = { writes: [{ kind: 'terminal', value, expected: found.version }], audit: [auditEntry('terminal', serial, 'WORKERS_MATCHED', actor, formatKst(deps.now()), found.value, value)] };
-    return { change, answer: { ok: true, status: 200, body: view(value) } };
+    return { change, answer: { ok: true, status: 200, body: value } };
   });
 }
 

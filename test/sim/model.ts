@@ -53,7 +53,7 @@ export interface ModelPayment {
    * SCR-02 (approved 23:00–06:00), SCR-03/04 (a death or a departure recorded later, SCR-05) or
    * HOLD-03 (a municipality's): held until reviewed or withdrawn.
    */
-  hold: null | { holdId: string; ruleId: 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string; /** A hold raised by a later event (SCR-05) exists once that day is drained. */ raisedOn?: string; /** Where an open hold stands between provider and agency (§5). */ stage?: 'SUBMITTED' | 'SUPPLEMENT_REQUESTED' };
+  hold: null | { holdId: string; ruleId: 'SCR-02' | 'SCR-03' | 'SCR-04' | 'HOLD-03'; state: 'OPEN' | 'PAY' | 'NO_PAY' | 'WITHDRAWN'; decidedAt?: string; /** A hold raised by a later event (SCR-05) exists once that day is drained. */ raisedOn?: string; /** Where an open hold stands between provider and agency (§5). */ stage?: 'DOCUMENTS_SUBMITTED' | 'SUPPLEMENT_REQUESTED' };
   refund: null | { refundId: string; state: 'REQUESTED' | 'APPROVED' | 'REJECTED'; decidedAt?: string };
 }
 

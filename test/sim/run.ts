@@ -83,8 +83,8 @@ export class Simulation {
   private readonly gone = new Set<string>();
   /** SCR-05: the holds a late feed must have raised, checked once the day is drained. */
   private feedHolds: { holdId: string; ruleId: string; day: string }[] = [];
-  /** §5: holds moved between provider and agency, checked (if still undecided) once the day is drained. */
-  private staged: { holdId: string; state: string; day: string }[] = [];
+  /** §5: payments whose open hold moved between provider and agency today, checked once the day is drained. */
+  private readonly staged = new Set<string>();
   private readonly piiLines: string[] = [];
   private logLines = 0;
   /** The handlers' error lines (a disagreement's details name the ones that are not injected faults). */
@@ -641,7 +641,7 @@ export class Simulation {
    * upload and submits it (UNPROCESSED or SUPPLEMENT_REQUESTED → DOCUMENTS_SUBMITTED).
    */
   private async submissions(rng: Rng): Promise<void> {
-    const open = [...this.auditor.payments.values()].filter((p) => actionable(p, this.today) && p.approvalDay < this.today && p.hold!.stage !== 'SUBMITTED');
+    const open = [...this.auditor.payments.values()].filter((p) => actionable(p, this.today) && p.approvalDay < this.today && p.hold!.stage !== 'DOCUMENTS_SUBMITTED');
     for (const p of open) {
       if (!rng.chance(p.hold!.stage === 'SUPPLEMENT_REQUESTED' ? 0.6 : 0.2)) continue;
       this.count('hold documents submitted');
@@ -655,17 +655,17 @@ export class Simulation {
       const answer = await this.driver.call(provider, 'POST', '/v1/holds/actions', { action: 'SUBMIT', holdIds: [holdId], comment: '근무일지 첨부', documentKeys: [issued.body.documentKey] });
       const ok = answer.status === 200 && answer.body.items?.[0]?.state === 'DOCUMENTS_SUBMITTED';
       if (!ok && !(answer.retried && answer.status === 409)) return this.fail(`submit ${holdId}`, { status: 200, state: 'DOCUMENTS_SUBMITTED' }, answer);
-      p.hold = { ...p.hold!, stage: 'SUBMITTED' };
-      this.staged.push({ holdId, state: 'DOCUMENTS_SUBMITTED', day: this.today });
+      p.hold = { ...p.hold!, stage: 'DOCUMENTS_SUBMITTED' };
+      this.staged.add(p.approvalNumber);
     }
   }
 
   private async withdrawals(rng: Rng): Promise<void> {
-    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay < this.today && actionable(p, this.today));
+    const open = [...this.auditor.payments.values()].filter((p) => actionable(p, this.today) && p.approvalDay < this.today);
     for (const p of open) {
       if (!rng.chance(0.15)) continue;
       // §5: a submitted hold waits for the agency; the provider can no longer withdraw it, and nothing moves.
-      if (p.hold!.stage === 'SUBMITTED') {
+      if (p.hold!.stage === 'DOCUMENTS_SUBMITTED') {
         this.count('withdrawal of a submitted hold');
         const refused = await this.driver.call({ role: 'provider', providerId: p.providerId, sub: `sim-${p.providerId}` }, 'POST', '/v1/holds/actions', { action: 'WITHDRAW', holdIds: [p.hold!.holdId], comment: '청구 철회' });
         if (refused.status !== 409 || refused.body?.error?.code !== 'ILLEGAL_TRANSITION') return this.fail(`withdraw submitted ${p.hold!.holdId}`, { status: 409, code: 'ILLEGAL_TRANSITION' }, refused);
@@ -680,17 +680,17 @@ export class Simulation {
   }
 
   private async reviews(rng: Rng): Promise<void> {
-    const open = [...this.auditor.payments.values()].filter((p) => p.hold?.state === 'OPEN' && p.approvalDay <= addDays(this.today, -2) && actionable(p, this.today));
+    const open = [...this.auditor.payments.values()].filter((p) => actionable(p, this.today) && p.approvalDay <= addDays(this.today, -2));
     for (const p of open) {
       if (!rng.chance(0.5)) continue;
       // §5: the agency asks for more on some submitted holds; the provider submits again.
-      if (p.hold!.stage === 'SUBMITTED' && rng.chance(0.25)) {
+      if (p.hold!.stage === 'DOCUMENTS_SUBMITTED' && rng.chance(0.25)) {
         this.count('review SUPPLEMENT_REQUESTED');
         const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/holds/${p.hold!.holdId}/review`, { state: 'SUPPLEMENT_REQUESTED', reason: '서명 누락' });
         const ok = answer.status === 200 && answer.body.state === 'SUPPLEMENT_REQUESTED';
         if (!ok && !(answer.retried && answer.status === 409)) return this.fail(`supplement ${p.hold!.holdId}`, { status: 200, state: 'SUPPLEMENT_REQUESTED' }, answer);
         p.hold = { ...p.hold!, stage: 'SUPPLEMENT_REQUESTED' };
-        this.staged.push({ holdId: p.hold.holdId, state: 'SUPPLEMENT_REQUESTED', day: this.today });
+        this.staged.add(p.approvalNumber);
         continue;
       }
       const decision = rng.chance(0.7) ? 'PAY' : 'NO_PAY';
@@ -723,12 +723,13 @@ export class Simulation {
       if (hold.status !== 200 || hold.body.ruleId !== f.ruleId) return this.fail(`late-feed hold ${f.holdId}`, { status: 200, ruleId: f.ruleId }, { status: hold.status, body: hold.body });
     }
     // §5: a hold submitted or sent back today stands so, unless decided, voided or withdrawn since.
-    for (const f of this.staged.filter((h) => h.day === day)) {
-      const p = this.auditor.payments.get(f.holdId.slice(1, f.holdId.lastIndexOf('-')));
-      if (p?.hold?.holdId !== f.holdId || p.hold.state !== 'OPEN' || (p.hold.stage === 'SUBMITTED' ? 'DOCUMENTS_SUBMITTED' : p.hold.stage) !== f.state) continue;
-      const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${f.holdId}`);
-      if (hold.status !== 200 || hold.body.state !== f.state) return this.fail(`hold ${f.holdId} after the day`, { status: 200, state: f.state }, { status: hold.status, state: hold.body?.state });
+    for (const approvalNumber of this.staged) {
+      const { hold: h } = this.auditor.payments.get(approvalNumber)!;
+      if (h?.state !== 'OPEN' || !h.stage) continue;
+      const hold = await d.call({ role: 'agency' }, 'GET', `/v1/holds/${h.holdId}`);
+      if (hold.status !== 200 || hold.body.state !== h.stage) return this.fail(`hold ${h.holdId} after the day`, { status: 200, state: h.stage }, { status: hold.status, state: hold.body?.state });
     }
+    this.staged.clear();
     // PAY-12: a sample of balances as terminals see them.
     const rng = new Rng(this.options.seed, `balances ${day}`);
     for (const c of rng.shuffle(this.world.contracts).slice(0, 3)) {

@@ -17,6 +17,7 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, type Key, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
+import { conditions } from './registry-store';
 
 /** A remembered answer is replayed for a day (api.md: a retry answers as the first time). */
 const REMEMBER_SECONDS = 24 * 3600;
@@ -94,10 +95,10 @@ export class DynamoRegistryChangeStore implements RegistryChangePort {
     const name = this.table.name;
     const writes = change.writes.map((w) => this.update(w));
     const claims: TransactItem[] = (change.claims ?? []).map((c) => ({
-      Put: { TableName: name, Item: { ...keys.smartphone(c.value), type: 'Unique', providerId: c.owner }, ConditionExpression: 'attribute_not_exists(PK) OR providerId = :p', ExpressionAttributeValues: { ':p': c.owner } },
+      Put: { TableName: name, Item: { ...keys.smartphone(c.value), type: 'Unique', providerId: c.owner }, ConditionExpression: conditions.phoneOfProvider, ExpressionAttributeValues: { ':p': c.owner } },
     }));
     const releases: TransactItem[] = (change.releases ?? []).map((r) => ({
-      Delete: { TableName: name, Key: keys.smartphone(r.value), ConditionExpression: 'attribute_not_exists(PK) OR providerId = :p', ExpressionAttributeValues: { ':p': r.owner } },
+      Delete: { TableName: name, Key: keys.smartphone(r.value), ConditionExpression: conditions.phoneOfProvider, ExpressionAttributeValues: { ':p': r.owner } },
     }));
     const remember: TransactItem[] = change.remember
       ? [{

@@ -24,8 +24,8 @@ const MAX_ALLOCATION_ATTEMPTS = 5;
 type Outcome = 'created' | 'updated' | 'unchanged' | Issue;
 type Put = { Put: { TableName: string; Item: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } };
 
-/** Conditions spelled once. */
-const conditions = {
+/** Conditions spelled once (the self-service store writes the same items). */
+export const conditions = {
   /** A record is written only when its content changed. */
   changed: 'attribute_not_exists(PK) OR fingerprint <> :fp',
   /** A unique value is free or already this owner's (REG-01..03). */
