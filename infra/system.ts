@@ -13,6 +13,7 @@ import { routes as paymentsApiRoutes } from '../functions/payments-api/routes';
 import { routes as payoutsApiRoutes } from '../functions/payouts-api/routes';
 import { routes as peopleApiRoutes } from '../functions/people-api/routes';
 import { routes as refundsApiRoutes } from '../functions/refunds-api/routes';
+import { routes as registryApiRoutes } from '../functions/registry-api/routes';
 import { routes as reportsApiRoutes } from '../functions/reports-api/routes';
 import type { HttpRoute, RouteTable } from '../functions/shared/routes';
 import { routes as vouchersApiRoutes } from '../functions/vouchers-api/routes';
@@ -83,6 +84,12 @@ export const FUNCTIONS = {
     description: 'GET /v1/payments, /v1/payments/daily: usage history and daily totals (PAY-13)',
     memoryMb: 512,
     timeoutSeconds: 10,
+  },
+  'registry-api': {
+    description: 'Registry self-service (REG-01, REG-03, REG-05, REG-08, CMS-04): terminals, transfers and re-keys, cards, provider records, payout accounts, change history',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    personalData: true,
   },
   'people-api': {
     description: 'GET /v1/recipients/{id}, /v1/workers/{id}: a person\'s record, RRN masked, every read logged (REG-07)',
@@ -197,6 +204,7 @@ export const FUNCTION_ROUTES: Partial<Record<FunctionName, RouteTable>> = {
   'cms-api': cmsApiRoutes,
   'claims-api': claimsApiRoutes,
   'people-api': peopleApiRoutes,
+  'registry-api': registryApiRoutes,
 };
 
 /** The API's route table, derived from the functions' own: a route exists once. */

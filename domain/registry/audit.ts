@@ -56,6 +56,15 @@ export function maskForAudit(value: unknown, field?: string): unknown {
   return value;
 }
 
+/** A record's own fields that are no person's data: a provider's name is its business name. */
+const NOT_PERSONAL: Partial<Record<AuditedEntity, ReadonlySet<string>>> = { provider: new Set(['name']) };
+
+function maskRecord(entity: AuditedEntity, record: Record<string, unknown> | null): AuditEntry['before'] {
+  if (!record) return null;
+  const open = NOT_PERSONAL[entity];
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !DROPPED.has(k)).map(([k, v]) => [k, open?.has(k) ? v : maskForAudit(v, k)]));
+}
+
 export interface Actor {
   sub: string;
   role: string;
@@ -70,5 +79,5 @@ export function auditEntry(entity: AuditedEntity, id: string, action: string, ac
     b = Object.fromEntries(changed.map((k) => [k, b![k] ?? null]));
     a = Object.fromEntries(changed.map((k) => [k, a![k] ?? null]));
   }
-  return { entity, id, action, at, by: actor.sub, role: actor.role, before: maskForAudit(b) as AuditEntry['before'], after: maskForAudit(a) as AuditEntry['after'] };
+  return { entity, id, action, at, by: actor.sub, role: actor.role, before: maskRecord(entity, b), after: maskRecord(entity, a) };
 }

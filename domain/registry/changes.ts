@@ -187,3 +187,25 @@ export async function replayOf<A>(deps: RegistryDeps, scope: string, key: string
   return { ok: true, status: prior.status as 200 | 201 | 202, body: prior.body as A };
 }
 
+
+const idOfWrite = (w: RegistryWrite): string => {
+  switch (w.kind) {
+    case 'terminal':
+      return w.value.serial;
+    case 'terminalTransfer':
+      return w.value.transferId;
+    case 'card':
+      return w.value.cardNumber;
+    case 'provider':
+      return w.value.providerId;
+  }
+};
+
+/**
+ * The version a change gives the record an audit entry is about (0 where it writes none): a
+ * record's entries of the same second keep the order of its changes (REG-08).
+ */
+export function versionWritten(change: RegistryChange, entry: AuditEntry): number {
+  const write = change.writes.find((w) => w.kind === entry.entity && idOfWrite(w) === entry.id);
+  return write ? (write.expected ?? 0) + 1 : 0;
+}

@@ -38,7 +38,7 @@ async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
 }
 
 export { routes };
-export const handler = terminalHandler(routes, (serial) => paymentStore().terminal(serial), {
+export const handler = terminalHandler(routes, (serial, fresh) => paymentStore().terminal(serial, fresh), {
   pay: async ({ terminal, body }) => ({ answer: await pay(terminal, body), kind: 'Payment' }),
   payBatch: async ({ terminal, body }) => {
     const envelope = parse(paymentBatch, body);

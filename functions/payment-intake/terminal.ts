@@ -50,7 +50,7 @@ function meter(answer: Answer, startedAt: number, kind: string): void {
 const toResult = (answer: Answer): HttpResult => json(answer.status, answer.body, answer.retryAfterSeconds ? { 'retry-after': String(answer.retryAfterSeconds) } : {});
 
 /** The Lambda handler of a signed terminal route table; `terminal(serial)` reads a terminal (cached by its store). */
-export function terminalHandler<R extends RouteTable>(routes: R, terminal: (serial: string) => Promise<StoredTerminal | null>, handlers: Record<keyof R, TerminalRoute>) {
+export function terminalHandler<R extends RouteTable>(routes: R, terminal: (serial: string, fresh: boolean) => Promise<StoredTerminal | null>, handlers: Record<keyof R, TerminalRoute>) {
   return middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({ onError: (request) => void (request.response = toHttpError(request.error)) })
@@ -60,14 +60,23 @@ export function terminalHandler<R extends RouteTable>(routes: R, terminal: (seri
       if (name === undefined) return errorResponse(404, 'NOT_FOUND', `no terminal route ${event.routeKey}`);
       const vault = await personalDataVault();
       // The signature check reads the terminal once and hands it over (it throws for an unknown one).
+      // A signature its cached copy refuses is checked once more against the table: a terminal
+      // re-keyed or registered again a moment ago pays with its new secret at once (REG-03).
       const found: { terminal?: StoredTerminal } = {};
-      await verifyTerminalRequest(event, systemClock.now(), async (serial) => {
-        found.terminal = (await terminal(serial)) ?? undefined;
-        if (!found.terminal) return null;
-        // REG-03: a transferred terminal has no secret until its new owner re-keys it.
-        if (!found.terminal.secretSealed) throw new ApiError('UNAUTHENTICATED', 'TERMINAL_REKEY_REQUIRED', 'the terminal was transferred; its owner re-keys it before it can pay', { rule: 'REG-03' });
-        return vault.open(found.terminal.secretSealed);
-      });
+      const verify = (fresh: boolean) =>
+        verifyTerminalRequest(event, systemClock.now(), async (serial) => {
+          found.terminal = (await terminal(serial, fresh)) ?? undefined;
+          if (!found.terminal) return null;
+          // REG-03: a transferred terminal has no secret until its new owner re-keys it.
+          if (!found.terminal.secretSealed) throw new ApiError('UNAUTHENTICATED', 'TERMINAL_REKEY_REQUIRED', 'the terminal was transferred; its owner re-keys it before it can pay', { rule: 'REG-03' });
+          return vault.open(found.terminal.secretSealed);
+        });
+      try {
+        await verify(false);
+      } catch (error) {
+        if (!(error instanceof ApiError) || !['BAD_SIGNATURE', 'TERMINAL_REKEY_REQUIRED'].includes(error.code) || !found.terminal) throw error;
+        await verify(true);
+      }
       let body: unknown;
       try {
         body = event.requestContext.http.method === 'GET' ? undefined : JSON.parse(rawBody(event) || 'null');

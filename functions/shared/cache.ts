@@ -23,6 +23,11 @@ export class TtlCache<V> {
     return value;
   }
 
+  /** Forgets one key: the next `get` loads it again. */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

@@ -31,11 +31,11 @@ export class ApiError extends Error {
 }
 
 /** How a handler classes a refusal: 404 not the caller's, 409 a state conflict, 422 a business refusal. */
-export type RefusalStatus = 404 | 409 | 422;
+export type RefusalStatus = 403 | 404 | 409 | 422;
 
 /** A rule's refusal as an error of the status its handler gives its code. */
 export function refusalError(r: { code: string; rule: string; message: string }, status: RefusalStatus, details: Record<string, unknown> = {}): ApiError {
-  const kind = status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'RULE';
+  const kind = status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'RULE';
   return new ApiError(kind, r.code, r.message, { rule: r.rule, ...details });
 }
 

@@ -5,7 +5,7 @@
 export type RouteAuth = 'jwt' | 'terminal-signature';
 
 export interface HttpRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   path: string;
   auth: RouteAuth;
 }

@@ -13,6 +13,7 @@ import { DynamoJobSteps } from './dynamo/job-steps';
 import { DynamoPaymentStore } from './dynamo/payment-store';
 import { DynamoPeopleStore } from './dynamo/people-store';
 import { DynamoRefundStore } from './dynamo/refund-store';
+import { DynamoRegistryChangeStore } from './dynamo/registry-change-store';
 import { DynamoRegistryStore } from './dynamo/registry-store';
 import { screeningStores } from './dynamo/screening-store';
 import { settlementStores } from './dynamo/settlement-store';
@@ -29,6 +30,8 @@ function once<T>(make: () => T): () => T {
 
 /** The registry seals and hashes personal data with the vault's keys (read once). */
 export const registryStore = /* @__PURE__ */ once(async () => new DynamoRegistryStore(dynamoTable(), await personalDataVault()));
+/** Self-service changes seal a terminal's new secret with the same vault. */
+export const registryChangeStore = /* @__PURE__ */ once(async () => new DynamoRegistryChangeStore(dynamoTable(), await personalDataVault(), epochSeconds));
 export const paymentStore = /* @__PURE__ */ once(() => new DynamoPaymentStore(dynamoTable()));
 export const refundStore = /* @__PURE__ */ once(() => new DynamoRefundStore(dynamoTable()));
 export const claimStore = /* @__PURE__ */ once(() => new DynamoClaimStore(dynamoTable()));

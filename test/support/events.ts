@@ -50,3 +50,24 @@ export const lambdaContext = (name = 'test'): Context => ({
 
 export const provider = (providerId = 'P0001') => ({ sub: `u-${providerId}`, role: 'provider', providerId });
 export const agency = () => ({ sub: 'u-agency', role: 'agency' });
+export const municipality = (municipalityCode = '44130') => ({ sub: `u-m${municipalityCode}`, role: 'municipality', municipalityCode });
+
+/**
+ * Calls a function's handler the way API Gateway would for one of its named routes: the route
+ * key from the table, the path from the template and its parameters.
+ */
+export async function callRoute<R extends Record<string, { method: string; path: string }>>(
+  handler: (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<unknown>,
+  routes: R,
+  name: keyof R,
+  options: { params?: Record<string, string>; body?: unknown; claims?: Record<string, string> | null; query?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Record<string, string> }> {
+  const spec = routes[name]!;
+  const params = options.params ?? {};
+  const path = spec.path.replace(/\{(\w+)\}/g, (_, p: string) => encodeURIComponent(params[p] ?? ''));
+  const event = httpEvent({ method: spec.method, path, routeKey: `${spec.method} ${spec.path}`, claims: options.claims ?? null, body: options.body, ...(options.query ? { query: options.query } : {}) });
+  if (Object.keys(params).length) event.pathParameters = params;
+  event.headers = { ...event.headers, ...(options.headers ?? {}) };
+  const out = (await handler(event, lambdaContext())) as { statusCode: number; body?: string; headers?: Record<string, string> };
+  return { status: out.statusCode, body: out.body ? JSON.parse(out.body) : null, headers: out.headers ?? {} };
+}

@@ -92,7 +92,9 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
     return out.Item;
   }
 
-  terminal(serial: string): Promise<StoredTerminal | null> {
+  /** A terminal, cached for REG-08's 10 seconds; `fresh` reads it from the table again. */
+  terminal(serial: string, fresh = false): Promise<StoredTerminal | null> {
+    if (fresh) this.terminals.forget(serial);
     return this.terminals.get(serial, async () => strip<StoredTerminal>(await this.get(keys.terminal(serial))));
   }
 

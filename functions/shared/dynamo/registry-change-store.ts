@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditedEntity, AuditEntry } from '../../../domain/registry/audit';
-import type { CardRecord, CommitOutcome, ProviderRecord, RegistryChange, RegistryChangePort, RegistryWrite, RememberedAnswer, TerminalRecord, TerminalTransfer, Versioned } from '../../../domain/registry/changes';
+import { type CardRecord, type CommitOutcome, type ProviderRecord, type RegistryChange, type RegistryChangePort, type RegistryWrite, type RememberedAnswer, type TerminalRecord, type TerminalTransfer, type Versioned, versionWritten } from '../../../domain/registry/changes';
 import type { Page } from '../../../domain/shared/ports';
 import type { PersonalDataVault } from '../vault';
 import { type TransactItem, transactWrite } from './batch';
@@ -110,7 +110,10 @@ export class DynamoRegistryChangeStore implements RegistryChangePort {
         }]
       : [];
     const batch = randomUUID().slice(0, 8);
-    const audits: TransactItem[] = change.audit.map((a, i) => ({ Put: { TableName: name, Item: { ...keys.audit(a.entity, a.id, a.at, `${batch}${i}`), type: 'Audit', ...a } } }));
+    // Sorted by instant, then by the version the change writes (same-second changes of one record in order).
+    const audits: TransactItem[] = change.audit.map((a, i) => ({
+      Put: { TableName: name, Item: { ...keys.audit(a.entity, a.id, a.at, `${String(versionWritten(change, a)).padStart(9, '0')}#${batch}${i}`), type: 'Audit', ...a } },
+    }));
     const cancelled = await transactWrite(this.table.doc, [...writes, ...claims, ...releases, ...remember, ...audits], { conflicts: 'return' });
     if (cancelled === null) return { ok: true };
     const at = (from: number, n: number) => cancelled.indexes.find((i) => i >= from && i < from + n);

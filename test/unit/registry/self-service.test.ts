@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditEntry, maskForAudit, maskPhone } from '../../../domain/registry/audit';
-import { changeWith, type RegistryActor, type RegistryDeps, type TerminalRecord } from '../../../domain/registry/changes';
+import { changeWith, type RegistryActor, versionWritten, type RegistryDeps, type TerminalRecord } from '../../../domain/registry/changes';
 import { issueCard, replaceCard, reportCardLoss } from '../../../domain/registry/cards';
 import { changePayoutAccount, patchProvider } from '../../../domain/registry/providers';
 import { cancelTerminal, decideTransfer, matchTerminalWorkers, registerTerminal, rekeyTerminal, requestTransfer } from '../../../domain/registry/terminals';
@@ -182,7 +182,8 @@ describe('REG-01 providers and CMS-04 accounts', () => {
     expect(await patchProvider(deps, muni('11110'), 'P1', { name: '새이름', representative: '이영희' })).toMatchObject({ ok: true, body: { name: '새이름' } });
     expect(await patchProvider(deps, agency, 'P9', { name: '없음' })).toEqual(refusal('NOT_FOUND', 'REG-01'));
     const history = (await store.auditOf('provider', 'P1', 10)).items;
-    expect(history[0]).toMatchObject({ action: 'UPDATED', by: 'm-11110', before: { name: '행****터', representative: '김*수' }, after: { name: '새*름', representative: '이*희' } });
+    // A provider's name is its business's, shown; its representative is a person, masked.
+    expect(history[0]).toMatchObject({ action: 'UPDATED', by: 'm-11110', before: { name: '행복돌봄센터', representative: '김*수' }, after: { name: '새이름', representative: '이*희' } });
     expect(history[1]).toMatchObject({ before: { email: null, phone: null }, after: { email: 'c***@happy.kr', phone: '021***5678' } });
   });
 
@@ -213,6 +214,22 @@ describe('REG-08 audit and concurrency', () => {
     expect(maskPhone('0101234')).toBe('*******');
     expect(auditEntry('card', 'c', 'X', agency, 'now', null, { a: 1 })).toMatchObject({ before: null, after: { a: 1 } });
     expect(auditEntry('card', 'c', 'X', agency, 'now', { a: 1, b: 2 }, { a: 1, c: 3 })).toMatchObject({ before: { b: 2, c: null }, after: { b: null, c: 3 } });
+  });
+
+  it('REG-08: an entry is ordered by the version its change gives the record it is about (0 where the change writes none)', () => {
+    const t: TerminalRecord = { serial: 'S1', phone: '01000000000', providerId: 'P1', model: 'M', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [], rekeyRequired: false, pendingTransferId: null };
+    const transfer = { transferId: 'T1', serial: 'S1', fromProviderId: 'P1', toProviderId: 'P2', toBusinessNumber: '1', state: 'REQUESTED' as const, requestedAt: 'now', requestedBy: 'u' };
+    const change = {
+      writes: [
+        { kind: 'terminal' as const, value: t, expected: 4 },
+        { kind: 'terminalTransfer' as const, value: transfer, expected: null },
+        { kind: 'card' as const, value: { cardNumber: 'C1', recipientId: 'R1', status: 'ACTIVE' as const }, expected: 0 },
+        { kind: 'provider' as const, value: { providerId: 'P1', businessNumber: '1', name: 'n', status: 'ACTIVE' as const, accounts: [] }, expected: 2 },
+      ],
+      audit: [],
+    };
+    const entry = (entity: Parameters<typeof auditEntry>[0], id: string) => auditEntry(entity, id, 'X', agency, 'now', null, null);
+    expect([entry('terminal', 'S1'), entry('terminalTransfer', 'T1'), entry('card', 'C1'), entry('provider', 'P1'), entry('card', 'C2'), entry('worker', 'S1')].map((e) => versionWritten(change, e))).toEqual([5, 1, 1, 3, 0, 0]);
   });
 
   it('a record that keeps moving under a decision ends in CONCURRENT_CHANGE; one that moved once is decided again on fresh reads', async () => {
