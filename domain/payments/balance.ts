@@ -14,6 +14,7 @@ export type BalanceOutcome = { ok: true; receipt: BalanceReceipt } | Refusal<Bal
 export async function balanceOf(deps: Pick<TerminalDeps, 'store' | 'clock'>, terminal: PayingTerminal, cardNumber: string, serviceCode: string): Promise<BalanceOutcome> {
   const now = deps.clock.now();
   const today = kstDate(now);
+  if (terminal.status !== 'ACTIVE') return refuse('TERMINAL_INACTIVE', 'PAY-01', 'the terminal is cancelled (해지)');
   const card = await deps.store.card(cardNumber);
   if (!card || card.status !== 'ACTIVE') return refuse('CARD_INACTIVE', 'PAY-03', 'the card is not active');
   const month = kstMonth(now);

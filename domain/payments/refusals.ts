@@ -32,6 +32,6 @@ export type CancelDecisionRefusal = Refused<'NOT_FOUND' | 'ALREADY_CANCELLED' | 
 export type CancelRefusal = TerminalRefusal | CancelDecisionRefusal | IdempotencyConflict | RequestInProgress;
 
 /** `GET /v1/terminal/cards/{cardNumber}/balance` (PAY-12). */
-export type BalanceRefusal = Refused<'CARD_INACTIVE' | 'NO_CONTRACT' | 'NO_VOUCHER', 'PAY-03'>;
+export type BalanceRefusal = Refused<'CARD_INACTIVE' | 'NO_CONTRACT' | 'NO_VOUCHER', 'PAY-03'> | Refused<'TERMINAL_INACTIVE', 'PAY-01'>;
 
 export type TerminalRefusalCode = PaymentRefusal['code'] | CancelRefusal['code'] | BalanceRefusal['code'];

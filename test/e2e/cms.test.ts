@@ -185,9 +185,10 @@ describe('CMS-03/04 results', () => {
     await setNow('2026-03-26T07:05:00+09:00');
     await call('POST', '/_local/schedules/adhoc-payout/run');
     expect((await call('GET', '/v1/payouts?providerId=P0001', undefined, tokens.agency)).body.items.find((p: { payoutId: string }) => p.payoutId === 'PO-adhoc-2026-03-26-P0001-COMMUNITY')).toMatchObject({ amount: 0, status: 'DELAYED', delays: [{ reason: 'OTHER', amount: 36_000 }] });
-    // The provider corrects its account: the next ad-hoc run pays.
-    const provider = { ...world.doc.providers[0]!, accounts: [{ ...world.doc.providers[0]!.accounts[0]!, accountNumber: '12345678905555' }] };
-    expect((await call('POST', '/v1/admin/import', { providers: [provider] }, tokens.agency)).body.rejected).toEqual([]);
+    // The provider cannot change it itself (REG-01); the agency corrects it (CMS-04): the next ad-hoc run pays.
+    const account = { bankCode: '004', accountNumber: '12345678905555', holder: '행복심리상담센터' };
+    expect((await call('PUT', '/v1/providers/P0001/accounts/COMMUNITY', account, tokens.provider)).status).toBe(403);
+    expect(await call('PUT', '/v1/providers/P0001/accounts/COMMUNITY', account, tokens.agency)).toMatchObject({ status: 200, body: { providerId: 'P0001', programCode: 'COMMUNITY', accountNumber: '12345678905555' } });
     await setNow('2026-03-27T07:05:00+09:00');
     await call('POST', '/_local/schedules/adhoc-payout/run');
     expect(await payout('PO-adhoc-2026-03-27-P0001-COMMUNITY')).toMatchObject({ amount: 36_000, status: 'SCHEDULED', payDate: '2026-03-30', account: { accountNumber: '12345678905555' } });

@@ -107,6 +107,10 @@ describe('PAY-12 balance', () => {
     now = kst('2026-04-02T10:00:00');
     expect(await balanceOf(deps, terminal, card(1), '110101')).toMatchObject({ ok: false, refusal: { code: 'NO_VOUCHER', rule: 'PAY-03' } });
   });
+
+  it('PAY-01: a cancelled terminal (해지) answers no balance either (REG-08: found by the registry e2e)', async () => {
+    expect(await balanceOf(deps, { ...terminal, status: 'CANCELLED' }, card(1), '110101')).toMatchObject({ ok: false, refusal: { code: 'TERMINAL_INACTIVE', rule: 'PAY-01' } });
+  });
 });
 
 describe('PAY-13 daily totals', () => {
