@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { AUDITED_ENTITIES } from '../domain/registry/audit';
-import { programCode, recordId } from './common';
+import { isoDate, municipalityCode, personName, programCode, recordId, yearMonth } from './common';
 
 export const serial = z.string().regex(/^[A-Za-z0-9-]{4,30}$/, 'must be 4-30 letters, digits or -');
 export const mobilePhone = z.string().regex(/^01\d{8,9}$/, 'must be a mobile number 01XXXXXXXXX');
@@ -64,7 +64,62 @@ export const payoutAccount = z
 export const auditQuery = { entity: z.enum(AUDITED_ENTITIES), id: z.string().min(1).max(60) };
 export const transferState = z.enum(['REQUESTED', 'APPROVED', 'REJECTED']);
 
+const serviceCode = z.string().regex(/^\d{6}$/, 'must be the 6-digit service code');
+const grade = z.string().regex(/^[A-Za-z0-9]{1,10}$/, 'must be 1-10 letters or digits');
+/** The RRN's shape is the rule's (REG-07: a real birth date, a gender digit); here only its grammar. */
+const rrn = z.string().regex(/^\d{6}-?\d{7}$/, 'must be YYMMDD-GNNNNNN');
+const period = { from: isoDate, to: isoDate.nullable().default(null) };
+
+/** REG-04 자격. */
+export const eligibility = z.object({ serviceCode, grade, ...period }).strict();
+
+/** `POST /v1/recipients` (REG-04). */
+export const recipientRegistration = z
+  .object({ recipientId: recordId, name: personName, rrn, birthDate: isoDate, municipalityCode, eligibility: z.array(eligibility).max(20).default([]) })
+  .strict();
+/** `POST /v1/recipients/{id}/grade-changes` (REG-06). */
+export const gradeChange = z.object({ serviceCode, grade }).strict();
+/** `POST /v1/recipients/{id}/suspensions` (서비스 중지). */
+export const suspension = z.object({ serviceCode, ...period, reason: z.string().trim().min(1).max(500) }).strict();
+
+/** `POST /v1/contracts` (REG-04, VCH-05). */
+export const contractRegistration = z
+  .object({
+    contractId: recordId,
+    name: personName,
+    rrn,
+    serviceCode,
+    ...period,
+    serviceAddress: z.string().trim().min(1).max(200),
+    designatedWorkerIds: z.array(recordId).max(50).default([]),
+  })
+  .strict();
+export const designatedWorkers = z.object({ designatedWorkerIds: z.array(recordId).max(50) }).strict();
+export const contractTermination = z.object({ on: isoDate, reason: z.string().trim().min(1).max(500) }).strict();
+export const contractQuery = {
+  status: z.enum(['ACTIVE', 'SUSPENDED', 'TERMINATED']).optional(),
+  serviceCode: serviceCode.optional(),
+  endingIn: yearMonth.optional(),
+};
+export const unusedQuery = { months: z.coerce.number().int().min(1).max(6) };
+
+/** `POST /v1/workers` (REG-02). */
+export const workerRegistration = z
+  .object({
+    workerId: recordId,
+    name: personName,
+    rrn,
+    phone: z.string().regex(/^[0-9-]{8,15}$/, 'must be 8-15 digits or -').optional(),
+    contracts: z.array(z.object({ programCode, from: isoDate }).strict()).min(1).max(20),
+  })
+  .strict();
+export const workerTermination = z.object({ programCode: programCode.nullable().default(null), on: isoDate.nullable().default(null) }).strict();
+export const workerQuery = { status: z.enum(['ACTIVE', 'TERMINATED']).optional() };
+
 export const paths = {
+  recipient: z.object({ recipientId: recordId }),
+  contract: z.object({ contractId: recordId }),
+  worker: z.object({ workerId: recordId }),
   serial: z.object({ serial }),
   transfer: z.object({ transferId: recordId }),
   card: z.object({ cardNumber }),

@@ -4,7 +4,7 @@
  * an approved claim is paid with the next payouts. One claim per session (recipient × service ×
  * service start), none where a payment exists, taken by the store in one transaction.
  */
-import { type Contract, periodContains, type ServiceType } from '../registry/entities';
+import { type Contract, periodContains, type ServiceType, suspendedOn } from '../registry/entities';
 import { addMonths, formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
 import type { Clock, Page, PageRequest } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
@@ -78,7 +78,7 @@ export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; a
   const contracts = ctx.contracts.filter((c) => c.providerId === ctx.providerId && c.serviceCode === req.serviceCode && periodContains(c, req.serviceDate));
   if (!contracts.length) return refuse('NO_CONTRACT', 'EXC-01', 'the recipient has no contract with this provider for this service on the service date');
   // EXC-03: the contract was running on the service date (not suspended, not terminated by then).
-  const contract = contracts.find((c) => c.status !== 'SUSPENDED' && (c.terminatedOn === undefined || req.serviceDate < c.terminatedOn));
+  const contract = contracts.find((c) => !suspendedOn(c, req.serviceDate) && (c.terminatedOn === undefined || req.serviceDate < c.terminatedOn));
   if (!contract) return refuse('NO_CONTRACT', 'EXC-03', 'the contract was suspended or terminated on the service date');
   if (ctx.paidDays.includes(req.serviceDate)) return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session of ${req.serviceDate} was paid: a claim stands only for a payment that could not be taken`);
   if (!ctx.worker || ctx.worker.providerId !== ctx.providerId || !ctx.worker.contracts.some((c) => c.programCode === ctx.serviceType!.programCode && periodContains(c, req.serviceDate)))

@@ -4,7 +4,7 @@
  * refuses with the rule. The store then writes the plan in one conditional transaction, which is
  * what really guards the money (PAY-08).
  */
-import { type Contract, periodContains, type ProgramKind, type ServiceType } from '../registry/entities';
+import { type Contract, periodContains, type ProgramKind, type ServiceType, suspendedOn } from '../registry/entities';
 import { formatKst, type IsoDate, kstDate, monthOf } from '../shared/calendar';
 import { type Refusal, refusalOf } from '../shared/result';
 import { lastRetroDay, MAKEUP_REASONS, NORMAL_EARLY_MINUTES, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type PaymentRequest, RETRO_REASONS, type VoucherBalance } from './payment';
@@ -79,7 +79,7 @@ export function decidePayment(request: PaymentRequest, ctx: PaymentContext, seri
   const card = ctx.card;
   if (!card || card.status !== 'ACTIVE') return refuse('CARD_INACTIVE', 'PAY-03', 'the card is not active');
   const contract = ctx.contracts.find(
-    (c) => c.recipientId === card.recipientId && c.providerId === terminal.providerId && c.serviceCode === request.serviceCode && c.status !== 'SUSPENDED' && periodContains(c, request.serviceDate) && (c.terminatedOn === undefined || request.serviceDate < c.terminatedOn),
+    (c) => c.recipientId === card.recipientId && c.providerId === terminal.providerId && c.serviceCode === request.serviceCode && !suspendedOn(c, request.serviceDate) && periodContains(c, request.serviceDate) && (c.terminatedOn === undefined || request.serviceDate < c.terminatedOn),
   );
   if (!contract) return refuse('NO_CONTRACT', 'PAY-03', 'the card holder has no contract with this provider for this service on the service date');
 

@@ -9,7 +9,9 @@
 import type { Page } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import type { Actor, AuditedEntity, AuditEntry } from './audit';
-import type { Card, Provider, Terminal } from './entities';
+import type { Card, Contract, Provider, ServiceType, Terminal, Worker, WorkerContract } from './entities';
+import type { IsoDate } from '../shared/calendar';
+import type { MidMonthVoucherPort } from '../vouchers/ports';
 
 export interface Versioned<T> {
   value: T;
@@ -49,16 +51,64 @@ export type ProviderRecord = Provider & {
   email?: string;
 };
 
+/** REG-04 자격: a recipient's grade for a service type over a period. */
+export interface Eligibility {
+  serviceCode: string;
+  grade: string;
+  from: IsoDate;
+  to: IsoDate | null;
+}
+
+/** REG-04 서비스 중지: a recipient's service stopped for a period (VCH-02). */
+export interface Suspension {
+  serviceCode: string;
+  from: IsoDate;
+  to: IsoDate | null;
+  reason: string;
+}
+
+/** A recipient as the registry keeps it: the RRN only masked (sealed by the store, REG-07). */
+export interface RecipientRecord {
+  recipientId: string;
+  name: string;
+  rrnMasked: string;
+  birthDate: IsoDate;
+  municipalityCode: string;
+  status: 'ACTIVE' | 'INELIGIBLE';
+  deathDate?: IsoDate;
+  eligibility: Eligibility[];
+  suspensions: Suspension[];
+}
+
+/** A worker as the registry keeps it (REG-02): the RRN only masked, the payment ID assigned. */
+export type WorkerRecord = Omit<Worker, 'rrn' | 'workerPaymentId'> & { rrnMasked: string; workerPaymentId: string; contracts: WorkerContract[] };
+
+/** A contract as the registry keeps it (REG-04): the recipient's municipality beside it, for its lists. */
+export type ContractRecord = Contract & {
+  municipalityCode: string;
+  serviceAddress?: string;
+  terminationReason?: string;
+};
+
 export type RegistryWrite =
   /** `secret`: a new secret to seal; `null` clears it (the old one stops working); absent keeps it. */
   | { kind: 'terminal'; value: TerminalRecord; expected: number | null; secret?: string | null }
   | { kind: 'terminalTransfer'; value: TerminalTransfer; expected: number | null }
   | { kind: 'card'; value: CardRecord; expected: number | null }
-  | { kind: 'provider'; value: ProviderRecord; expected: number | null };
+  | { kind: 'provider'; value: ProviderRecord; expected: number | null }
+  /** `rrn`: the clear RRN to seal and hash, at creation only. */
+  | { kind: 'recipient'; value: RecipientRecord; expected: number | null; rrn?: string }
+  /** The store keeps the worker's payment ID item (PAY-02's snapshot) with it, the ID the worker's alone. */
+  | { kind: 'worker'; value: WorkerRecord; expected: number | null; rrn?: string }
+  | { kind: 'contract'; value: ContractRecord; expected: number | null };
 
-/** A value unique system-wide: a smartphone number belongs to one provider (REG-03). */
+/**
+ * A value unique system-wide: a smartphone number belongs to one provider (REG-03), a contract id
+ * to one recipient's contract (REG-04), a worker payment ID to one worker (REG-02; claimed by the
+ * worker's own write).
+ */
 export interface UniqueClaim {
-  kind: 'smartphone';
+  kind: 'smartphone' | 'contractId' | 'workerPaymentId';
   value: string;
   owner: string;
 }
@@ -95,6 +145,24 @@ export interface RecipientRef {
   status: string;
 }
 
+export interface ContractFilter {
+  status?: Contract['status'] | undefined;
+  serviceCode?: string | undefined;
+  /** Contracts whose last day falls in `[from, to]`. */
+  endingBetween?: { from: IsoDate; to: IsoDate } | undefined;
+}
+
+/**
+ * A page of the provider's contracts keeps only those the filter names (the page may come back
+ * short; its token still goes on).
+ */
+export function contractMatches(c: ContractRecord, filter: ContractFilter): boolean {
+  if (filter.status && c.status !== filter.status) return false;
+  if (filter.serviceCode && c.serviceCode !== filter.serviceCode) return false;
+  if (filter.endingBetween && (c.to === null || c.to < filter.endingBetween.from || c.to > filter.endingBetween.to)) return false;
+  return true;
+}
+
 export interface RegistryChangePort {
   terminal(serial: string): Promise<Versioned<TerminalRecord> | null>;
   terminalTransfer(transferId: string): Promise<Versioned<TerminalTransfer> | null>;
@@ -104,12 +172,24 @@ export interface RegistryChangePort {
   worker(workerId: string): Promise<{ workerId: string; providerId: string } | null>;
   recipient(recipientId: string): Promise<RecipientRef | null>;
   programExists(programCode: string): Promise<boolean>;
+  serviceType(serviceCode: string): Promise<ServiceType | undefined>;
+  recipientRecord(recipientId: string): Promise<Versioned<RecipientRecord> | null>;
+  /** REG-04: the recipients with this RRN (canonical digits), found by its keyed hash. */
+  recipientsByRrn(rrn: string): Promise<Versioned<RecipientRecord>[]>;
+  workerRecord(workerId: string): Promise<Versioned<WorkerRecord> | null>;
+  /** REG-02: the next worker payment ID to try (never one handed out before). */
+  nextWorkerPaymentId(): Promise<string>;
+  contract(contractId: string): Promise<Versioned<ContractRecord> | null>;
+  recipientContracts(recipientId: string): Promise<Versioned<ContractRecord>[]>;
   remembered(scope: string, key: string): Promise<RememberedAnswer | null>;
   commit(change: RegistryChange): Promise<CommitOutcome>;
 
   providerTerminals(providerId: string, limit: number, nextToken?: string): Promise<Page<TerminalRecord>>;
   terminalTransfers(state: TerminalTransfer['state'], limit: number, nextToken?: string): Promise<Page<TerminalTransfer>>;
   auditOf(entity: AuditedEntity, id: string, limit: number, nextToken?: string): Promise<Page<AuditEntry>>;
+  providerWorkers(providerId: string, limit: number, nextToken?: string): Promise<Page<WorkerRecord>>;
+  providerContracts(providerId: string, filter: ContractFilter, limit: number, nextToken?: string): Promise<Page<ContractRecord>>;
+  municipalityContracts(municipalityCode: string, limit: number, nextToken?: string): Promise<Page<ContractRecord>>;
 }
 
 export interface RegistryDeps {
@@ -120,6 +200,8 @@ export interface RegistryDeps {
   newId: (prefix: string) => string;
   /** A stable digest of a request body, for idempotent replays. */
   hash: (body: unknown) => string;
+  /** VCH-05: a contract registered mid-month gets the month's voucher in the same request. */
+  vouchers: MidMonthVoucherPort;
 }
 
 /** Who acts, as the registry sees them: tenancy is decided here, from the principal's scope. */
@@ -130,7 +212,7 @@ export interface RegistryActor extends Actor {
 }
 
 export type RegistryRefusal =
-  | Refused<'NOT_FOUND', 'REG-01' | 'REG-03' | 'REG-05'>
+  | Refused<'NOT_FOUND', 'REG-01' | 'REG-02' | 'REG-03' | 'REG-04' | 'REG-05'>
   | Refused<'IDEMPOTENCY_CONFLICT' | 'CONCURRENT_CHANGE', 'REG-08'>
   | Refused<'FIELD_NOT_EDITABLE' | 'NOT_REGISTERING_MUNICIPALITY' | 'UNKNOWN_PROGRAM', 'REG-01'>
   | Refused<
@@ -148,7 +230,26 @@ export type RegistryRefusal =
       | 'INVALID_STATE',
       'REG-03'
     >
-  | Refused<'UNKNOWN_RECIPIENT' | 'CARD_NUMBER_TAKEN' | 'CARD_REPLACED', 'REG-05'>;
+  | Refused<'UNKNOWN_RECIPIENT' | 'CARD_NUMBER_TAKEN' | 'CARD_REPLACED', 'REG-05'>
+  | Refused<'WORKER_ID_TAKEN' | 'TERMINATION_BEFORE_START' | 'UNKNOWN_PROGRAM' | 'NOTHING_TO_TERMINATE', 'REG-02'>
+  | Refused<
+      | 'RECIPIENT_NOT_ELIGIBLE'
+      | 'TOO_MANY_WORKERS'
+      | 'WORKER_NOT_ELIGIBLE'
+      | 'CONTRACT_ID_TAKEN'
+      | 'TERMINATION_BEFORE_START'
+      | 'CONTRACT_TERMINATED'
+      | 'UNKNOWN_SERVICE'
+      | 'GRADE_NOT_IN_CATALOG'
+      | 'ELIGIBILITY_OVERLAPS'
+      | 'NO_ELIGIBILITY'
+      | 'INVALID_PERIOD'
+      | 'BIRTH_DATE_MISMATCH'
+      | 'NOT_OWN_MUNICIPALITY',
+      'REG-04'
+    >
+  | Refused<'INVALID_RRN', 'REG-07'>
+  | Refused<'LIST_NOT_OPEN_YET', 'VCH-03'>;
 
 export const refuse = refusalOf<RegistryRefusal>();
 
@@ -170,7 +271,12 @@ export async function changeWith<A>(
     if (!change || !answer.ok) return answer;
     const outcome = await deps.port.commit(change);
     if (outcome.ok) return answer;
-    if (outcome.reason === 'taken') return refuse('PHONE_REGISTERED_ELSEWHERE', 'REG-03', 'the smartphone number is registered at another provider');
+    if (outcome.reason === 'taken') {
+      // An allocated payment ID someone holds already (the import may name one): decide again with the next.
+      if (outcome.claim.kind === 'workerPaymentId') continue;
+      if (outcome.claim.kind === 'contractId') return refuse('CONTRACT_ID_TAKEN', 'REG-04', `contract id ${outcome.claim.value} belongs to another contract`);
+      return refuse('PHONE_REGISTERED_ELSEWHERE', 'REG-03', 'the smartphone number is registered at another provider');
+    }
     if (outcome.reason === 'remembered' && change.remember) {
       const replay = await replayOf<A>(deps, change.remember.scope, change.remember.key, change.remember.requestHash);
       if (replay) return replay;
@@ -188,7 +294,7 @@ export async function replayOf<A>(deps: RegistryDeps, scope: string, key: string
 }
 
 
-const idOfWrite = (w: RegistryWrite): string => {
+export const idOfWrite = (w: RegistryWrite): string => {
   switch (w.kind) {
     case 'terminal':
       return w.value.serial;
@@ -198,6 +304,12 @@ const idOfWrite = (w: RegistryWrite): string => {
       return w.value.cardNumber;
     case 'provider':
       return w.value.providerId;
+    case 'recipient':
+      return w.value.recipientId;
+    case 'worker':
+      return w.value.workerId;
+    case 'contract':
+      return w.value.contractId;
   }
 };
 

@@ -121,7 +121,15 @@ export interface Contract {
   to: IsoDate | null;
   designatedWorkerIds: string[];
   status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
+  /** The first day without service (the day after the last one served). */
   terminatedOn?: IsoDate;
+  /** 서비스 중지 periods of the recipient's service (REG-04, VCH-02): no payment on a day inside one. */
+  suspensions?: { from: IsoDate; to: IsoDate | null }[];
+}
+
+/** Whether the contract's service is suspended (서비스 중지) on the date. */
+export function suspendedOn(contract: Pick<Contract, 'status' | 'suspensions'>, date: IsoDate): boolean {
+  return contract.status === 'SUSPENDED' || (contract.suspensions ?? []).some((s) => periodContains(s, date));
 }
 
 /** REG-04: a contract names at most five designated workers. */

@@ -2,7 +2,7 @@
  * Monthly vouchers (바우처 생성, domain.md §4.1): VCH-01/02 and REG-06 for one recipient and month,
  * and the month's generation over a set of recipients.
  */
-import type { Contract, Grade, ServiceType } from '../registry/entities';
+import { type Contract, type Grade, type ServiceType, suspendedOn } from '../registry/entities';
 import { firstDayOf, type YearMonth } from '../shared/calendar';
 import type { VoucherStore } from './ports';
 import { contractRunsInMonth, effectiveGrade, MAX_SERVICES_PER_MONTH, type MonthPlan, type NonGenerationReason, type RecipientStanding, type Voucher, type VoucherOutcome } from './voucher';
@@ -59,7 +59,7 @@ export function planRecipientMonth(input: MonthPlanInput): MonthPlan {
 
     if (isDeceasedFor(recipient, month)) { refuse('RECIPIENT_DECEASED'); continue; }
     if (isTerminatedFor(contract, month)) { refuse('CONTRACT_TERMINATED'); continue; }
-    if (contract.status === 'SUSPENDED') { refuse('CONTRACT_SUSPENDED'); continue; }
+    if (suspendedOn(contract, firstDayOf(month))) { refuse('CONTRACT_SUSPENDED'); continue; }
 
     const existing = held.get(contract.serviceCode);
     if (existing) {

@@ -28,3 +28,14 @@ export interface VoucherStore {
     page: PageRequest,
   ): Promise<Page<VoucherOutcome>>;
 }
+
+/** A stored voucher with what is left of it. */
+export type HeldVoucher = Voucher & { remainingAmount: number; remainingSessions: number };
+
+/** VCH-05: what registering a contract needs to give it this month's voucher at once. */
+export interface MidMonthVoucherPort {
+  /** The vouchers of these recipients for the month. */
+  vouchersOf(recipientIds: readonly string[], month: YearMonth): Promise<HeldVoucher[]>;
+  /** As for generation: a voucher that already exists is never written again. */
+  saveMonthPlan(plan: MonthPlan): Promise<number>;
+}

@@ -6,7 +6,7 @@ import { stableJson } from '../shared/dynamo/batch';
 import { ApiError, refusalError } from '../shared/errors';
 import { type HttpEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
-import { registryChangeStore } from '../shared/stores';
+import { registryChangeStore, voucherStore } from '../shared/stores';
 import type { Principal } from '../shared/tenancy';
 import { REGISTRY_STATUS } from './statuses';
 
@@ -16,6 +16,7 @@ export const deps = async (): Promise<RegistryDeps> => ({
   newSecret: () => randomBytes(24).toString('base64url'),
   newId: (prefix) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`,
   hash: (body) => createHash('sha256').update(stableJson(body)).digest('base64url'),
+  vouchers: voucherStore(),
 });
 
 export const actorOf = (p: Principal): RegistryActor => ({ sub: p.sub, role: p.role, providerId: p.providerId, municipalityCode: p.municipalityCode });

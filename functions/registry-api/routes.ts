@@ -1,4 +1,4 @@
-/** The HTTP routes `registry-api` serves (api.md "Registry API", REG-01…08). */
+/** The HTTP routes `registry-api` serves (api.md "Registry API", REG-01…08, VCH-03/05). */
 import { jwt, type RouteTable } from '../shared/routes';
 
 export const routes = {
@@ -17,4 +17,16 @@ export const routes = {
   patchProvider: jwt('PATCH', '/v1/providers/{providerId}'),
   putAccount: jwt('PUT', '/v1/providers/{providerId}/accounts/{programCode}'),
   audit: jwt('GET', '/v1/audit'),
+  registerRecipient: jwt('POST', '/v1/recipients'),
+  addEligibility: jwt('POST', '/v1/recipients/{recipientId}/eligibility'),
+  changeGrade: jwt('POST', '/v1/recipients/{recipientId}/grade-changes'),
+  suspendService: jwt('POST', '/v1/recipients/{recipientId}/suspensions'),
+  registerContract: jwt('POST', '/v1/contracts'),
+  designateWorkers: jwt('PUT', '/v1/contracts/{contractId}/workers'),
+  terminateContract: jwt('POST', '/v1/contracts/{contractId}/terminate'),
+  listContracts: jwt('GET', '/v1/contracts'),
+  listUnused: jwt('GET', '/v1/contracts/unused'),
+  registerWorker: jwt('POST', '/v1/workers'),
+  terminateWorker: jwt('POST', '/v1/workers/{workerId}/terminate'),
+  listWorkers: jwt('GET', '/v1/workers'),
 } as const satisfies RouteTable;

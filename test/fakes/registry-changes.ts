@@ -4,7 +4,8 @@
  * only free or already its provider's, a remembered answer only once per key.
  */
 import type { AuditedEntity, AuditEntry } from '../../domain/registry/audit';
-import type { CardRecord, CommitOutcome, ProviderRecord, RecipientRef, RegistryChange, RegistryChangePort, RegistryWrite, RememberedAnswer, TerminalRecord, TerminalTransfer, Versioned } from '../../domain/registry/changes';
+import { type CardRecord, type CommitOutcome, type ContractFilter, type ContractRecord, contractMatches, idOfWrite, type ProviderRecord, type RecipientRecord, type RecipientRef, type RegistryChange, type RegistryChangePort, type RegistryWrite, type RememberedAnswer, type TerminalRecord, type TerminalTransfer, type UniqueClaim, type Versioned, type WorkerRecord } from '../../domain/registry/changes';
+import type { ServiceType } from '../../domain/registry/entities';
 import type { Page } from '../../domain/shared/ports';
 
 type Stored<T> = { value: T; version: number };
@@ -26,6 +27,13 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
   readonly recipients = new Map<string, RecipientRef>();
   readonly programs = new Set<string>(['COMMUNITY']);
   readonly businessNumbers = new Map<string, string>();
+  readonly serviceTypes = new Map<string, ServiceType>();
+  /** Canonical RRN → recipient ids (the adapter keeps a keyed hash instead). */
+  readonly rrns = new Map<string, Set<string>>();
+  /** Worker payment ID → worker id; contract id → recipient id. */
+  readonly paymentIds = new Map<string, string>();
+  readonly contractIds = new Map<string, string>();
+  private sequence = 0;
   commits = 0;
 
   private read<T>(kind: RegistryWrite['kind'], id: string): Versioned<T> | null {
@@ -56,13 +64,42 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
     return this.businessNumbers.get(businessNumber) ?? null;
   }
   async worker(workerId: string) {
-    return this.workers.get(workerId) ?? null;
+    const record = this.read<WorkerRecord>('worker', workerId);
+    return this.workers.get(workerId) ?? (record ? { workerId, providerId: record.value.providerId } : null);
   }
   async recipient(recipientId: string) {
-    return this.recipients.get(recipientId) ?? null;
+    const record = this.read<RecipientRecord>('recipient', recipientId);
+    return this.recipients.get(recipientId) ?? (record ? { recipientId, municipalityCode: record.value.municipalityCode, status: record.value.status } : null);
   }
   async programExists(programCode: string) {
     return this.programs.has(programCode);
+  }
+  async serviceType(serviceCode: string) {
+    return structuredClone(this.serviceTypes.get(serviceCode));
+  }
+  async recipientRecord(recipientId: string) {
+    return this.read<RecipientRecord>('recipient', recipientId);
+  }
+  async recipientsByRrn(rrn: string) {
+    return [...(this.rrns.get(rrn) ?? [])].map((id) => this.read<RecipientRecord>('recipient', id)!).filter(Boolean);
+  }
+  async workerRecord(workerId: string) {
+    return this.read<WorkerRecord>('worker', workerId);
+  }
+  async nextWorkerPaymentId() {
+    return String(20_000_000 + ++this.sequence);
+  }
+  async contract(contractId: string) {
+    return this.read<ContractRecord>('contract', contractId);
+  }
+  async recipientContracts(recipientId: string) {
+    return this.list<ContractRecord>('contract', (c) => c.recipientId === recipientId).map((value) => ({ value, version: this.records.get(`contract#${value.contractId}`)!.version }));
+  }
+  private list<T>(kind: RegistryWrite['kind'], keep: (v: T) => boolean): T[] {
+    return [...this.records.entries()].filter(([k, r]) => k.startsWith(`${kind}#`) && keep(r.value as T)).sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => structuredClone(r.value as T));
+  }
+  private owners(kind: UniqueClaim['kind']): Map<string, string> {
+    return kind === 'smartphone' ? this.phones : kind === 'contractId' ? this.contractIds : this.paymentIds;
   }
   async remembered(scope: string, key: string) {
     return structuredClone(this.remembers.get(`${scope}#${key}`) ?? null);
@@ -74,8 +111,9 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
       const current = this.records.get(`${w.kind}#${idOf(w)}`);
       if (w.expected === null ? current !== undefined : current?.version !== w.expected) return { ok: false, reason: 'conflict' };
     }
-    for (const c of change.claims ?? []) {
-      const owner = this.phones.get(c.value);
+    const claimed: UniqueClaim[] = [...(change.claims ?? []), ...change.writes.flatMap((w) => (w.kind === 'worker' ? [{ kind: 'workerPaymentId' as const, value: w.value.workerPaymentId, owner: w.value.workerId }] : []))];
+    for (const c of claimed) {
+      const owner = this.owners(c.kind).get(c.value);
       if (owner !== undefined && owner !== c.owner) return { ok: false, reason: 'taken', claim: c };
     }
     // A number is given back only by its owner (or is already free).
@@ -86,7 +124,12 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
       if (w.kind === 'terminal' && w.secret !== undefined) this.secrets.set(w.value.serial, w.secret);
     }
     for (const r of change.releases ?? []) this.phones.delete(r.value);
-    for (const c of change.claims ?? []) this.phones.set(c.value, c.owner);
+    for (const c of claimed) this.owners(c.kind).set(c.value, c.owner);
+    for (const w of change.writes) {
+      if (w.kind === 'recipient' && w.rrn !== undefined) {
+        this.rrns.set(w.rrn, new Set([...(this.rrns.get(w.rrn) ?? []), w.value.recipientId]));
+      }
+    }
     this.audits.push(...structuredClone(change.audit));
     if (change.remember) this.remembers.set(`${change.remember.scope}#${change.remember.key}`, structuredClone(change.remember));
     this.commits++;
@@ -101,20 +144,20 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
     const all = [...this.records.entries()].filter(([k, r]) => k.startsWith('terminalTransfer#') && (r.value as TerminalTransfer).state === state).map(([, r]) => structuredClone(r.value as TerminalTransfer)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
     return page(all, limit, nextToken);
   }
+  async providerWorkers(providerId: string, limit: number, nextToken?: string) {
+    return page(this.list<WorkerRecord>('worker', (w) => w.providerId === providerId), limit, nextToken);
+  }
+  async providerContracts(providerId: string, filter: ContractFilter, limit: number, nextToken?: string) {
+    const all = this.list<ContractRecord>('contract', (c) => c.providerId === providerId);
+    const p = page(all, limit, nextToken);
+    return { ...p, items: p.items.filter((c) => contractMatches(c, filter)) };
+  }
+  async municipalityContracts(municipalityCode: string, limit: number, nextToken?: string) {
+    return page(this.list<ContractRecord>('contract', (c) => c.municipalityCode === municipalityCode), limit, nextToken);
+  }
   async auditOf(entity: AuditedEntity, id: string, limit: number, nextToken?: string) {
     return page(this.audits.filter((a) => a.entity === entity && a.id === id).reverse(), limit, nextToken);
   }
 }
 
-export function idOf(w: RegistryWrite): string {
-  switch (w.kind) {
-    case 'terminal':
-      return w.value.serial;
-    case 'terminalTransfer':
-      return w.value.transferId;
-    case 'card':
-      return w.value.cardNumber;
-    case 'provider':
-      return w.value.providerId;
-  }
-}
+export const idOf = idOfWrite;

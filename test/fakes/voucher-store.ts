@@ -8,16 +8,16 @@
 import type { YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
 import type { LapsingVoucher, VoucherLapsePort } from '../../domain/vouchers/lapse';
-import type { RecipientMonth, VoucherStore } from '../../domain/vouchers/ports';
+import type { HeldVoucher, MidMonthVoucherPort, RecipientMonth, VoucherStore } from '../../domain/vouchers/ports';
 import type { MonthPlan, Voucher, VoucherOutcome } from '../../domain/vouchers/voucher';
 import type { InMemoryRegistry } from './registry-store';
 import { pageOfList } from './paging';
 
 export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; version: number; lapsedAmount?: number; lapsedSessions?: number; lapsedAt?: string };
 
-export class InMemoryVouchers implements VoucherStore, VoucherLapsePort {
+export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMonthVoucherPort {
   // VCH-04, as the adapter: the remainder becomes lapsed in one step, once.
-  async vouchersOf(recipientIds: readonly string[], month: string): Promise<LapsingVoucher[]> {
+  async vouchersOf(recipientIds: readonly string[], month: string): Promise<HeldVoucher[]> {
     return [...this.vouchers.values()].filter((v) => recipientIds.includes(v.recipientId) && v.month === month).map((v) => structuredClone(v));
   }
   async lapse(v: LapsingVoucher, at: string): Promise<boolean> {

@@ -163,6 +163,10 @@ export const gsi1 = {
 export const gsi2 = {
   person: (rrnHash: string, what: 'RCPT' | 'WORKER', id: string) => ({ GSI2PK: `PERSON#${rrnHash}`, GSI2SK: `${what}#${id}` }),
   personPk: (rrnHash: string) => `PERSON#${rrnHash}`,
+  personRecipientPrefix: 'RCPT#',
+  /** VCH-03: the contracts of a municipality's recipients (the unused-contract list). */
+  municipalityContract: (municipalityCode: string, contractId: string) => ({ GSI2PK: `MUNICONTRACT#${municipalityCode}`, GSI2SK: contractId }),
+  municipalityContractPk: (municipalityCode: string) => `MUNICONTRACT#${municipalityCode}`,
   /** Every hold of one payment date, for the agency's and municipalities' lists. */
   holdDay: (paymentDate: string, holdId: string) => ({ GSI2PK: `HOLDDAY#${paymentDate}`, GSI2SK: holdId }),
   holdDayPk: (paymentDate: string) => `HOLDDAY#${paymentDate}`,

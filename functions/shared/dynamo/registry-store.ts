@@ -187,7 +187,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
   private async saveWorker(worker: Worker, existed: boolean): Promise<Outcome> {
     const given = worker.workerPaymentId;
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
-      const paymentId = given ?? (await this.allocateWorkerPaymentId());
+      const paymentId = given ?? (await allocateWorkerPaymentId(this.table));
       const { rrn, ...rest } = worker;
       const entity = { ...rest, workerPaymentId: paymentId, rrnMasked: maskRrn(rrn) };
       const rrnHash = this.vault.lookupHash(rrn);
@@ -208,20 +208,6 @@ export class DynamoRegistryStore implements RegistryImportStore {
       if (typeof outcome === 'string' || given !== undefined) return outcome;
     }
     throw new Error('could not allocate a free worker payment ID');
-  }
-
-  private async allocateWorkerPaymentId(): Promise<string> {
-    const out = await this.table.doc.send(new UpdateCommand({
-      TableName: this.table.name,
-      Key: keys.sequence('WORKER_PAYMENT_ID'),
-      UpdateExpression: 'ADD #v :one',
-      ExpressionAttributeNames: { '#v': 'value' },
-      ExpressionAttributeValues: { ':one': 1 },
-      ReturnValues: 'UPDATED_NEW',
-    }));
-    const id = WORKER_PAYMENT_ID_BASE + Number(out.Attributes?.value);
-    if (id > 99_999_999) throw new Error('worker payment IDs exhausted');
-    return String(id);
   }
 
   private async saveTerminal(terminal: Terminal, storedPhone: string | undefined): Promise<Outcome> {
@@ -267,4 +253,19 @@ export class DynamoRegistryStore implements RegistryImportStore {
       rule: 'REG-04',
     }));
   }
+}
+
+/** REG-02: the next 8-digit worker payment ID from the sequence (the import and self-service share it). */
+export async function allocateWorkerPaymentId(table: Table): Promise<string> {
+  const out = await table.doc.send(new UpdateCommand({
+    TableName: table.name,
+    Key: keys.sequence('WORKER_PAYMENT_ID'),
+    UpdateExpression: 'ADD #v :one',
+    ExpressionAttributeNames: { '#v': 'value' },
+    ExpressionAttributeValues: { ':one': 1 },
+    ReturnValues: 'UPDATED_NEW',
+  }));
+  const id = WORKER_PAYMENT_ID_BASE + Number(out.Attributes?.value);
+  if (id > 99_999_999) throw new Error('worker payment IDs exhausted');
+  return String(id);
 }

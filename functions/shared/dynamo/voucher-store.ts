@@ -5,7 +5,7 @@ import type { Contract, ServiceType } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import type { LapsingVoucher, VoucherLapsePort } from '../../../domain/vouchers/lapse';
-import type { RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
+import type { HeldVoucher, MidMonthVoucherPort, RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
 import { conditionalWrite, isConditionalFailure, queryAll, transactWrite } from './batch';
 import { readCatalog } from './catalog';
@@ -37,7 +37,7 @@ const conditions = {
   notLapsed: 'attribute_exists(PK) AND attribute_not_exists(lapsedAt)',
 } as const;
 
-export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort {
+export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, MidMonthVoucherPort {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
 
   constructor(private readonly table: Table, private readonly now: () => number = Date.now) {}
@@ -126,10 +126,10 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort {
   }
 
   /** VCH-04: the month's vouchers of these recipients (one Query each, a few at a time). */
-  async vouchersOf(recipientIds: readonly string[], month: YearMonth): Promise<LapsingVoucher[]> {
+  async vouchersOf(recipientIds: readonly string[], month: YearMonth): Promise<HeldVoucher[]> {
     const each = await mapConcurrent([...recipientIds], 8, (recipientId) =>
       queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':prefix': keys.voucherMonthPrefix(month) } }));
-    return each.flat().map((i) => entityOf<LapsingVoucher>(i));
+    return each.flat().map((i) => entityOf<HeldVoucher>(i));
   }
 
   /** VCH-04: what remains becomes lapsed in one update (read from the item itself, so nothing in between is lost), once. */

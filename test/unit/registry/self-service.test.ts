@@ -9,6 +9,8 @@ import { issueCard, replaceCard, reportCardLoss } from '../../../domain/registry
 import { changePayoutAccount, patchProvider } from '../../../domain/registry/providers';
 import { cancelTerminal, decideTransfer, matchTerminalWorkers, registerTerminal, rekeyTerminal, requestTransfer } from '../../../domain/registry/terminals';
 import { InMemoryRegistryChanges } from '../../fakes/registry-changes';
+import { InMemoryRegistry } from '../../fakes/registry-store';
+import { InMemoryVouchers } from '../../fakes/voucher-store';
 
 const provider = (providerId: string): RegistryActor => ({ sub: `u-${providerId}`, role: 'provider', providerId });
 const P1 = provider('P1');
@@ -22,7 +24,7 @@ let secrets = 0;
 
 beforeEach(() => {
   store = new InMemoryRegistryChanges();
-  deps = { port: store, now: () => new Date('2026-03-20T01:00:00Z'), newSecret: () => `secret-${++secrets}-abcdefghij`, newId: (p) => `${p}${++secrets}`, hash: (b) => JSON.stringify(b) };
+  deps = { port: store, now: () => new Date('2026-03-20T01:00:00Z'), newSecret: () => `secret-${++secrets}-abcdefghij`, newId: (p) => `${p}${++secrets}`, hash: (b) => JSON.stringify(b), vouchers: new InMemoryVouchers(new InMemoryRegistry()) };
   store.seed({ kind: 'provider', value: { providerId: 'P1', businessNumber: '1234567891', name: '행복돌봄센터', representative: '김철수', municipalityCode: '11110', status: 'ACTIVE', accounts: [{ programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복돌봄' }] } });
   store.seed({ kind: 'provider', value: { providerId: 'P2', businessNumber: '2208162517', name: '새봄센터', municipalityCode: '26110', status: 'ACTIVE', accounts: [] } });
   store.workers.set('W1', { workerId: 'W1', providerId: 'P1' });
