@@ -83,6 +83,10 @@ export const recipientRecord = z.object({
   municipalityCode,
   status: z.enum(['ACTIVE', 'INELIGIBLE']).default('ACTIVE'),
   deathDate: isoDate.optional(),
+  eligibility: z
+    .array(z.object({ serviceCode: z.string().regex(/^\d{6}$/), grade: z.string().regex(/^[A-Za-z0-9]{1,10}$/), from: isoDate, to: isoDate.nullable().default(null) }))
+    .max(20)
+    .optional(),
 });
 
 export const cardRecord = z.object({

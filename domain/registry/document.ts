@@ -45,7 +45,7 @@ export interface ExistingRegistry {
   providers: ReadonlyMap<string, { businessNumber: string }>;
   workers: ReadonlyMap<string, { providerId: string; workerPaymentId?: string }>;
   terminals: ReadonlyMap<string, { providerId: string; phone: string }>;
-  recipients: ReadonlyMap<string, { status: Recipient['status'] }>;
+  recipients: ReadonlyMap<string, { status: Recipient['status']; municipalityCode?: string }>;
   cards: ReadonlyMap<string, { recipientId: string }>;
   contracts: ReadonlyMap<string, Contract>;
 }

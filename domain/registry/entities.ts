@@ -93,6 +93,8 @@ export interface Recipient {
   municipalityCode: string;
   status: 'ACTIVE' | 'INELIGIBLE';
   deathDate?: IsoDate;
+  /** REG-04 자격 per service type: grade and period (contracts are registered against it). */
+  eligibility?: { serviceCode: string; grade: string; from: IsoDate; to: IsoDate | null }[];
 }
 
 /** 바우처카드 (REG-05). */
@@ -120,6 +122,8 @@ export interface Contract {
   from: IsoDate;
   to: IsoDate | null;
   designatedWorkerIds: string[];
+  /** The recipient's municipality, beside the contract for the municipality's lists (VCH-03). */
+  municipalityCode?: string;
   status: 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
   /** The first day without service (the day after the last one served). */
   terminatedOn?: IsoDate;

@@ -201,7 +201,7 @@ export function planImport(doc: ImportDocument, existing: ExistingRegistry, toda
   }
 
   // Recipients (REG-04, REG-07).
-  const recipients = new Map<string, { status: Recipient['status'] }>(existing.recipients);
+  const recipients = new Map<string, { status: Recipient['status']; municipalityCode?: string }>(existing.recipients);
   const firstRecipient = seen('recipients');
   for (const item of doc.recipients) {
     decide('recipients', item, (reject) => {
@@ -211,7 +211,13 @@ export function planImport(doc: ImportDocument, existing: ExistingRegistry, toda
       if (!rrn) return reject('INVALID_RRN', 'resident registration number is not of the form YYMMDD-GNNNNNN with a real birth date', 'rrn', 'REG-07');
       if (rrn.birthDate !== r.birthDate) return reject('BIRTH_DATE_MISMATCH', 'birth date differs from the one in the RRN', 'birthDate', 'REG-04');
       if (r.deathDate !== undefined && r.deathDate < r.birthDate) return reject('INVALID_DEATH_DATE', 'death date is before the birth date', 'deathDate');
-      recipients.set(r.recipientId, { status: r.status });
+      for (const [i, e] of (r.eligibility ?? []).entries()) {
+        const serviceType = serviceTypes.get(e.serviceCode);
+        if (!serviceType) return reject('UNKNOWN_SERVICE', `service code ${e.serviceCode} is not registered`, `eligibility.${i}.serviceCode`, 'REG-04');
+        if (!serviceType.grades.some((g) => g.grade === e.grade)) return reject('UNKNOWN_GRADE', `grade ${e.grade} does not exist for service ${e.serviceCode}`, `eligibility.${i}.grade`, 'REG-04');
+        if (e.to !== null && e.to < e.from) return reject('INVALID_PERIOD', 'an eligibility cannot end before it starts', `eligibility.${i}.to`, 'REG-04');
+      }
+      recipients.set(r.recipientId, { status: r.status, municipalityCode: r.municipalityCode });
       return { ...r, rrn: rrn.canonical } satisfies Recipient;
     }, plan.recipients);
   }
@@ -264,6 +270,7 @@ export function planImport(doc: ImportDocument, existing: ExistingRegistry, toda
       const { terminatedOn, ...rest } = c;
       return {
         ...rest,
+        ...(recipient.municipalityCode ? { municipalityCode: recipient.municipalityCode } : {}),
         initialGrade: stored?.initialGrade ?? c.grade,
         gradeChanges,
         ...(terminatedOn !== undefined ? { terminatedOn } : {}),

@@ -65,7 +65,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
       providers: new Map(byType('Provider').map((p) => [p.providerId as string, { businessNumber: p.businessNumber as string }])),
       workers: new Map(byType('Worker').map((w) => [w.workerId as string, { providerId: w.providerId as string, workerPaymentId: w.workerPaymentId as string }])),
       terminals: new Map(byType('Terminal').map((t) => [t.serial as string, { providerId: t.providerId as string, phone: t.phone as string }])),
-      recipients: new Map(byType('Recipient').map((r) => [r.recipientId as string, { status: r.status as Recipient['status'] }])),
+      recipients: new Map(byType('Recipient').map((r) => [r.recipientId as string, { status: r.status as Recipient['status'], municipalityCode: r.municipalityCode as string }])),
       cards: new Map(byType('Card').map((c) => [c.cardNumber as string, { recipientId: c.recipientId as string }])),
       contracts: new Map(contracts.map((c) => [c.contractId, c])),
     };
@@ -242,7 +242,10 @@ export class DynamoRegistryStore implements RegistryImportStore {
 
   private async saveContract(contract: Contract, existed: boolean): Promise<Outcome> {
     const key = keys.contract(contract.recipientId, contract.contractId);
-    const main = this.fingerprinted(key, 'Contract', contract, gsi1.ofProvider(contract.providerId, 'CONTRACT', contract.contractId));
+    const main = this.fingerprinted(key, 'Contract', contract, {
+      ...gsi1.ofProvider(contract.providerId, 'CONTRACT', contract.contractId),
+      ...(contract.municipalityCode ? gsi2.municipalityContract(contract.municipalityCode, contract.contractId) : {}),
+    });
     const pointer = this.unique(keys.contractPointer(contract.contractId), { recipientId: contract.recipientId });
     (pointer.Put.Item as Record<string, unknown>).type = 'ContractPointer';
     (pointer.Put.Item as Record<string, unknown>).contractId = contract.contractId;
