@@ -8,7 +8,7 @@
 import { expect, it } from 'vitest';
 import { contractSuite } from './suite';
 import { auditEntry } from '../../domain/registry/audit';
-import type { RegistryChange, RegistryChangePort, RegistryWrite, TerminalRecord } from '../../domain/registry/changes';
+import type { ContractRecord, RecipientRecord, RegistryChange, RegistryChangePort, RegistryWrite, TerminalRecord, WorkerRecord } from '../../domain/registry/changes';
 
 export interface RegistryChangesUnderTest {
   store: RegistryChangePort;
@@ -16,6 +16,8 @@ export interface RegistryChangesUnderTest {
   seed(write: Pick<RegistryWrite, 'kind' | 'value'>, secret?: string): Promise<void>;
   /** The terminal's secret as the signature check would open it; null when cleared. */
   secretOf(serial: string): Promise<string | null>;
+  /** What a payment reads of the worker by its payment ID (PAY-02), or null when no worker holds it. */
+  payingWorker(workerPaymentId: string): Promise<{ workerId: string; contracts: WorkerRecord['contracts'] } | null>;
 }
 
 let n = 0;
@@ -94,6 +96,61 @@ export function registryChangesContract(name: string, make: () => Promise<Regist
       await t.store.commit(change([{ kind: 'terminal', value: { ...a, providerId: 'PC4' }, expected: 4 }]));
       expect((await t.store.providerTerminals('PC3', 50)).items.map((x) => x.serial)).not.toContain(a.serial);
       expect((await t.store.providerTerminals('PC4', 50)).items).toEqual([{ ...a, providerId: 'PC4' }]);
+    });
+
+    const recipientOf = (over: Partial<RecipientRecord> = {}): RecipientRecord => ({
+      recipientId: `RC${++n}`, name: '이서연', rrnMasked: '150402-4******', birthDate: '2015-04-02', municipalityCode: '44130', status: 'ACTIVE',
+      eligibility: [{ serviceCode: '110101', grade: '1', from: '2026-01-01', to: null }], suspensions: [], ...over,
+    });
+    const contractOf = (recipientId: string, over: Partial<ContractRecord> = {}): ContractRecord => ({
+      contractId: `CC${++n}`, recipientId, providerId: 'PC1', serviceCode: '110101', grade: '1', initialGrade: '1', gradeChanges: [], from: '2026-03-01', to: null,
+      designatedWorkerIds: [], status: 'ACTIVE', municipalityCode: '44130', ...over,
+    });
+    const plain = (writes: RegistryWrite[], more: Partial<RegistryChange> = {}): RegistryChange => ({ writes, audit: [], ...more });
+
+    it('REG-04/07 a recipient is found by its RRN alone (kept sealed, never read back); its contracts by recipient, provider and municipality', async () => {
+      const rrn = `1504024${String(++n).padStart(6, '0')}`;
+      const r = recipientOf();
+      expect(await t.store.commit(plain([{ kind: 'recipient', value: r, expected: null, rrn }]))).toEqual({ ok: true });
+      expect(await t.store.recipientsByRrn(rrn)).toEqual([{ value: r, version: 1 }]);
+      expect(await t.store.recipientsByRrn(`1504024${String(++n).padStart(6, '0')}`)).toEqual([]);
+      expect(JSON.stringify(await t.store.recipientRecord(r.recipientId))).not.toContain(rrn);
+      const c = contractOf(r.recipientId, { municipalityCode: `4${String(n).padStart(4, '0')}` });
+      const claim = { kind: 'contractId' as const, value: c.contractId, owner: r.recipientId };
+      expect(await t.store.commit(plain([{ kind: 'contract', value: c, expected: null }], { claims: [claim] }))).toEqual({ ok: true });
+      expect(await t.store.contract(c.contractId)).toEqual({ value: c, version: 1 });
+      expect(await t.store.recipientContracts(r.recipientId)).toEqual([{ value: c, version: 1 }]);
+      expect((await t.store.providerContracts('PC1', { serviceCode: '110101' }, 500)).items).toContainEqual(c);
+      expect((await t.store.providerContracts('PC1', { status: 'TERMINATED' }, 500)).items).not.toContainEqual(c);
+      expect((await t.store.municipalityContracts(c.municipalityCode, 50)).items).toEqual([c]);
+    });
+
+    it('REG-04 a contract id is one recipient\'s: the same id for another recipient is taken, and nothing is written', async () => {
+      const a = recipientOf();
+      const b = recipientOf();
+      await t.store.commit(plain([{ kind: 'recipient', value: a, expected: null }, { kind: 'recipient', value: b, expected: null }]));
+      const c = contractOf(a.recipientId);
+      await t.store.commit(plain([{ kind: 'contract', value: c, expected: null }], { claims: [{ kind: 'contractId', value: c.contractId, owner: a.recipientId }] }));
+      const claim = { kind: 'contractId' as const, value: c.contractId, owner: b.recipientId };
+      expect(await t.store.commit(plain([{ kind: 'contract', value: { ...c, recipientId: b.recipientId }, expected: null }], { claims: [claim] }))).toEqual({ ok: false, reason: 'taken', claim });
+      expect(await t.store.recipientContracts(b.recipientId)).toEqual([]);
+    });
+
+    it('REG-02 a worker\'s payment ID is its own: another worker with the same ID is taken; a termination reaches what payments read', async () => {
+      const paymentId = await t.store.nextWorkerPaymentId();
+      expect(paymentId).toMatch(/^\d{8}$/);
+      expect(await t.store.nextWorkerPaymentId()).not.toBe(paymentId);
+      const w: WorkerRecord = { workerId: `WC${++n}`, providerId: 'PC1', name: '김민수', rrnMasked: '850101-1******', workerPaymentId: paymentId, contracts: [{ programCode: 'COMMUNITY', from: '2026-03-01', to: null }] };
+      expect(await t.store.commit(plain([{ kind: 'worker', value: w, expected: null, rrn: '8501011234567' }]))).toEqual({ ok: true });
+      expect(await t.payingWorker(paymentId)).toEqual({ workerId: w.workerId, contracts: w.contracts });
+      const other = { ...w, workerId: `WC${++n}` };
+      expect(await t.store.commit(plain([{ kind: 'worker', value: other, expected: null }]))).toEqual({ ok: false, reason: 'taken', claim: { kind: 'workerPaymentId', value: paymentId, owner: other.workerId } });
+      expect(await t.store.workerRecord(other.workerId)).toBeNull();
+      const ended = { ...w, contracts: [{ programCode: 'COMMUNITY', from: '2026-03-01', to: '2026-03-20' }] };
+      expect(await t.store.commit(plain([{ kind: 'worker', value: ended, expected: 1 }]))).toEqual({ ok: true });
+      expect(await t.store.workerRecord(w.workerId)).toEqual({ value: ended, version: 2 });
+      expect(await t.payingWorker(paymentId)).toEqual({ workerId: w.workerId, contracts: ended.contracts });
+      expect((await t.store.providerWorkers('PC1', 500)).items).toContainEqual(ended);
     });
 
     it('REG-01 reads: a provider by business number, cards and transfers round-trip at their versions', async () => {

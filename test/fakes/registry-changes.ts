@@ -107,14 +107,15 @@ export class InMemoryRegistryChanges implements RegistryChangePort {
 
   async commit(change: RegistryChange): Promise<CommitOutcome> {
     if (change.remember && this.remembers.has(`${change.remember.scope}#${change.remember.key}`)) return { ok: false, reason: 'remembered' };
-    for (const w of change.writes) {
-      const current = this.records.get(`${w.kind}#${idOf(w)}`);
-      if (w.expected === null ? current !== undefined : current?.version !== w.expected) return { ok: false, reason: 'conflict' };
-    }
+    // As the adapter answers a cancelled transaction: a taken value before a moved record.
     const claimed: UniqueClaim[] = [...(change.claims ?? []), ...change.writes.flatMap((w) => (w.kind === 'worker' ? [{ kind: 'workerPaymentId' as const, value: w.value.workerPaymentId, owner: w.value.workerId }] : []))];
     for (const c of claimed) {
       const owner = this.owners(c.kind).get(c.value);
       if (owner !== undefined && owner !== c.owner) return { ok: false, reason: 'taken', claim: c };
+    }
+    for (const w of change.writes) {
+      const current = this.records.get(`${w.kind}#${idOf(w)}`);
+      if (w.expected === null ? current !== undefined : current?.version !== w.expected) return { ok: false, reason: 'conflict' };
     }
     // A number is given back only by its owner (or is already free).
     for (const r of change.releases ?? []) if (this.phones.has(r.value) && this.phones.get(r.value) !== r.owner) return { ok: false, reason: 'conflict' };

@@ -27,6 +27,10 @@ registryChangesContract('DynamoDB', async () => {
         await put({ ...keys.businessNumber(p.businessNumber), type: 'Unique', providerId: p.providerId });
       } else throw new Error(`seed ${write.kind}: not needed by the contract`);
     },
+    payingWorker: async (paymentId) => {
+      const item = (await table.doc.send(new GetCommand({ TableName: table.name, Key: keys.workerPaymentId(paymentId), ConsistentRead: true }))).Item;
+      return item ? { workerId: item.worker.workerId, contracts: item.worker.contracts } : null;
+    },
     secretOf: async (serial) => {
       const item = (await table.doc.send(new GetCommand({ TableName: table.name, Key: keys.terminal(serial), ConsistentRead: true }))).Item;
       return item?.secretSealed ? vault.open(item.secretSealed as string) : null;

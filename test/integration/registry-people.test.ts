@@ -201,6 +201,18 @@ describe('REG-02 workers', () => {
     expect((await call('listWorkers', provider('P0002'), { query: {} })).body.items.map((w: { workerId: string }) => w.workerId)).toEqual(['W0002']);
   });
 
+  it('REG-02/04: concurrent duplicates make one record — five identical registrations of a worker, of a contract, answer alike', async () => {
+    const twin = { ...worker, workerId: 'W0110', rrn: '920505-2345678' };
+    const workers = await Promise.all(Array.from({ length: 5 }, () => call('registerWorker', provider('P0001'), { body: twin })));
+    expect(new Set(workers.map((r) => JSON.stringify([r.status, r.body])))).toEqual(new Set([JSON.stringify([201, workers[0]!.body])]));
+    expect((await auditOf('worker', 'W0110')).map((a) => a.action)).toEqual(['REGISTERED']);
+    const body = { ...contract, contractId: 'C0210', from: '2026-03-14' };
+    const contracts = await Promise.all(Array.from({ length: 5 }, () => call('registerContract', provider('P0001'), { body })));
+    expect(contracts.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(contracts.map((r) => r.body.contractId))).toEqual(new Set(['C0210']));
+    expect((await auditOf('contract', 'C0210')).map((a) => a.action)).toEqual(['REGISTERED']);
+  });
+
   it('REG-02: termination per program or of all at once (일괄 해지) defaults to today, never before the start; the list tells who is terminated', async () => {
     expect(code(await call('terminateWorker', provider('P0001'), { params: { workerId: 'W0101' }, body: { programCode: null, on: '2026-02-28' } }))).toEqual(['TERMINATION_BEFORE_START', 'REG-02']);
     expect(code(await call('terminateWorker', provider('P0002'), { params: { workerId: 'W0101' }, body: {} }))).toEqual(['NOT_FOUND', 'REG-02']);

@@ -11,5 +11,10 @@ registryChangesContract('in memory', async () => {
       if (secret && write.kind === 'terminal') store.secrets.set((write.value as { serial: string }).serial, secret);
     },
     secretOf: async (serial) => store.secrets.get(serial) ?? null,
+    payingWorker: async (paymentId) => {
+      const workerId = store.paymentIds.get(paymentId);
+      const worker = workerId ? await store.workerRecord(workerId) : null;
+      return worker ? { workerId: worker.value.workerId, contracts: worker.value.contracts } : null;
+    },
   };
 });
