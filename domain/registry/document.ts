@@ -48,6 +48,11 @@ export interface ExistingRegistry {
   recipients: ReadonlyMap<string, { status: Recipient['status']; municipalityCode?: string }>;
   cards: ReadonlyMap<string, { recipientId: string }>;
   contracts: ReadonlyMap<string, Contract>;
+  /**
+   * The stored records themselves, by `entity#id` (nothing sealed or hashed), for the import's
+   * change history (REG-08: before and after).
+   */
+  records?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /** The accepted records, normalised into registry entities, and the rejected ones. */

@@ -8,7 +8,7 @@ import type { Issue } from '../shared/result';
 import type { ExistingRegistry, ImportDocument, ImportPlan, Indexed, ReferencedIds } from './document';
 import { type Card, type Contract, MAX_DESIGNATED_WORKERS, type Program, type Provider, type Recipient, type ServiceType, type Terminal, terminalKindOf, type Worker } from './entities';
 import { isValidBusinessNumber, parseRrn } from './identity';
-import type { RegistryImportStore } from './ports';
+import type { ImportAudit, RegistryImportStore } from './ports';
 
 /** The ids a document refers to, so that the store can load exactly those. */
 export function referencedIds(doc: ImportDocument): ReferencedIds {
@@ -297,10 +297,11 @@ export async function importRegistry(
   store: RegistryImportStore,
   today: IsoDate,
   malformed: Issue[] = [],
+  audit: ImportAudit = { actor: { sub: 'import', role: 'agency' }, at: `${today}T00:00:00+09:00` },
 ): Promise<ImportReport> {
   const existing = await store.loadExisting(referencedIds(doc));
   const plan = planImport(doc, existing, today);
-  const saved = await store.save(plan, existing);
+  const saved = await store.save(plan, existing, audit);
   const planned = plan.programs.length + plan.providers.length + plan.workers.length + plan.terminals.length
     + plan.recipients.length + plan.cards.length + plan.contracts.length;
   return {

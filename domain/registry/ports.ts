@@ -1,5 +1,6 @@
 /** What the registry's use cases need from storage. */
 import type { Issue } from '../shared/result';
+import type { Actor } from './audit';
 import type { AccessLog, PersonRecordAccess } from './access-log';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from './document';
 
@@ -11,10 +12,17 @@ export interface ImportSaveReport {
   unchanged: number;
 }
 
+/** Who imports, and when: each record created or changed is in its history (REG-08). */
+export interface ImportAudit {
+  actor: Actor;
+  at: string;
+}
+
 /** Registry persistence for the import (`POST /v1/admin/import`). */
 export interface RegistryImportStore {
   loadExisting(ids: ReferencedIds): Promise<ExistingRegistry>;
-  save(plan: ImportPlan, existing: ExistingRegistry): Promise<ImportSaveReport>;
+  /** Each record created or changed is written with its audit entry, in one transaction. */
+  save(plan: ImportPlan, existing: ExistingRegistry, audit: ImportAudit): Promise<ImportSaveReport>;
 }
 
 /** A person's record as staff may see it: the RRN only masked, nothing sealed or hashed (REG-07). */

@@ -4,7 +4,7 @@
  * the terminal API until it answers so (never by sleeping a fixed time).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TerminalIdentity } from '../support/terminal';
+import { paymentBody, type TerminalIdentity } from '../support/terminal';
 import { E2eWorld } from '../support/world';
 
 const world = new E2eWorld();
@@ -57,6 +57,43 @@ describe('REG-08 a change reaches the terminal API within 10 seconds', () => {
     const { ms, last } = await untilAnswered(() => balance(t, world.card(1)), (a) => a.status === 422);
     expect(last.body.error.code).toBe('TERMINAL_INACTIVE');
     expect(ms).toBeLessThan(WITHIN_MS);
+  }, 40_000);
+
+  it.concurrent('REG-02: a terminated worker\'s payments are refused from the day after the termination date', async () => {
+    const worker = await call('POST', '/v1/workers', { workerId: 'W0300', name: '최유리', rrn: '900303-2345678', contracts: [{ programCode: 'COMMUNITY', from: '2026-03-01' }] }, tokens.provider);
+    expect(worker.status).toBe(201);
+    const payment = () => world.terminalFetch()('POST', '/v1/terminal/payments', paymentBody(world.terminal, { cardNumber: world.card(3), workerPaymentId: worker.body.workerPaymentId, serviceStartAt: '2026-03-10T10:00:00+09:00' }, '2026-03-10'));
+    expect((await payment()).status).toBe(201);
+    // Paid today: until the termination is seen the answer is PAY-05's; then PAY-02's, which is checked first.
+    expect((await payment()).body.error.code).toBe('DAILY_LIMIT_REACHED');
+    expect((await call('POST', '/v1/workers/W0300/terminate', { on: '2026-03-09' }, tokens.provider)).body.contracts).toEqual([{ programCode: 'COMMUNITY', from: '2026-03-01', to: '2026-03-09' }]);
+    const { ms, last } = await untilAnswered(payment, (a) => a.body.error?.code !== 'DAILY_LIMIT_REACHED');
+    expect([last.status, last.body.error?.code, last.body.error?.details.rule]).toEqual([422, 'WORKER_NOT_ELIGIBLE', 'PAY-02']);
+    expect(ms).toBeLessThan(WITHIN_MS);
+  }, 40_000);
+
+  it('REG-04: a suspension and a terminated contract are refused at once; a mid-month contract paid from its voucher the moment it is registered (VCH-05)', async () => {
+    const eligibility = [{ serviceCode: '110101', grade: '1', from: '2026-03-01', to: '2026-12-31' }];
+    for (const [i, rrn] of [[300, '160505-3123456'], [301, '170606-4123456']] as const) {
+      const birthDate = `20${rrn.slice(0, 2)}-${rrn.slice(2, 4)}-${rrn.slice(4, 6)}`;
+      expect((await call('POST', '/v1/recipients', { recipientId: `R0${i}`, name: '박하늘', rrn, birthDate, municipalityCode: '44130', eligibility }, tokens.city)).status).toBe(201);
+      expect((await call('POST', '/v1/cards', { cardNumber: world.card(i), recipientId: `R0${i}` }, tokens.agency)).status).toBe(201);
+      const contract = await call('POST', '/v1/contracts', { contractId: `C0${i}`, name: '박하늘', rrn, serviceCode: '110101', from: '2026-03-01', to: '2026-12-31', serviceAddress: '충남 천안시 1', designatedWorkerIds: [] }, tokens.provider);
+      expect(contract).toMatchObject({ status: 201, body: { recipientId: `R0${i}`, voucher: { month: '2026-03', remainingAmount: 144_000 } } });
+    }
+    const payment = (i: number) => world.terminalFetch()('POST', '/v1/terminal/payments', paymentBody(world.terminal, { cardNumber: world.card(i), serviceStartAt: '2026-03-10T10:00:00+09:00' }, '2026-03-10'));
+    expect((await payment(300)).status).toBe(201);
+    expect((await payment(300)).body.error.code).toBe('DAILY_LIMIT_REACHED');
+    expect((await call('POST', '/v1/recipients/R0300/suspensions', { serviceCode: '110101', from: '2026-03-10', to: null, reason: '장기 입원' }, tokens.city)).status).toBe(201);
+    const suspended = await untilAnswered(() => payment(300), (a) => a.body.error?.code !== 'DAILY_LIMIT_REACHED');
+    expect([suspended.last.body.error?.code, suspended.last.body.error?.details.rule]).toEqual(['NO_CONTRACT', 'PAY-03']);
+    expect(suspended.ms).toBeLessThan(WITHIN_MS);
+
+    expect((await balance(world.terminal, world.card(301))).body).toMatchObject({ remainingAmount: 144_000 });
+    expect((await call('POST', '/v1/contracts/C0301/terminate', { on: '2026-03-09', reason: '서비스 미이용' }, tokens.city)).body).toMatchObject({ status: 'TERMINATED', to: '2026-03-09' });
+    const ended = await untilAnswered(() => payment(301), (a) => a.status !== 201);
+    expect([ended.last.body.error?.code, ended.last.body.error?.details.rule]).toEqual(['NO_CONTRACT', 'PAY-03']);
+    expect(ended.ms).toBeLessThan(WITHIN_MS);
   }, 40_000);
 
   it('REG-03: a re-keyed terminal answers to its new secret at once and refuses the old one', async () => {

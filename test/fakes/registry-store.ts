@@ -9,7 +9,8 @@ import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../domain/r
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../domain/registry/entities';
 import { maskRrn } from '../../domain/registry/identity';
 import type { PersonRecordAccess } from '../../domain/registry/access-log';
-import type { ImportSaveReport, PeoplePort, PersonRecord, RegistryImportStore } from '../../domain/registry/ports';
+import type { ImportAudit, ImportSaveReport, PeoplePort, PersonRecord, RegistryImportStore } from '../../domain/registry/ports';
+import { auditEntry, type AuditedEntity, type AuditEntry } from '../../domain/registry/audit';
 import type { Issue } from '../../domain/shared/result';
 
 const WORKER_PAYMENT_ID_BASE = 20_000_000;
@@ -22,7 +23,19 @@ type Outcome = 'created' | 'updated' | 'unchanged' | Issue;
 type StoredRecipient = Omit<Recipient, 'rrn'> & { rrnMasked: string };
 type StoredWorker = Omit<Worker, 'rrn'> & { workerPaymentId: string; rrnMasked: string };
 
+/** The sections whose records have a change history (REG-08), and the field naming each. */
+const IMPORT_AUDITED: Record<string, { entity: AuditedEntity; id: string } | undefined> = {
+  providers: { entity: 'provider', id: 'providerId' },
+  workers: { entity: 'worker', id: 'workerId' },
+  terminals: { entity: 'terminal', id: 'serial' },
+  recipients: { entity: 'recipient', id: 'recipientId' },
+  cards: { entity: 'card', id: 'cardNumber' },
+  contracts: { entity: 'contract', id: 'contractId' },
+};
+
 export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
+  /** The import's change history (REG-08), oldest first. */
+  readonly audits: AuditEntry[] = [];
   readonly programs = new Map<string, Stored<Omit<Program, 'serviceTypes'>>>();
   readonly serviceTypes = new Map<string, ServiceType>();
   readonly providers = new Map<string, Stored<Provider>>();
@@ -52,7 +65,7 @@ export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
     };
   }
 
-  async save(plan: ImportPlan, existing: ExistingRegistry): Promise<ImportSaveReport> {
+  async save(plan: ImportPlan, existing: ExistingRegistry, audit: ImportAudit): Promise<ImportSaveReport> {
     const report: ImportSaveReport = { rejected: [], created: 0, updated: 0, unchanged: 0 };
     const sections = [
       ['programs', plan.programs, (p: Program) => this.saveProgram(p)],
@@ -67,6 +80,11 @@ export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
     for (const [section, records, save] of sections) {
       for (const { index, record } of records as { index: number; record: never }[]) {
         const outcome = (save as (r: unknown) => Outcome)(record);
+        const audited = IMPORT_AUDITED[section];
+        if (audited && (outcome === 'created' || outcome === 'updated')) {
+          const id = String((record as Record<string, unknown>)[audited.id]);
+          this.audits.push(auditEntry(audited.entity, id, outcome === 'created' ? 'IMPORTED' : 'IMPORTED_UPDATE', audit.actor, audit.at, null, withoutRrn(record as never)));
+        }
         if (typeof outcome === 'string') report[outcome]++;
         else report.rejected.push({ ...outcome, path: `${section}[${index}]${outcome.path}` });
       }

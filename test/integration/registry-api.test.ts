@@ -9,6 +9,7 @@ import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { DynamoVoucherStore } from '../../functions/shared/dynamo/voucher-store';
 import { agency, callRoute, httpEvent, lambdaContext, municipality, provider } from '../support/events';
 import { businessNumber } from '../support/fixtures';
+import { setClock } from '../../functions/shared/clock';
 import { useLocalEnvironment, type TestEnvironment } from '../support/local';
 import { intakeHarness, kst, type IntakeHarness } from '../support/payments';
 import { paymentBody, signedHeaders, type TerminalIdentity } from '../support/terminal';
@@ -24,6 +25,8 @@ const P2 = businessNumber('223456789');
 
 beforeAll(async () => {
   env = await useLocalEnvironment();
+  // The registry is imported before the month's changes (its history entries come first, REG-08).
+  setClock(kst('2026-03-01T09:00:00'));
   h = await intakeHarness(4);
   // A second provider of 44130 with its own worker and a contract of R0004 (service 110201).
   const admin = await import('../../functions/admin-import/handler');
@@ -157,8 +160,8 @@ describe('REG-05 cards', () => {
     expect(paid).toMatchObject({ status: 201, body: { voucher: { remainingAmount: 140_000 } } });
 
     const history = await auditOf('card', '9410000000000003');
-    expect(history.map((e) => e.action)).toEqual(['REPORTED_LOST', 'REPLACED']);
-    expect(history[0]).toMatchObject({ by: 'u-m44130', role: 'municipality', before: { status: 'ACTIVE' }, after: { status: 'LOST' } });
+    expect(history.map((e) => e.action)).toEqual(['IMPORTED', 'REPORTED_LOST', 'REPLACED']);
+    expect(history[1]).toMatchObject({ by: 'u-m44130', role: 'municipality', before: { status: 'ACTIVE' }, after: { status: 'LOST' } });
     expect(JSON.stringify(history)).not.toContain('9410000000000033');
   });
 
@@ -181,8 +184,8 @@ describe('REG-01 providers and CMS-04 payout accounts', () => {
     expect((await call('patchProvider', municipality('11110'), { params: { providerId: 'P0002' }, body: { name: '두리' } })).body.error.code).toBe('NOT_REGISTERING_MUNICIPALITY');
     expect((await call('patchProvider', municipality('44130'), { params: { providerId: 'P0002' }, body: { name: '두리돌봄' } })).body.name).toBe('두리돌봄');
     const history = await auditOf('provider', 'P0002');
-    expect(history.map((e) => [e.action, e.by])).toEqual([['UPDATED', 'u-P0002'], ['UPDATED', 'u-m44130']]);
-    expect(history[1]).toMatchObject({ before: { name: '두리돌봄센터' }, after: { name: '두리돌봄' } });
+    expect(history.map((e) => [e.action, e.by])).toEqual([['IMPORTED', 'u-agency'], ['UPDATED', 'u-P0002'], ['UPDATED', 'u-m44130']]);
+    expect(history[2]).toMatchObject({ before: { name: '두리돌봄센터' }, after: { name: '두리돌봄' } });
   });
 
   it('CMS-04: the payout account is the registering municipality\'s or the agency\'s to change, never the provider\'s', async () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 const call = (name: keyof typeof routes, claims: Record<string, string>, options: { params?: Record<string, string>; body?: unknown; query?: Record<string, string> } = {}) =>
   callRoute(registry, routes, name, { claims, ...options });
-const auditOf = async (entity: string, id: string) => ((await call('audit', agency(), { query: { entity, id } })).body.items as { action: string; before: any; after: any }[]).reverse();
+const auditOf = async (entity: string, id: string) => ((await call('audit', agency(), { query: { entity, id } })).body.items as { action: string; by: string; role: string; before: any; after: any }[]).reverse();
 const code = (r: { body: { error?: { code: string; details?: { rule?: string } } } }) => [r.body.error?.code, r.body.error?.details?.rule];
 
 const RRN = '160505-3123456';
@@ -176,6 +176,24 @@ describe('REG-04 recipients, contracts and VCH-05', () => {
     expect(await call('designateWorkers', provider('P0001'), { params: { contractId: 'C0001' }, body: { designatedWorkerIds: [] } })).toMatchObject({ status: 200, body: { designatedWorkerIds: [] } });
     expect(code(await call('designateWorkers', provider('P0001'), { params: { contractId: 'C0001' }, body: { designatedWorkerIds: ['W0002'] } }))).toEqual(['WORKER_NOT_ELIGIBLE', 'REG-04']);
     expect(code(await call('designateWorkers', provider('P0002'), { params: { contractId: 'C0001' }, body: { designatedWorkerIds: [] } }))).toEqual(['NOT_FOUND', 'REG-04']);
+  });
+});
+
+describe('REG-08 the import\'s changes are in the history too', () => {
+  it('REG-08: a record the import creates or changes has its entry (who, when, before and after, personal data masked); a re-import of the same record adds none', async () => {
+    const imported = await auditOf('worker', 'W0002');
+    expect(imported).toEqual([expect.objectContaining({ action: 'IMPORTED', by: 'u-agency', role: 'agency', before: null, after: expect.objectContaining({ workerId: 'W0002', rrnMasked: '900202-1******', name: '박*훈' }) })]);
+    expect(JSON.stringify(imported)).not.toMatch(/1234567|rrnSealed|rrnHash|fingerprint/);
+    const admin = await import('../../functions/admin-import/handler');
+    const load = async (doc: unknown) => JSON.parse(((await admin.handler(httpEvent({ method: 'POST', path: '/v1/admin/import', body: doc, claims: agency() }), lambdaContext())) as { body: string }).body);
+    const w = { workerId: 'W0002', providerId: 'P0002', name: '박지훈', rrn: '900202-1234567', workerPaymentId: '20000002', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] };
+    expect(await load({ workers: [w] })).toMatchObject({ unchanged: 1 });
+    expect(await auditOf('worker', 'W0002')).toHaveLength(1);
+    expect(await load({ workers: [{ ...w, phone: '01077778888' }] })).toMatchObject({ updated: 1 });
+    const history = await auditOf('worker', 'W0002');
+    expect(history.map((a) => a.action)).toEqual(['IMPORTED', 'IMPORTED_UPDATE']);
+    expect(history[1]).toMatchObject({ before: { phone: null }, after: { phone: '010****8888' } });
+    expect((await auditOf('card', '9410000000000001')).map((a) => a.action)).toEqual(['IMPORTED']);
   });
 });
 

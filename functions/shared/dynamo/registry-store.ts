@@ -4,14 +4,17 @@
  * unique system-wide, a uniqueness item in the same transaction.
  */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domain/registry/document';
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
 import { maskRrn } from '../../../domain/registry/identity';
-import type { ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
+import type { ImportAudit, ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
+import { auditEntry, type AuditedEntity } from '../../../domain/registry/audit';
+import { randomUUID } from 'node:crypto';
+import { entityOf } from './items';
 import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
-import { batchGetAll, isConditionalFailure, stableJson, type TransactItem, transactWrite } from './batch';
+import { batchGetAll, stableJson, type TransactItem, transactWrite } from './batch';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { gsi1, gsi2, type Key, keys } from './keys';
@@ -36,7 +39,28 @@ export const conditions = {
   phoneOfProvider: 'attribute_not_exists(PK) OR providerId = :p',
 } as const;
 
+/** One import's audit context: who, when, and the records as they were before it. */
+type SaveContext = ImportAudit & { records: ReadonlyMap<string, Record<string, unknown>> };
+
+/** The registry records an import writes that have a change history (REG-08), and the field naming each. */
+const AUDITED: Record<string, { entity: AuditedEntity; id: string } | undefined> = {
+  Provider: { entity: 'provider', id: 'providerId' },
+  Worker: { entity: 'worker', id: 'workerId' },
+  Terminal: { entity: 'terminal', id: 'serial' },
+  Recipient: { entity: 'recipient', id: 'recipientId' },
+  Card: { entity: 'card', id: 'cardNumber' },
+  Contract: { entity: 'contract', id: 'contractId' },
+};
+
+/** A stored item as its history shows it: the entity, without keys, bookkeeping or anything sealed. */
+function snapshotOf(item: Record<string, unknown>): Record<string, unknown> {
+  const entity = entityOf<Record<string, unknown>>(item);
+  for (const k of ['rrnSealed', 'rrnHash', 'secretSealed', 'secretHash', 'version']) delete entity[k];
+  return entity;
+}
+
 export class DynamoRegistryStore implements RegistryImportStore {
+
   constructor(
     private readonly table: Table,
     private readonly vault: PersonalDataVault,
@@ -68,10 +92,12 @@ export class DynamoRegistryStore implements RegistryImportStore {
       recipients: new Map(byType('Recipient').map((r) => [r.recipientId as string, { status: r.status as Recipient['status'], municipalityCode: r.municipalityCode as string }])),
       cards: new Map(byType('Card').map((c) => [c.cardNumber as string, { recipientId: c.recipientId as string }])),
       contracts: new Map(contracts.map((c) => [c.contractId, c])),
+      records: new Map([...items, ...(contracts as unknown as Record<string, unknown>[])].filter((i) => AUDITED[i.type as string]).map((i) => [`${AUDITED[i.type as string]!.entity}#${i[AUDITED[i.type as string]!.id]}`, snapshotOf(i)])),
     };
   }
 
-  async save(plan: ImportPlan, existing: ExistingRegistry): Promise<ImportSaveReport> {
+  async save(plan: ImportPlan, existing: ExistingRegistry, audit: ImportAudit): Promise<ImportSaveReport> {
+    const ctx: SaveContext = { ...audit, records: existing.records ?? new Map() };
     const report: ImportSaveReport = { rejected: [], created: 0, updated: 0, unchanged: 0 };
     const tally = (outcomes: Outcome[]) => {
       for (const o of outcomes) {
@@ -80,13 +106,13 @@ export class DynamoRegistryStore implements RegistryImportStore {
       }
     };
     const sections = [
-      ['programs', plan.programs, (p: Program) => this.saveProgram(p, existing.programs.has(p.code))],
-      ['providers', plan.providers, (p: Provider) => this.saveProvider(p, existing.providers.get(p.providerId)?.businessNumber)],
-      ['workers', plan.workers, (w: Worker) => this.saveWorker(w, existing.workers.has(w.workerId))],
-      ['terminals', plan.terminals, (t: Terminal) => this.saveTerminal(t, existing.terminals.get(t.serial)?.phone)],
-      ['recipients', plan.recipients, (r: Recipient) => this.saveRecipient(r)],
-      ['cards', plan.cards, (c: Card) => this.saveSimple(keys.card(c.cardNumber), 'Card', c)],
-      ['contracts', plan.contracts, (c: Contract) => this.saveContract(c, existing.contracts.has(c.contractId))],
+      ['programs', plan.programs, (p: Program) => this.saveProgram(p, existing.programs.has(p.code), ctx)],
+      ['providers', plan.providers, (p: Provider) => this.saveProvider(p, existing.providers.get(p.providerId)?.businessNumber, ctx)],
+      ['workers', plan.workers, (w: Worker) => this.saveWorker(w, existing.workers.has(w.workerId), ctx)],
+      ['terminals', plan.terminals, (t: Terminal) => this.saveTerminal(t, existing.terminals.get(t.serial)?.phone, ctx)],
+      ['recipients', plan.recipients, (r: Recipient) => this.saveRecipient(r, existing.recipients.has(r.recipientId), ctx)],
+      ['cards', plan.cards, (c: Card) => this.saveSimple(keys.card(c.cardNumber), 'Card', c, {}, existing.cards.has(c.cardNumber), ctx)],
+      ['contracts', plan.contracts, (c: Contract) => this.saveContract(c, existing.contracts.has(c.contractId), ctx)],
     ] as const;
     // Sections in reference order; records of one section concurrently.
     for (const [section, records, save] of sections) {
@@ -126,29 +152,33 @@ export class DynamoRegistryStore implements RegistryImportStore {
     };
   }
 
-  private async saveSimple(key: Key, type: string, entity: object, extra: Record<string, unknown> = {}): Promise<Outcome> {
-    const { Put } = this.fingerprinted(key, type, entity, extra);
-    try {
-      const out = await this.table.doc.send(new PutCommand({ ...Put, ReturnValues: 'ALL_OLD' }));
-      return out.Attributes ? 'updated' : 'created';
-    } catch (error) {
-      if (isConditionalFailure(error)) return 'unchanged';
-      throw error;
-    }
+  private async saveSimple(key: Key, type: string, entity: object, extra: Record<string, unknown>, existed: boolean, ctx: SaveContext): Promise<Outcome> {
+    return this.transact([this.fingerprinted(key, type, entity, extra)], existed, () => 'unchanged', ctx);
+  }
+
+  /** REG-08: the audit entry of the record a transaction's first item writes, beside it. */
+  private auditPut(record: Put, ctx: SaveContext): Put[] {
+    const item = record.Put.Item;
+    const kind = AUDITED[item.type as string];
+    if (!kind) return [];
+    const id = String(item[kind.id]);
+    const before = ctx.records.get(`${kind.entity}#${id}`) ?? null;
+    const entry = auditEntry(kind.entity, id, before ? 'IMPORTED_UPDATE' : 'IMPORTED', ctx.actor, ctx.at, before, snapshotOf(item));
+    return [{ Put: { TableName: this.table.name, Item: { ...keys.audit(kind.entity, id, ctx.at, `000000000#import${randomUUID().slice(0, 8)}`), type: 'Audit', ...entry } } }];
   }
 
   /**
    * Writes the record's transaction. Item 0 is the record (its condition failing means
    * unchanged); a later item failing is a uniqueness conflict, answered by `conflict(index)`.
    */
-  private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome): Promise<Outcome> {
-    const cancelled = await transactWrite(this.table.doc, items as TransactItem[]);
+  private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome, ctx: SaveContext): Promise<Outcome> {
+    const cancelled = await transactWrite(this.table.doc, [...items, ...this.auditPut(items[0] as Put, ctx)] as TransactItem[]);
     if (cancelled === null) return existed ? 'updated' : 'created';
     const conflicting = cancelled.indexes.find((i) => i > 0);
     return conflicting === undefined ? 'unchanged' : conflict(conflicting);
   }
 
-  private async saveProgram(program: Program, existed: boolean): Promise<Outcome> {
+  private async saveProgram(program: Program, existed: boolean, ctx: SaveContext): Promise<Outcome> {
     const { serviceTypes, ...rest } = program;
     const main = this.fingerprinted(keys.program(program.code), 'Program', { ...rest, serviceCodes: serviceTypes.map((s) => s.serviceCode) });
     const services = serviceTypes.map((s: ServiceType) => ({
@@ -164,10 +194,10 @@ export class DynamoRegistryStore implements RegistryImportStore {
       path: `.serviceTypes.${i - 1}.serviceCode`,
       code: 'SERVICE_CODE_TAKEN',
       message: `service code ${serviceTypes[i - 1]?.serviceCode} belongs to another program`,
-    }));
+    }), ctx);
   }
 
-  private async saveProvider(provider: Provider, storedBusinessNumber: string | undefined): Promise<Outcome> {
+  private async saveProvider(provider: Provider, storedBusinessNumber: string | undefined, ctx: SaveContext): Promise<Outcome> {
     const items: object[] = [
       this.fingerprinted(keys.provider(provider.providerId), 'Provider', provider, gsi1.providerShard(provider.providerId)),
       this.unique(keys.businessNumber(provider.businessNumber), { providerId: provider.providerId }),
@@ -180,11 +210,11 @@ export class DynamoRegistryStore implements RegistryImportStore {
       code: 'BUSINESS_NUMBER_TAKEN',
       message: 'business registration number belongs to another provider',
       rule: 'REG-01',
-    }));
+    }), ctx);
   }
 
   /** REG-02: the plan carries the given or already assigned payment ID; a new worker without one gets the next free one. */
-  private async saveWorker(worker: Worker, existed: boolean): Promise<Outcome> {
+  private async saveWorker(worker: Worker, existed: boolean, ctx: SaveContext): Promise<Outcome> {
     const given = worker.workerPaymentId;
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
       const paymentId = given ?? (await allocateWorkerPaymentId(this.table));
@@ -203,14 +233,14 @@ export class DynamoRegistryStore implements RegistryImportStore {
         code: 'WORKER_PAYMENT_ID_TAKEN',
         message: `worker payment ID ${paymentId} belongs to another worker`,
         rule: 'REG-02',
-      }));
+      }), ctx);
       // A given ID that is taken is the caller's error; an allocated one is retried with the next.
       if (typeof outcome === 'string' || given !== undefined) return outcome;
     }
     throw new Error('could not allocate a free worker payment ID');
   }
 
-  private async saveTerminal(terminal: Terminal, storedPhone: string | undefined): Promise<Outcome> {
+  private async saveTerminal(terminal: Terminal, storedPhone: string | undefined, ctx: SaveContext): Promise<Outcome> {
     const { secret, ...rest } = terminal;
     // The secret is sealed and never part of any answer; its fingerprint still notices a rotation.
     const main = this.fingerprinted(keys.terminal(terminal.serial), 'Terminal', { ...rest, secretHash: this.vault.lookupHash(secret) }, {
@@ -227,20 +257,20 @@ export class DynamoRegistryStore implements RegistryImportStore {
       code: 'PHONE_REGISTERED_ELSEWHERE',
       message: 'a smartphone may not be registered to two providers',
       rule: 'REG-03',
-    }));
+    }), ctx);
   }
 
-  private async saveRecipient(recipient: Recipient): Promise<Outcome> {
+  private async saveRecipient(recipient: Recipient, existed: boolean, ctx: SaveContext): Promise<Outcome> {
     const { rrn, ...rest } = recipient;
     const rrnHash = this.vault.lookupHash(rrn);
     return this.saveSimple(keys.recipient(recipient.recipientId), 'Recipient', { ...rest, rrnMasked: maskRrn(rrn), rrnHash }, {
       rrnSealed: this.vault.seal(rrn),
       ...gsi1.recipientShard(recipient.recipientId),
       ...gsi2.person(rrnHash, 'RCPT', recipient.recipientId),
-    });
+    }, existed, ctx);
   }
 
-  private async saveContract(contract: Contract, existed: boolean): Promise<Outcome> {
+  private async saveContract(contract: Contract, existed: boolean, ctx: SaveContext): Promise<Outcome> {
     const key = keys.contract(contract.recipientId, contract.contractId);
     const main = this.fingerprinted(key, 'Contract', contract, {
       ...gsi1.ofProvider(contract.providerId, 'CONTRACT', contract.contractId),
@@ -254,7 +284,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
       code: 'CONTRACT_PARTIES_IMMUTABLE',
       message: 'the contract id belongs to another recipient',
       rule: 'REG-04',
-    }));
+    }), ctx);
   }
 }
 
