@@ -8,6 +8,7 @@
  */
 import type { Page } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
+import type { AccessLog } from './access-log';
 import type { Actor, AuditedEntity, AuditEntry } from './audit';
 import type { Card, Contract, Provider, ServiceType, Terminal, Worker, WorkerContract } from './entities';
 import type { IsoDate } from '../shared/calendar';
@@ -202,6 +203,8 @@ export interface RegistryDeps {
   hash: (body: unknown) => string;
   /** VCH-05: a contract registered mid-month gets the month's voucher in the same request. */
   vouchers: MidMonthVoucherPort;
+  /** REG-07: a list of people's records is recorded, record by record, before it is answered. */
+  accessLog: AccessLog;
 }
 
 /** Who acts, as the registry sees them: tenancy is decided here, from the principal's scope. */

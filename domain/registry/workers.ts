@@ -5,6 +5,7 @@
  * refused from the day after. Another provider's worker is answered as unknown.
  */
 import { formatKst, type IsoDate, kstDate } from '../shared/calendar';
+import type { Page } from '../shared/ports';
 import { auditEntry } from './audit';
 import { type Changed, changeWith, type RegistryActor, type RegistryDeps, refuse, replayOf, type WorkerRecord } from './changes';
 import type { WorkerContract } from './entities';
@@ -85,4 +86,24 @@ export async function terminateWorker(deps: RegistryDeps, actor: RegistryActor, 
       answer: { ok: true, status: 200, body: value },
     };
   });
+}
+
+/**
+ * `GET /v1/workers?status=` (provider): its workers, RRN masked, each with its status today; every
+ * worker shown is recorded in the access log first (REG-07).
+ */
+export async function listWorkers(
+  deps: RegistryDeps,
+  actor: RegistryActor,
+  query: { status?: 'ACTIVE' | 'TERMINATED' | undefined; limit: number; nextToken?: string | undefined },
+  requestId: string,
+): Promise<Page<WorkerRecord & { status: 'ACTIVE' | 'TERMINATED' }>> {
+  const page = await deps.port.providerWorkers(actor.providerId!, query.limit, query.nextToken);
+  const today = kstDate(deps.now());
+  const items = page.items.map((w) => ({ ...w, status: workerStatus(w, today) })).filter((w) => !query.status || w.status === query.status);
+  const at = formatKst(deps.now());
+  for (const w of items) {
+    await deps.accessLog.record({ subjectType: 'WORKER', subjectId: w.workerId, actor: actor.sub, actorRole: actor.role, ...(actor.providerId ? { actorScope: actor.providerId } : {}), action: 'READ', at, requestId });
+  }
+  return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
 }

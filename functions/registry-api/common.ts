@@ -6,7 +6,7 @@ import { stableJson } from '../shared/dynamo/batch';
 import { ApiError, refusalError } from '../shared/errors';
 import { type HttpEvent, json } from '../shared/http';
 import { logger } from '../shared/observability';
-import { registryChangeStore, voucherStore } from '../shared/stores';
+import { peopleStore, registryChangeStore, voucherStore } from '../shared/stores';
 import type { Principal } from '../shared/tenancy';
 import { REGISTRY_STATUS } from './statuses';
 
@@ -17,6 +17,7 @@ export const deps = async (): Promise<RegistryDeps> => ({
   newId: (prefix) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`,
   hash: (body) => createHash('sha256').update(stableJson(body)).digest('base64url'),
   vouchers: voucherStore(),
+  accessLog: peopleStore(),
 });
 
 export const actorOf = (p: Principal): RegistryActor => ({ sub: p.sub, role: p.role, providerId: p.providerId, municipalityCode: p.municipalityCode });

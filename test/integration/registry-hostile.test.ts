@@ -118,7 +118,9 @@ const hostileParam = fc.oneof(fc.string({ minLength: 1 }), fc.constantFrom('../P
 
 describe('the registry API under hostile input', () => {
   it('malformed bodies, path parameters and queries at every endpoint: a 400 or other 4xx in the envelope, never a 5xx, and nothing written', async () => {
-    const before = await env.scan();
+    // A list's random query may be a valid one: it answers 200 and writes only its reads' access log (REG-07).
+    const written = async () => (await env.scan()).filter((i) => i.type !== 'AccessLog');
+    const before = await written();
     for (const e of endpoints) {
       const cases = e.body
         ? fc.record({ body: anyBody(e), params: fc.constant(e.params) })
@@ -127,9 +129,11 @@ describe('the registry API under hostile input', () => {
         fc.asyncProperty(cases, async (c) => {
           const query = 'query' in c ? (c as { query: Record<string, string> }).query : e.query;
           const res = await call(e.name, e.claims, { ...(c.params ? { params: c.params } : {}), ...(c.body !== undefined ? { body: c.body } : {}), ...(query ? { query } : {}) });
-          expect(res.status, `${e.name} ${JSON.stringify(c)}`).toBeGreaterThanOrEqual(400);
           expect(res.status, `${e.name} ${JSON.stringify(c)}`).toBeLessThan(500);
-          expect(res.body.error.code).toMatch(/^[A-Z_]+$/);
+          if (e.body || res.status !== 200) {
+            expect(res.status, `${e.name} ${JSON.stringify(c)}`).toBeGreaterThanOrEqual(400);
+            expect(res.body.error.code).toMatch(/^[A-Z_]+$/);
+          }
         }),
         { numRuns: 40 },
       );
@@ -145,7 +149,7 @@ describe('the registry API under hostile input', () => {
         );
       }
     }
-    expect(await env.scan()).toEqual(before);
+    expect(await written()).toEqual(before);
   }, 240_000);
 
   it('well-formed requests with arbitrary ids, dates and codes never answer 5xx; a refused one writes nothing', async () => {

@@ -216,6 +216,9 @@ describe('REG-02 workers', () => {
     const list = await call('listWorkers', provider('P0001'), { query: {} });
     expect(list.body.items.map((w: { workerId: string }) => w.workerId)).toEqual(['W0001', 'W0100', 'W0101']);
     expect(JSON.stringify(list.body)).not.toMatch(/2345678|rrnSealed|rrnHash/);
+    // REG-07: each worker shown is in the access log, read by the provider's user.
+    const { peopleStore } = await import('../../functions/shared/stores');
+    expect(await peopleStore().accessesOf('WORKER', 'W0100')).toEqual([expect.objectContaining({ actor: 'u-P0001', actorRole: 'provider', action: 'READ' })]);
     expect((await call('listWorkers', provider('P0002'), { query: {} })).body.items.map((w: { workerId: string }) => w.workerId)).toEqual(['W0002']);
   });
 

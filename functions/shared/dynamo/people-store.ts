@@ -2,6 +2,7 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonRecordAccess } from '../../../domain/registry/access-log';
 import type { PeoplePort, PersonRecord } from '../../../domain/registry/ports';
+import { conditionalWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';
@@ -46,8 +47,9 @@ export class DynamoPeopleStore implements PeoplePort {
     return (out.Items?.length ?? 0) > 0;
   }
 
+  /** An entry of the same read (subject, instant, reader, request) already recorded stays as it is: a retry records nothing new. */
   async record(entry: PersonRecordAccess): Promise<void> {
-    await this.table.doc.send(new PutCommand({
+    await conditionalWrite(() => this.table.doc.send(new PutCommand({
       TableName: this.table.name,
       Item: {
         ...keys.accessLog(`${entry.subjectType}#${entry.subjectId}`, entry.at, entry.actor, entry.requestId),
@@ -56,7 +58,7 @@ export class DynamoPeopleStore implements PeoplePort {
         expiresAt: this.epochSeconds() + ACCESS_LOG_RETENTION_SECONDS,
       },
       ConditionExpression: conditions.newEntry,
-    }));
+    })));
   }
 
   async accessesOf(subjectType: PersonRecordAccess['subjectType'], subjectId: string): Promise<PersonRecordAccess[]> {

@@ -24,7 +24,7 @@ let secrets = 0;
 
 beforeEach(() => {
   store = new InMemoryRegistryChanges();
-  deps = { port: store, now: () => new Date('2026-03-20T01:00:00Z'), newSecret: () => `secret-${++secrets}-abcdefghij`, newId: (p) => `${p}${++secrets}`, hash: (b) => JSON.stringify(b), vouchers: new InMemoryVouchers(new InMemoryRegistry()) };
+  deps = { port: store, now: () => new Date('2026-03-20T01:00:00Z'), newSecret: () => `secret-${++secrets}-abcdefghij`, newId: (p) => `${p}${++secrets}`, hash: (b) => JSON.stringify(b), vouchers: new InMemoryVouchers(new InMemoryRegistry()), accessLog: new InMemoryRegistry() };
   store.seed({ kind: 'provider', value: { providerId: 'P1', businessNumber: '1234567891', name: '행복돌봄센터', representative: '김철수', municipalityCode: '11110', status: 'ACTIVE', accounts: [{ programCode: 'COMMUNITY', bankCode: '004', accountNumber: '12345678901234', holder: '행복돌봄' }] } });
   store.seed({ kind: 'provider', value: { providerId: 'P2', businessNumber: '2208162517', name: '새봄센터', municipalityCode: '26110', status: 'ACTIVE', accounts: [] } });
   store.workers.set('W1', { workerId: 'W1', providerId: 'P1' });
