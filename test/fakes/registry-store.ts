@@ -164,7 +164,8 @@ export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
     return [...this.contracts.values()].some(({ entity: c }) => c.providerId === providerId && c.recipientId === recipientId);
   }
   async record(entry: PersonRecordAccess) {
-    if (this.accesses.some((a) => a.subjectType === entry.subjectType && a.subjectId === entry.subjectId && a.at === entry.at && a.actor === entry.actor && a.requestId === entry.requestId)) throw new Error('ConditionalCheckFailed: access already recorded');
+    // The same read recorded again (a retry) keeps the first entry, as the adapter's condition does.
+    if (this.accesses.some((a) => a.subjectType === entry.subjectType && a.subjectId === entry.subjectId && a.at === entry.at && a.actor === entry.actor && a.requestId === entry.requestId)) return;
     this.accesses.push(structuredClone(entry));
   }
   async accessesOf(subjectType: PersonRecordAccess['subjectType'], subjectId: string) {
