@@ -111,7 +111,9 @@ export async function registerContract(deps: RegistryDeps, actor: RegistryActor,
     if (existing) {
       if (existing.value.providerId !== actor.providerId) return { answer: refuse('CONTRACT_ID_TAKEN', 'REG-04', `contract id ${request.contractId} is taken`) };
       const replay = await replayOf<ContractRecord>(deps, scope, request.contractId, requestHash);
-      return { answer: replay ? { ...replay, body: existing.value } : refuse('IDEMPOTENCY_CONFLICT', 'REG-08', `contract ${request.contractId} already exists`) };
+      // The first answer's contract is the stored one (its voucher is read again below).
+      if (replay?.ok) return { answer: { ...replay, body: existing.value } };
+      return { answer: replay ?? refuse('IDEMPOTENCY_CONFLICT', 'REG-08', `contract ${request.contractId} already exists`) };
     }
     // REG-04: the name and the RRN both match one recipient, eligible for the service over the whole period.
     const matches = (await deps.port.recipientsByRrn(rrn.canonical)).filter((r) => r.value.name === request.name);
