@@ -76,7 +76,8 @@ async function monthVoucher(deps: RegistryDeps, contract: ContractRecord): Promi
     const st = await deps.port.serviceType(code);
     if (st) serviceTypes.set(code, st);
   }
-  const held = async () => (await deps.vouchers.vouchersOf([contract.recipientId], month)).find((v) => v.serviceCode === contract.serviceCode && v.contractId === contract.contractId);
+  // A voucher is the recipient's per service and month (VCH-01): one an earlier contract of the service drew is the one this contract pays from.
+  const held = async () => (await deps.vouchers.vouchersOf([contract.recipientId], month)).find((v) => v.serviceCode === contract.serviceCode);
   let voucher: HeldVoucher | undefined = await held();
   let reason: NonGenerationReason | undefined;
   if (!voucher) {
@@ -151,7 +152,9 @@ export async function registerContract(deps: RegistryDeps, actor: RegistryActor,
     };
   });
   if (!outcome.ok) return outcome;
-  return { ok: true, status: 201, body: await withVoucher(deps, outcome.body) };
+  // A concurrent twin may have committed first (its remembered answer names only the id): answer the contract as stored.
+  const stored = (await deps.port.contract(request.contractId))?.value ?? outcome.body;
+  return { ok: true, status: 201, body: await withVoucher(deps, stored) };
 }
 
 /** `PUT /v1/contracts/{id}/workers` (provider): the designated workers, at most five (REG-04). */

@@ -30,7 +30,7 @@ export async function registerWorker(deps: RegistryDeps, actor: RegistryActor, r
   if (!rrn) return refuse('INVALID_RRN', 'REG-07', 'the resident registration number is not of the form YYMMDD-GNNNNNN with a real birth date');
   const programs = new Set<string>();
   for (const c of request.contracts) {
-    if (programs.has(c.programCode)) return refuse('UNKNOWN_PROGRAM', 'REG-02', `program ${c.programCode} is named twice`);
+    if (programs.has(c.programCode)) return refuse('DUPLICATE_CONTRACT', 'REG-02', `one contract per program: ${c.programCode} is named twice`);
     if (!(await deps.port.programExists(c.programCode))) return refuse('UNKNOWN_PROGRAM', 'REG-02', `program ${c.programCode} does not exist`);
     programs.add(c.programCode);
   }

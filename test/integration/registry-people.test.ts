@@ -230,7 +230,9 @@ describe('REG-02 workers', () => {
     const body = { ...contract, contractId: 'C0210', from: '2026-03-14' };
     const contracts = await Promise.all(Array.from({ length: 5 }, () => call('registerContract', provider('P0001'), { body })));
     expect(contracts.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
-    expect(new Set(contracts.map((r) => r.body.contractId))).toEqual(new Set(['C0210']));
+    // The month's voucher of the service is the one C0200 drew (one per recipient × service × month).
+    expect(contracts[0]!.body.voucher).toMatchObject({ month: '2026-03', grantedAmount: 144_000 });
+    expect(new Set(contracts.map((r) => JSON.stringify(r.body)))).toEqual(new Set([JSON.stringify(contracts[0]!.body)]));
     expect((await auditOf('contract', 'C0210')).map((a) => a.action)).toEqual(['REGISTERED']);
   });
 

@@ -42,7 +42,8 @@ function placeOf(w: RegistryWrite): { key: Key; type: string; index: Record<stri
       return {
         key: keys.contract(w.value.recipientId, w.value.contractId),
         type: 'Contract',
-        index: { ...gsi1.ofProvider(w.value.providerId, 'CONTRACT', w.value.contractId), ...gsi2.municipalityContract(w.value.municipalityCode, w.value.contractId) },
+        // A contract imported before municipalities were kept beside contracts has none to index.
+        index: { ...gsi1.ofProvider(w.value.providerId, 'CONTRACT', w.value.contractId), ...(w.value.municipalityCode ? gsi2.municipalityContract(w.value.municipalityCode, w.value.contractId) : {}) },
       };
   }
 }

@@ -173,7 +173,7 @@ describe('REG-02 workers', () => {
   it.each([
     ['an RRN that is no RRN', { rrn: '900399-2345678' }, 'INVALID_RRN', 'REG-07'],
     ['an unknown program', { contracts: [{ programCode: 'NOPE', from: '2026-03-01' }] }, 'UNKNOWN_PROGRAM', 'REG-02'],
-    ['one program twice', { contracts: [{ programCode: 'COMMUNITY', from: '2026-03-01' }, { programCode: 'COMMUNITY', from: '2026-04-01' }] }, 'UNKNOWN_PROGRAM', 'REG-02'],
+    ['one program twice', { contracts: [{ programCode: 'COMMUNITY', from: '2026-03-01' }, { programCode: 'COMMUNITY', from: '2026-04-01' }] }, 'DUPLICATE_CONTRACT', 'REG-02'],
   ] as const)('refuses %s and writes nothing', async (_what, over, code, rule) => {
     expect(await registerWorker(deps, P1, { ...worker, ...(over as Partial<typeof worker>) })).toEqual(refusal(code, rule));
     expect(store.commits).toBe(0);
@@ -340,6 +340,19 @@ describe('REG-04 contracts and VCH-05', () => {
 });
 
 describe('REG-08 a change that keeps meeting another', () => {
+  it('REG-04 concurrent twins: the registration whose twin committed first answers the whole stored contract with its voucher, not the remembered id alone', async () => {
+    await selected();
+    const realCommit = store.commit.bind(store);
+    // The twin's change lands first; this request's own commit then finds the key remembered.
+    store.commit = async (change) => {
+      store.commit = realCommit;
+      await realCommit(change);
+      return { ok: false, reason: 'remembered' };
+    };
+    const answer = await registerContract(deps, P1, contract);
+    expect(answer).toMatchObject({ ok: true, status: 201, body: { contractId: 'C1', recipientId: 'R1', from: '2026-03-10', voucher: { month: '2026-03', remainingAmount: 144_000 } } });
+  });
+
   it('CONCURRENT_CHANGE after the attempts run out; a contract id taken at commit is CONTRACT_ID_TAKEN', async () => {
     await selected();
     const realCommit = store.commit.bind(store);
