@@ -52,7 +52,7 @@ export async function takePayment(deps: TerminalDeps, terminal: PayingTerminal, 
       return replay(await port.transactionRecord(terminal.serial, request.transactionId), requestHash, 'APPROVED') ?? decision;
     }
     const { plan } = decision;
-    const approvalNumber = deps.approvalNumbers.next(plan.payment.approvalDate);
+    const approvalNumber = deps.approvalNumbers.next(plan.payment.approvalDate, `${terminal.serial}#${request.transactionId}#${attempt}`);
     const receipt: ApprovalReceipt = {
       approvalNumber,
       status: 'APPROVED',

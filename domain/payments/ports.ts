@@ -62,7 +62,8 @@ export interface PaymentPort {
 
 /** 승인번호 source: the eight digits after the date (the store's condition keeps them unique). */
 export interface ApprovalNumbers {
-  next(approvalDate: IsoDate): string;
+  /** `drawFor` names the draw (terminal, transaction, attempt): a seeded local stack draws from it alone. */
+  next(approvalDate: IsoDate, drawFor: string): string;
 }
 
 /** Everything the terminal's use cases depend on. */

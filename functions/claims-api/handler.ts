@@ -4,13 +4,12 @@
  * and `/reject` (agency), `POST /v1/claims/{id}/withdraw` (provider), `GET /v1/claims`. The
  * rules are domain/payments/claims.ts; this maps them to HTTP.
  */
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { type ClaimDeps, type ClaimRefusal, decideClaim, fileClaim, withdrawClaim } from '../../domain/payments/claims';
 import { claimPayableDay } from '../../domain/settlement/payouts';
 import { recordId } from '../../events/common';
 import { claimDecision, claimRequest } from '../../events/payouts';
-import { systemClock } from '../shared/clock';
+import { randomHex, systemClock } from '../shared/clock';
 import { ApiError, refusalError, type RefusalStatus } from '../shared/errors';
 import { koreanHolidays } from '../shared/holidays';
 import { dispatch, json, pageQuery, route } from '../shared/http';
@@ -27,7 +26,7 @@ const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.
 const claimPath = z.object({ claimId: recordId }).strict();
 
 const store = claimStore;
-const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, payableDay: (today) => claimPayableDay(today, koreanHolidays), newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}` });
+const deps = (): ClaimDeps => ({ store: store(), clock: systemClock, payableDay: (today) => claimPayableDay(today, koreanHolidays), newClaimId: (today) => `CL${today.replace(/-/g, '')}${randomHex(10)}` });
 
 const file = route({ roles: ['provider'], body: claimRequest }, async ({ body, principal }) => {
   const { preview, ...request } = body;

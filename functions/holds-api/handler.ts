@@ -3,11 +3,10 @@
  * evidence uploads, the agency's review and manual holds. The workflow is
  * domain/screening/review.ts; this parses, calls it and maps its refusals to api.md's statuses.
  */
-import { randomUUID } from 'node:crypto';
 import { actOnHolds, type HoldCursor, type HoldDeps, type HoldResult, holdFor, issueDocument, listHolds, listRange, placeManualHolds, reviewHold } from '../../domain/screening/review';
 import { kstDate } from '../../domain/shared/calendar';
 import { documentRequest, holdAction, holdQuery, holdReview, manualHold } from '../../events/screening';
-import { systemClock } from '../shared/clock';
+import { randomUuid, systemClock } from '../shared/clock';
 import { evidenceFiles } from '../shared/documents';
 import { decodeCursor, encodeCursor } from '../shared/dynamo/pagination';
 import { invalidRequest, refusalError } from '../shared/errors';
@@ -19,7 +18,7 @@ import { routes } from './routes';
 import { HOLD_STATUS } from './statuses';
 
 let deps: HoldDeps | undefined;
-const holds = () => (deps ??= { holds: holdStore(), payments: paymentStore(), files: evidenceFiles, clock: systemClock, newId: randomUUID });
+const holds = () => (deps ??= { holds: holdStore(), payments: paymentStore(), files: evidenceFiles, clock: systemClock, newId: randomUuid });
 
 /** The value of a use case, or its refusal as api.md's error. */
 function answer<T>(result: HoldResult<T>): T {

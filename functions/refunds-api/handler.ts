@@ -3,11 +3,10 @@
  * (agency), `GET /v1/refunds` (provider; agency with `providerId`). The rules are
  * domain/payments/refunds.ts; this maps them to HTTP.
  */
-import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { decideRefund, type RefundDeps, type RefundOutcome, requestRefund } from '../../domain/payments/refunds';
 import { refundDecision, refundRequest } from '../../events/payments';
-import { systemClock } from '../shared/clock';
+import { randomHex, systemClock } from '../shared/clock';
 import { ApiError, refusalError } from '../shared/errors';
 import { dispatch, json, pageQuery, route } from '../shared/http';
 import { logger } from '../shared/observability';
@@ -17,7 +16,7 @@ import { routes } from './routes';
 import { REFUND_STATUS } from './statuses';
 
 const store = refundStore;
-const deps = (): RefundDeps => ({ store: store(), clock: systemClock, newRefundId: (today) => `RF${today.replace(/-/g, '')}${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}` });
+const deps = (): RefundDeps => ({ store: store(), clock: systemClock, newRefundId: (today) => `RF${today.replace(/-/g, '')}${randomHex(12)}` });
 
 const answer = (outcome: RefundOutcome, status: number) => {
   if (!outcome.ok) throw refusalError(outcome.refusal, REFUND_STATUS[outcome.refusal.code]);

@@ -1,7 +1,7 @@
 /** What every registry route shares: the use cases' dependencies, the actor, the answer. */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Changed, RegistryActor, RegistryDeps } from '../../domain/registry/changes';
-import { systemClock } from '../shared/clock';
+import { randomHex, systemClock } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
 import { ApiError, refusalError } from '../shared/errors';
 import { type HttpEvent, json } from '../shared/http';
@@ -14,7 +14,7 @@ export const deps = async (): Promise<RegistryDeps> => ({
   port: await registryChangeStore(),
   now: () => systemClock.now(),
   newSecret: () => randomBytes(24).toString('base64url'),
-  newId: (prefix) => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}`,
+  newId: (prefix) => `${prefix}${randomHex(16)}`,
   hash: (body) => createHash('sha256').update(stableJson(body)).digest('base64url'),
   vouchers: voucherStore(),
   accessLog: peopleStore(),

@@ -3,11 +3,11 @@
  * type and the exact content length, so S3 refuses any other type or size; and a check of what
  * really arrived before a document is accepted with a submission.
  */
-import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { CmsObjects } from '../../domain/cms/ports';
 import type { EvidenceFiles } from '../../domain/screening/ports';
+import { randomUuid } from './clock';
 import { config } from './config';
 
 /** A pre-signed upload is valid this long. */
@@ -66,7 +66,7 @@ async function storedDocument(key: string): Promise<{ size: number; contentType:
 
 /** Evidence files of holds, under `holds/{holdId}/{random}/{file name}`. */
 export const evidenceFiles: EvidenceFiles = {
-  newKey: (holdId, fileName) => `holds/${holdId}/${randomUUID()}/${encodeURIComponent(fileName)}`,
+  newKey: (holdId, fileName) => `holds/${holdId}/${randomUuid()}/${encodeURIComponent(fileName)}`,
   stored: storedDocument,
   uploadFor: presignUpload,
 };

@@ -8,7 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { formatKst } from '../../domain/shared/calendar';
 import { type ScheduleName, scheduleNames } from '../../events/schedule';
-import { setClock, systemClock } from '../../functions/shared/clock';
+import { setClock, setRandomSeed, systemClock } from '../../functions/shared/clock';
 import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
 import { generateKeyMaterial } from '../../functions/shared/vault';
 import { type QueueName, SCHEDULES } from '../system';
@@ -32,6 +32,10 @@ export interface LocalStackOptions {
   scheduleFault?: ScheduleFault;
   /** DynamoDB Local (default; `LOCAL_STORE` may say otherwise) or the in-memory DynamoDB. */
   store?: LocalStore;
+  /** Every id and approval number drawn from this seed (a simulation's run repeats byte for byte). */
+  randomSeed?: number;
+  /** The clock stands still at each instant set (a simulation's clock moves only when it says so). */
+  frozenClock?: boolean;
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
@@ -56,6 +60,7 @@ export class LocalStack {
 
   static async start(options: LocalStackOptions): Promise<LocalStack> {
     const stack = new LocalStack(options);
+    if (options.randomSeed !== undefined) setRandomSeed(options.randomSeed);
     try {
       await stack.boot();
     } catch (error) {
@@ -119,6 +124,7 @@ export class LocalStack {
   }
 
   async stop(): Promise<void> {
+    if (this.options.randomSeed !== undefined) setRandomSeed(null);
     this.scheduler?.stop();
     await this.streamPoller?.stop();
     await this.pollers?.stop();
@@ -224,7 +230,7 @@ export class LocalStack {
     if (method === 'POST' && url.pathname === '/_local/clock') {
       const body = await parse(clockRequest);
       if (!body) return;
-      setClock(body.now === null ? null : new Date(body.now));
+      setClock(body.now === null ? null : new Date(body.now), this.options.frozenClock ?? false);
       // The schedules the jump passed fire now, not at the scheduler's next tick, so a drain that
       // follows waits for them (tests wait for state, never for time).
       this.scheduler.tick();

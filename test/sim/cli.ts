@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- --seed <n> [--days <d>] [--scale <s>] [--store dynamodb] [--no-faults]`
+ * `npm run simulate -- --seed <n> [--days <d>] [--scale <s>] [--store dynamodb] [--no-faults] [--trace <file>]`
  * `npm run simulate -- --replay test/sim/failures/<seed>.json`
  * `npm run simulate:long -- [--minutes <m>] [--days <d>] [--scale <s>] [--from-seed <n>]`
  *
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     'from-seed': { type: 'string' },
     /** One line of JSON (the summary) on stdout and nothing else: how `--long` runs each seed. */
     json: { type: 'boolean', default: false },
+    /** Writes the run's trace (every request and answer, in order) to this file. */
+    trace: { type: 'string' },
   },
   strict: true,
 });
@@ -63,7 +65,7 @@ function print(summary: SimSummary): void {
   console.log(`  payments approved ${summary.payments.approved}, refused ${JSON.stringify(summary.payments.refused)}`);
   console.log(`  requests ${JSON.stringify(summary.requests)}`);
   console.log(`  faults injected: ${faults}`);
-  console.log(`  wall ${(summary.wallMs / 1000).toFixed(1)} s · disagreements: ${summary.disagreements.length}`);
+  console.log(`  trace ${summary.traceDigest.slice(0, 16)} · wall ${(summary.wallMs / 1000).toFixed(1)} s · disagreements: ${summary.disagreements.length}`);
   for (const d of summary.disagreements) {
     console.log(`  ✗ day ${d.day} step ${d.step}\n    expected ${JSON.stringify(d.expected)}\n    actual   ${JSON.stringify(d.actual).slice(0, 2_000)}`);
     for (const line of (d.actual as { errors?: string[] } | null)?.errors ?? []) console.log(`    error: ${line.slice(0, 1_500)}`);
@@ -77,7 +79,10 @@ async function once(options: SimOptions, progress = true): Promise<SimSummary> {
     bar.start(options.days, 0, { seed: options.seed, day: '' });
   }
   try {
-    return await new Simulation({ ...options, onDay: (day, i) => bar?.update(i, { day }) }).run();
+    const simulation = new Simulation({ ...options, onDay: (day, i) => bar?.update(i, { day }) });
+    const summary = await simulation.run();
+    if (values.trace) writeFileSync(values.trace, `${simulation.trace.join('\n')}\n`);
+    return summary;
   } finally {
     bar?.stop();
   }

@@ -149,7 +149,7 @@ describe('simulation: shrinking', () => {
   it('keeps the fewest days, then providers, then recipients that still fail', async () => {
     const summary = (o: SimOptions, failing: boolean): SimSummary => ({
       seed: o.seed, store: 'dynamodb', firstDay: '2026-03-01', lastDay: '2026-03-20', days: o.days, providers: o.keep?.providers ?? 20, recipients: o.keep?.recipients ?? 500, workers: 0,
-      requests: {}, payments: { approved: 0, refused: {} }, faults: {} as SimSummary['faults'], wallMs: 0,
+      requests: {}, payments: { approved: 0, refused: {} }, faults: {} as SimSummary['faults'], traceDigest: '', wallMs: 0,
       disagreements: failing ? [{ day: '2026-03-05', step: 'x', expected: 1, actual: 2 }] : [],
     });
     // Fails while at least 5 providers and 100 recipients are kept.

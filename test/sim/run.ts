@@ -3,6 +3,7 @@
  * a simulated clock against the system, every answer checked by the auditor (`model.ts`) and the
  * money checked at the end of every day and after a final settling.
  */
+import { createHash } from 'node:crypto';
 import { addDays, addMonths, at, cycleOf, isBusinessDay, lastDayOfMonth, nextBusinessDay } from './calendar';
 import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults';
 import { actionable, Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
@@ -39,6 +40,8 @@ export interface SimSummary {
   payments: { approved: number; refused: Record<string, number> };
   faults: Record<FaultKind, number>;
   disagreements: Disagreement[];
+  /** sha256 of the trace: every request sent and answer got, in order (the same seed gives the same). */
+  traceDigest: string;
   wallMs: number;
 }
 
@@ -109,6 +112,11 @@ export class Simulation {
     this.auditor.fail(this.today, step, expected, actual);
   }
 
+  /** The run's trace (after `run`): every request sent and answer got, in order. */
+  get trace(): readonly string[] {
+    return this.driver?.trace ?? [];
+  }
+
   async run(): Promise<SimSummary> {
     const started = Date.now();
     const restore = this.watchLogs();
@@ -131,7 +139,7 @@ export class Simulation {
       seed: this.options.seed, store: this.options.store, firstDay: this.firstDay, lastDay: this.lastDay, days: this.options.days,
       providers: this.world.providers.length, recipients: this.world.recipients.length, workers: this.world.workers.length,
       requests: this.requests, payments: { approved: this.approved, refused: this.refused }, faults: { ...this.faults.injected },
-      disagreements: this.auditor.disagreements, wallMs: Date.now() - started,
+      disagreements: this.auditor.disagreements, traceDigest: createHash('sha256').update(this.driver.trace.join('\n')).digest('hex'), wallMs: Date.now() - started,
     };
   }
 
@@ -166,6 +174,8 @@ export class Simulation {
     // vouchers and those of every month up to the first day's are generated on their 1st.
     const month = addMonths(this.firstDay.slice(0, 7), -1);
     await d.setNow(at(`${month}-01`, '00:05'));
+    // The jump fires the schedules it passed: done before the import, so that they find an empty registry in every run.
+    await d.drain();
     const imported = await d.call({ role: 'agency' }, 'POST', '/v1/admin/import', importDocumentOf(this.world));
     if (imported.status !== 200 || imported.body.rejected.length) throw new Error(`import refused: ${JSON.stringify(imported.body).slice(0, 500)}`);
     for (let m = month; m < this.firstDay.slice(0, 7) || (m === this.firstDay.slice(0, 7) && !this.firstDay.endsWith('-01')); m = addMonths(m, 1)) {
@@ -469,7 +479,7 @@ export class Simulation {
     const now = at(this.today, hhmm);
     const terminals = bodies.map((b) => this.world.terminals.find((t) => t.phone === b.terminalPhone)!);
     const first = this.auditor.expectPayment(terminals[0]!.serial, bodies[0]!, now);
-    const answers = await Promise.all(bodies.map((b, i) => this.driver.terminal({ ...terminals[i]!, businessNumber: b.businessNumber }, 'POST', '/v1/terminal/payments', b, new Date(now))));
+    const answers = await this.driver.concurrently(() => Promise.all(bodies.map((b, i) => this.driver.terminal({ ...terminals[i]!, businessNumber: b.businessNumber }, 'POST', '/v1/terminal/payments', b, new Date(now)))));
     const winners = answers.filter((a) => a.status === 201);
     // PAY-05/08: at most one normal payment per card, service and day, however many race for it.
     if (first.status === 201) {
@@ -607,6 +617,8 @@ export class Simulation {
     const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', death ? '/v1/feeds/deaths' : '/v1/feeds/immigration', { records });
     const expected = { received: records.length, matched: records.filter((r) => r.rrn === rrn).length, unknown: records.length - records.filter((r) => r.rrn === rrn).length };
     if (answer.status !== 200 || answer.body?.received !== expected.received || answer.body?.unknown !== expected.unknown) return this.fail(`late feed ${death ? 'deaths' : 'immigration'}`, { status: 200, ...expected }, answer);
+    // The feed's re-screening is done at the feed's own instant (its holds carry that time in every run).
+    await this.driver.drain();
     this.gone.add(person);
     const ruleId = death ? 'SCR-03' : 'SCR-04';
     for (const p of affected) {

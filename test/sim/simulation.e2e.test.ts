@@ -25,17 +25,30 @@ function expectAgreement(summary: SimSummary, replay: string): void {
   expect(Object.values(summary.faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 }
 
+/** One seed on the in-memory DynamoDB, in its own process as `simulate:long` runs it. */
+async function runInProcess(seed: number): Promise<SimSummary> {
+  const cli = join(import.meta.dirname, 'cli.ts');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, '--seed', String(seed), '--days', String(DAYS), '--scale', String(SCALE), '--store', 'memory', '--json', '--no-shrink'], {
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
+  const last = stdout.trim().split('\n').filter((l) => l.startsWith('{"seed"')).pop();
+  expect(last, `${replayOf(seed, 'memory')}: the simulation printed no summary`).toBeDefined();
+  return JSON.parse(last!) as SimSummary;
+}
+
 describe('simulation (in-memory DynamoDB, faults on)', () => {
+  const digests = new Map<number, string>();
+
   it.each(MEMORY_SEEDS)('seed %i: every answer and every won as the auditor predicts', async (seed) => {
-    const cli = join(import.meta.dirname, 'cli.ts');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, '--seed', String(seed), '--days', String(DAYS), '--scale', String(SCALE), '--store', 'memory', '--json', '--no-shrink'], {
-      maxBuffer: 64 * 1024 * 1024,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
-    const last = stdout.trim().split('\n').filter((l) => l.startsWith('{"seed"')).pop();
-    expect(last, `${replayOf(seed, 'memory')}: the simulation printed no summary`).toBeDefined();
-    const summary = JSON.parse(last!) as SimSummary;
+    const summary = await runInProcess(seed);
     expect(summary.store).toBe('memory');
     expectAgreement(summary, replayOf(seed, 'memory'));
+    digests.set(seed, summary.traceDigest);
+  }, 300_000);
+
+  it(`issue 12 §1: seed ${MEMORY_SEEDS[0]} run again sends the same requests and gets the same answers, byte for byte`, async () => {
+    const again = await runInProcess(MEMORY_SEEDS[0]!);
+    expect(again.traceDigest, `${replayOf(MEMORY_SEEDS[0]!, 'memory')} --trace <file>, twice, and diff the files`).toBe(digests.get(MEMORY_SEEDS[0]!));
   }, 300_000);
 });
 

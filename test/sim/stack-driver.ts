@@ -22,6 +22,33 @@ const RETRYABLE = (status: number) => status >= 500 || status === 429;
 
 export class StackDriver {
   private readonly tokens = new Map<string, string>();
+  /**
+   * Every request the workload sent and the answer it got, one line each, in order: two runs of a
+   * seed give the same trace, byte for byte (issue 12 §1). Retries show as their count.
+   */
+  readonly trace: string[] = [];
+
+  private group: string[] | null = null;
+
+  /**
+   * Requests sent side by side (a race): their lines enter the trace in the order of the requests,
+   * not of their answers.
+   */
+  async concurrently<T>(send: () => Promise<T>): Promise<T> {
+    this.group = [];
+    try {
+      return await send();
+    } finally {
+      // Which racer met a conflict and was sent again is the race's: its retries are not traced.
+      this.trace.push(...this.group.map((l) => l.replace(/ → (\d+) \(retried \d+\)/, ' → $1')).sort());
+      this.group = null;
+    }
+  }
+
+  /** A trace line without what only this machine's run decides: the stack's ports and the URL signatures made at real time. */
+  private traced(line: string): void {
+    (this.group ?? this.trace).push(line.replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://local').replace(/([?&])(X-Amz-[A-Za-z-]+)=[^&"\s]*/g, '$1$2=…'));
+  }
   /** Problems the stack reported about itself (a consumer that failed, a schedule that threw). */
   readonly stackErrors: string[] = [];
   private constructor(readonly stack: LocalStack, private readonly faults: Faults) {}
@@ -31,6 +58,8 @@ export class StackDriver {
     const stack = await LocalStack.start({
       port: 0,
       store,
+      randomSeed: faults.seed,
+      frozenClock: true,
       onError: (message, error) => driver?.stackErrors.push(`${message}: ${String(error).slice(0, 200)}`),
       scheduleFault: (name, scheduledTime) => faults.schedule(name, scheduledTime),
     });
@@ -68,7 +97,10 @@ export class StackDriver {
     const authorization = `Bearer ${await this.token(claims)}`;
     for (let retried = 0; ; retried++) {
       const answer = await this.http(method, path, body, { authorization });
-      if (!RETRYABLE(answer.status) || retried >= 8) return { ...answer, retried };
+      if (!RETRYABLE(answer.status) || retried >= 8) {
+        this.traced(`${claims.role}${claims.providerId ? `:${claims.providerId}` : ''}${claims.municipalityCode ? `:${claims.municipalityCode}` : ''} ${method} ${path} ${body === undefined ? '' : JSON.stringify(body)} → ${answer.status}${retried ? ` (retried ${retried})` : ''} ${typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)}`);
+        return { ...answer, retried };
+      }
     }
   }
 
@@ -84,7 +116,10 @@ export class StackDriver {
       const raw = await res.text();
       const answer = { status: res.status, body: raw ? JSON.parse(raw) : null };
       const lost = method === 'POST' && this.faults.hits('terminal.lost-answer', `${path}|${text}`);
-      if ((!RETRYABLE(answer.status) && !lost) || retried >= 8) return { ...answer, retried };
+      if ((!RETRYABLE(answer.status) && !lost) || retried >= 8) {
+        this.traced(`terminal:${t.serial} ${method} ${path} ${text} → ${answer.status}${retried ? ` (retried ${retried})` : ''} ${raw}`);
+        return { ...answer, retried };
+      }
     }
   }
 

@@ -7,7 +7,6 @@
  * Nothing is decided by read-then-write: a stale read only makes the transaction fail and the
  * decision run again on fresh data.
  */
-import { randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
 import type { ClaimHistoryEntry, HistoryItem, HistoryPayment, PaymentHistoryPort } from '../../../domain/payments/history';
@@ -15,6 +14,7 @@ import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, Can
 import type { Contract } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
+import { randomDigits } from '../clock';
 import { TtlCache } from '../cache';
 import { queryAll, type TransactItem, transactWrite } from './batch';
 import { meter, meterTransactionWrite } from './capacity';
@@ -28,7 +28,7 @@ const REGISTRY_TTL_MS = 10_000;
 
 /** 승인번호: eight random digits after the date; the approval transaction takes each one once, system-wide (PAY-08). */
 export const randomApprovalNumbers: ApprovalNumbers = {
-  next: (approvalDate) => approvalNumber(approvalDate, String(randomInt(0, 100_000_000)).padStart(8, '0')),
+  next: (approvalDate, drawFor) => approvalNumber(approvalDate, randomDigits(8, drawFor)),
 };
 /** An approval number is held this long: numbers start with their date, so only a day's can collide. */
 const APPROVAL_NUMBER_RETENTION_SECONDS = 40 * 24 * 3600;

@@ -5,7 +5,7 @@
  * once, and the audit entries beside them. Items keep the import's shape, so the payment path
  * reads them unchanged; an API write drops the import's fingerprint so a re-import rewrites.
  */
-import { randomUUID } from 'node:crypto';
+import { randomHex } from '../clock';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditedEntity, AuditEntry } from '../../../domain/registry/audit';
 import { type CardRecord, type CommitOutcome, type ProviderRecord, type RegistryChange, type RegistryChangePort, type RegistryWrite, type RememberedAnswer, type TerminalRecord, type UniqueClaim, idOfWrite, type TerminalTransfer, type Versioned, versionWritten, type ContractFilter, type ContractRecord, contractMatches, type RecipientRecord, type WorkerRecord } from '../../../domain/registry/changes';
@@ -162,7 +162,7 @@ export class DynamoRegistryChangeStore implements RegistryChangePort {
           },
         }]
       : [];
-    const batch = randomUUID().slice(0, 8);
+    const batch = randomHex(8).toLowerCase();
     // Sorted by instant, then by the version the change writes (same-second changes of one record in order).
     const audits: TransactItem[] = change.audit.map((a, i) => ({
       Put: { TableName: name, Item: { ...keys.audit(a.entity, a.id, a.at, `${String(versionWritten(change, a)).padStart(9, '0')}#${batch}${i}`), type: 'Audit', ...a } },

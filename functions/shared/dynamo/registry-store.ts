@@ -10,7 +10,7 @@ import type { Card, Contract, Program, Provider, Recipient, ServiceType, Termina
 import { maskRrn } from '../../../domain/registry/identity';
 import type { ImportAudit, ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
 import { auditEntry, type AuditedEntity } from '../../../domain/registry/audit';
-import { randomUUID } from 'node:crypto';
+import { randomHex } from '../clock';
 import { entityOf } from './items';
 import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
@@ -164,7 +164,7 @@ export class DynamoRegistryStore implements RegistryImportStore {
     const id = String(item[kind.id]);
     const before = ctx.records.get(`${kind.entity}#${id}`) ?? null;
     const entry = auditEntry(kind.entity, id, before ? 'IMPORTED_UPDATE' : 'IMPORTED', ctx.actor, ctx.at, before, snapshotOf(item));
-    return [{ Put: { TableName: this.table.name, Item: { ...keys.audit(kind.entity, id, ctx.at, `000000000#import${randomUUID().slice(0, 8)}`), type: 'Audit', ...entry } } }];
+    return [{ Put: { TableName: this.table.name, Item: { ...keys.audit(kind.entity, id, ctx.at, `000000000#import${randomHex(8).toLowerCase()}`), type: 'Audit', ...entry } } }];
   }
 
   /**
