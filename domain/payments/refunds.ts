@@ -136,9 +136,18 @@ export async function decideRefund(deps: Pick<RefundDeps, 'store' | 'clock'>, re
     const payment = await deps.store.payment(r.providerId, r.approvalNumber);
     if (!payment) return no('NOT_FOUND', 'the refund\'s payment is missing');
     const decided = { ...at, restored: voucherStillUsable(payment, now), recoveredOn: kstDate(now), ...reason };
-    if (!(await deps.store.approve(r, payment, decided))) return no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
+    if (!(await deps.store.approve(r, payment, decided))) return (await ownDecision(deps, refundId, 'APPROVED', at)) ?? no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
     return { ok: true, refund: { ...r, ...decided, state: 'APPROVED' } };
   }
-  if (!(await deps.store.reject(r, base))) return no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
+  if (!(await deps.store.reject(r, base))) return (await ownDecision(deps, refundId, 'REJECTED', at)) ?? no('INVALID_STATE', 'the refund was decided by someone else meanwhile');
   return { ok: true, refund: { ...r, ...base, state: 'REJECTED' } };
+}
+
+/**
+ * A decision whose write was resent (its first answer lost) finds the refund decided already — by
+ * itself: the same decision at the same instant by the same person is this one, answered again.
+ */
+async function ownDecision(deps: Pick<RefundDeps, 'store'>, refundId: string, state: 'APPROVED' | 'REJECTED', at: { decidedAt: string; decidedBy: string }): Promise<RefundOutcome | null> {
+  const stored = await deps.store.refund(refundId);
+  return stored && stored.state === state && stored.decidedAt === at.decidedAt && stored.decidedBy === at.decidedBy ? { ok: true, refund: stored } : null;
 }

@@ -45,6 +45,15 @@ export function refundStoreContract(name: string, make: () => Promise<RefundStor
       expect(await t.store.refund(first.refundId)).toMatchObject({ state: 'REQUESTED', amount: 36_000 });
     });
 
+    it('PAY-11 (seed 5): the same request written again — its first answer lost, the write resent — finds its own refund, not another open one', async () => {
+      const p = await paid();
+      const refund = refundOf(p);
+      expect(await t.store.request(refund)).toBe('requested');
+      expect(await t.store.request(refund)).toBe('requested');
+      expect(await t.store.request(refundOf(p))).toBe('already-open');
+      expect((await t.store.refund(refund.refundId))?.state).toBe('REQUESTED');
+    });
+
     it('PAY-11: a held or cancelled payment takes no refund', async () => {
       expect(await t.store.request(refundOf(await paid({ holdsOpen: 1 } as Partial<Payment>)))).not.toBe('requested');
       expect(await t.store.request(refundOf(await paid({ status: 'CANCELLED' })))).not.toBe('requested');

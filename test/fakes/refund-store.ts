@@ -26,6 +26,8 @@ export class InMemoryRefundStore implements RefundPort {
   }
   async request(refund: Refund) {
     const p = this.payments.get(refund.approvalNumber);
+    // The same request written again (a resent write): it finds itself.
+    if (p && p.openRefundId === refund.refundId && this.refunds.has(refund.refundId)) return 'requested' as const;
     if (this.refunds.has(refund.refundId) || !p) return 'payment-changed' as const;
     if (p.openRefundId) return 'already-open' as const;
     if (p.status !== 'APPROVED' || (p.holdsOpen ?? 0) > 0 || (p.holdsDenied ?? 0) > 0) return 'payment-changed' as const;

@@ -9,7 +9,7 @@ import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults
 import { actionable, Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
 import { Rng } from './rng';
 import { type Answer, StackDriver } from './stack-driver';
-import { buildWorld, importDocumentOf, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
+import { buildWorld, importDocumentOf, refusedAccount, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
 
 export interface SimOptions {
   seed: number;
@@ -411,6 +411,8 @@ export class Simulation {
     actions.push({ at: '15:15', step: 'submissions', run: () => this.submissions(rng.fork('submissions')) });
     // HOLD-02: the agency reviews night holds a few days old.
     actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
+    // CMS-04/REG-01: an account the bank refuses is corrected by the agency (the provider may not), some days in.
+    if (business && rng.chance(0.25)) actions.push({ at: '11:20', step: 'account change', run: () => this.changeAccount(rng.fork('account change')) });
     // PO-03/05: top-ups.
     for (const dep of this.world.deposits)
       if (dep.topUp?.day === day) actions.push({ at: '11:30', step: `top-up ${dep.municipalityCode} ${dep.programCode}`, run: () => this.deposit(dep.municipalityCode, dep.programCode, dep.topUp!.amount, at(day, '11:30')) });
@@ -554,6 +556,12 @@ export class Simulation {
         p.refund = { refundId: listed.refundId, state: 'REQUESTED' };
         continue;
       }
+      if (answer.status !== expected.status) {
+        // What the system holds of this payment, and the refunds it knows, beside the answer.
+        const holds = (await this.holdsOf(p.providerId)).filter((h) => h.approvalNumber === p.approvalNumber);
+        const refunds = (await this.driver.all({ role: 'agency' }, `/v1/refunds?providerId=${p.providerId}`)).filter((r) => r.approvalNumber === p.approvalNumber);
+        return this.fail(`refund ${p.approvalNumber}`, { ...expected, model: { status: p.status, hold: p.hold, refund: p.refund } }, { ...answer, holds, refunds });
+      }
       if (!this.compare(`refund ${p.approvalNumber}`, expected, answer)) return;
       if (expected.status === 201) p.refund = { refundId: answer.body.refundId, state: 'REQUESTED' };
     }
@@ -670,6 +678,33 @@ export class Simulation {
       p.hold = { ...p.hold!, stage: 'DOCUMENTS_SUBMITTED' };
       this.staged.add(p.approvalNumber);
     }
+  }
+
+  /** Accounts corrected (CMS-04), and the day: what the bank refused on the old one is paid to the new one. */
+  private readonly corrected = new Map<string, string>();
+
+  private async changeAccount(rng: Rng): Promise<void> {
+    const wrong = this.world.providers.flatMap((p) => p.accounts.filter((a) => refusedAccount(a.accountNumber)).map((a) => ({ p, a })));
+    if (!wrong.length) return;
+    const { p, a } = rng.pick(wrong);
+    const account = { bankCode: a.bankCode, accountNumber: `${a.accountNumber.slice(0, -4)}${String(rng.int(1_000, 9_999))}`, holder: a.holder };
+    if (refusedAccount(account.accountNumber)) return;
+    const path = `/v1/providers/${p.providerId}/accounts/${a.programCode}`;
+    // REG-01: the provider itself may not change where it is paid.
+    this.count('account change by the provider');
+    const refused = await this.driver.call({ role: 'provider', providerId: p.providerId, sub: `sim-${p.providerId}` }, 'PUT', path, account);
+    if (refused.status !== 403 || refused.body?.error?.code !== 'FORBIDDEN') return this.fail(`account change of ${p.providerId} by the provider`, { status: 403, code: 'FORBIDDEN' }, refused);
+    this.count('account change');
+    const answer = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'PUT', path, account);
+    const expected = { providerId: p.providerId, programCode: a.programCode, ...account };
+    if (answer.status !== 200 || JSON.stringify(answer.body) !== JSON.stringify(expected)) return this.fail(`account change of ${p.providerId} ${a.programCode}`, { status: 200, body: expected }, answer);
+    Object.assign(a, account);
+    this.corrected.set(`${p.providerId}|${a.programCode}`, this.today);
+    // REG-08: the change is in the provider's history, the account number masked.
+    const history = await this.driver.call({ role: 'agency' }, 'GET', `/v1/audit?entity=provider&id=${p.providerId}`);
+    const entry = history.body?.items?.[0];
+    if (entry?.action !== 'ACCOUNT_CHANGED' || entry.by !== 'sim-agency' || JSON.stringify(entry).includes(account.accountNumber))
+      return this.fail(`history of ${p.providerId}`, { action: 'ACCOUNT_CHANGED', by: 'sim-agency', masked: true }, history);
   }
 
   private async withdrawals(rng: Rng): Promise<void> {
@@ -828,6 +863,10 @@ export class Simulation {
         const delayed = delays.filter((x) => x.programCode === programCode).reduce((s, x) => s + x.amount, 0);
         const expected = owed.get(`${provider.providerId}|${programCode}`) ?? 0;
         // CMS-04: a failed transfer's amount is payable again (a delay until the account is corrected), so it is counted there.
+        // Once corrected (days before the settling's ad-hoc runs), it is paid to the new account: no such delay is left.
+        const correctedOn = this.corrected.get(`${provider.providerId}|${programCode}`);
+        const leftOver = delays.filter((x) => x.programCode === programCode && x.reason === 'OTHER');
+        if (correctedOn && leftOver.length) return this.fail(`CMS-04 ${provider.providerId} ${programCode} corrected on ${correctedOn}`, { delayedForTheOldAccount: 0 }, { delays: leftOver, payouts: mine.map((p) => ({ id: p.payoutId, amount: p.amount, status: p.status, payDate: p.payDate, resultCode: p.resultCode })) });
         if (paid + delayed !== expected) {
           // What the system holds that the auditor does not, and the other way round, names the difference.
           const holds = await this.holdsOf(provider.providerId);

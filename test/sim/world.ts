@@ -33,7 +33,9 @@ export const service = (code: string) => SERVICES.find((s) => s.serviceCode === 
 
 const MUNICIPALITIES = ['44130', '11110', '44200', '26110', '41135'];
 /** Account numbers whose last four digits the CMS simulator answers as failures (cms.md). */
-const REFUSED_ENDINGS = ['0011', '0012', '0031'];
+export const REFUSED_ENDINGS = ['0011', '0012', '0031'];
+/** Whether the CMS simulator refuses transfers to this account (cms.md: the refused-account rule). */
+export const refusedAccount = (accountNumber: string) => REFUSED_ENDINGS.some((e) => accountNumber.endsWith(e));
 
 export interface SimProvider {
   providerId: string;

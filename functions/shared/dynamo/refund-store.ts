@@ -60,7 +60,10 @@ export class DynamoRefundStore implements RefundPort {
         },
       },
     ]);
-    return failed === null ? 'requested' : 'already-open';
+    if (failed === null) return 'requested';
+    // A write resent after its answer was lost finds its own refund already there (the id is drawn once per request).
+    const payment = (await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: keys.payment(refund.providerId, refund.approvalNumber), ConsistentRead: true }))).Item;
+    return payment?.openRefundId === refund.refundId ? 'requested' : 'already-open';
   }
 
   /** Approval: refund, payment and (while usable) voucher move together, once. */
