@@ -3,18 +3,22 @@
  * balances, sessions and day limits are decided by the conditional transaction; a registry change
  * (a cancelled terminal, a lost card) takes effect within the TTL.
  */
+import { systemClock } from './clock';
+
 export class TtlCache<V> {
   private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => systemClock.now().getTime(),
   ) {}
 
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    // Read on the platform's clock (a local stack's clock may be set back: an entry from its future is stale too).
+    const age = hit ? this.now() - hit.at : Infinity;
+    if (hit && age >= 0 && age < this.ttlMs) return hit.value;
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     const value = load();
     this.entries.set(key, { at: this.now(), value });

@@ -27,7 +27,7 @@ export function setClock(instant: Date | null, frozen = false): void {
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The platform's randomness for the domain's `Random` port (back-off jitter): the operating system's. */
-export const systemRandom: Random = () => randomInt(0, 2 ** 48) / 2 ** 48;
+export const systemRandom: Random = () => randomInt(0, 2 ** 47) / 2 ** 47;
 
 let seed: number | null = null;
 let idStream: Random | null = null;

@@ -147,7 +147,8 @@ export class Simulation {
   private watchLogs(): () => void {
     // The world's own personal data, as it could appear: names, RRNs with or without the hyphen, card numbers.
     const people = [...this.world.recipients, ...this.world.workers];
-    const secrets = new Set([...people.map((p) => p.name), ...people.flatMap((p) => [p.rrn, p.rrn.replace('-', '')]), ...this.world.recipients.map((r) => r.cardNumber)]);
+    const secrets = this.secrets;
+    for (const v of [...people.map((p) => p.name), ...people.flatMap((p) => [p.rrn, p.rrn.replace('-', '')]), ...this.world.recipients.map((r) => r.cardNumber)]) secrets.add(v);
     const rrnShape = /(?<!\d)\d{6}-[1-4]\d{6}(?!\d)/;
     const restore: (() => void)[] = [];
     for (const stream of [process.stdout, process.stderr]) {
@@ -238,9 +239,16 @@ export class Simulation {
   // ——— the workload ———
 
   private readonly cards = new Map<string, string>();
+  /** Personal data no log line may carry (cards issued during the run join it). */
+  private readonly secrets = new Set<string>();
+  /** Every card ever issued, and whose (a replaced card stays its recipient's, refused). */
+  private readonly cardOwner = new Map<string, string>();
   /** A recipient's card number. */
   private cardOf(recipientId: string): string {
-    if (this.cards.size === 0) for (const r of this.world.recipients) this.cards.set(r.recipientId, r.cardNumber);
+    if (this.cards.size === 0) for (const r of this.world.recipients) {
+      this.cards.set(r.recipientId, r.cardNumber);
+      this.cardOwner.set(r.cardNumber, r.recipientId);
+    }
     return this.cards.get(recipientId)!;
   }
 
@@ -266,7 +274,7 @@ export class Simulation {
     const workers = this.workersFor(c);
     for (const slot of rng.shuffle(SLOTS)) {
       const worker = rng.pick(workers);
-      if (this.take([`w|${worker.workerPaymentId}|${date}|${slot}`, `c|${card}|${date}|${slot}`])) return { slot, workerPaymentId: worker.workerPaymentId };
+      if (this.take([`w|${worker.workerPaymentId}|${date}|${slot}`, `r|${c.recipientId}|${date}|${slot}`])) return { slot, workerPaymentId: worker.workerPaymentId };
     }
     return null;
   }
@@ -379,7 +387,7 @@ export class Simulation {
       const card = this.cardOf(c.recipientId);
       const workers = this.workersFor(c);
       const worker = rng.pick(workers);
-      if (!this.take([`w|${worker.workerPaymentId}|${day}|night`, `c|${card}|${day}|night`])) continue;
+      if (!this.take([`w|${worker.workerPaymentId}|${day}|night`, `r|${c.recipientId}|${day}|night`])) continue;
       const t = this.terminalOf(c.providerId, rng);
       const now = minutes('23:00', rng.int(5, 50));
       const body = this.body(t, c, { workerPaymentId: worker.workerPaymentId, serviceStartAt: at(day, '23:00') });
@@ -411,6 +419,8 @@ export class Simulation {
     actions.push({ at: '15:15', step: 'submissions', run: () => this.submissions(rng.fork('submissions')) });
     // HOLD-02: the agency reviews night holds a few days old.
     actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
+    // REG-05: a card reported lost before the day's sessions is replaced; the old one is refused from then on.
+    if (business && rng.chance(0.2)) actions.push({ at: '08:40', step: 'card lost', run: () => this.replaceCard(rng.fork('card lost')) });
     // CMS-04/REG-01: an account the bank refuses is corrected by the agency (the provider may not), some days in.
     if (business && rng.chance(0.25)) actions.push({ at: '11:20', step: 'account change', run: () => this.changeAccount(rng.fork('account change')) });
     // PO-03/05: top-ups.
@@ -441,7 +451,8 @@ export class Simulation {
   }
 
   private isGone(body: PaymentRequestBody): boolean {
-    return this.gone.has(`c|${body.cardNumber}`) || this.gone.has(`w|${body.workerPaymentId}`);
+    this.cardOf('');
+    return this.gone.has(`r|${this.cardOwner.get(body.cardNumber)}`) || this.gone.has(`w|${body.workerPaymentId}`);
   }
 
   private async pay(t: SimTerminal & { businessNumber: string }, body: PaymentRequestBody, hhmm: string): Promise<void> {
@@ -603,7 +614,7 @@ export class Simulation {
     if (cycleStart >= this.today) return;
     const worker = rng.chance(0.4);
     const death = rng.chance(0.5);
-    const keyOf = (p: ModelPayment) => (worker ? `w|${p.workerPaymentId}` : `c|${p.cardNumber}`);
+    const keyOf = (p: ModelPayment) => (worker ? `w|${p.workerPaymentId}` : `r|${p.recipientId}`);
     const byPerson = new Map<string, ModelPayment[]>();
     for (const p of this.auditor.payments.values()) if (p.serviceDate >= cycleStart) byPerson.set(keyOf(p), [...(byPerson.get(keyOf(p)) ?? []), p]);
     const candidates = [...byPerson.keys()].filter((k) => !this.gone.has(k)).sort();
@@ -616,7 +627,7 @@ export class Simulation {
     const affected = [...this.auditor.payments.values()].filter((p) => keyOf(p) === person && p.status === 'APPROVED' && covers(p.serviceDate));
     // One hold per payment in the model: a person with a payment already held there is left for another day.
     if (affected.some((p) => p.hold)) return;
-    const rrn = worker ? this.world.workers.find((w) => `w|${w.workerPaymentId}` === person)!.rrn : this.world.recipients.find((r) => `c|${r.cardNumber}` === person)!.rrn;
+    const rrn = worker ? this.world.workers.find((w) => `w|${w.workerPaymentId}` === person)!.rrn : this.world.recipients.find((r) => `r|${r.recipientId}` === person)!.rrn;
     const unknown = rng.chance(0.3) ? [`990101-1${String(rng.int(0, 999_999)).padStart(6, '0')}`] : [];
     const records = death
       ? [rrn, ...unknown].map((r) => ({ rrn: r, deathDate: from }))
@@ -679,6 +690,31 @@ export class Simulation {
       this.staged.add(p.approvalNumber);
     }
   }
+
+  private async replaceCard(rng: Rng): Promise<void> {
+    const r = rng.pick(this.world.recipients);
+    const old = this.cardOf(r.recipientId);
+    const fresh = `9420${String(this.options.seed % 1_000).padStart(3, '0')}${String(++this.issued).padStart(9, '0')}`;
+    this.count('card lost');
+    const lost = await this.driver.call({ role: 'municipality', municipalityCode: r.municipalityCode, sub: `sim-${r.municipalityCode}` }, 'POST', `/v1/cards/${old}/report-loss`, {});
+    if (lost.status !== 200 || lost.body?.status !== 'LOST') return this.fail(`card ${r.recipientId} reported lost`, { status: 200, state: 'LOST' }, lost);
+    this.secrets.add(fresh);
+    const replaced = await this.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/cards/${old}/replace`, { newCardNumber: fresh });
+    if (replaced.status !== 201 || replaced.body?.cardNumber !== fresh || replaced.body?.recipientId !== r.recipientId) return this.fail(`card of ${r.recipientId} replaced`, { status: 201, cardNumber: fresh }, replaced);
+    // The model knows the recipient by the new card; the old one is no card of anyone's (CARD_INACTIVE).
+    r.cardNumber = fresh;
+    this.cards.set(r.recipientId, fresh);
+    this.cardOwner.set(fresh, r.recipientId);
+    // Now and then a worker still taps the old card: refused.
+    const c = this.world.contracts.find((x) => x.recipientId === r.recipientId);
+    if (c && rng.chance(0.5)) {
+      const t = this.terminalOf(c.providerId, rng);
+      const body = { ...this.body(t, c, { workerPaymentId: rng.pick(this.workersFor(c)).workerPaymentId, serviceStartAt: at(this.today, '09:00') }), cardNumber: old };
+      this.count('payment with a replaced card');
+      await this.pay(t, body, '08:40');
+    }
+  }
+  private issued = 0;
 
   /** Accounts corrected (CMS-04), and the day: what the bank refused on the old one is paid to the new one. */
   private readonly corrected = new Map<string, string>();
