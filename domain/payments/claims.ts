@@ -145,6 +145,8 @@ export async function fileClaim(deps: ClaimDeps, providerId: string, filedBy: st
   const saved = await deps.store.save(claim);
   if (saved.kind === 'paid') return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session of ${request.serviceDate} was paid: a claim stands only for a payment that could not be taken`);
   if (saved.kind === 'taken') {
+    // This very claim, its write resent after a lost answer: filed now, answered as filed.
+    if (saved.claim.claimId === claim.claimId) return { ok: true, preview: false, claim: saved.claim };
     // EXC-03: the same request again is answered with its claim; another claim for the session is refused.
     if (sameRequest(saved.claim, claim)) return { ok: true, preview: false, claim: saved.claim, replayed: true };
     return refuse('DUPLICATE_CLAIM', 'EXC-03', `the session is claimed already (${saved.claim.claimId}, ${saved.claim.state})`);

@@ -142,10 +142,26 @@ export async function actOnHolds(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock
     entry: entry(caller, at, hold, to, { comment: action.comment }),
     ...(action.action === 'SUBMIT' ? { submittedDocumentKeys: documentKeys } : {}),
   }));
-  if ((await deps.holds.move(moves)) === 'conflict')
+  if ((await deps.holds.move(moves)) === 'conflict' && !(await movedAlready(deps, moves)))
     return fail({ code: 'CONCURRENT_CHANGE', rule: '§5', message: 'a hold changed while this action was applied; nothing was changed, read the holds again' });
   return ok(await deps.holds.holds(action.holdIds));
 }
+
+/**
+ * Whether the moves that met a conflict are in the holds already — by this very request (its
+ * write resent after a lost answer): each hold where the move takes it, its last entry this one.
+ */
+async function movedAlready(deps: Pick<HoldDeps, 'holds'>, moves: HoldMove[]): Promise<boolean> {
+  const now = await deps.holds.holds(moves.map((m) => m.hold.holdId));
+  return moves.every((m) => {
+    const h = now.find((x) => x.holdId === m.hold.holdId);
+    const last = h?.history.at(-1);
+    return h?.state === m.to && last !== undefined && sameEntry(last, m.entry);
+  });
+}
+
+const ENTRY_FIELDS = ['at', 'by', 'role', 'from', 'to', 'comment', 'decision'] as const;
+const sameEntry = (a: HoldHistoryEntry, b: HoldHistoryEntry) => ENTRY_FIELDS.every((f) => (a[f] ?? null) === (b[f] ?? null));
 
 /**
  * A submitted document must have been issued for one of these holds and must be stored now, with
@@ -211,7 +227,7 @@ export async function reviewHold(deps: Pick<HoldDeps, 'holds' | 'clock'>, caller
     ...(review.decision ? { decision: review.decision } : {}),
     ...(review.reason && review.state === 'REVIEWED' ? { decisionReason: review.reason } : {}),
   };
-  if ((await deps.holds.move([move])) === 'conflict') return fail({ code: 'CONCURRENT_CHANGE', rule: '§5', message: `hold ${hold.holdId} changed meanwhile; nothing was changed` });
+  if ((await deps.holds.move([move])) === 'conflict' && !(await movedAlready(deps, [move]))) return fail({ code: 'CONCURRENT_CHANGE', rule: '§5', message: `hold ${hold.holdId} changed meanwhile; nothing was changed` });
   const after = await deps.holds.hold(hold.holdId);
   return after ? ok(after) : notFound(hold.holdId);
 }

@@ -421,6 +421,8 @@ export class Simulation {
     actions.push({ at: '15:00', step: 'reviews', run: () => this.reviews(rng.fork('reviews')) });
     // REG-05: a card reported lost before the day's sessions is replaced; the old one is refused from then on.
     if (business && rng.chance(0.2)) actions.push({ at: '08:40', step: 'card lost', run: () => this.replaceCard(rng.fork('card lost')) });
+    // REG-04: the municipality ends a contract (its last day yesterday); from today its payments are refused.
+    if (business && rng.chance(0.15)) actions.push({ at: '08:50', step: 'contract ended', run: () => this.endContract(rng.fork('contract ended')) });
     // CMS-04/REG-01: an account the bank refuses is corrected by the agency (the provider may not), some days in.
     if (business && rng.chance(0.25)) actions.push({ at: '11:20', step: 'account change', run: () => this.changeAccount(rng.fork('account change')) });
     // PO-03/05: top-ups.
@@ -716,6 +718,28 @@ export class Simulation {
   }
   private issued = 0;
 
+  private async endContract(rng: Rng): Promise<void> {
+    const yesterday = addDays(this.today, -1);
+    const running = this.world.contracts.filter((c) => c.from <= yesterday && c.to > this.today);
+    if (!running.length) return;
+    const c = rng.pick(running);
+    const municipalityCode = this.world.recipients.find((r) => r.recipientId === c.recipientId)!.municipalityCode;
+    const path = `/v1/contracts/${c.contractId}/terminate`;
+    const body = { on: yesterday, reason: '서비스 미이용' };
+    // Another municipality's officer does not see the contract.
+    const other = this.world.municipalities.find((m) => m !== municipalityCode);
+    if (other) {
+      this.count('contract end elsewhere');
+      const refused = await this.driver.call({ role: 'municipality', municipalityCode: other, sub: `sim-${other}` }, 'POST', path, body);
+      if (refused.status !== 404) return this.fail(`end of ${c.contractId} by ${other}`, { status: 404 }, refused);
+    }
+    this.count('contract ended');
+    const answer = await this.driver.call({ role: 'municipality', municipalityCode, sub: `sim-${municipalityCode}` }, 'POST', path, body);
+    if (answer.status !== 200 || answer.body?.status !== 'TERMINATED' || answer.body?.to !== yesterday) return this.fail(`end of ${c.contractId}`, { status: 200, state: 'TERMINATED', to: yesterday }, answer);
+    // The model's contract ends with it: today's payments find no contract, no voucher after its month.
+    c.to = yesterday;
+  }
+
   /** Accounts corrected (CMS-04), and the day: what the bank refused on the old one is paid to the new one. */
   private readonly corrected = new Map<string, string>();
 
@@ -821,6 +845,11 @@ export class Simulation {
       const t = this.terminalOf(c.providerId, rng);
       const card = this.cardOf(c.recipientId);
       const answer = await d.terminal(t, 'GET', `/v1/terminal/cards/${card}/balance?serviceCode=${c.serviceCode}`, undefined, new Date(now));
+      // An ended contract answers no balance to its provider's terminal (PAY-03).
+      if (c.to < day) {
+        if (answer.body?.error?.code !== 'NO_CONTRACT') return this.fail(`balance ${c.recipientId} ${c.serviceCode} after its contract`, { code: 'NO_CONTRACT' }, answer.body);
+        continue;
+      }
       if (answer.body?.remainingAmount !== v.remaining || answer.body?.remainingSessions !== v.sessionsLeft)
         return this.fail(`balance ${c.recipientId} ${c.serviceCode}`, { remainingAmount: v.remaining, remainingSessions: v.sessionsLeft }, answer.body);
     }

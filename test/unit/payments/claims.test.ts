@@ -60,6 +60,15 @@ describe('EXC-01/02 the claim use cases', async () => {
     expect(await fileClaim(deps, 'P0001', 'u', { ...request, serviceCode: '999999' }, false)).toMatchObject({ ok: false, refusal: { code: 'UNKNOWN_SERVICE' } });
   });
 
+  it('EXC-03 (simulation seed 5, contracts ending): a claim whose write was resent after a lost answer finds itself — answered as filed (201), not as a replay', async () => {
+    const { saved, deps } = world();
+    // The first write landed; the resent one meets the session taken — by this very claim.
+    deps.store.save = async (c) => (saved.has(c.claimId) ? { kind: 'taken' as const, claim: structuredClone(saved.get(c.claimId)!) } : (saved.set(c.claimId, structuredClone(c)), { kind: 'taken' as const, claim: structuredClone(c) }));
+    const filed = await fileClaim(deps, 'P0001', 'u-P0001', request, false);
+    expect(filed).toEqual({ ok: true, preview: false, claim: expect.objectContaining({ claimId: 'CL2026-03-16', state: 'RECEIVED' }) });
+    expect((filed as { replayed?: true }).replayed).toBeUndefined();
+  });
+
   it('EXC-02 an approval is payable on the last day of the latest cycle run; a claim is decided once; an unknown one is NOT_FOUND', async () => {
     const { deps } = world();
     await fileClaim(deps, 'P0001', 'u', request, false);

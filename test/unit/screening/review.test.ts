@@ -100,6 +100,21 @@ describe('HOLD-01 provider actions', () => {
     expect(result.ok && result.value[0]!.history.at(-1)).toMatchObject({ by: 'provider-user', role: 'provider', comment: 'not ours' });
   });
 
+  it('HOLD-01/02 (simulation seed 1, contracts ending): an action or review whose write was resent after a lost answer finds itself done, not CONCURRENT_CHANGE; another change still is one', async () => {
+    const w = world();
+    const [a, b] = [await w.raised({}, 'G1'), await w.raised({}, 'G2')];
+    const move = w.deps.holds.move.bind(w.deps.holds);
+    // The first write lands; the resent one meets the hold already moved — by itself.
+    w.deps.holds = { ...w.deps.holds, move: async (moves) => (await move(moves), move(moves)) };
+    const withdrawn = await actOnHolds(w.deps, provider, { action: 'WITHDRAW', holdIds: [a.holdId], comment: 'not ours' });
+    expect(withdrawn).toMatchObject({ ok: true, value: [{ holdId: a.holdId, state: 'WITHDRAWN' }] });
+    const reviewed = await reviewHold(w.deps, caller('agency'), b.holdId, { state: 'UNDER_REVIEW' });
+    expect(reviewed).toMatchObject({ ok: true, value: { state: 'UNDER_REVIEW' } });
+    // A genuine conflict (the hold moved by someone else meanwhile) is still refused.
+    w.deps.holds = { ...w.deps.holds, move: async () => 'conflict' as const };
+    expect(await reviewHold(w.deps, caller('agency'), b.holdId, { state: 'SUPPLEMENT_REQUESTED', reason: '서류' })).toMatchObject({ ok: false, refusal: { code: 'CONCURRENT_CHANGE' } });
+  });
+
   it('refuses holds of different events, another provider\'s hold, and an illegal move — changing nothing', async () => {
     const w = world();
     const [a, b] = [await w.raised({}, 'G1'), await w.raised({}, 'G2')];
