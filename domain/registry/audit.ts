@@ -8,6 +8,17 @@ import { maskCardNumber, maskName, maskRrn } from './identity';
 export const AUDITED_ENTITIES = ['provider', 'terminal', 'terminalTransfer', 'card', 'recipient', 'contract', 'worker'] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 
+/** The field that names each audited record. */
+export const AUDITED_ID_FIELD = {
+  provider: 'providerId',
+  terminal: 'serial',
+  terminalTransfer: 'transferId',
+  card: 'cardNumber',
+  recipient: 'recipientId',
+  contract: 'contractId',
+  worker: 'workerId',
+} as const satisfies Record<AuditedEntity, string>;
+
 export interface AuditEntry {
   entity: AuditedEntity;
   id: string;

@@ -9,7 +9,7 @@
 import type { Page } from '../shared/ports';
 import { type Refusal, refusalOf, type Refused } from '../shared/result';
 import type { AccessLog } from './access-log';
-import type { Actor, AuditedEntity, AuditEntry } from './audit';
+import { type Actor, AUDITED_ID_FIELD, type AuditedEntity, type AuditEntry } from './audit';
 import type { Card, Contract, Provider, ServiceType, Terminal, Worker, WorkerContract } from './entities';
 import type { IsoDate } from '../shared/calendar';
 import type { MidMonthVoucherPort } from '../vouchers/ports';
@@ -297,24 +297,8 @@ export async function replayOf<A>(deps: RegistryDeps, scope: string, key: string
 }
 
 
-export const idOfWrite = (w: RegistryWrite): string => {
-  switch (w.kind) {
-    case 'terminal':
-      return w.value.serial;
-    case 'terminalTransfer':
-      return w.value.transferId;
-    case 'card':
-      return w.value.cardNumber;
-    case 'provider':
-      return w.value.providerId;
-    case 'recipient':
-      return w.value.recipientId;
-    case 'worker':
-      return w.value.workerId;
-    case 'contract':
-      return w.value.contractId;
-  }
-};
+/** The id of the record a write is about (a write's kind is its audited entity). */
+export const idOfWrite = (w: RegistryWrite): string => String((w.value as unknown as Record<string, unknown>)[AUDITED_ID_FIELD[w.kind]]);
 
 /**
  * The version a change gives the record an audit entry is about (0 where it writes none): a

@@ -77,14 +77,15 @@ async function monthVoucher(deps: RegistryDeps, contract: ContractRecord): Promi
     if (st) serviceTypes.set(code, st);
   }
   // A voucher is the recipient's per service and month (VCH-01): one an earlier contract of the service drew is the one this contract pays from.
-  const held = async () => (await deps.vouchers.vouchersOf([contract.recipientId], month)).find((v) => v.serviceCode === contract.serviceCode);
-  let voucher: HeldVoucher | undefined = await held();
+  const ofService = (vouchers: HeldVoucher[]) => vouchers.find((v) => v.serviceCode === contract.serviceCode);
+  const existing = await deps.vouchers.vouchersOf([contract.recipientId], month);
+  let voucher = ofService(existing);
   let reason: NonGenerationReason | undefined;
   if (!voucher) {
-    const existing = await deps.vouchers.vouchersOf([contract.recipientId], month);
     const plan = planRecipientMonth({ month, recipient: recipient.value, contracts, existing, serviceTypes, decidedAt: formatKst(deps.now()) });
     await deps.vouchers.saveMonthPlan(plan);
-    voucher = await held();
+    // Read back what the plan made (or a concurrent run made first), remaining amounts as stored.
+    if (plan.vouchers.length) voucher = ofService(await deps.vouchers.vouchersOf([contract.recipientId], month));
     const outcome = plan.outcomes.find((o) => o.contractId === contract.contractId);
     if (!voucher && outcome?.status === 'NOT_GENERATED') reason = outcome.reason;
   }
@@ -146,15 +147,14 @@ export async function registerContract(deps: RegistryDeps, actor: RegistryActor,
         writes: [{ kind: 'contract', value, expected: null }],
         claims: [{ kind: 'contractId', value: value.contractId, owner: value.recipientId }],
         audit: [auditEntry('contract', value.contractId, 'REGISTERED', actor, formatKst(deps.now()), null, value)],
-        remember: { scope, key: request.contractId, requestHash, status: 201, body: { contractId: value.contractId } },
+        // The contract itself: a concurrent twin that finds this key remembered answers it whole.
+        remember: { scope, key: request.contractId, requestHash, status: 201, body: value },
       },
       answer: { ok: true, status: 201, body: value },
     };
   });
   if (!outcome.ok) return outcome;
-  // A concurrent twin may have committed first (its remembered answer names only the id): answer the contract as stored.
-  const stored = (await deps.port.contract(request.contractId))?.value ?? outcome.body;
-  return { ok: true, status: 201, body: await withVoucher(deps, stored) };
+  return { ok: true, status: 201, body: await withVoucher(deps, outcome.body) };
 }
 
 /** `PUT /v1/contracts/{id}/workers` (provider): the designated workers, at most five (REG-04). */
@@ -239,9 +239,11 @@ export async function listUnusedContracts(deps: RegistryDeps, actor: RegistryAct
     }
   }
   const items: UnusedContract[] = [];
+  const programs = new Map<string, string>();
   for (const c of candidates) {
     if (used.has(`${c.recipientId}|${c.serviceCode}`)) continue;
-    const programCode = (await deps.port.serviceType(c.serviceCode))?.programCode ?? '';
+    if (!programs.has(c.serviceCode)) programs.set(c.serviceCode, (await deps.port.serviceType(c.serviceCode))?.programCode ?? '');
+    const programCode = programs.get(c.serviceCode)!;
     items.push({ ...c, unusedMonths: months, terminable: months >= (TERMINABLE_AFTER_MONTHS[programCode] ?? Infinity) });
   }
   return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };

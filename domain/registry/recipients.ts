@@ -170,5 +170,5 @@ export async function suspendService(deps: RegistryDeps, actor: RegistryActor, r
   });
 }
 
-/** A suspension of the recipient's service that covers the date (a new contract takes them too). */
+/** The periods the recipient's service is suspended (a contract registered later takes them too). */
 export const suspensionsOf = (recipient: RecipientRecord, serviceCode: string) => recipient.suspensions.filter((s) => s.serviceCode === serviceCode).map(({ from, to }) => ({ from, to }));

@@ -10,7 +10,7 @@ import type { Card, Contract, Program, Provider, Recipient, ServiceType, Termina
 import { maskRrn } from '../../domain/registry/identity';
 import type { PersonRecordAccess } from '../../domain/registry/access-log';
 import type { ImportAudit, ImportSaveReport, PeoplePort, PersonRecord, RegistryImportStore } from '../../domain/registry/ports';
-import { auditEntry, type AuditedEntity, type AuditEntry } from '../../domain/registry/audit';
+import { AUDITED_ID_FIELD, auditEntry, type AuditedEntity, type AuditEntry } from '../../domain/registry/audit';
 import type { Issue } from '../../domain/shared/result';
 
 const WORKER_PAYMENT_ID_BASE = 20_000_000;
@@ -23,15 +23,8 @@ type Outcome = 'created' | 'updated' | 'unchanged' | Issue;
 type StoredRecipient = Omit<Recipient, 'rrn'> & { rrnMasked: string };
 type StoredWorker = Omit<Worker, 'rrn'> & { workerPaymentId: string; rrnMasked: string };
 
-/** The sections whose records have a change history (REG-08), and the field naming each. */
-const IMPORT_AUDITED: Record<string, { entity: AuditedEntity; id: string } | undefined> = {
-  providers: { entity: 'provider', id: 'providerId' },
-  workers: { entity: 'worker', id: 'workerId' },
-  terminals: { entity: 'terminal', id: 'serial' },
-  recipients: { entity: 'recipient', id: 'recipientId' },
-  cards: { entity: 'card', id: 'cardNumber' },
-  contracts: { entity: 'contract', id: 'contractId' },
-};
+/** The sections whose records have a change history (REG-08), by their audited entity. */
+const IMPORT_AUDITED: Record<string, AuditedEntity | undefined> = { providers: 'provider', workers: 'worker', terminals: 'terminal', recipients: 'recipient', cards: 'card', contracts: 'contract' };
 
 export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
   /** The import's change history (REG-08), oldest first. */
@@ -82,8 +75,8 @@ export class InMemoryRegistry implements RegistryImportStore, PeoplePort {
         const outcome = (save as (r: unknown) => Outcome)(record);
         const audited = IMPORT_AUDITED[section];
         if (audited && (outcome === 'created' || outcome === 'updated')) {
-          const id = String((record as Record<string, unknown>)[audited.id]);
-          this.audits.push(auditEntry(audited.entity, id, outcome === 'created' ? 'IMPORTED' : 'IMPORTED_UPDATE', audit.actor, audit.at, null, withoutRrn(record as never)));
+          const id = String((record as Record<string, unknown>)[AUDITED_ID_FIELD[audited]]);
+          this.audits.push(auditEntry(audited, id, outcome === 'created' ? 'IMPORTED' : 'IMPORTED_UPDATE', audit.actor, audit.at, null, withoutRrn(record as never)));
         }
         if (typeof outcome === 'string') report[outcome]++;
         else report.rejected.push({ ...outcome, path: `${section}[${index}]${outcome.path}` });

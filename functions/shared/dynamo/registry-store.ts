@@ -9,7 +9,7 @@ import type { ExistingRegistry, ImportPlan, ReferencedIds } from '../../../domai
 import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, Worker } from '../../../domain/registry/entities';
 import { maskRrn } from '../../../domain/registry/identity';
 import type { ImportAudit, ImportSaveReport, RegistryImportStore } from '../../../domain/registry/ports';
-import { auditEntry, type AuditedEntity } from '../../../domain/registry/audit';
+import { AUDITED_ID_FIELD, auditEntry, type AuditedEntity } from '../../../domain/registry/audit';
 import { randomHex } from '../clock';
 import { entityOf } from './items';
 import type { Issue } from '../../../domain/shared/result';
@@ -42,14 +42,11 @@ export const conditions = {
 /** One import's audit context: who, when, and the records as they were before it. */
 type SaveContext = ImportAudit & { records: ReadonlyMap<string, Record<string, unknown>> };
 
-/** The registry records an import writes that have a change history (REG-08), and the field naming each. */
-const AUDITED: Record<string, { entity: AuditedEntity; id: string } | undefined> = {
-  Provider: { entity: 'provider', id: 'providerId' },
-  Worker: { entity: 'worker', id: 'workerId' },
-  Terminal: { entity: 'terminal', id: 'serial' },
-  Recipient: { entity: 'recipient', id: 'recipientId' },
-  Card: { entity: 'card', id: 'cardNumber' },
-  Contract: { entity: 'contract', id: 'contractId' },
+/** The item types an import writes that have a change history (REG-08), by their audited entity. */
+const AUDITED: Record<string, AuditedEntity | undefined> = { Provider: 'provider', Worker: 'worker', Terminal: 'terminal', Recipient: 'recipient', Card: 'card', Contract: 'contract' };
+const auditedIdOf = (item: Record<string, unknown>): { entity: AuditedEntity; id: string } | null => {
+  const entity = AUDITED[item.type as string];
+  return entity ? { entity, id: String(item[AUDITED_ID_FIELD[entity]]) } : null;
 };
 
 /** A stored item as its history shows it: the entity, without keys, bookkeeping or anything sealed. */
@@ -92,7 +89,10 @@ export class DynamoRegistryStore implements RegistryImportStore {
       recipients: new Map(byType('Recipient').map((r) => [r.recipientId as string, { status: r.status as Recipient['status'], municipalityCode: r.municipalityCode as string }])),
       cards: new Map(byType('Card').map((c) => [c.cardNumber as string, { recipientId: c.recipientId as string }])),
       contracts: new Map(contracts.map((c) => [c.contractId, c])),
-      records: new Map([...items, ...(contracts as unknown as Record<string, unknown>[])].filter((i) => AUDITED[i.type as string]).map((i) => [`${AUDITED[i.type as string]!.entity}#${i[AUDITED[i.type as string]!.id]}`, snapshotOf(i)])),
+      records: new Map([...items, ...(contracts as unknown as Record<string, unknown>[])].flatMap((i) => {
+        const audited = auditedIdOf(i);
+        return audited ? [[`${audited.entity}#${audited.id}`, snapshotOf(i)] as const] : [];
+      })),
     };
   }
 
@@ -159,9 +159,9 @@ export class DynamoRegistryStore implements RegistryImportStore {
   /** REG-08: the audit entry of the record a transaction's first item writes, beside it. */
   private auditPut(record: Put, ctx: SaveContext): Put[] {
     const item = record.Put.Item;
-    const kind = AUDITED[item.type as string];
+    const kind = auditedIdOf(item);
     if (!kind) return [];
-    const id = String(item[kind.id]);
+    const { id } = kind;
     const before = ctx.records.get(`${kind.entity}#${id}`) ?? null;
     const entry = auditEntry(kind.entity, id, before ? 'IMPORTED_UPDATE' : 'IMPORTED', ctx.actor, ctx.at, before, snapshotOf(item));
     return [{ Put: { TableName: this.table.name, Item: { ...keys.audit(kind.entity, id, ctx.at, `000000000#import${randomHex(8).toLowerCase()}`), type: 'Audit', ...entry } } }];
