@@ -9,15 +9,26 @@ import { isoDate, municipalityCode, personName, recordId } from './common';
 const grade = z.object({
   grade: z.string().regex(/^[A-Za-z0-9]{1,10}$/),
   monthlySubsidy: z.number().int().positive().max(100_000_000),
-  sessionsPerMonth: z.number().int().positive().max(1_000),
-  hoursPerMonth: z.number().int().positive().max(744).optional(),
+  /** `N`, for a `SESSION` program. */
+  sessionsPerMonth: z.number().int().positive().max(1_000).optional(),
+  /** `H`, for a `TIME` program (§4.6): at most the minutes of a 31-day month. */
+  monthlyMinutes: z.number().int().positive().max(44_640).optional(),
 });
+
+/** A `TIME` program's terms (§4.6); a multiple is a whole number of hundredths (1.5, 1.25). */
+const timeTerms = {
+  hourlyRate: z.number().int().positive().max(1_000_000).optional(),
+  unitMinutes: z.number().int().positive().max(60).optional(),
+  maxSessionMinutes: z.number().int().positive().max(1_440).optional(),
+  surchargeMultiple: z.number().min(1).max(5).refine((m) => Number.isInteger(Math.round(m * 1e6) / 1e4), 'must be a whole number of hundredths').optional(),
+};
 
 export const programRecord = z.object({
   code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'must be an upper-case program code'),
   name: z.string().trim().min(1).max(100),
   kind: z.enum(['SESSION', 'TIME']),
   requiresTerminalMatch: z.boolean().default(false),
+  ...timeTerms,
   serviceTypes: z
     .array(
       z.object({
@@ -28,6 +39,21 @@ export const programRecord = z.object({
     )
     .min(1)
     .max(500),
+}).superRefine((p, ctx) => {
+  // §4.6: a TIME program carries its terms and each grade its minutes; a SESSION program neither.
+  const time = p.kind === 'TIME';
+  for (const field of ['hourlyRate', 'unitMinutes', 'maxSessionMinutes', 'surchargeMultiple'] as const)
+    if (time !== (p[field] !== undefined)) ctx.addIssue({ code: 'custom', path: [field], message: time ? 'a TIME program needs it (§4.6)' : 'only a TIME program has it (§4.6)' });
+  if (time && p.unitMinutes !== undefined && p.maxSessionMinutes !== undefined && p.maxSessionMinutes < p.unitMinutes)
+    ctx.addIssue({ code: 'custom', path: ['maxSessionMinutes'], message: 'a session must be able to last one billing unit' });
+  p.serviceTypes.forEach((s, i) =>
+    s.grades.forEach((g, j) => {
+      if (time && g.monthlyMinutes === undefined) ctx.addIssue({ code: 'custom', path: ['serviceTypes', i, 'grades', j, 'monthlyMinutes'], message: 'a TIME grade has monthly minutes (§4.6)' });
+      if (time && g.sessionsPerMonth !== undefined) ctx.addIssue({ code: 'custom', path: ['serviceTypes', i, 'grades', j, 'sessionsPerMonth'], message: 'a TIME grade has monthly minutes, not sessions (§4.6)' });
+      if (!time && g.sessionsPerMonth === undefined) ctx.addIssue({ code: 'custom', path: ['serviceTypes', i, 'grades', j, 'sessionsPerMonth'], message: 'a SESSION grade has its sessions per month' });
+      if (!time && g.monthlyMinutes !== undefined) ctx.addIssue({ code: 'custom', path: ['serviceTypes', i, 'grades', j, 'monthlyMinutes'], message: 'only a TIME grade has monthly minutes (§4.6)' });
+    }),
+  );
 });
 
 export const providerRecord = z.object({

@@ -13,14 +13,18 @@ export const paymentRequest = z
     serviceCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit service code'),
     workerPaymentId: z.string().regex(/^\d{8}$/, 'must be the 8-digit worker payment ID'),
     cardNumber: z.string().regex(/^\d{16}$/, 'must be 16 digits'),
-    amount: z.number().int('must be a whole number of won').positive('must be positive').max(10_000_000),
+    // null: a retroactive time payment, whose amount follows from its times (TIME-04).
+    amount: z.number().int('must be a whole number of won').positive('must be positive').max(10_000_000).nullable(),
     kind: z.enum(['NORMAL', 'RETRO', 'MAKEUP']),
     serviceDate: isoDate,
     serviceStartAt: isoInstant.nullable().optional(),
+    serviceEndAt: isoInstant.nullable().optional(),
     reason: z.enum([...RETRO_REASONS, ...MAKEUP_REASONS]).nullable().optional(),
   })
   .strict()
-  .refine((r) => r.kind !== 'NORMAL' || r.serviceStartAt, { message: 'a normal payment needs serviceStartAt', path: ['serviceStartAt'] });
+  .refine((r) => r.kind !== 'NORMAL' || r.serviceStartAt, { message: 'a normal payment needs serviceStartAt', path: ['serviceStartAt'] })
+  .refine((r) => r.amount !== null || (r.kind === 'RETRO' && r.serviceStartAt && r.serviceEndAt), { message: 'amount null is for a retroactive time payment, with serviceStartAt and serviceEndAt (TIME-04)', path: ['amount'] })
+  .refine((r) => !r.serviceEndAt || (r.serviceStartAt && Date.parse(r.serviceEndAt) > Date.parse(r.serviceStartAt)), { message: 'the service ends after it starts', path: ['serviceEndAt'] });
 
 /** §4.7 offline capture: up to 500 full payment requests, each decided as if sent alone. */
 export const MAX_BATCH_ITEMS = 500;

@@ -3,7 +3,7 @@ import { periodContains } from '../registry/entities';
 import { maskCardNumber } from '../registry/identity';
 import { kstDate, kstMonth } from '../shared/calendar';
 import { type Refusal, refusalOf } from '../shared/result';
-import type { BalanceReceipt, PayingTerminal } from './payment';
+import { type BalanceReceipt, type PayingTerminal, receiptVoucher } from './payment';
 import type { TerminalDeps } from './ports';
 import type { BalanceRefusal } from './refusals';
 
@@ -22,5 +22,7 @@ export async function balanceOf(deps: Pick<TerminalDeps, 'store' | 'clock'>, ter
   if (!contracts.some((c) => c.providerId === terminal.providerId && c.serviceCode === serviceCode && periodContains(c, today)))
     return refuse('NO_CONTRACT', 'PAY-03', 'the card holder has no contract with this provider for this service');
   if (!voucher) return refuse('NO_VOUCHER', 'PAY-03', `no voucher of ${month} for this card and service`);
-  return { ok: true, receipt: { cardNumber: maskCardNumber(cardNumber), serviceCode, month, remainingAmount: voucher.remainingAmount, remainingSessions: voucher.remainingSessions } };
+  // TIME-05: a time voucher shows its minutes.
+  const { remainingAmount, ...left } = receiptVoucher(month, voucher);
+  return { ok: true, receipt: { cardNumber: maskCardNumber(cardNumber), serviceCode, ...left, month, remainingAmount } };
 }

@@ -2,7 +2,7 @@
 import { formatKst, kstDate } from '../shared/calendar';
 import { type Refusal, refusalOf } from '../shared/result';
 import { backOff, MAX_ATTEMPTS, replay, requestInProgress } from './intake';
-import type { CancelReceipt, PayingTerminal, Payment } from './payment';
+import { type CancelReceipt, type PayingTerminal, type Payment, receiptVoucher } from './payment';
 import type { TerminalDeps } from './ports';
 import type { CancelDecisionRefusal, CancelRefusal } from './refusals';
 
@@ -42,14 +42,15 @@ export async function cancelPayment(deps: TerminalDeps, terminal: PayingTerminal
     const p = payment!;
     const voucher = await port.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
     if (!voucher) throw new Error(`voucher of payment ${p.approvalNumber} is missing`);
-    const receipt: CancelReceipt = {
-      approvalNumber: p.approvalNumber,
-      status: 'CANCELLED',
-      voucher: { month: p.voucherMonth, remainingAmount: voucher.remainingAmount + p.amount, remainingSessions: voucher.remainingSessions + 1 },
-    };
+    // A time payment gives back its won and minutes; a session payment its won and one session (§4.6).
+    const restored = p.minutes !== undefined
+      ? { remainingAmount: voucher.remainingAmount + p.amount, remainingSessions: voucher.remainingSessions, remainingMinutes: (voucher.remainingMinutes ?? 0) + p.minutes }
+      : { remainingAmount: voucher.remainingAmount + p.amount, remainingSessions: voucher.remainingSessions + 1 };
+    const receipt: CancelReceipt = { approvalNumber: p.approvalNumber, status: 'CANCELLED', voucher: receiptVoucher(p.voucherMonth, restored) };
     const outcome = await port.cancel({
       payment: p,
       voucherVersion: voucher.version,
+      restored,
       receipt,
       serial: terminal.serial,
       transactionId: request.transactionId,

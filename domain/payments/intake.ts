@@ -5,7 +5,7 @@
 import { monthOf } from '../shared/calendar';
 import type { Refusal } from '../shared/result';
 import { decidePayment } from './decide';
-import type { ApprovalReceipt, PayingTerminal, PaymentRequest } from './payment';
+import { type ApprovalReceipt, type PayingTerminal, type PaymentRequest, receiptVoucher } from './payment';
 import type { TerminalDeps, TransactionRecord } from './ports';
 import type { IdempotencyConflict, PaymentRefusal, RequestInProgress } from './refusals';
 
@@ -45,7 +45,7 @@ export async function takePayment(deps: TerminalDeps, terminal: PayingTerminal, 
       port.card(request.cardNumber),
     ]);
     const { contracts, voucher } = card ? await port.holder(card.recipientId, monthOf(request.serviceDate), request.serviceCode) : { contracts: [], voucher: null };
-    const decision = decidePayment(request, { now, terminal, providerBusinessNumber, serviceType, program, worker, card, contracts, voucher }, terminal.serial);
+    const decision = decidePayment(request, { now, terminal, providerBusinessNumber, serviceType, program, worker, card, contracts, voucher, holidays: deps.holidays }, terminal.serial);
     if (!decision.ok) {
       // A retry of an approved request may now be refused (its own approval used the day or the
       // session): the stored answer wins.
@@ -58,7 +58,8 @@ export async function takePayment(deps: TerminalDeps, terminal: PayingTerminal, 
       status: 'APPROVED',
       amount: plan.payment.amount,
       approvedAt: plan.payment.approvedAt,
-      voucher: { month: plan.payment.voucherMonth, remainingAmount: plan.voucher.remainingAmount, remainingSessions: plan.voucher.remainingSessions },
+      voucher: receiptVoucher(plan.payment.voucherMonth, plan.voucher),
+      ...(plan.payment.minutes !== undefined ? { minutes: plan.payment.minutes, uncoveredAmount: plan.payment.uncoveredAmount ?? 0 } : {}),
     };
     const outcome = await port.approve({ plan, approvalNumber, receipt, requestHash, nowEpochSeconds: Math.floor(now.getTime() / 1000) });
     switch (outcome.kind) {

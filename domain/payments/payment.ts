@@ -30,10 +30,13 @@ export interface PaymentRequest {
   serviceCode: string;
   workerPaymentId: string;
   cardNumber: string;
-  amount: number;
+  /** Won; `null` for a retroactive `TIME` payment, whose amount follows from its times (TIME-04). */
+  amount: number | null;
   kind: PaymentKind;
   serviceDate: IsoDate;
   serviceStartAt?: string | null;
+  /** TIME-04: the end of a retroactive time payment's service. */
+  serviceEndAt?: string | null;
   reason?: PaymentReason | null;
 }
 
@@ -57,6 +60,9 @@ export interface VoucherBalance {
   perSessionAmount: number;
   remainingAmount: number;
   remainingSessions: number;
+  /** A `TIME` voucher's minutes (§4.6): granted `H` and what is left. */
+  grantedMinutes?: number;
+  remainingMinutes?: number;
   municipalityCode: string;
   /** Optimistic concurrency: every payment or restoration moves it by one. */
   version: number;
@@ -84,6 +90,11 @@ export interface Payment {
   reason: PaymentReason | null;
   serviceDate: IsoDate;
   serviceStartAt: string | null;
+  /** §4.6: a time payment's service end, its billed minutes, the won its voucher could not cover, and its session. */
+  serviceEndAt?: string;
+  minutes?: number;
+  uncoveredAmount?: number;
+  sessionId?: string;
   voucherMonth: YearMonth;
   approvedAt: string;
   approvalDate: IsoDate;
@@ -109,20 +120,38 @@ export function approvalNumber(approvalDate: IsoDate, eightDigits: string): stri
   return `${approvalDate.slice(2, 4)}${approvalDate.slice(5, 7)}${approvalDate.slice(8, 10)}${eightDigits}`;
 }
 
+/** What a receipt shows of the voucher: sessions for a `SESSION` program, minutes for a `TIME` one (§4.6). */
+export interface ReceiptVoucher {
+  month: YearMonth;
+  remainingAmount: number;
+  remainingSessions?: number;
+  remainingMinutes?: number;
+}
+
+/** A voucher's remainder as a receipt shows it. */
+export function receiptVoucher(month: YearMonth, left: { remainingAmount: number; remainingSessions: number; remainingMinutes?: number | undefined }): ReceiptVoucher {
+  return left.remainingMinutes !== undefined
+    ? { month, remainingAmount: left.remainingAmount, remainingMinutes: left.remainingMinutes }
+    : { month, remainingAmount: left.remainingAmount, remainingSessions: left.remainingSessions };
+}
+
 /** What the terminal shows after an approval (api.md `201`); a retry gets exactly this again (PAY-09). */
 export interface ApprovalReceipt {
   approvalNumber: string;
   status: 'APPROVED';
   amount: number;
   approvedAt: string;
-  voucher: { month: YearMonth; remainingAmount: number; remainingSessions: number };
+  voucher: ReceiptVoucher;
+  /** §4.6: a time payment's billed minutes and the won its voucher did not cover. */
+  minutes?: number;
+  uncoveredAmount?: number;
 }
 
 /** What the terminal shows after a same-day cancel (api.md `200`). */
 export interface CancelReceipt {
   approvalNumber: string;
   status: 'CANCELLED';
-  voucher: { month: YearMonth; remainingAmount: number; remainingSessions: number };
+  voucher: ReceiptVoucher;
 }
 
 /** PAY-12: what a card has left on a service this month. */
@@ -132,7 +161,9 @@ export interface BalanceReceipt {
   serviceCode: string;
   month: YearMonth;
   remainingAmount: number;
-  remainingSessions: number;
+  remainingSessions?: number;
+  /** §4.6 TIME-05. */
+  remainingMinutes?: number;
 }
 
 /** What a write did to a payment, as the outbox publishes it. */

@@ -1,6 +1,7 @@
 /** What the terminal's use cases need from storage and from the world. */
-import type { Contract, ProgramKind, ServiceType } from '../registry/entities';
+import type { Contract, ProgramTerms, ServiceType } from '../registry/entities';
 import type { IsoDate, YearMonth } from '../shared/calendar';
+import type { HolidayCalendar } from '../shared/business-days';
 import type { Clock, Random, Sleep } from '../shared/ports';
 import type { ApprovalPlan } from './decide';
 import type { ApprovalReceipt, CancelReceipt, PayingCard, PayingWorker, Payment, VoucherBalance } from './payment';
@@ -34,6 +35,8 @@ export type ApproveOutcome =
 export interface CancelWrite {
   payment: Payment;
   voucherVersion: number;
+  /** The voucher after the restoration (PAY-10): amount, sessions, and a time payment's minutes. */
+  restored: { remainingAmount: number; remainingSessions: number; remainingMinutes?: number };
   receipt: CancelReceipt;
   serial: string;
   transactionId: string;
@@ -50,7 +53,7 @@ export interface PaymentPort {
   providerBusinessNumber(providerId: string): Promise<string | null>;
   workerByPaymentId(paymentId: string): Promise<PayingWorker | null>;
   card(cardNumber: string): Promise<PayingCard | null>;
-  serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: { kind: ProgramKind; requiresTerminalMatch: boolean } | undefined }>;
+  serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: ProgramTerms | undefined }>;
   voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null>;
   /** The card holder's contracts and the voucher, read together. */
   holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
@@ -73,4 +76,6 @@ export interface TerminalDeps {
   sleep: Sleep;
   random: Random;
   approvalNumbers: ApprovalNumbers;
+  /** TIME-02: the night-and-holiday surcharge needs the holidays. */
+  holidays: HolidayCalendar;
 }

@@ -20,7 +20,11 @@ export type PaymentDecisionRefusal =
   | Refused<'OUTSIDE_PAYMENT_WINDOW' | 'DAILY_LIMIT_REACHED', 'PAY-05'>
   | Refused<'REASON_REQUIRED' | 'RETRO_PERIOD_EXPIRED' | 'DAILY_LIMIT_REACHED', 'PAY-06' | 'PAY-07'>
   | Refused<'OUTSIDE_PAYMENT_WINDOW', 'PAY-06'>
-  | Refused<'USE_SESSION_TAGS', '§4.6'>;
+  | Refused<'USE_SESSION_TAGS', '§4.6'>
+  | Refused<'AMOUNT_REQUIRED', 'PAY-04'>
+  | Refused<'USE_SERVICE_TIMES', 'TIME-04'>
+  | Refused<'BELOW_ONE_UNIT', 'TIME-02'>
+  | Refused<'INSUFFICIENT_BALANCE', 'PAY-04'>;
 
 /** `POST /v1/terminal/payments` (and each item of a batch). */
 export type PaymentRefusal = PaymentDecisionRefusal | IdempotencyConflict | RequestInProgress;

@@ -4,7 +4,7 @@
  * `events/import.ts` parses the wire format into this shape.
  */
 import type { Issue } from '../shared/result';
-import type { Card, Contract, Program, Provider, Recipient, ServiceType, Terminal, TerminalKind, Worker } from './entities';
+import type { Card, Contract, Grade, Program, Provider, Recipient, ServiceType, Terminal, TerminalKind, TimeTerms, Worker } from './entities';
 
 export interface Indexed<T> {
   /** Position in the document's section, for the rejection report's path. */
@@ -12,7 +12,11 @@ export interface Indexed<T> {
   record: T;
 }
 
-export type ImportedProgram = Omit<Program, 'serviceTypes'> & { serviceTypes: Omit<ServiceType, 'programCode'>[] };
+/** A program as the import document gives it: a `TIME` program's terms flat on it (api.md), a grade's `N` or `H`. */
+export type ImportedProgram = Omit<Program, 'serviceTypes' | 'time'> &
+  Partial<TimeTerms> & {
+    serviceTypes: (Omit<ServiceType, 'programCode' | 'grades'> & { grades: (Omit<Grade, 'sessionsPerMonth'> & { sessionsPerMonth?: number | undefined; monthlyMinutes?: number | undefined })[] })[];
+  };
 export type ImportedTerminal = Omit<Terminal, 'kind'> & { kind?: TerminalKind | undefined };
 export type ImportedContract = Omit<Contract, 'initialGrade' | 'gradeChanges'>;
 

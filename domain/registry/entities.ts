@@ -6,12 +6,26 @@ import type { IsoDate } from '../shared/calendar';
 
 export type ProgramKind = 'SESSION' | 'TIME';
 
-/** 등급: monthly government subsidy `P` spent in `N` sessions (or hours for TIME programs). */
+/** 등급: monthly government subsidy `P` spent in `N` sessions, or for `TIME` programs in `H` minutes (§4.6). */
 export interface Grade {
   grade: string;
   monthlySubsidy: number;
+  /** `N`; 0 for a `TIME` program's grade. */
   sessionsPerMonth: number;
-  hoursPerMonth?: number;
+  /** `H`: a `TIME` program's monthly minutes. */
+  monthlyMinutes?: number;
+}
+
+/** A `TIME` program's terms (§4.6; api.md import: `hourlyRate`, `unitMinutes`, `maxSessionMinutes`, `surchargeMultiple`). */
+export interface TimeTerms {
+  /** 시간당 단가, won. */
+  hourlyRate: number;
+  /** The billing unit in minutes. */
+  unitMinutes: number;
+  /** TIME-03: an open session expires unpaid after this many minutes. */
+  maxSessionMinutes: number;
+  /** The night and holiday multiple (1.5 for activity support); a whole number of hundredths. */
+  surchargeMultiple: number;
 }
 
 /** 서비스유형, keyed by the 6-digit service code keyed into terminals. */
@@ -28,8 +42,13 @@ export interface Program {
   name: string;
   kind: ProgramKind;
   requiresTerminalMatch: boolean;
+  /** The terms of a `TIME` program (absent for `SESSION`). */
+  time?: TimeTerms;
   serviceTypes: ServiceType[];
 }
+
+/** What payments need of a program. */
+export type ProgramTerms = Pick<Program, 'kind' | 'requiresTerminalMatch' | 'time'>;
 
 /** 서비스 제공비용 수령 계좌, one per provider × program. */
 export interface PayoutAccount {

@@ -99,7 +99,12 @@ export function planImport(doc: ImportDocument, existing: ExistingRegistry, toda
         name: p.name,
         kind: p.kind,
         requiresTerminalMatch: p.requiresTerminalMatch,
-        serviceTypes: p.serviceTypes.map((s) => ({ ...s, programCode: p.code })),
+        ...(p.kind === 'TIME' ? { time: { hourlyRate: p.hourlyRate!, unitMinutes: p.unitMinutes!, maxSessionMinutes: p.maxSessionMinutes!, surchargeMultiple: p.surchargeMultiple! } } : {}),
+        serviceTypes: p.serviceTypes.map((s) => ({
+          ...s,
+          programCode: p.code,
+          grades: s.grades.map((g) => ({ grade: g.grade, monthlySubsidy: g.monthlySubsidy, sessionsPerMonth: g.sessionsPerMonth ?? 0, ...(g.monthlyMinutes !== undefined ? { monthlyMinutes: g.monthlyMinutes } : {}) })),
+        })),
       };
       programs.add(program.code);
       program.serviceTypes.forEach((s) => serviceTypes.set(s.serviceCode, s));

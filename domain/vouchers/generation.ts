@@ -63,14 +63,15 @@ export function planRecipientMonth(input: MonthPlanInput): MonthPlan {
 
     const existing = held.get(contract.serviceCode);
     if (existing) {
-      outcomes.push({ ...base, status: 'GENERATED', grade: existing.grade, amount: existing.grantedAmount, sessions: existing.grantedSessions });
+      outcomes.push({ ...base, status: 'GENERATED', grade: existing.grade, amount: existing.grantedAmount, sessions: existing.grantedSessions, ...(existing.grantedMinutes ? { minutes: existing.grantedMinutes } : {}) });
       continue;
     }
     if (held.size >= MAX_SERVICES_PER_MONTH) { refuse('TOO_MANY_SERVICES'); continue; }
 
     const gradeCode = effectiveGrade(contract, month);
     const grade: Grade | undefined = serviceType?.grades.find((g) => g.grade === gradeCode);
-    if (!serviceType || !grade || grade.sessionsPerMonth <= 0) { refuse('GRADE_NOT_IN_CATALOG'); continue; }
+    const minutes = grade?.monthlyMinutes ?? 0;
+    if (!serviceType || !grade || (grade.sessionsPerMonth <= 0 && minutes <= 0)) { refuse('GRADE_NOT_IN_CATALOG'); continue; }
 
     const voucher: Voucher = {
       recipientId: recipient.recipientId,
@@ -80,7 +81,8 @@ export function planRecipientMonth(input: MonthPlanInput): MonthPlan {
       grade: gradeCode,
       grantedAmount: grade.monthlySubsidy,
       grantedSessions: grade.sessionsPerMonth,
-      perSessionAmount: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth),
+      perSessionAmount: grade.sessionsPerMonth > 0 ? Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth) : 0,
+      ...(minutes > 0 ? { grantedMinutes: minutes } : {}),
       contractId: contract.contractId,
       providerId: contract.providerId,
       municipalityCode: recipient.municipalityCode,
@@ -88,7 +90,7 @@ export function planRecipientMonth(input: MonthPlanInput): MonthPlan {
     };
     vouchers.push(voucher);
     held.set(contract.serviceCode, voucher);
-    outcomes.push({ ...base, status: 'GENERATED', grade: gradeCode, amount: voucher.grantedAmount, sessions: voucher.grantedSessions });
+    outcomes.push({ ...base, status: 'GENERATED', grade: gradeCode, amount: voucher.grantedAmount, sessions: voucher.grantedSessions, ...(minutes > 0 ? { minutes } : {}) });
   }
   return { vouchers, outcomes };
 }

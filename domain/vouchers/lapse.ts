@@ -22,6 +22,8 @@ export interface LapsingVoucher {
   month: YearMonth;
   remainingAmount: number;
   remainingSessions: number;
+  /** A `TIME` voucher's minutes left (§4.6). */
+  remainingMinutes?: number;
   lapsedAt?: string;
 }
 
@@ -36,18 +38,20 @@ export interface LapseTally {
   vouchers: number;
   amount: number;
   sessions: number;
+  minutes: number;
 }
 
 /** Lapses the month's vouchers of these recipients; refuses to lapse a month still usable. Idempotent. */
 export async function lapseVouchers(port: VoucherLapsePort, recipientIds: readonly string[], month: YearMonth, today: IsoDate, at: string): Promise<LapseTally> {
   if (stillUsable(month, today)) throw new Error(`VCH-04: vouchers of ${month} are usable until ${lastDayOf(addMonths(month, 1))}; they do not lapse on ${today}`);
-  const tally: LapseTally = { vouchers: 0, amount: 0, sessions: 0 };
+  const tally: LapseTally = { vouchers: 0, amount: 0, sessions: 0, minutes: 0 };
   for (const v of await port.vouchersOf(recipientIds, month)) {
-    if (v.lapsedAt || (v.remainingAmount === 0 && v.remainingSessions === 0)) continue;
+    if (v.lapsedAt || (v.remainingAmount === 0 && v.remainingSessions === 0 && !v.remainingMinutes)) continue;
     if (!(await port.lapse(v, at))) continue;
     tally.vouchers++;
     tally.amount += v.remainingAmount;
     tally.sessions += v.remainingSessions;
+    tally.minutes += v.remainingMinutes ?? 0;
   }
   return tally;
 }

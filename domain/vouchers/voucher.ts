@@ -16,8 +16,10 @@ export interface Voucher {
   grantedAmount: number;
   /** `N`. */
   grantedSessions: number;
-  /** `floor(P / N)`, the PAY-04 ceiling of one session payment. */
+  /** `floor(P / N)`, the PAY-04 ceiling of one session payment (0 for `TIME`). */
   perSessionAmount: number;
+  /** `H`: a `TIME` program's monthly minutes (§4.6); absent for `SESSION`. */
+  grantedMinutes?: number;
   contractId: string;
   providerId: string;
   municipalityCode: string;
@@ -46,6 +48,7 @@ export interface VoucherOutcome {
   grade?: string;
   amount?: number;
   sessions?: number;
+  minutes?: number;
   decidedAt: string;
 }
 

@@ -14,6 +14,7 @@ import { balanceInquiry, cancelRequest, paymentBatch, paymentRequest } from '../
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
 import { randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
+import { koreanHolidays } from '../shared/holidays';
 import { logger } from '../shared/observability';
 import { paymentStore } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
@@ -24,7 +25,7 @@ import { parse, terminalHandler } from './terminal';
 const BATCH_CONCURRENCY = 16;
 
 let terminalDeps: TerminalDeps | undefined;
-const deps = () => (terminalDeps ??= { store: paymentStore(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers });
+const deps = () => (terminalDeps ??= { store: paymentStore(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers, holidays: koreanHolidays });
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
 async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {

@@ -12,6 +12,7 @@ import type { PaymentHistoryPort } from '../../domain/payments/history';
 import type { ApprovalWrite, PaymentPort } from '../../domain/payments/ports';
 import { monthOf } from '../../domain/shared/calendar';
 import { importDocument } from '../support/fixtures';
+import { koreanHolidays } from '../../functions/shared/holidays';
 
 export type RegistryDocument = ReturnType<typeof importDocument>;
 
@@ -42,10 +43,10 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       const req = request({ businessNumber, ...over });
       const [{ serviceType, program }, worker, c] = await Promise.all([store.serviceType(req.serviceCode), store.workerByPaymentId(req.workerPaymentId), store.card(req.cardNumber)]);
       const { contracts, voucher } = await store.holder(c!.recipientId, monthOf(req.serviceDate), req.serviceCode);
-      const decision = decidePayment(req, { now, terminal, providerBusinessNumber: businessNumber, serviceType, program, worker, card: c, contracts, voucher }, terminal.serial);
+      const decision = decidePayment(req, { now, terminal, providerBusinessNumber: businessNumber, serviceType, program, worker, card: c, contracts, voucher, holidays: koreanHolidays }, terminal.serial);
       if (!decision.ok) throw new Error(decision.refusal.code);
       const number = approvalNumber(decision.plan.payment.approvalDate, String(++serial).padStart(8, '0'));
-      const receipt: ApprovalReceipt = { approvalNumber: number, status: 'APPROVED', amount: req.amount, approvedAt: decision.plan.payment.approvedAt, voucher: { month: monthOf(req.serviceDate), remainingAmount: decision.plan.voucher.remainingAmount, remainingSessions: decision.plan.voucher.remainingSessions } };
+      const receipt: ApprovalReceipt = { approvalNumber: number, status: 'APPROVED', amount: decision.plan.payment.amount, approvedAt: decision.plan.payment.approvedAt, voucher: { month: monthOf(req.serviceDate), remainingAmount: decision.plan.voucher.remainingAmount, remainingSessions: decision.plan.voucher.remainingSessions } };
       return { plan: decision.plan, approvalNumber: number, receipt, requestHash: `hash-${req.transactionId}`, nowEpochSeconds: Math.floor(now.getTime() / 1000) };
     }
 
@@ -117,7 +118,7 @@ export function paymentStoreContract(name: string, make: (doc: RegistryDocument)
       const payment = (await store.payment('P0001', write.approvalNumber))!;
       const voucher = (await store.voucher('R0001', '2026-03', '110101'))!;
       const cancel = {
-        payment, voucherVersion: voucher.version, serial: terminal.serial, transactionId: `C-${++serial}`, requestHash: 'c', cancelledAt: '2026-03-10T16:00:00+09:00', today: '2026-03-10', nowEpochSeconds: 1_773_126_000,
+        payment, voucherVersion: voucher.version, restored: { remainingAmount: voucher.remainingAmount + payment.amount, remainingSessions: voucher.remainingSessions + 1 }, serial: terminal.serial, transactionId: `C-${++serial}`, requestHash: 'c', cancelledAt: '2026-03-10T16:00:00+09:00', today: '2026-03-10', nowEpochSeconds: 1_773_126_000,
         receipt: { approvalNumber: payment.approvalNumber, status: 'CANCELLED' as const, voucher: { month: '2026-03', remainingAmount: voucher.remainingAmount + payment.amount, remainingSessions: voucher.remainingSessions + 1 } },
       };
       expect(await store.cancel({ ...cancel, today: '2026-03-11' })).toBe('not-cancellable');

@@ -54,7 +54,7 @@ export function voucherStoreContract(name: string, make: () => Promise<VoucherSt
       await expect(lapseVouchers(t.vouchers, ids, '2026-03', '2026-04-30', '2026-04-30T23:59:00+09:00')).rejects.toThrow(/VCH-04/);
       const tally = await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:10:00+09:00');
       expect(tally.vouchers).toBe(3);
-      expect(await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:11:00+09:00')).toEqual({ vouchers: 0, amount: 0, sessions: 0 });
+      expect(await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:11:00+09:00')).toEqual({ vouchers: 0, amount: 0, sessions: 0, minutes: 0 });
       const [after] = await t.vouchers.vouchersOf(['R0001'], '2026-03');
       expect(after).toMatchObject({ remainingAmount: 0, remainingSessions: 0, lapsedAmount: before.grantedAmount, lapsedSessions: before.grantedSessions, lapsedAt: '2026-05-01T00:10:00+09:00' });
     });

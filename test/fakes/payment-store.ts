@@ -7,7 +7,7 @@
 import { MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingWorker, type Payment, type VoucherBalance } from '../../domain/payments/payment';
 import type { HistoryPayment, PaymentHistoryPort } from '../../domain/payments/history';
 import type { ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../domain/payments/ports';
-import type { Contract, ProgramKind, ServiceType } from '../../domain/registry/entities';
+import type { Contract, ProgramTerms, ServiceType } from '../../domain/registry/entities';
 import type { IsoDate, YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
 import { pageOfList } from './paging';
@@ -19,7 +19,7 @@ export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
   readonly businessNumbers = new Map<string, string>();
   readonly workers = new Map<string, PayingWorker>();
   readonly cards = new Map<string, PayingCard>();
-  readonly serviceTypes = new Map<string, { serviceType: ServiceType; program: { kind: ProgramKind; requiresTerminalMatch: boolean } }>();
+  readonly serviceTypes = new Map<string, { serviceType: ServiceType; program: ProgramTerms }>();
   readonly contracts: Contract[] = [];
   readonly vouchers = new Map<string, VoucherBalance>();
   readonly transactions = new Map<string, TransactionRecord>();
@@ -72,6 +72,7 @@ export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
       ...voucher,
       remainingAmount: plan.voucher.remainingAmount,
       remainingSessions: plan.voucher.remainingSessions,
+      ...(plan.voucher.remainingMinutes !== undefined ? { remainingMinutes: plan.voucher.remainingMinutes } : {}),
       version: voucher.version + 1,
       paidDays: plan.dayLock ? [...new Set([...voucher.paidDays, plan.dayLock.day])] : voucher.paidDays,
     });
@@ -94,10 +95,10 @@ export class InMemoryPaymentStore implements PaymentPort, PaymentHistoryPort {
     this.payments.set(payment.approvalNumber, { ...stored, status: 'CANCELLED', cancelledAt: write.cancelledAt });
     this.vouchers.set(key, {
       ...voucher,
-      remainingAmount: receipt.voucher.remainingAmount,
-      remainingSessions: receipt.voucher.remainingSessions,
+      ...write.restored,
       version: voucher.version + 1,
-      paidDays: payment.kind === 'NORMAL' ? voucher.paidDays.filter((d) => d !== payment.approvalDate) : voucher.paidDays,
+      // PAY-05/06: the service date is free again for a normal or retroactive session payment.
+      paidDays: payment.minutes === undefined && (payment.kind === 'NORMAL' || payment.kind === 'RETRO') ? voucher.paidDays.filter((d) => d !== payment.serviceDate) : voucher.paidDays,
     });
     if (payment.kind === 'MAKEUP') this.makeupLocks.delete(`${payment.cardNumber}/${payment.serviceCode}/${payment.approvalDate}`);
     if (payment.kind === 'RETRO') this.retroCounts.set(`${payment.cardNumber}/${payment.approvalDate}`, (this.retroCounts.get(`${payment.cardNumber}/${payment.approvalDate}`) ?? 1) - 1);

@@ -13,7 +13,7 @@ import type { MonthPlan, Voucher, VoucherOutcome } from '../../domain/vouchers/v
 import type { InMemoryRegistry } from './registry-store';
 import { pageOfList } from './paging';
 
-export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; version: number; lapsedAmount?: number; lapsedSessions?: number; lapsedAt?: string };
+export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; remainingMinutes?: number; version: number; lapsedAmount?: number; lapsedSessions?: number; lapsedMinutes?: number; lapsedAt?: string };
 
 export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMonthVoucherPort {
   // VCH-04, as the adapter: the remainder becomes lapsed in one step, once.
@@ -24,6 +24,7 @@ export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMont
     const stored = this.vouchers.get(InMemoryVouchers.key(v));
     if (!stored || stored.lapsedAt) return false;
     Object.assign(stored, { lapsedAmount: stored.remainingAmount, lapsedSessions: stored.remainingSessions, remainingAmount: 0, remainingSessions: 0, lapsedAt: at, version: stored.version + 1 });
+    if (stored.remainingMinutes !== undefined) Object.assign(stored, { lapsedMinutes: stored.remainingMinutes, remainingMinutes: 0 });
     return true;
   }
 
@@ -51,7 +52,7 @@ export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMont
   async saveMonthPlan(plan: MonthPlan): Promise<number> {
     if (plan.vouchers.some((v) => this.vouchers.has(InMemoryVouchers.key(v)))) return 0;
     for (const v of plan.vouchers) {
-      this.vouchers.set(InMemoryVouchers.key(v), { ...structuredClone(v), remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 });
+      this.vouchers.set(InMemoryVouchers.key(v), { ...structuredClone(v), remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, ...(v.grantedMinutes !== undefined ? { remainingMinutes: v.grantedMinutes } : {}), version: 0 });
       const months = this.granted.get(`${v.municipalityCode}|${v.programCode}`) ?? this.granted.set(`${v.municipalityCode}|${v.programCode}`, new Map()).get(`${v.municipalityCode}|${v.programCode}`)!;
       months.set(v.month, (months.get(v.month) ?? 0) + v.grantedAmount);
     }

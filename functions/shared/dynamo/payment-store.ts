@@ -161,6 +161,10 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
     const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
     const set = ['remainingAmount = :ra', 'remainingSessions = :rs', '#v = :nv'];
     const values: Record<string, unknown> = { ':ra': plan.voucher.remainingAmount, ':rs': plan.voucher.remainingSessions, ':nv': plan.voucher.expectedVersion + 1, ':ev': plan.voucher.expectedVersion };
+    if (plan.voucher.remainingMinutes !== undefined) {
+      set.push('remainingMinutes = :rm');
+      values[':rm'] = plan.voucher.remainingMinutes;
+    }
     let update = `SET ${set.join(', ')}`;
     if (plan.dayLock) {
       update += ` ADD ${plan.dayLock.list} :day`;
@@ -251,9 +255,9 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
    * today and on the voucher version read, so that the answer shows the exact balance after.
    */
   async cancel(input: CancelWrite): Promise<CancelOutcome> {
-    const { payment, voucherVersion, serial, transactionId, requestHash, receipt, cancelledAt, today, nowEpochSeconds } = input;
+    const { payment, voucherVersion, restored, serial, transactionId, requestHash, receipt, cancelledAt, today, nowEpochSeconds } = input;
     // PAY-05/06: the service date is free again for a normal or retroactive payment.
-    const dayList = payment.kind === 'NORMAL' || payment.kind === 'RETRO' ? 'paidDays' : null;
+    const dayList = payment.minutes === undefined && (payment.kind === 'NORMAL' || payment.kind === 'RETRO') ? 'paidDays' : null;
     const items: TransactItem[] = [
       {
         Put: {
@@ -276,11 +280,12 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
         Update: {
           TableName: this.table.name,
           Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
-          UpdateExpression: `SET remainingAmount = :ra, remainingSessions = :rs, #v = :nv${dayList ? ` DELETE ${dayList} :day` : ''}`,
+          UpdateExpression: `SET remainingAmount = :ra, remainingSessions = :rs, ${restored.remainingMinutes !== undefined ? 'remainingMinutes = :rm, ' : ''}#v = :nv${dayList ? ` DELETE ${dayList} :day` : ''}`,
           ConditionExpression: conditions.versionAsRead,
           ExpressionAttributeNames: { '#v': 'version' },
           ExpressionAttributeValues: {
-            ':ra': receipt.voucher.remainingAmount, ':rs': receipt.voucher.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
+            ':ra': restored.remainingAmount, ':rs': restored.remainingSessions, ':nv': voucherVersion + 1, ':ev': voucherVersion, ':zero': 0,
+            ...(restored.remainingMinutes !== undefined ? { ':rm': restored.remainingMinutes } : {}),
             ...(dayList ? { ':day': new Set([payment.serviceDate]) } : {}),
           },
         },

@@ -88,7 +88,7 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, MidMo
         ...plan.vouchers.map((v) => ({
           Put: {
             TableName: this.table.name,
-            Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, version: 0 },
+            Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, ...(v.grantedMinutes !== undefined ? { remainingMinutes: v.grantedMinutes } : {}), version: 0 },
             ConditionExpression: conditions.absent,
           },
         })),
@@ -137,7 +137,8 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, MidMo
     return conditionalWrite(() => this.table.doc.send(new UpdateCommand({
       TableName: this.table.name,
       Key: keys.voucher(v.recipientId, v.month, v.serviceCode),
-      UpdateExpression: 'SET lapsedAmount = remainingAmount, lapsedSessions = remainingSessions, remainingAmount = :zero, remainingSessions = :zero, lapsedAt = :at ADD #version :one',
+      // A TIME voucher's minutes lapse with it (§4.6); a SESSION voucher has none to name.
+      UpdateExpression: `SET lapsedAmount = remainingAmount, lapsedSessions = remainingSessions, remainingAmount = :zero, remainingSessions = :zero, ${v.remainingMinutes !== undefined ? 'lapsedMinutes = remainingMinutes, remainingMinutes = :zero, ' : ''}lapsedAt = :at ADD #version :one`,
       ConditionExpression: conditions.notLapsed,
       ExpressionAttributeNames: { '#version': 'version' },
       ExpressionAttributeValues: { ':zero': 0, ':at': at, ':one': 1 },

@@ -4,6 +4,7 @@ import { decidePayment, type PaymentContext } from '../../../domain/payments/dec
 import { approvalNumber, type Payment, type PaymentRequest, type VoucherBalance } from '../../../domain/payments/payment';
 import { TERMINAL_STATUS } from '../../../functions/payment-intake/answers';
 import { contract, serviceTypes } from '../../support/fixtures';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 
@@ -22,6 +23,7 @@ const context = (over: Partial<PaymentContext> = {}): PaymentContext => ({
   card: { cardNumber: '9410000000000001', recipientId: 'R0001', status: 'ACTIVE' },
   contracts: [contract()],
   voucher: voucher(),
+  holidays: koreanHolidays,
   ...over,
 });
 

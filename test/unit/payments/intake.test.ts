@@ -3,12 +3,13 @@ import { takePayment } from '../../../domain/payments/intake';
 import type { PayingTerminal, PaymentRequest, VoucherBalance } from '../../../domain/payments/payment';
 import type { PaymentPort, TerminalDeps, TransactionRecord } from '../../../domain/payments/ports';
 import { contract, serviceTypes } from '../../support/fixtures';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 const clock = { now: () => new Date('2026-03-10T14:05:00+09:00') };
 /** The use case's world: scripted storage, a fixed clock, no real waiting, fixed approval numbers. */
 const deps = (store: PaymentPort): TerminalDeps & { slept: number[] } => {
   const slept: number[] = [];
-  return { store, clock, sleep: async (ms) => void slept.push(ms), random: () => 0.5, approvalNumbers: { next: () => '26031000000017' }, slept };
+  return { store, clock, sleep: async (ms) => void slept.push(ms), random: () => 0.5, approvalNumbers: { next: () => '26031000000017' }, holidays: koreanHolidays, slept };
 };
 const terminal: PayingTerminal = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
 const request: PaymentRequest = {

@@ -12,6 +12,7 @@ import { InMemoryRefundStore } from '../../fakes/refund-store';
 import { inMemoryScreening } from '../../fakes/screening-store';
 import { seedPaymentStore } from '../../fakes/seed';
 import { importDocument } from '../../support/fixtures';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 const payment = (over: Partial<Payment> = {}): Payment => ({
@@ -30,7 +31,7 @@ describe('one world of fakes', () => {
       transactionId: 'T-1', businessNumber: (await payments.providerBusinessNumber('P0001'))!, terminalPhone: '01012345678', serviceCode: '110101', workerPaymentId: '20000001',
       cardNumber: '9410000000000001', amount: 36_000, kind: 'NORMAL' as const, serviceDate: '2026-03-09', serviceStartAt: '2026-03-09T14:00:00+09:00', reason: null,
     };
-    const taken = await takePayment({ store: payments, clock, sleep: async () => {}, random: () => 0, approvalNumbers: { next: () => '26030900000001' } }, terminal, request, 'hash');
+    const taken = await takePayment({ store: payments, clock, sleep: async () => {}, random: () => 0, approvalNumbers: { next: () => '26030900000001' }, holidays: koreanHolidays }, terminal, request, 'hash');
     expect(taken).toMatchObject({ ok: true });
     expect(await payments.voucher('R0001', '2026-03', '110101')).toMatchObject({ remainingAmount: 108_000, remainingSessions: 3 });
     const refunds = new InMemoryRefundStore(payments.payments, payments.vouchers);

@@ -12,6 +12,7 @@ import type { TerminalDeps } from '../../../domain/payments/ports';
 import { decideRefundDecision, decideRefundRequest, voucherStillUsable, type Refund } from '../../../domain/payments/refunds';
 import { InMemoryPaymentStore } from '../../fakes/payment-store';
 import { contract, serviceTypes } from '../../support/fixtures';
+import { koreanHolidays } from '../../../functions/shared/holidays';
 
 const kst = (s: string) => new Date(`${s}+09:00`);
 const terminal: PayingTerminal = { serial: 'VT11-000001', phone: '01012345678', providerId: 'P0001', kind: 'DEDICATED', status: 'ACTIVE', workerIds: [] };
@@ -41,7 +42,7 @@ beforeEach(() => {
   }
   now = kst('2026-03-10T14:05:00');
   numbers = 0;
-  deps = { store, clock: { now: () => now }, sleep: async () => undefined, random: () => 0.5, approvalNumbers: { next: () => `260310${String(++numbers).padStart(8, '0')}` } };
+  deps = { store, clock: { now: () => now }, sleep: async () => undefined, random: () => 0.5, approvalNumbers: { next: () => `260310${String(++numbers).padStart(8, '0')}` }, holidays: koreanHolidays };
 });
 
 const cancelBody = (transactionId = 'C-1') => ({ transactionId, businessNumber: '1234567891', terminalPhone: '01012345678' });
