@@ -53,3 +53,35 @@ export function importDocument(n = 1) {
     contracts: range.map((i) => ({ contractId: id('C', i), recipientId: id('R', i), providerId: 'P0001', serviceCode: '110101', grade: '1', from: '2026-01-01', to: '2026-12-31', designatedWorkerIds: ['W0001'] })),
   };
 }
+
+/** Activity support (§4.6): 16,620 won an hour in 15-minute units, sessions of at most 8 hours, 1.5× at night and on holidays. */
+export const ACTIVITY_TERMS = { hourlyRate: 16_620, unitMinutes: 15, maxSessionMinutes: 480, surchargeMultiple: 1.5 } as const;
+
+/**
+ * `importDocument(n)` plus the time program `ACTIVITY` (service 310101, grade 1: 1,662,000 won
+ * and 6,000 minutes a month): both workers (20000001, 20000002) are under contract for it, and
+ * every card holder has a 310101 contract beside the 110101 one.
+ */
+export function activityDocument(n = 1): ReturnType<typeof importDocument> {
+  const doc = importDocument(n);
+  const id = (prefix: string, i: number) => `${prefix}${String(i).padStart(4, '0')}`;
+  return {
+    ...doc,
+    programs: [
+      ...doc.programs,
+      {
+        code: 'ACTIVITY', name: '장애인활동지원', kind: 'TIME', requiresTerminalMatch: false, ...ACTIVITY_TERMS,
+        serviceTypes: [{ serviceCode: '310101', name: '활동보조', grades: [{ grade: '1', monthlySubsidy: 1_662_000, monthlyMinutes: 6_000 }] }],
+      },
+    ],
+    providers: doc.providers.map((p) => ({ ...p, accounts: [...p.accounts, { programCode: 'ACTIVITY', bankCode: '004', accountNumber: '12345678901234', holder: p.name }] })),
+    workers: [
+      ...doc.workers.map((w) => ({ ...w, contracts: [...w.contracts, { programCode: 'ACTIVITY', from: '2026-01-01', to: null }] })),
+      { workerId: 'W0002', providerId: 'P0001', name: '박지훈', rrn: '860202-1234567', workerPaymentId: '20000002', contracts: [{ programCode: 'ACTIVITY', from: '2026-01-01', to: null }] },
+    ],
+    contracts: [
+      ...doc.contracts,
+      ...doc.contracts.map((c, i) => ({ ...c, contractId: id('A', i + 1), serviceCode: '310101', designatedWorkerIds: [] as string[] })),
+    ],
+  } as unknown as ReturnType<typeof importDocument>;
+}

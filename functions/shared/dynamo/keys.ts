@@ -70,6 +70,11 @@ export const keys = {
   /** PAY-07: one makeup payment per card × service type × day, whichever month's voucher it uses. */
   makeupLock: (cardNumber: string, serviceCode: string, day: string) => key(`MAKEUP#${cardNumber}#${serviceCode}#${day}`, '#LOCK'),
   refund: (refundId: string) => key(`REFUND#${refundId}`, '#REFUND'),
+  /** TIME-01: a tagged session of a time program. */
+  session: (sessionId: string) => key(`SESSION#${sessionId}`, PROFILE),
+  /** TIME-01: the one open session of a card × service type, and of a worker. */
+  openSessionOfCard: (cardNumber: string, serviceCode: string) => key(`OPENSESSION#CARD#${cardNumber}#${serviceCode}`, UNIQUE),
+  openSessionOfWorker: (workerId: string) => key(`OPENSESSION#WORKER#${workerId}`, UNIQUE),
 
   /**
    * SCR-01/05: a person's payments in the screening index, by approval time (`A#`) and by service
@@ -136,6 +141,9 @@ export const gsi1 = {
   /** PAY-11: a provider's refunds. */
   providerRefund: (providerId: string, requestedAt: string, refundId: string) => ({ GSI1PK: `PROVREFUND#${providerId}`, GSI1SK: `${requestedAt}#${refundId}` }),
   providerRefundPk: (providerId: string) => `PROVREFUND#${providerId}`,
+  /** TIME-03: an open session by the day and instant it expires (sparse: removed when it closes or expires). */
+  openSessionExpiry: (expiresAt: string, sessionId: string) => ({ GSI1PK: `OPENSESSIONS#${expiresAt.slice(0, 10)}`, GSI1SK: `${expiresAt}#${sessionId}` }),
+  openSessionsOf: (expiryDate: string) => `OPENSESSIONS#${expiryDate}`,
   providerShard: (providerId: string) => ({ GSI1PK: `PROVIDERS#${String(shardOf(providerId)).padStart(2, '0')}`, GSI1SK: providerId }),
   providerShardPk: (shard: number) => `PROVIDERS#${String(shard).padStart(2, '0')}`,
   providerPayout: (providerId: string, payDate: string, payoutId: string) => ({ GSI1PK: `PROVPAYOUT#${providerId}`, GSI1SK: `${payDate}#${payoutId}` }),

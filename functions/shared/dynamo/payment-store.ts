@@ -73,6 +73,93 @@ function toBalance(item: Record<string, unknown>): VoucherBalance {
   return { ...v, version: Number(v.version ?? 0), paidDays: asArray(v.paidDays) };
 }
 
+/**
+ * The items of an approval's transaction, in APPROVAL_ITEMS order: the transaction record, the
+ * voucher as read, the payment, the approval number, then a PAY-06/07 limit. A session's end tag
+ * (TIME-02) writes the same items and closes its session beside them.
+ */
+export function approvalItems(tableName: string, { plan, approvalNumber: number, receipt, requestHash, nowEpochSeconds }: ApprovalWrite): TransactItem[] {
+  const p = plan.payment;
+  const payment: Payment = { ...p, approvalNumber: number };
+  const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
+  const set = ['remainingAmount = :ra', 'remainingSessions = :rs', '#v = :nv'];
+  const values: Record<string, unknown> = { ':ra': plan.voucher.remainingAmount, ':rs': plan.voucher.remainingSessions, ':nv': plan.voucher.expectedVersion + 1, ':ev': plan.voucher.expectedVersion };
+  if (plan.voucher.remainingMinutes !== undefined) {
+    set.push('remainingMinutes = :rm');
+    values[':rm'] = plan.voucher.remainingMinutes;
+  }
+  let update = `SET ${set.join(', ')}`;
+  if (plan.dayLock) {
+    update += ` ADD ${plan.dayLock.list} :day`;
+    values[':day'] = new Set([plan.dayLock.day]);
+  }
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.terminalTransaction(p.terminalSerial, p.transactionId),
+          type: 'TerminalTransaction',
+          requestHash,
+          approvalNumber: number,
+          receipt: JSON.stringify(receipt),
+          expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS,
+        },
+        ConditionExpression: conditions.absent,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    },
+    {
+      Update: {
+        TableName: tableName,
+        Key: voucherKey,
+        UpdateExpression: update,
+        ConditionExpression: conditions.voucherAsRead,
+        ExpressionAttributeNames: { '#v': 'version' },
+        ExpressionAttributeValues: { ...values, ':zero': 0 },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.payment(p.providerId, number), type: 'Payment', ...payment },
+        ConditionExpression: conditions.absent,
+      },
+    },
+    {
+      // PAY-08: the number is the system's, not the provider's: taken once across all providers.
+      // It starts with its date, so it can only collide within its day; the item outlives that.
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.approvalNumber(number), type: 'ApprovalNumber', expiresAt: nowEpochSeconds + APPROVAL_NUMBER_RETENTION_SECONDS },
+        ConditionExpression: conditions.absent,
+      },
+    },
+  ];
+  if (plan.makeupDay) {
+    items.push({
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.makeupLock(p.cardNumber, p.serviceCode, plan.makeupDay), type: 'MakeupLock', approvalNumber: number, expiresAt: nowEpochSeconds + 40 * 24 * 3600 },
+        ConditionExpression: conditions.absent,
+      },
+    });
+  }
+  if (plan.retroDay) {
+    items.push({
+      Update: {
+        TableName: tableName,
+        Key: keys.retroCount(p.cardNumber, plan.retroDay),
+        UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
+        ConditionExpression: conditions.belowCap,
+        ExpressionAttributeNames: { '#n': 'count' },
+        ExpressionAttributeValues: { ':one': 1, ':max': MAX_RETRO_PER_CARD_PER_DAY, ':exp': nowEpochSeconds + 40 * 24 * 3600 },
+      },
+    });
+  }
+  return items;
+}
+
 export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
   private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
   private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
@@ -155,85 +242,9 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
   }
 
   /** Writes an approval; the receipt the terminal gets is stored with it for replays (PAY-09). */
-  async approve({ plan, approvalNumber: number, receipt, requestHash, nowEpochSeconds }: ApprovalWrite): Promise<ApproveOutcome> {
-    const p = plan.payment;
-    const payment: Payment = { ...p, approvalNumber: number };
-    const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
-    const set = ['remainingAmount = :ra', 'remainingSessions = :rs', '#v = :nv'];
-    const values: Record<string, unknown> = { ':ra': plan.voucher.remainingAmount, ':rs': plan.voucher.remainingSessions, ':nv': plan.voucher.expectedVersion + 1, ':ev': plan.voucher.expectedVersion };
-    if (plan.voucher.remainingMinutes !== undefined) {
-      set.push('remainingMinutes = :rm');
-      values[':rm'] = plan.voucher.remainingMinutes;
-    }
-    let update = `SET ${set.join(', ')}`;
-    if (plan.dayLock) {
-      update += ` ADD ${plan.dayLock.list} :day`;
-      values[':day'] = new Set([plan.dayLock.day]);
-    }
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: {
-            ...keys.terminalTransaction(p.terminalSerial, p.transactionId),
-            type: 'TerminalTransaction',
-            requestHash,
-            approvalNumber: number,
-            receipt: JSON.stringify(receipt),
-            expiresAt: nowEpochSeconds + TRANSACTION_RETENTION_SECONDS,
-          },
-          ConditionExpression: conditions.absent,
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
-      },
-      {
-        Update: {
-          TableName: this.table.name,
-          Key: voucherKey,
-          UpdateExpression: update,
-          ConditionExpression: conditions.voucherAsRead,
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ...values, ':zero': 0 },
-        },
-      },
-      {
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.payment(p.providerId, number), type: 'Payment', ...payment },
-          ConditionExpression: conditions.absent,
-        },
-      },
-      {
-        // PAY-08: the number is the system's, not the provider's: taken once across all providers.
-        // It starts with its date, so it can only collide within its day; the item outlives that.
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.approvalNumber(number), type: 'ApprovalNumber', expiresAt: nowEpochSeconds + APPROVAL_NUMBER_RETENTION_SECONDS },
-          ConditionExpression: conditions.absent,
-        },
-      },
-    ];
-    if (plan.makeupDay) {
-      items.push({
-        Put: {
-          TableName: this.table.name,
-          Item: { ...keys.makeupLock(p.cardNumber, p.serviceCode, plan.makeupDay), type: 'MakeupLock', approvalNumber: number, expiresAt: nowEpochSeconds + 40 * 24 * 3600 },
-          ConditionExpression: conditions.absent,
-        },
-      });
-    }
-    if (plan.retroDay) {
-      items.push({
-        Update: {
-          TableName: this.table.name,
-          Key: keys.retroCount(p.cardNumber, plan.retroDay),
-          UpdateExpression: 'ADD #n :one SET expiresAt = if_not_exists(expiresAt, :exp)',
-          ConditionExpression: conditions.belowCap,
-          ExpressionAttributeNames: { '#n': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':max': MAX_RETRO_PER_CARD_PER_DAY, ':exp': nowEpochSeconds + 40 * 24 * 3600 },
-        },
-      });
-    }
+  async approve(write: ApprovalWrite): Promise<ApproveOutcome> {
+    const { plan } = write;
+    const items = approvalItems(this.table.name, write);
     const cancelled = await transactWrite(this.doc, items, { conflicts: 'return' });
     if (cancelled === null) {
       meterTransactionWrite(items);
