@@ -36,6 +36,31 @@ export const balanceInquiry = z.object({
   query: z.object({ serviceCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit service code') }),
 });
 
+/** TIME-01: a start tag (api.md `POST /v1/terminal/sessions/start`). */
+export const sessionStartRequest = z
+  .object({
+    transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, _ . : or -'),
+    businessNumber: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+    terminalPhone: z.string().regex(/^01\d{8,9}$/, 'must be a mobile number 01XXXXXXXXX'),
+    serviceCode: z.string().regex(/^\d{6}$/, 'must be the 6-digit service code'),
+    workerPaymentId: z.string().regex(/^\d{8}$/, 'must be the 8-digit worker payment ID'),
+    cardNumber: z.string().regex(/^\d{16}$/, 'must be 16 digits'),
+  })
+  .strict();
+
+/** TIME-01: an end tag; the session is the path's. */
+export const sessionEndRequest = z
+  .object({
+    sessionId: z.string().regex(/^S\d{16}$/, 'must be a session id S + 16 digits'),
+    body: z
+      .object({
+        transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, _ . : or -'),
+        businessNumber: z.string().regex(/^\d{10}$/, 'must be 10 digits'),
+        terminalPhone: z.string().regex(/^01\d{8,9}$/, 'must be a mobile number 01XXXXXXXXX'),
+      })
+      .strict(),
+  });
+
 export const cancelRequest = z
   .object({
     transactionId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
@@ -75,6 +100,9 @@ export const paymentEvent = z.object({
   amount: z.number().int().positive(),
   serviceDate: isoDate,
   serviceStartAt: isoInstant.nullable(),
+  /** §4.6: a time payment's service end and billed minutes (added in v1 as optional). */
+  serviceEndAt: isoInstant.optional(),
+  minutes: z.number().int().positive().optional(),
   approvedAt: isoInstant,
   occurredAt: isoInstant,
   /** PAYMENT_REFUNDED: the refund's approval day, whose payout cycle recovers the amount (PAY-11). */
@@ -100,6 +128,8 @@ export function paymentEventOf(p: Payment, change: PaymentChange): PaymentEvent 
     amount: p.amount,
     serviceDate: p.serviceDate,
     serviceStartAt: p.serviceStartAt,
+    ...(p.serviceEndAt ? { serviceEndAt: p.serviceEndAt } : {}),
+    ...(p.minutes ? { minutes: p.minutes } : {}),
     approvedAt: p.approvedAt,
     occurredAt: changedAt(p, change),
     ...(change === 'PAYMENT_REFUNDED' && p.recoveredOn ? { recoveredOn: p.recoveredOn } : {}),

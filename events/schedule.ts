@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { isoInstant } from './common';
 
-export const scheduleNames = ['voucher-generation', 'payout-batch', 'adhoc-payout', 'cms-transmit', 'cms-receive'] as const;
+export const scheduleNames = ['voucher-generation', 'payout-batch', 'adhoc-payout', 'cms-transmit', 'cms-receive', 'session-expiry'] as const;
 export type ScheduleName = (typeof scheduleNames)[number];
 
 export const scheduledJobEvent = z.object({

@@ -151,6 +151,7 @@ export function screenedPaymentOf(message: Extract<ScreeningMessage, { approvalN
     amount: message.amount,
     serviceDate: message.serviceDate,
     serviceStartAt: message.serviceStartAt,
+    ...(message.serviceEndAt ? { serviceEndAt: message.serviceEndAt } : {}),
     approvedAt: message.approvedAt,
     status,
   };

@@ -156,6 +156,11 @@ export const FUNCTIONS = {
     files: 'cms/*',
     cmsRelay: true,
   },
+  'session-expiry': {
+    description: 'session-expiry schedule: open time sessions past their maximum length expire unpaid (TIME-03)',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+  },
   'cms-api': {
     description: 'GET /v1/cms/files, /v1/cms/files/{id}, /v1/cms/files/{id}/content',
     memoryMb: 512,
@@ -295,6 +300,11 @@ export const SCHEDULES: Partial<Record<ScheduleName, ScheduleSpec>> = {
     cron: { minute: '*/10', hour: '*', day: '*', month: '*' },
     function: 'cms-receive',
     description: 'CMS-03: fetch and apply result files, every 10 minutes',
+  },
+  'session-expiry': {
+    cron: { minute: '*/15', hour: '*', day: '*', month: '*' },
+    function: 'session-expiry',
+    description: 'TIME-03: open time sessions past their maximum length expire unpaid, every 15 minutes',
   },
   'adhoc-payout': {
     cron: { minute: '0', hour: '7', day: '?', month: '*', weekDay: 'MON-FRI' },

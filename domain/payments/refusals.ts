@@ -38,4 +38,4 @@ export type CancelRefusal = TerminalRefusal | CancelDecisionRefusal | Idempotenc
 /** `GET /v1/terminal/cards/{cardNumber}/balance` (PAY-12). */
 export type BalanceRefusal = Refused<'CARD_INACTIVE' | 'NO_CONTRACT' | 'NO_VOUCHER', 'PAY-03'> | Refused<'TERMINAL_INACTIVE', 'PAY-01'>;
 
-export type TerminalRefusalCode = PaymentRefusal['code'] | CancelRefusal['code'] | BalanceRefusal['code'];
+export type TerminalRefusalCode = PaymentRefusal['code'] | CancelRefusal['code'] | BalanceRefusal['code'] | import('./sessions').SessionRefusal['code'];

@@ -45,6 +45,8 @@ export interface ScreenedPayment {
   amount: number;
   serviceDate: IsoDate;
   serviceStartAt: string | null;
+  /** §4.6: a time payment's service end (its service lasts from start to end, not one session). */
+  serviceEndAt?: string | null;
   approvedAt: string;
   status: 'APPROVED' | 'CANCELLED' | 'REFUNDED';
 }
@@ -115,7 +117,7 @@ export function rapidSuccession(payment: ScreenedPayment, others: readonly Scree
     const startsApart = payment.serviceStartAt && other.serviceStartAt ? Math.abs(ms(other.serviceStartAt) - ms(payment.serviceStartAt)) / MINUTE : null;
     let reason: 'APPROVED_WITHIN_GAP' | 'SERVICE_TIMES_OVERLAP' | null = null;
     let apart = approvedApart;
-    if (startsApart !== null && startsApart < rule.sessionMinutes) {
+    if (startsApart !== null && serviceTimesOverlap(payment, other, rule.sessionMinutes)) {
       reason = 'SERVICE_TIMES_OVERLAP';
       apart = startsApart;
     } else if (approvedApart < rule.gapMinutes && payment.kind === 'NORMAL' && other.kind === 'NORMAL') {
@@ -130,12 +132,31 @@ export function rapidSuccession(payment: ScreenedPayment, others: readonly Scree
   return found.slice(0, rule.maxEvidence);
 }
 
-/** The window SCR-01 needs to look at around a payment: approvals and service starts. */
-export function successionWindow(payment: Pick<ScreenedPayment, 'approvedAt' | 'serviceStartAt'>, rule: ScreeningRules['SCR-01']) {
+/**
+ * SCR-01 and TIME-04: a payment's service runs from its start to its end (a time payment), or for
+ * one session of `sessionMinutes` (a session payment); two services overlap when each starts
+ * before the other ends. Between two session payments this is "starts less than a session apart".
+ */
+export function serviceTimesOverlap(a: Pick<ScreenedPayment, 'serviceStartAt' | 'serviceEndAt'>, b: Pick<ScreenedPayment, 'serviceStartAt' | 'serviceEndAt'>, sessionMinutes: number): boolean {
+  if (!a.serviceStartAt || !b.serviceStartAt) return false;
+  const span = (p: typeof a) => [ms(p.serviceStartAt!), p.serviceEndAt ? ms(p.serviceEndAt) : ms(p.serviceStartAt!) + sessionMinutes * MINUTE] as const;
+  const [aStart, aEnd] = span(a);
+  const [bStart, bEnd] = span(b);
+  return aStart < bEnd && bStart < aEnd;
+}
+
+/** The longest service a time payment can stand for (the import caps a session at a day). */
+const LONGEST_SERVICE_MINUTES = 1_440;
+
+/** The window SCR-01 needs to look at around a payment: approvals, and service starts that could overlap it. */
+export function successionWindow(payment: Pick<ScreenedPayment, 'approvedAt' | 'serviceStartAt' | 'serviceEndAt'>, rule: ScreeningRules['SCR-01']) {
   const around = (instant: string, minutes: number) => ({ from: formatKst(new Date(ms(instant) - minutes * MINUTE)), to: formatKst(new Date(ms(instant) + minutes * MINUTE)) });
+  const start = payment.serviceStartAt;
+  const end = payment.serviceEndAt ? ms(payment.serviceEndAt) : start ? ms(start) + rule.sessionMinutes * MINUTE : 0;
   return {
     approved: around(payment.approvedAt, rule.gapMinutes),
-    serviceStart: payment.serviceStartAt ? around(payment.serviceStartAt, rule.sessionMinutes) : null,
+    // Any earlier service, of a session or of a day-long time payment, that could still be running at the start.
+    serviceStart: start ? { from: formatKst(new Date(ms(start) - Math.max(rule.sessionMinutes, LONGEST_SERVICE_MINUTES) * MINUTE)), to: formatKst(new Date(end)) } : null,
   };
 }
 

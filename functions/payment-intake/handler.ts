@@ -7,6 +7,7 @@ import { balanceOf } from '../../domain/payments/balance';
 import { inCardOrder } from '../../domain/payments/batch';
 import { cancelPayment } from '../../domain/payments/cancel';
 import { takePayment } from '../../domain/payments/intake';
+import type { SessionDeps } from '../../domain/payments/sessions';
 import type { PaymentRequest } from '../../domain/payments/payment';
 import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
@@ -16,16 +17,19 @@ import { stableJson } from '../shared/dynamo/batch';
 import { randomApprovalNumbers, type StoredTerminal } from '../shared/dynamo/payment-store';
 import { koreanHolidays } from '../shared/holidays';
 import { logger } from '../shared/observability';
-import { paymentStore } from '../shared/stores';
+import { randomSessionIds } from '../shared/dynamo/session-store';
+import { paymentStore, sessionStore } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
 import { routes } from './routes';
+import { sessionRoutes } from './sessions';
 import { parse, terminalHandler } from './terminal';
 
 /** Items of one offline batch written at once (different cards; one card's items stay in order). */
 const BATCH_CONCURRENCY = 16;
 
-let terminalDeps: TerminalDeps | undefined;
-const deps = () => (terminalDeps ??= { store: paymentStore(), clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers, holidays: koreanHolidays });
+let terminalDeps: SessionDeps | undefined;
+const deps = (): SessionDeps =>
+  (terminalDeps ??= { store: paymentStore(), sessions: sessionStore(), sessionIds: randomSessionIds, clock: systemClock, sleep: realSleep, random: systemRandom, approvalNumbers: randomApprovalNumbers, holidays: koreanHolidays });
 const hashOf = (value: unknown) => createHash('sha256').update(stableJson(value)).digest('hex');
 
 async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
@@ -63,4 +67,5 @@ export const handler = terminalHandler(routes, (serial, fresh) => paymentStore()
     const q = parse(balanceInquiry, { cardNumber: event.pathParameters?.cardNumber ?? '', query: { serviceCode: event.queryStringParameters?.serviceCode ?? '' } });
     return { answer: q.ok ? answerOf(await balanceOf(deps(), terminal, q.value.cardNumber, q.value.query.serviceCode), 200) : q.answer };
   },
+  ...sessionRoutes(deps, hashOf),
 });

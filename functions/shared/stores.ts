@@ -15,6 +15,7 @@ import { DynamoPeopleStore } from './dynamo/people-store';
 import { DynamoRefundStore } from './dynamo/refund-store';
 import { DynamoRegistryChangeStore } from './dynamo/registry-change-store';
 import { DynamoRegistryStore } from './dynamo/registry-store';
+import { DynamoSessionStore } from './dynamo/session-store';
 import { screeningStores } from './dynamo/screening-store';
 import { settlementStores } from './dynamo/settlement-store';
 import { DynamoVoucherStore } from './dynamo/voucher-store';
@@ -33,6 +34,7 @@ export const registryStore = /* @__PURE__ */ once(async () => new DynamoRegistry
 /** Self-service changes seal a terminal's new secret with the same vault. */
 export const registryChangeStore = /* @__PURE__ */ once(async () => new DynamoRegistryChangeStore(dynamoTable(), await personalDataVault(), epochSeconds));
 export const paymentStore = /* @__PURE__ */ once(() => new DynamoPaymentStore(dynamoTable()));
+export const sessionStore = /* @__PURE__ */ once(() => new DynamoSessionStore(dynamoTable()));
 export const refundStore = /* @__PURE__ */ once(() => new DynamoRefundStore(dynamoTable()));
 export const claimStore = /* @__PURE__ */ once(() => new DynamoClaimStore(dynamoTable()));
 export const voucherStore = /* @__PURE__ */ once(() => new DynamoVoucherStore(dynamoTable()));

@@ -28,7 +28,7 @@ function indexKeys(p: Pick<ScreenedPayment, 'workerId' | 'recipientId' | 'approv
   return out;
 }
 
-const INDEX_FIELDS = ['approvalNumber', 'providerId', 'programCode', 'serviceCode', 'recipientId', 'workerId', 'municipalityCode', 'channel', 'kind', 'amount', 'serviceDate', 'serviceStartAt', 'approvedAt'] as const;
+const INDEX_FIELDS = ['approvalNumber', 'providerId', 'programCode', 'serviceCode', 'recipientId', 'workerId', 'municipalityCode', 'channel', 'kind', 'amount', 'serviceDate', 'serviceStartAt', 'serviceEndAt', 'approvedAt'] as const;
 
 function toScreened(item: Record<string, unknown>): ScreenedPayment {
   const e = entityOf<Record<string, unknown>>(item);

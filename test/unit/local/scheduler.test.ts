@@ -27,11 +27,13 @@ describe('local scheduler (EventBridge Scheduler, Asia/Seoul)', () => {
     // cms-transmit (every 5 minutes) and cms-receive (every 10) fire once too, for their latest occurrence only.
     expect(fire).toHaveBeenCalledWith('cms-transmit', { version: 1, schedule: 'cms-transmit', scheduledTime: '2026-04-01T00:10:00+09:00' });
     expect(fire).toHaveBeenCalledWith('cms-receive', { version: 1, schedule: 'cms-receive', scheduledTime: '2026-04-01T00:10:00+09:00' });
-    expect(fire).toHaveBeenCalledTimes(3);
+    // session-expiry (every 15 minutes, TIME-03): its latest occurrence, 00:00.
+    expect(fire).toHaveBeenCalledWith('session-expiry', { version: 1, schedule: 'session-expiry', scheduledTime: '2026-04-01T00:00:00+09:00' });
+    expect(fire).toHaveBeenCalledTimes(4);
     now = kst('2026-03-01T00:00:00');
     scheduler.tick();
     scheduler.tick();
-    expect(fire).toHaveBeenCalledTimes(3);
+    expect(fire).toHaveBeenCalledTimes(4);
   });
 
   it('a fault hook skips an occurrence, fires it twice, or fires it late with its own scheduled time', () => {
@@ -41,7 +43,7 @@ describe('local scheduler (EventBridge Scheduler, Asia/Seoul)', () => {
     const scheduler = new LocalScheduler({ now: () => now }, fire, (name) => deliveries[name as keyof typeof deliveries] ?? 'fire');
     now = kst('2026-04-01T00:10:30');
     scheduler.tick();
-    expect(fire.mock.calls.map(([name]) => name)).toEqual(['cms-transmit', 'cms-transmit']);
+    expect(fire.mock.calls.map(([name]) => name)).toEqual(['cms-transmit', 'cms-transmit', 'session-expiry']);
     // Late: nothing until two hours of clock time have passed, then the occurrence with its own time.
     now = kst('2026-04-01T02:00:00');
     scheduler.tick();
