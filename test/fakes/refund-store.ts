@@ -45,7 +45,11 @@ export class InMemoryRefundStore implements RefundPort {
     Object.assign(p, { status: 'REFUNDED', refundId: refund.refundId, refundedAt: decided.decidedAt, recoveredOn: decided.recoveredOn });
     delete p.openRefundId;
     const v = this.vouchers.get(key);
-    if (decided.restored && v) this.vouchers.set(key, { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1 });
+    // §4.6: a time payment gives back its won and minutes; a session payment its won, one session and its date (PAY-06).
+    if (decided.restored && v)
+      this.vouchers.set(key, p.minutes !== undefined
+        ? { ...v, remainingAmount: v.remainingAmount + p.amount, remainingMinutes: (v.remainingMinutes ?? 0) + p.minutes, version: v.version + 1 }
+        : { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1, ...(p.kind === 'NORMAL' || p.kind === 'RETRO' ? { paidDays: v.paidDays.filter((d) => d !== p.serviceDate) } : {}) });
     return true;
   }
   async reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>) {

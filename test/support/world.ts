@@ -30,6 +30,8 @@ export interface WorldOptions {
   onError?: LocalStackOptions['onError'];
   /** More registry records imported beside the standard document. */
   extra?: Record<string, unknown>;
+  /** The registry document for `cards` recipients (default: `importDocument`). */
+  document?: (cards: number) => ReturnType<typeof importDocument>;
 }
 
 export class E2eWorld {
@@ -45,7 +47,7 @@ export class E2eWorld {
     this.stack = await LocalStack.start({ port: 0, ...(options.onError ? { onError: options.onError } : {}) });
     await this.setNow(options.at);
     Object.assign(this.tokens, await this.client.tokensFor(PRINCIPALS));
-    this.doc = importDocument(options.cards);
+    this.doc = (options.document ?? importDocument)(options.cards);
     expect((await this.call('POST', '/v1/admin/import', this.doc, this.tokens.agency)).body.rejected).toEqual([]);
     if (options.extra) expect((await this.call('POST', '/v1/admin/import', options.extra, this.tokens.agency)).body.rejected).toEqual([]);
     await this.call('POST', '/_local/schedules/voucher-generation/run');

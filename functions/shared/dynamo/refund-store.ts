@@ -95,16 +95,18 @@ export class DynamoRefundStore implements RefundPort {
       },
     ];
     if (decided.restored) {
-      const paysDay = payment.kind === 'NORMAL' || payment.kind === 'RETRO';
+      // §4.6: a time payment gives back its won and minutes; a session payment its won, one session and its date.
+      const timed = payment.minutes !== undefined;
+      const paysDay = !timed && (payment.kind === 'NORMAL' || payment.kind === 'RETRO');
       items.push({
         Update: {
           TableName: this.table.name,
           Key: keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode),
           // PAY-06: a refunded payment no longer stands for its service date.
-          UpdateExpression: `ADD remainingAmount :amt, remainingSessions :one, #v :one${paysDay ? ' DELETE paidDays :day' : ''}`,
+          UpdateExpression: `ADD remainingAmount :amt, ${timed ? 'remainingMinutes :min' : 'remainingSessions :one'}, #v :one${paysDay ? ' DELETE paidDays :day' : ''}`,
           ConditionExpression: conditions.exists,
           ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1, ...(paysDay ? { ':day': new Set([payment.serviceDate]) } : {}) },
+          ExpressionAttributeValues: { ':amt': payment.amount, ':one': 1, ...(timed ? { ':min': payment.minutes } : {}), ...(paysDay ? { ':day': new Set([payment.serviceDate]) } : {}) },
         },
       });
     }
