@@ -19,9 +19,9 @@ export interface IntakeHarness {
 }
 
 /** Imports `recipients` recipients (card 9410…000i, grade 2 of 110101: 8 sessions of 20,000) and generates March. */
-export async function intakeHarness(recipients = 5): Promise<IntakeHarness> {
-  const doc = importDocument(recipients);
-  doc.contracts.forEach((c) => (c.grade = '2'));
+export async function intakeHarness(recipients = 5, document: (n: number) => ReturnType<typeof importDocument> = importDocument): Promise<IntakeHarness> {
+  const doc = document(recipients);
+  doc.contracts.filter((c) => c.serviceCode === '110101').forEach((c) => (c.grade = '2'));
   const admin = await import('../../functions/admin-import/handler');
   const res = (await admin.handler(httpEvent({ method: 'POST', path: '/v1/admin/import', body: doc, claims: agency() }), lambdaContext())) as { body: string };
   const report = JSON.parse(res.body);
