@@ -7,6 +7,7 @@ import { type Claim, type ClaimDecision, claimHistoryEntry, type ClaimPort } fro
 import type { ClaimHistoryEntry } from '../../domain/payments/history';
 import { formatKst, type IsoDate, type YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
+import type { TimeTerms } from '../../domain/registry/entities';
 import type { InMemoryRegistry } from './registry-store';
 import { pageOfList } from './paging';
 import type { InMemorySettlement } from './settlement-store';
@@ -23,8 +24,8 @@ export class InMemoryClaims implements ClaimPort {
 
   async serviceType(serviceCode: string) {
     const serviceType = this.registry.serviceTypes.get(serviceCode);
-    const program = serviceType ? (this.registry.programs.get(serviceType.programCode)?.entity as { kind?: 'SESSION' | 'TIME' } | undefined) : undefined;
-    return { serviceType: structuredClone(serviceType), programKind: program?.kind };
+    const program = serviceType ? (this.registry.programs.get(serviceType.programCode)?.entity as { kind?: 'SESSION' | 'TIME'; time?: TimeTerms } | undefined) : undefined;
+    return { serviceType: structuredClone(serviceType), programKind: program?.kind, ...(program?.time ? { timeTerms: structuredClone(program.time) } : {}) };
   }
   async context(recipientId: string, workerId: string, voucher: { serviceCode: string; month: string }) {
     const r = this.registry.recipients.get(recipientId)?.entity;

@@ -49,7 +49,7 @@ export class InMemoryRefundStore implements RefundPort {
     if (decided.restored && v)
       this.vouchers.set(key, p.minutes !== undefined
         ? { ...v, remainingAmount: v.remainingAmount + p.amount, remainingMinutes: (v.remainingMinutes ?? 0) + p.minutes, version: v.version + 1 }
-        : { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1, ...(p.kind === 'NORMAL' || p.kind === 'RETRO' ? { paidDays: v.paidDays.filter((d) => d !== p.serviceDate) } : {}) });
+        : { ...v, remainingAmount: v.remainingAmount + p.amount, remainingSessions: v.remainingSessions + 1, version: v.version + 1, ...(p.kind === 'NORMAL' || p.kind === 'RETRO' ? { paidDays: (v.paidDays ?? []).filter((d) => d !== p.serviceDate) } : {}) });
     return true;
   }
   async reject(refund: Refund, decided: Pick<Refund, 'decidedAt' | 'decidedBy' | 'decisionReason'>) {

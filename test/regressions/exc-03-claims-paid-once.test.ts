@@ -13,6 +13,7 @@ import { InMemoryClaims } from '../fakes/claim-store';
 import { InMemoryRegistry } from '../fakes/registry-store';
 import { InMemorySettlement } from '../fakes/settlement-store';
 import { importDocument } from '../support/fixtures';
+import { koreanHolidays } from '../../functions/shared/holidays';
 
 const request: ClaimRequest = { serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
 let settlement: InMemorySettlement;
@@ -27,7 +28,7 @@ async function world(doc = importDocument(1)) {
   expect((await importRegistry(parsed, registry, '2026-02-01', issues)).rejected).toEqual([]);
   settlement = new InMemorySettlement();
   claims = new InMemoryClaims(registry, settlement, (r, s, m) => [...paid].filter((d) => d.startsWith(`${r}|${s}|${m}`)).map((d) => d.split('|')[3]!));
-  deps = { store: claims, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, payableDay: () => '2026-03-10', newClaimId: () => `CL${++ids}` };
+  deps = { store: claims, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, payableDay: () => '2026-03-10', newClaimId: () => `CL${++ids}`, holidays: koreanHolidays };
 }
 beforeEach(() => paid.clear());
 

@@ -40,7 +40,8 @@ export class DynamoClaimStore implements ClaimPort {
   async serviceType(serviceCode: string) {
     const catalog = await readCatalog(this.table);
     const serviceType = catalog.serviceTypes.get(serviceCode);
-    return { serviceType, programKind: serviceType ? catalog.programs.get(serviceType.programCode)?.kind : undefined };
+    const program = serviceType ? catalog.programs.get(serviceType.programCode) : undefined;
+    return { serviceType, programKind: program?.kind, ...(program?.time ? { timeTerms: program.time } : {}) };
   }
 
   async save(claim: Claim): Promise<{ kind: 'saved' } | { kind: 'taken'; claim: Claim } | { kind: 'paid' }> {

@@ -1,7 +1,8 @@
 /** EXC-01/02: what an exception claim may be, one refusal each. */
 import { describe, expect, it } from 'vitest';
 import { assessClaim, type ClaimContext, type ClaimRequest } from '../../../domain/payments/claims';
-import { contract, serviceTypes } from '../../support/fixtures';
+import { koreanHolidays } from '../../../functions/shared/holidays';
+import { ACTIVITY_TERMS, contract, serviceTypes } from '../../support/fixtures';
 
 const request: ClaimRequest = { serviceCode: '110101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-20', recipientId: 'R0001', workerId: 'W0001', serviceDate: '2026-02-20', serviceStartAt: '2026-02-20T10:00:00+09:00', serviceEndAt: '2026-02-20T11:00:00+09:00' };
 const ctx: ClaimContext = { today: '2026-03-16', providerId: 'P0001', serviceType: serviceTypes.get('110101'), programKind: 'SESSION', contracts: [contract()], worker: { providerId: 'P0001', contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }] }, recipient: { municipalityCode: '44130' }, paidDays: [] };
@@ -12,7 +13,7 @@ describe('EXC-01/02 claim assessment', () => {
     ['EXC-01 a service still to come', { ...request, serviceDate: '2026-03-20' }, ctx, 'SERVICE_IN_FUTURE', 'EXC-01'],
     ['EXC-01 a service that ends before it starts', { ...request, serviceEndAt: '2026-02-20T09:00:00+09:00' }, ctx, 'INVALID_SERVICE_TIME', 'EXC-01'],
     ['EXC-01 a service not in the catalog', request, { ...ctx, serviceType: undefined }, 'UNKNOWN_SERVICE', 'EXC-01'],
-    ['§4.6 an hourly program', request, { ...ctx, programKind: 'TIME' as const }, 'TIME_PROGRAM_NOT_SUPPORTED', '§4.6'],
+    ['TIME-02 an hourly program\'s service shorter than one unit', { ...request, serviceEndAt: '2026-02-20T10:14:00+09:00' }, { ...ctx, programKind: 'TIME' as const, timeTerms: ACTIVITY_TERMS, holidays: koreanHolidays }, 'BELOW_ONE_UNIT', 'TIME-02'],
     ['EXC-01 an unknown recipient', request, { ...ctx, recipient: null }, 'NO_RECIPIENT', 'EXC-01'],
     ['EXC-01 no contract on the service date', { ...request, serviceDate: '2025-12-20' }, { ...ctx, today: '2026-03-16' }, 'NO_CONTRACT', 'EXC-01'],
     ['EXC-01 a worker of another provider', request, { ...ctx, worker: { ...ctx.worker!, providerId: 'P0002' } }, 'WORKER_NOT_ELIGIBLE', 'EXC-01'],
@@ -48,7 +49,7 @@ describe('EXC-01/02 the claim use cases', async () => {
       },
       ofProvider: async () => ({ items: [...saved.values()] }),
     };
-    return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, payableDay: (today: string) => claimPayableDay(today, koreanHolidays), newClaimId: (today: string) => `CL${today}` } };
+    return { saved, deps: { store, clock: { now: () => new Date('2026-03-16T10:00:00+09:00') }, payableDay: (today: string) => claimPayableDay(today, koreanHolidays), newClaimId: (today: string) => `CL${today}`, holidays: koreanHolidays } };
   };
 
   it('EXC-01 a preview answers the amount and saves nothing; a filing saves the claim RECEIVED', async () => {
@@ -77,3 +78,15 @@ describe('EXC-01/02 the claim use cases', async () => {
     expect(await decideClaim(deps, 'CL-none', { approve: true, by: 'u-agency' })).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('§4.6 a time program\'s claim: the minutes at the rate (TIME-02)', () => {
+  const timed: ClaimContext = { ...ctx, programKind: 'TIME', timeTerms: ACTIVITY_TERMS, holidays: koreanHolidays };
+  it('Friday 2026-02-20 10:00–11:10 bills 4 units of 15 minutes: 4 × 4,155 = 16,620 won for 60 minutes', () => {
+    expect(assessClaim({ ...request, serviceEndAt: '2026-02-20T11:10:00+09:00' }, timed)).toMatchObject({ ok: true, amount: 16_620, minutes: 60 });
+  });
+  it('Sunday 2026-02-22 10:00–11:00 is a holiday: 4 × 6,232.5 = 24,930; a paid day of the month does not refuse it (its times tell services apart)', () => {
+    const sunday = { ...request, reasonOccurredOn: '2026-02-22', serviceDate: '2026-02-22', serviceStartAt: '2026-02-22T10:00:00+09:00', serviceEndAt: '2026-02-22T11:00:00+09:00' };
+    expect(assessClaim(sunday, { ...timed, paidDays: ['2026-02-22'] })).toMatchObject({ ok: true, amount: 24_930, minutes: 60 });
+  });
+});
+
