@@ -21,6 +21,8 @@ export interface Refund {
   recipientId: string;
   municipalityCode: string;
   amount: number;
+  /** §4.6: a time payment's minutes, given back with its amount. */
+  minutes?: number;
   reason: RefundReason;
   comment?: string;
   state: RefundState;
@@ -109,6 +111,7 @@ export async function requestRefund(deps: RefundDeps, providerId: string, reques
     recipientId: p.recipientId,
     municipalityCode: p.municipalityCode,
     amount: p.amount,
+    ...(p.minutes !== undefined ? { minutes: p.minutes } : {}),
     reason: request.reason,
     ...(request.comment ? { comment: request.comment } : {}),
     state: 'REQUESTED',

@@ -43,19 +43,30 @@ export interface MoneyTotals {
   payoutDepositDraws: number;
   /** Payout records made (a count, not money: the report says how many it stands on). */
   payouts: number;
+  /** §4.6: the same voucher identity in minutes, for time programs (0 for session programs). */
+  voucherMinutesGranted: number;
+  voucherMinutesRemaining: number;
+  voucherMinutesLapsed: number;
+  paymentMinutesApproved: number;
+  paymentMinutesCancelled: number;
+  refundMinutesRestored: number;
   bucket: BucketTotals;
 }
 
 export const EMPTY_MONEY_TOTALS: MoneyTotals = {
   voucherGranted: 0, voucherRemaining: 0, voucherLapsed: 0, paymentsApproved: 0, paymentsCancelled: 0, paymentsRefunded: 0, refundsRestored: 0, claimsApproved: 0, payoutDraws: 0, payoutDepositDraws: 0, payouts: 0,
+  voucherMinutesGranted: 0, voucherMinutesRemaining: 0, voucherMinutesLapsed: 0, paymentMinutesApproved: 0, paymentMinutesCancelled: 0, refundMinutesRestored: 0,
   bucket: EMPTY_TOTALS,
 };
 
 export type TotalsDelta = { municipalityCode: string; programCode: string } & Partial<Omit<MoneyTotals, 'bucket'>> & { bucket?: Partial<BucketTotals> };
 
+/** A voucher as stored: what remains and what lapsed, in won and (for a time program) minutes. */
+export type StoredVoucherImage = Voucher & { remainingAmount: number; lapsedAmount?: number; remainingMinutes?: number; lapsedMinutes?: number };
+
 /** A stored money item as it was and as it is (null: not there), by kind. */
 export type MoneyItemChange =
-  | { kind: 'Voucher'; before: Voucher & { remainingAmount: number; lapsedAmount?: number } | null; after: Voucher & { remainingAmount: number; lapsedAmount?: number } | null }
+  | { kind: 'Voucher'; before: StoredVoucherImage | null; after: StoredVoucherImage | null }
   | { kind: 'Payment'; before: Payment | null; after: Payment | null }
   | { kind: 'Refund'; before: Refund | null; after: Refund | null }
   | { kind: 'Claim'; before: Claim | null; after: Claim | null }
@@ -68,6 +79,9 @@ const nonZero = (d: TotalsDelta): boolean =>
 /** Entered a state (counted once, on the change that makes it so). */
 const entered = <S>(before: { status?: S; state?: S } | null, after: { status?: S; state?: S } | null, s: S, field: 'status' | 'state'): boolean =>
   after !== null && after[field] === s && (before === null || before[field] !== s);
+
+/** §4.6: the minutes deltas that moved (a session program's items carry none). */
+const minutesOf = <T extends Record<string, number>>(deltas: T): Partial<T> => Object.fromEntries(Object.entries(deltas).filter(([, v]) => v !== 0)) as Partial<T>;
 
 /** The deltas one item change adds to the totals (none for a change that moves no money). */
 export function totalsDeltas(change: MoneyItemChange): TotalsDelta[] {
@@ -85,6 +99,11 @@ function totalsDeltasOf(change: MoneyItemChange): TotalsDelta[] {
         voucherGranted: (change.after?.grantedAmount ?? 0) - (change.before?.grantedAmount ?? 0),
         voucherRemaining: (change.after?.remainingAmount ?? 0) - (change.before?.remainingAmount ?? 0),
         ...(lapsed ? { voucherLapsed: lapsed } : {}),
+        ...minutesOf({
+          voucherMinutesGranted: (change.after?.grantedMinutes ?? 0) - (change.before?.grantedMinutes ?? 0),
+          voucherMinutesRemaining: (change.after?.remainingMinutes ?? 0) - (change.before?.remainingMinutes ?? 0),
+          voucherMinutesLapsed: (change.after?.lapsedMinutes ?? 0) - (change.before?.lapsedMinutes ?? 0),
+        }),
       }];
     }
     case 'Payment': {
@@ -96,12 +115,16 @@ function totalsDeltasOf(change: MoneyItemChange): TotalsDelta[] {
         paymentsApproved: before === null ? after.amount : 0,
         paymentsCancelled: entered(before, after, 'CANCELLED', 'status') ? after.amount : 0,
         paymentsRefunded: entered(before, after, 'REFUNDED', 'status') ? after.amount : 0,
+        ...minutesOf({
+          paymentMinutesApproved: before === null ? (after.minutes ?? 0) : 0,
+          paymentMinutesCancelled: entered(before, after, 'CANCELLED', 'status') ? (after.minutes ?? 0) : 0,
+        }),
       }];
     }
     case 'Refund': {
       const { before, after } = change;
       if (!after || !entered(before, after, 'APPROVED', 'state') || !after.restored) return [];
-      return [{ municipalityCode: after.municipalityCode, programCode: after.programCode, refundsRestored: after.amount }];
+      return [{ municipalityCode: after.municipalityCode, programCode: after.programCode, refundsRestored: after.amount, ...minutesOf({ refundMinutesRestored: after.minutes ?? 0 }) }];
     }
     case 'Claim': {
       const { before, after } = change;
@@ -168,6 +191,8 @@ export interface TotalsReport {
     approved: number; cancelled: number; refunded: number; restored: number; claims: number;
     /** PO-02: what the buckets owe providers in all, and what payouts settled of it. */
     payable: number; settled: number;
+    /** §4.6: time vouchers' minutes, by the same identity. */
+    minutes: { granted: number; remaining: number; lapsed: number; approved: number; cancelled: number; restored: number };
   };
 }
 
@@ -188,6 +213,7 @@ export function conservationFromTotals(totals: readonly (MunicipalityProgram & M
   for (const t of totals) {
     const subject = `${t.municipalityCode}/${t.programCode}`;
     check('granted - remaining - lapsed = approved - cancelled - restored', subject, t.voucherGranted - t.voucherRemaining - t.voucherLapsed, t.paymentsApproved - t.paymentsCancelled - t.refundsRestored);
+    check('minutes granted - remaining - lapsed = approved - cancelled - restored', subject, t.voucherMinutesGranted - t.voucherMinutesRemaining - t.voucherMinutesLapsed, t.paymentMinutesApproved - t.paymentMinutesCancelled - t.refundMinutesRestored);
     check('bucket approvals = payments approved', subject, t.paymentsApproved, t.bucket.approved);
     check('bucket cancellations = payments cancelled', subject, t.paymentsCancelled, t.bucket.cancelled);
     check('bucket recoveries = payments refunded', subject, t.paymentsRefunded, t.bucket.recovered);
@@ -214,6 +240,14 @@ export function conservationFromTotals(totals: readonly (MunicipalityProgram & M
       claims: sum(totals, (t) => t.claimsApproved),
       payable: sum(totals, (t) => payable(t.bucket)),
       settled: sum(totals, (t) => t.bucket.settled),
+      minutes: {
+        granted: sum(totals, (t) => t.voucherMinutesGranted),
+        remaining: sum(totals, (t) => t.voucherMinutesRemaining),
+        lapsed: sum(totals, (t) => t.voucherMinutesLapsed),
+        approved: sum(totals, (t) => t.paymentMinutesApproved),
+        cancelled: sum(totals, (t) => t.paymentMinutesCancelled),
+        restored: sum(totals, (t) => t.refundMinutesRestored),
+      },
     },
   };
 }

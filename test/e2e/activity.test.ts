@@ -89,6 +89,10 @@ describe('§4.6 a day of activity support through the terminal API', () => {
     const items = (await call('GET', '/v1/payouts', undefined, tokens.provider)).body.items as { payoutId: string; amount: number; payDate: string }[];
     expect(items.find((p) => p.payoutId === 'PO-2026-03-1-P0001-ACTIVITY')).toMatchObject({ amount: 33_240, payDate: '2026-03-13' });
     await world.drain();
-    expect((await call('GET', '/v1/reports/conservation', undefined, tokens.agency)).body.totals).toMatchObject({ deposited: 1_000_000, paidOut: 33_240, depositBalance: 1_000_000 - 33_240 });
+    const report = (await call('GET', '/v1/reports/conservation', undefined, tokens.agency)).body;
+    expect(report.differences).toEqual([]);
+    expect(report.totals).toMatchObject({ deposited: 1_000_000, paidOut: 33_240, depositBalance: 1_000_000 - 33_240 });
+    // PO-08 in minutes too: three vouchers of 6,000; 360 approved (afternoon, evening, retro), the evening's 120 cancelled.
+    expect(report.totals.minutes).toEqual({ granted: 18_000, remaining: 18_000 - 240, lapsed: 0, approved: 360, cancelled: 120, restored: 0 });
   }, 60_000);
 });
