@@ -15,6 +15,10 @@
  * approval request to its screening (p50/p99, target p99 <= 5 s). Each card
  * is paid by its own worker except that every eighth pair of cards shares one, so about a
  * quarter of the payments are SCR-01 pairs and are held, as in the national figures.
+ *
+ * Phase (d) measures activity support's sessions (§4.6): start tags for as many cards as the
+ * measurement allows, the clock moved an hour on, then their end tags, each of which makes a
+ * time payment; start + end tag pairs per second is sessions over both phases' time.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -38,7 +42,7 @@ const { documentClient } = await import('../../functions/shared/dynamo/client');
 const { ScanCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { systemClock } = await import('../../functions/shared/clock');
 const { capacitySnapshot } = await import('../../functions/shared/dynamo/capacity');
-const { importDocument, businessNumber } = await import('../support/fixtures');
+const { activityDocument, importDocument, businessNumber } = await import('../support/fixtures');
 const { signedHeaders } = await import('../support/terminal');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -60,7 +64,7 @@ function cpuMs(): { node: number; jvm: number } {
   return { node: (own.user + own.system) / 1000, jvm };
 }
 
-async function runFor(durationMs: number, concurrency: number, op: (worker: number, i: number) => Promise<boolean>) {
+async function runFor(durationMs: number, concurrency: number, op: (worker: number, i: number) => Promise<boolean>, done: () => boolean = () => false) {
   const latencies: number[] = [];
   let ok = 0;
   let failed = 0;
@@ -69,7 +73,7 @@ async function runFor(durationMs: number, concurrency: number, op: (worker: numb
   const cpuBefore = cpuMs();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = 0; Date.now() < deadline; i++) {
+      for (let i = 0; Date.now() < deadline && !done(); i++) {
         const t0 = performance.now();
         const success = await op(worker, i);
         latencies.push(performance.now() - t0);
@@ -117,27 +121,31 @@ try {
 
   // Registry: one provider, 32 terminals, CARDS recipients with a card and a contract each.
   const base = importDocument(1);
+  // §4.6: activity support beside it, so that phase (d) can tag sessions on the same cards.
+  const activity = activityDocument(1).programs.filter((p) => p.code === 'ACTIVITY');
   const terminals = Array.from({ length: TERMINALS }, (_, i) => ({ serial: `VT11-B${String(i).padStart(5, '0')}`, phone: `010${String(20000000 + i)}`, providerId: 'P0001', model: 'VT-11', secret: `bench-secret-${i}-${randomUUID()}`, workerIds: [] }));
-  const setup = await call('POST', '/v1/admin/import', { programs: base.programs, providers: base.providers, workers: base.workers, terminals }, agency);
+  const setup = await call('POST', '/v1/admin/import', { programs: [...base.programs, ...activity], providers: activityDocument(1).providers, workers: base.workers, terminals }, agency);
   if (setup.rejected.length) throw new Error(JSON.stringify(setup.rejected));
   const full = importDocument(CARDS);
   // Card i (1-based) is paid by worker workerOf(i); cards 8k+1 and 8k+2 share one (an SCR-01 pair).
   const workerOf = (card: number) => (card % 8 === 2 ? card - 1 : card);
   const workers = Array.from({ length: CARDS }, (_, i) => i + 1).filter((c) => workerOf(c) === c).map((c) => ({
     workerId: `BW${String(c).padStart(6, '0')}`, providerId: 'P0001', name: '김민수', rrn: `850101-1${String(c).padStart(6, '0')}`, workerPaymentId: `3${String(c).padStart(7, '0')}`,
-    contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }],
+    contracts: [{ programCode: 'COMMUNITY', from: '2026-01-01', to: null }, { programCode: 'ACTIVITY', from: '2026-01-01', to: null }],
   }));
+  // Each card also has an activity support contract (service 310101).
+  const timeContracts = full.contracts.map((c) => ({ ...c, contractId: `A${c.contractId.slice(1)}`, serviceCode: '310101', designatedWorkerIds: [] as string[] }));
   // Four records per card. 1,000 cards a document fit its 5,000 records but took over the import
   // handler's 29 s timeout on a slow machine; 250 finish well inside it.
   const PAGE = 250;
   for (let i = 0; i < CARDS; i += PAGE) {
     const slice = (xs: unknown[]) => xs.slice(i, i + PAGE);
-    const res = await call('POST', '/v1/admin/import', { recipients: slice(full.recipients), cards: slice(full.cards), contracts: slice(full.contracts), workers: workers.filter((w) => Number(w.workerId.slice(2)) > i && Number(w.workerId.slice(2)) <= i + PAGE) }, agency);
+    const res = await call('POST', '/v1/admin/import', { recipients: slice(full.recipients), cards: slice(full.cards), contracts: [...slice(full.contracts), ...slice(timeContracts)], workers: workers.filter((w) => Number(w.workerId.slice(2)) > i && Number(w.workerId.slice(2)) <= i + PAGE) }, agency);
     if (!res.rejected || res.rejected.length) throw new Error(JSON.stringify(res.rejected?.slice(0, 3) ?? res));
   }
   const generated = Date.now();
   await call('POST', '/_local/schedules/voucher-generation/run');
-  console.log(`setup: ${CARDS} vouchers generated in ${fmt((Date.now() - generated) / 1000, 1)} s`);
+  console.log(`setup: ${CARDS * 2} vouchers (110101 and 310101) generated in ${fmt((Date.now() - generated) / 1000, 1)} s`);
 
   // (a) Raw 2-item conditional transactions on the same DynamoDB Local.
   const doc = documentClient({ region: 'ap-northeast-2', endpoint: process.env.DYNAMODB_ENDPOINT });
@@ -238,6 +246,43 @@ try {
     holdsAllPhases: Object.fromEntries(holdsByRule), screenedAllPhases: screenedAt.size, fromCard: firstScreenedCard + 1,
   };
 
+  // (d) §4.6 sessions: start tags, an hour on the clock, then the end tags (each a time payment).
+  // Only cards with a worker of their own: a worker holds one open session (TIME-01).
+  await restartClock();
+  await stack.pauseConsumer('screening');
+  await stack.pauseConsumer('settlement');
+  const soloCards = Array.from({ length: CARDS }, (_, i) => i + 1).filter((c) => workerOf(c) === c);
+  const sessions: { id: string; worker: number }[] = [];
+  let nextSolo = 0;
+  const tagRefusals = new Map<string, number>();
+  const signedAt = (hhmmss: string) => new Date(`${today}T${hhmmss}+09:00`);
+  const send = async (worker: number, path: string, payload: Record<string, unknown>, at: Date) => {
+    const t = terminals[worker % TERMINALS]!;
+    const body = JSON.stringify({ ...payload, businessNumber: bn, terminalPhone: t.phone });
+    const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: signedHeaders({ ...t, businessNumber: bn }, 'POST', path, body, at), body });
+    const answer = (await res.json()) as { error?: { code: string }; sessionId?: string };
+    if (res.status >= 300) tagRefusals.set(answer.error?.code ?? String(res.status), (tagRefusals.get(answer.error?.code ?? String(res.status)) ?? 0) + 1);
+    return { status: res.status, answer };
+  };
+  const starts = await runFor(DURATION_MS, CONCURRENCY, async (worker) => {
+    const card = soloCards[nextSolo++];
+    if (card === undefined) return false;
+    const { status, answer } = await send(worker, '/v1/terminal/sessions/start', { transactionId: `S-${card}`, serviceCode: '310101', workerPaymentId: `3${String(card).padStart(7, '0')}`, cardNumber: `9410${String(card).padStart(12, '0')}` }, signedAt('14:00:30'));
+    if (status === 201) sessions.push({ id: answer.sessionId!, worker });
+    return status === 201;
+  }, () => nextSolo >= soloCards.length);
+  await call('POST', '/_local/clock', { now: `${today}T15:00:00+09:00` });
+  let nextEnd = 0;
+  const ends = await runFor(60 * 60_000, CONCURRENCY, async (worker) => {
+    const s = sessions[nextEnd++];
+    if (!s) return false;
+    return (await send(s.worker, `/v1/terminal/sessions/${s.id}/end`, { transactionId: `E-${s.id}` }, signedAt('15:00:30'))).status === 201;
+  }, () => nextEnd >= sessions.length);
+  stack.resumeConsumer('screening');
+  stack.resumeConsumer('settlement');
+  await stack.drain(300_000);
+  const pairs = { sessions: ends.ok, seconds: starts.seconds + ends.seconds, rate: ends.ok / (starts.seconds + ends.seconds) };
+
   const bytes = await bundleSize('functions/payment-intake/handler.ts');
   const wcu = (after.write - before.write) / api.ok;
   const pricedWcu = (after.pricedWrite - before.pricedWrite) / api.ok;
@@ -269,7 +314,12 @@ try {
   console.log(`approval -> screened latency          p50 ${fmt(screening.p50)} ms, p99 ${fmt(screening.p99)} ms   (target p99 <= 5,000 ms)`);
   console.log(`holds raised over both phases         ${JSON.stringify(screening.holdsAllPhases)} of ${fmt(screening.screenedAllPhases)} payments screened`);
   if (refusals.size) console.log(`refused during the run                ${JSON.stringify(Object.fromEntries(refusals))}`);
-  console.log(JSON.stringify({ raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening }));
+  console.log('');
+  console.log(`§4.6 start tags via HTTP API          ${fmt(starts.rate)}/s (p50 ${fmt(starts.p50, 1)} ms, p99 ${fmt(starts.p99, 1)} ms), ${fmt(starts.ok)} sessions`);
+  console.log(`§4.6 end tags (time payments)         ${fmt(ends.rate)}/s (p50 ${fmt(ends.p50, 1)} ms, p99 ${fmt(ends.p99, 1)} ms), ${fmt(ends.ok)} paid`);
+  console.log(`§4.6 start + end tag pairs            ${fmt(pairs.rate)}/s   (ratio to raw transactions ${fmt(pairs.rate / raw.rate, 2)}; to payments via HTTP API ${fmt(pairs.rate / api.rate, 2)})`);
+  if (tagRefusals.size) console.log(`tags refused                          ${JSON.stringify(Object.fromEntries(tagRefusals))}`);
+  console.log(JSON.stringify({ raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening, sessions: { starts, ends, pairs } }));
   doc.destroy();
 } finally {
   await stack.stop();
