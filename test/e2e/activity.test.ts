@@ -95,4 +95,16 @@ describe('§4.6 a day of activity support through the terminal API', () => {
     // PO-08 in minutes too: three vouchers of 6,000; 360 approved (afternoon, evening, retro), the evening's 120 cancelled.
     expect(report.totals.minutes).toEqual({ granted: 18_000, remaining: 18_000 - 240, lapsed: 0, approved: 360, cancelled: 120, restored: 0 });
   }, 60_000);
+
+  it('PAY-11 a refunded time payment gives its voucher back its won and minutes, and the report still balances', async () => {
+    await world.setNow('2026-03-12T10:00:00+09:00');
+    const refund = await call('POST', '/v1/refunds', { approvalNumber: afternoon, reason: 'OVERCHARGE' }, tokens.provider);
+    expect(refund.status).toBe(201);
+    expect((await call('POST', `/v1/refunds/${refund.body.refundId}/approve`, {}, tokens.agency)).status).toBe(200);
+    expect((await tag()('GET', `/v1/terminal/cards/${world.card(1)}/balance?serviceCode=310101`)).body).toMatchObject({ remainingAmount: 1_662_000, remainingMinutes: 6_000 });
+    await world.drain();
+    const report = (await call('GET', '/v1/reports/conservation', undefined, tokens.agency)).body;
+    expect(report.differences).toEqual([]);
+    expect(report.totals.minutes).toEqual({ granted: 18_000, remaining: 18_000 - 120, lapsed: 0, approved: 360, cancelled: 120, restored: 120 });
+  }, 60_000);
 });
