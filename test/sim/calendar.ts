@@ -24,6 +24,9 @@ export const kstDay = (instant: string | Date) => fromDate(new Date(new Date(ins
 /** `2026-03-10T14:05:00+09:00`. */
 export const at = (day: string, hhmm: string) => `${day}T${hhmm}:00+09:00`;
 
+/** A public holiday of the data (lunar and substitute holidays included). */
+export const isHoliday = (day: string) => holidays.has(day);
+
 /** Not Saturday, Sunday, a public holiday or Labor Day (1 May). */
 export function isBusinessDay(day: string): boolean {
   const w = weekday(day);

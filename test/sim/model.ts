@@ -4,9 +4,9 @@
  * domain/, functions/ or events/ (an architecture test keeps it so): where it agrees with the
  * system, two separate readings of the spec agree.
  */
-import { addMonths, cycleOf, isBusinessDay, kstDay, lastDayOfMonth, nextBusinessDay } from './calendar';
+import { addMonths, cycleOf, isBusinessDay, isHoliday, kstDay, lastDayOfMonth, nextBusinessDay, weekday } from './calendar';
 import type { SimWorld } from './world';
-import { service } from './world';
+import { ACTIVITY_TERMS, isTimeService, service } from './world';
 
 export type Kind = 'NORMAL' | 'RETRO' | 'MAKEUP';
 export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'];
@@ -49,6 +49,8 @@ export interface ModelPayment {
   approvedAt: string;
   approvalDay: string;
   status: 'APPROVED' | 'CANCELLED' | 'REFUNDED';
+  /** §4.6: a time payment's billed minutes (its voucher gives them back with its won). */
+  minutes?: number;
   /**
    * SCR-02 (approved 23:00–06:00), SCR-03/04 (a death or a departure recorded later, SCR-05) or
    * HOLD-03 (a municipality's): held until reviewed or withdrawn.
@@ -69,6 +71,55 @@ interface ModelVoucher {
   sessionsLeft: number;
   /** PAY-05/06: the service dates taken by a normal or retroactive payment. */
   paidDays: Set<string>;
+  /** §4.6: a time voucher's monthly minutes and what is left of them. */
+  minutes?: number;
+  minutesLeft?: number;
+}
+
+/** A tagged session of a time program (TIME-01…03). */
+export interface ModelSession {
+  sessionId: string;
+  providerId: string;
+  serviceCode: string;
+  recipientId: string;
+  cardNumber: string;
+  workerPaymentId: string;
+  startedAt: string;
+  expiresAt: string;
+  status: 'OPEN' | 'CLOSED' | 'CLOSED_UNBILLED' | 'EXPIRED';
+}
+
+export interface TagBody {
+  transactionId: string;
+  businessNumber: string;
+  terminalPhone: string;
+  serviceCode?: string;
+  workerPaymentId?: string;
+  cardNumber?: string;
+}
+
+/**
+ * TIME-02 as the auditor reads it: whole units of the elapsed minutes; a unit starting 22:00–06:00
+ * KST, on a Sunday, a public holiday or 1 May costs the multiple; the won are the sum, rounded
+ * down once. Counted in hundredths of a won-minute so that nothing is a fraction.
+ */
+export function timeBill(startIso: string, endIso: string, remaining?: { amount: number; minutes: number }): { units: number; minutes: number; amount: number; paid: number; paidMinutes: number } {
+  const t = ACTIVITY_TERMS;
+  const start = Date.parse(startIso);
+  const units = Math.floor(Math.floor((Date.parse(endIso) - start) / 60_000) / t.unitMinutes);
+  const weights: number[] = [];
+  for (let i = 0; i < units; i++) {
+    const kst = new Date(start + i * t.unitMinutes * 60_000 + 9 * 3_600_000);
+    const day = kst.toISOString().slice(0, 10);
+    const hour = kst.getUTCHours();
+    const surcharged = hour >= 22 || hour < 6 || weekday(day) === 0 || isHoliday(day) || day.slice(5) === '05-01';
+    weights.push(surcharged ? Math.round(t.surchargeMultiple * 100) : 100);
+  }
+  const value = (n: number) => Math.floor((t.hourlyRate * t.unitMinutes * weights.slice(0, n).reduce((a, b) => a + b, 0)) / 6_000);
+  const amount = value(units);
+  if (!remaining) return { units, minutes: units * t.unitMinutes, amount, paid: amount, paidMinutes: units * t.unitMinutes };
+  const covered = Math.min(units, Math.floor(remaining.minutes / t.unitMinutes));
+  return { units, minutes: units * t.unitMinutes, amount, paid: Math.min(value(covered), remaining.amount), paidMinutes: covered * t.unitMinutes };
 }
 
 export interface ModelClaim {
@@ -142,10 +193,12 @@ export class Auditor {
       if (this.vouchers.has(key)) continue;
       const grade = service(c.serviceCode).grades.find((g) => g.grade === c.grade)!;
       const recipient = this.world.recipients.find((r) => r.recipientId === c.recipientId)!;
+      const timed = grade.monthlyMinutes !== undefined;
       this.vouchers.set(key, {
         recipientId: c.recipientId, month, serviceCode: c.serviceCode, municipalityCode: recipient.municipalityCode,
-        granted: grade.monthlySubsidy, sessions: grade.sessionsPerMonth, perSession: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth),
+        granted: grade.monthlySubsidy, sessions: grade.sessionsPerMonth, perSession: timed ? 0 : Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth),
         remaining: grade.monthlySubsidy, sessionsLeft: grade.sessionsPerMonth, paidDays: new Set(),
+        ...(timed ? { minutes: grade.monthlyMinutes, minutesLeft: grade.monthlyMinutes } : {}),
       });
     }
   }
@@ -243,6 +296,7 @@ export class Auditor {
     if (p.status === 'CANCELLED') return { status: 409, code: 'ALREADY_CANCELLED' };
     if (p.status !== 'APPROVED' || p.approvalDay !== kstDay(now)) return { status: 422, code: 'USE_REFUND_REQUEST' };
     const v = this.vouchers.get(this.voucherKey(p.recipientId, p.voucherMonth, p.serviceCode))!;
+    if (p.minutes !== undefined) return { status: 200, body: { approvalNumber, status: 'CANCELLED', voucher: { month: v.month, remainingAmount: v.remaining + p.amount, remainingMinutes: v.minutesLeft! + p.minutes } } };
     return { status: 200, body: { approvalNumber, status: 'CANCELLED', voucher: { month: v.month, remainingAmount: v.remaining + p.amount, remainingSessions: v.sessionsLeft + 1 } } };
   }
 
@@ -260,8 +314,100 @@ export class Auditor {
   private giveBack(p: ModelPayment): void {
     const v = this.vouchers.get(this.voucherKey(p.recipientId, p.voucherMonth, p.serviceCode))!;
     v.remaining += p.amount;
+    // §4.6: a time payment gives back its minutes; it took no session and no day.
+    if (p.minutes !== undefined) {
+      v.minutesLeft! += p.minutes;
+      return;
+    }
     v.sessionsLeft += 1;
     if (p.kind !== 'MAKEUP') v.paidDays.delete(p.serviceDate);
+  }
+
+  readonly sessions = new Map<string, ModelSession>();
+  private readonly tags = new Map<string, { body: string; answer: Expected }>();
+
+  /** TIME-01: a session holds its card × service and its worker until it ends or its expiry passes. */
+  private holding(now: string, match: (s: ModelSession) => boolean): boolean {
+    return [...this.sessions.values()].some((s) => s.status === 'OPEN' && Date.parse(s.expiresAt) >= Date.parse(now) && match(s));
+  }
+
+  /** TIME-01: a start tag at `now`. */
+  expectStart(serial: string, body: TagBody, now: string): Expected {
+    const known = this.tags.get(`${serial}|${body.transactionId}`);
+    if (known) return known.body === JSON.stringify(body) ? known.answer : { status: 409, code: 'IDEMPOTENCY_CONFLICT' };
+    const refuse = (code: string, status = 422): Expected => ({ status, code });
+    const today = kstDay(now);
+    const terminal = this.world.terminals.find((t) => t.serial === serial);
+    const provider = terminal && this.world.providers.find((p) => p.providerId === terminal.providerId);
+    if (!terminal || !provider || terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
+    if (!isTimeService(body.serviceCode!)) return refuse('NOT_A_TIME_PROGRAM');
+    const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
+    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(service(body.serviceCode!).programCode)) return refuse('WORKER_NOT_ELIGIBLE');
+    const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
+    if (!recipient) return refuse('CARD_INACTIVE');
+    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && c.from <= today && today <= c.to);
+    if (!contract) return refuse('NO_CONTRACT');
+    const v = this.vouchers.get(this.voucherKey(recipient.recipientId, today.slice(0, 7), body.serviceCode!));
+    if (!v) return refuse('NO_VOUCHER');
+    if (v.remaining <= 0 || v.minutesLeft! < ACTIVITY_TERMS.unitMinutes) return refuse('INSUFFICIENT_BALANCE');
+    if (this.holding(now, (s) => s.cardNumber === body.cardNumber && s.serviceCode === body.serviceCode)) return refuse('SESSION_ALREADY_OPEN', 409);
+    if (this.holding(now, (s) => s.workerPaymentId === body.workerPaymentId)) return refuse('SESSION_ALREADY_OPEN', 409);
+    const expiresAt = toKst(new Date(Date.parse(now) + ACTIVITY_TERMS.maxSessionMinutes * 60_000).toISOString());
+    return { status: 201, body: { startedAt: toKst(now), expiresAt, voucher: { month: v.month, remainingAmount: v.remaining, remainingMinutes: v.minutesLeft } } };
+  }
+
+  started(serial: string, body: TagBody, now: string, expected: Expected, answer: { body: any }): void {
+    if (expected.status !== 201 || this.tags.has(`${serial}|${body.transactionId}`)) return;
+    const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber)!;
+    const terminal = this.world.terminals.find((t) => t.serial === serial)!;
+    this.tags.set(`${serial}|${body.transactionId}`, { body: JSON.stringify(body), answer: { ...expected, body: { ...expected.body, sessionId: answer.body.sessionId } } });
+    this.sessions.set(answer.body.sessionId, {
+      sessionId: answer.body.sessionId, providerId: terminal.providerId, serviceCode: body.serviceCode!, recipientId: recipient.recipientId, cardNumber: body.cardNumber!,
+      workerPaymentId: body.workerPaymentId!, startedAt: toKst(now), expiresAt: expected.body!.expiresAt as string, status: 'OPEN',
+    });
+  }
+
+  /** TIME-01…03: an end tag at `now`. */
+  expectEnd(serial: string, sessionId: string, body: TagBody, now: string): Expected {
+    const known = this.tags.get(`${serial}|${body.transactionId}`);
+    if (known) return known.body === JSON.stringify({ sessionId, ...body }) ? known.answer : { status: 409, code: 'IDEMPOTENCY_CONFLICT' };
+    const terminal = this.world.terminals.find((t) => t.serial === serial)!;
+    const s = this.sessions.get(sessionId);
+    if (!s || s.providerId !== terminal.providerId) return { status: 404, code: 'NOT_FOUND' };
+    if (s.status === 'EXPIRED' || (s.status === 'OPEN' && Date.parse(now) > Date.parse(s.expiresAt))) return { status: 422, code: 'SESSION_EXPIRED' };
+    if (s.status !== 'OPEN') return { status: 409, code: 'SESSION_ALREADY_CLOSED' };
+    const v = this.vouchers.get(this.voucherKey(s.recipientId, kstDay(s.startedAt).slice(0, 7), s.serviceCode))!;
+    const bill = timeBill(s.startedAt, now, { amount: v.remaining, minutes: v.minutesLeft! });
+    if (bill.units === 0) return { status: 200, body: { sessionId, status: 'CLOSED_UNBILLED' } };
+    if (bill.paid === 0) return { status: 200, body: { sessionId, status: 'CLOSED_UNCOVERED', minutes: bill.minutes, uncoveredAmount: bill.amount } };
+    return { status: 201, body: { status: 'APPROVED', amount: bill.paid, minutes: bill.paidMinutes, uncoveredAmount: bill.amount - bill.paid, sessionId, voucher: { month: v.month, remainingAmount: v.remaining - bill.paid, remainingMinutes: v.minutesLeft! - bill.paidMinutes } } };
+  }
+
+  ended(serial: string, sessionId: string, body: TagBody, now: string, expected: Expected, answer: { body: any }): void {
+    const s = this.sessions.get(sessionId);
+    if (!s || this.tags.has(`${serial}|${body.transactionId}`)) return;
+    if (expected.code === 'SESSION_EXPIRED') s.status = 'EXPIRED';
+    if (expected.status >= 300) return;
+    this.tags.set(`${serial}|${body.transactionId}`, { body: JSON.stringify({ sessionId, ...body }), answer: { ...expected, ...(expected.status === 201 ? { body: { ...expected.body, approvalNumber: answer.body.approvalNumber, approvedAt: answer.body.approvedAt } } : {}) } });
+    if (expected.status !== 201) {
+      s.status = 'CLOSED_UNBILLED';
+      return;
+    }
+    s.status = 'CLOSED';
+    const v = this.vouchers.get(this.voucherKey(s.recipientId, kstDay(s.startedAt).slice(0, 7), s.serviceCode))!;
+    const amount = expected.body!.amount as number;
+    const minutes = expected.body!.minutes as number;
+    v.remaining -= amount;
+    v.minutesLeft! -= minutes;
+    const approvalNumber = answer.body.approvalNumber as string;
+    const approvedAt = answer.body.approvedAt as string;
+    this.payments.set(approvalNumber, {
+      approvalNumber, providerId: s.providerId, programCode: service(s.serviceCode).programCode, serviceCode: s.serviceCode, recipientId: s.recipientId, cardNumber: s.cardNumber,
+      municipalityCode: v.municipalityCode, workerPaymentId: s.workerPaymentId, amount, kind: 'NORMAL', serviceDate: kstDay(s.startedAt), serviceStartAt: s.startedAt, voucherMonth: v.month,
+      approvedAt, approvalDay: kstDay(approvedAt), status: 'APPROVED', minutes,
+      // SCR-02 is for session programs only (§4.6).
+      hold: null, refund: null,
+    });
   }
 
   /** PAY-11 request. */
@@ -361,7 +507,8 @@ export class Auditor {
   sessionsPaidTwice(): string[] {
     const paid = new Map<string, string[]>();
     const add = (key: string, what: string) => paid.set(key, [...(paid.get(key) ?? []), what]);
-    for (const p of this.payments.values()) if (p.kind !== 'MAKEUP' && p.status === 'APPROVED' && (!p.hold || p.hold.state === 'PAY')) add(`${p.recipientId}|${p.serviceCode}|${p.serviceDate}`, `${p.kind} ${p.approvalNumber}`);
+    // A time program pays several services a day (told apart by their times): those are not sessions of a day.
+    for (const p of this.payments.values()) if (p.kind !== 'MAKEUP' && p.minutes === undefined && p.status === 'APPROVED' && (!p.hold || p.hold.state === 'PAY')) add(`${p.recipientId}|${p.serviceCode}|${p.serviceDate}`, `${p.kind} ${p.approvalNumber}`);
     for (const c of this.claims.values()) if (c.state === 'APPROVED') add(`${c.recipientId}|${c.serviceCode}|${c.serviceDate}`, `claim ${c.claimId}`);
     return [...paid.entries()].filter(([, list]) => list.length > 1).map(([key, list]) => `${key}: ${list.join(', ')}`);
   }

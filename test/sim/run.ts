@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { addDays, addMonths, at, cycleOf, isBusinessDay, lastDayOfMonth, nextBusinessDay } from './calendar';
 import { DEFAULT_RATES, Faults, type FaultKind, type FaultRates } from './faults';
-import { actionable, Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, toKst } from './model';
+import { actionable, Auditor, type Disagreement, type Expected, type ModelPayment, type PaymentRequestBody, RETRO_REASONS, type TagBody, toKst } from './model';
 import { Rng } from './rng';
 import { type Answer, StackDriver } from './stack-driver';
-import { buildWorld, importDocumentOf, refusedAccount, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
+import { buildWorld, importDocumentOf, isTimeService, refusedAccount, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
 
 export interface SimOptions {
   seed: number;
@@ -84,6 +84,10 @@ export class Simulation {
   private txn = 0;
   /** SCR-03/04: cards and workers whose death or departure was fed; they take no more payments. */
   private readonly gone = new Set<string>();
+  /** The contracts of session programs: what the session-payment workload picks from (§4.6 has its own). */
+  private get sessionContracts(): SimContract[] {
+    return this.world.contracts.filter((c) => !isTimeService(c.serviceCode));
+  }
   /** SCR-05: the holds a late feed must have raised, checked once the day is drained. */
   private feedHolds: { holdId: string; ruleId: string; day: string }[] = [];
   /** §5: payments whose open hold moved between provider and agency today, checked once the day is drained. */
@@ -332,9 +336,37 @@ export class Simulation {
         actions.push({ at: minutes(now, 3), step: `second ${again.transactionId}`, run: () => this.pay(t, again, minutes(now, 3)) });
       }
     }
+    // §4.6 TIME-01…03: activity support sessions tagged at start and end (a few under one unit,
+    // a few forgotten until they expire, a few started by a second worker while the card is busy).
+    for (const c of this.world.contracts.filter((x) => isTimeService(x.serviceCode))) {
+      const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
+      if (!v || (v.minutesLeft ?? 0) < 15 || !rng.chance(business ? 0.5 : 0.2)) continue;
+      const card = this.cardOf(c.recipientId);
+      const slot = this.slotFor(rng, c, day, card);
+      if (!slot) continue;
+      const t = this.terminalOf(c.providerId, rng);
+      const start = minutes(slot.slot, rng.int(0, 10));
+      const roll = rng.float();
+      // A session ends by 80 minutes into its slot: the next slot's payments may be taken from 25
+      // minutes before it, and two normal payments of one worker approved within 10 minutes are
+      // SCR-01's (seeds 2 and 3 found that a session ending at 11:32 and a payment at 11:36 are).
+      // The last slot runs on past 22:00, into the night surcharge.
+      const length = roll < 0.05 ? rng.int(1, 14) : slot.slot === '20:00' ? rng.int(60, 150) : rng.int(30, 70);
+      const forgotten = roll > 0.97 && slot.slot <= '14:00';
+      const end = forgotten ? minutes(start, 8 * 60 + rng.int(1, 60)) : minutes(start, length);
+      const tag = { transactionId: `S${this.options.seed}-${++this.txn}`, businessNumber: t.businessNumber, terminalPhone: t.phone, serviceCode: c.serviceCode, workerPaymentId: slot.workerPaymentId, cardNumber: card };
+      actions.push({ at: start, step: `start ${tag.transactionId}`, run: () => this.tagStart(t, tag, start) });
+      if (rng.chance(0.03)) {
+        const other = rng.pick(this.workersFor(c)).workerPaymentId;
+        const second = { ...tag, transactionId: `S${this.options.seed}-${++this.txn}`, workerPaymentId: other };
+        actions.push({ at: minutes(start, 1), step: `second start ${second.transactionId}`, run: () => this.tagStart(t, second, minutes(start, 1)) });
+      }
+      const endTag = { transactionId: `S${this.options.seed}-${++this.txn}`, businessNumber: t.businessNumber, terminalPhone: t.phone };
+      actions.push({ at: end, step: `end ${tag.transactionId}`, run: () => this.tagEnd(t, tag.transactionId, endTag, end) });
+    }
     // PAY-08: several terminals pay one card's session at the same moment.
     for (let i = 0; i < (business ? 2 : 0); i++) {
-      const c = rng.pick(this.world.contracts);
+      const c = rng.pick(this.sessionContracts);
       const card = this.cardOf(c.recipientId);
       const slot = this.slotFor(rng, c, day, card);
       if (!slot) continue;
@@ -344,7 +376,7 @@ export class Simulation {
     }
     // PAY-06/07: retroactive and makeup payments for past services, some refused.
     for (let i = 0; i < Math.ceil(this.world.contracts.length / 60); i++) {
-      const c = rng.pick(this.world.contracts);
+      const c = rng.pick(this.sessionContracts);
       const back = rng.int(1, 45);
       const date = addDays(day, -back);
       const card = this.cardOf(c.recipientId);
@@ -366,7 +398,7 @@ export class Simulation {
       const date = addDays(day, -1);
       const t = this.terminalOf(provider.providerId, rng);
       const items: PaymentRequestBody[] = [];
-      for (const c of rng.shuffle(this.world.contracts.filter((x) => x.providerId === provider.providerId)).slice(0, 8)) {
+      for (const c of rng.shuffle(this.sessionContracts.filter((x) => x.providerId === provider.providerId)).slice(0, 8)) {
         const card = this.cardOf(c.recipientId);
         if (items.some((i) => i.cardNumber === card)) continue;
         const slot = this.slotFor(rng, c, date, card);
@@ -381,7 +413,7 @@ export class Simulation {
     actions.push({ at: '21:00', step: 'cancels', run: () => this.cancels(rng.fork('cancels')) });
     // SCR-02: night payments (held until the agency reviews them).
     for (let i = 0; i < (business ? 1 : 0); i++) {
-      const c = rng.pick(this.world.contracts);
+      const c = rng.pick(this.sessionContracts);
       const v = this.auditor.voucher(c.recipientId, month, c.serviceCode);
       if (!v) continue;
       const card = this.cardOf(c.recipientId);
@@ -399,7 +431,7 @@ export class Simulation {
     if (business) {
       actions.push({ at: '11:10', step: 'claim decisions', run: () => this.decideClaims(rng.fork('claim decisions')) });
       for (let i = 0; i < Math.ceil(this.world.contracts.length / 80); i++) {
-        const c = rng.pick(this.world.contracts);
+        const c = rng.pick(this.sessionContracts);
         const previous = addMonths(month, -1);
         const date = `${previous}-${String(rng.int(1, Number(lastDayOfMonth(previous).slice(8)))).padStart(2, '0')}`;
         if (date < c.from || date > c.to || this.auditor.voucher(c.recipientId, previous, c.serviceCode)?.paidDays.has(date)) continue;
@@ -468,6 +500,36 @@ export class Simulation {
     if (!this.compare(`payment ${body.transactionId} ${body.kind}`, expected, answer)) return;
     this.tally(expected);
     this.auditor.paymentAnswered(t.serial, body, now, expected, answer);
+  }
+
+  /** §4.6 sessions started today, by their start tag's transaction. */
+  private readonly sessionOf = new Map<string, string>();
+
+  private async tagStart(t: SimTerminal & { businessNumber: string }, body: TagBody, hhmm: string): Promise<void> {
+    if (this.gone.has(`r|${this.cardOwner.get(body.cardNumber!)}`) || this.gone.has(`w|${body.workerPaymentId}`)) return this.count('session not started (person gone)');
+    this.count('session start');
+    const now = at(this.today, hhmm);
+    const expected = this.auditor.expectStart(t.serial, body, now);
+    await this.driver.setNow(now);
+    const answer = await this.driver.terminal(t, 'POST', '/v1/terminal/sessions/start', body, new Date(now));
+    if (!this.compare(`session start ${body.transactionId}`, expected, answer)) return;
+    this.tally(expected);
+    this.auditor.started(t.serial, body, now, expected, answer);
+    if (expected.status === 201) this.sessionOf.set(body.transactionId, answer.body.sessionId);
+  }
+
+  private async tagEnd(t: SimTerminal & { businessNumber: string }, startTransactionId: string, body: TagBody, hhmm: string): Promise<void> {
+    const sessionId = this.sessionOf.get(startTransactionId);
+    if (!sessionId) return;
+    this.count('session end');
+    const now = at(this.today, hhmm);
+    const expected = this.auditor.expectEnd(t.serial, sessionId, body, now);
+    await this.driver.setNow(now);
+    const answer = await this.driver.terminal(t, 'POST', `/v1/terminal/sessions/${sessionId}/end`, body, new Date(now));
+    if (!this.compare(`session end ${sessionId}`, expected, answer)) return;
+    if (expected.status === 201) this.approved++;
+    else if (expected.code) this.refused[expected.code] = (this.refused[expected.code] ?? 0) + 1;
+    this.auditor.ended(t.serial, sessionId, body, now, expected, answer);
   }
 
   private async batch(t: SimTerminal & { businessNumber: string }, all: PaymentRequestBody[], hhmm: string): Promise<void> {
@@ -850,8 +912,9 @@ export class Simulation {
         if (answer.body?.error?.code !== 'NO_CONTRACT') return this.fail(`balance ${c.recipientId} ${c.serviceCode} after its contract`, { code: 'NO_CONTRACT' }, answer.body);
         continue;
       }
-      if (answer.body?.remainingAmount !== v.remaining || answer.body?.remainingSessions !== v.sessionsLeft)
-        return this.fail(`balance ${c.recipientId} ${c.serviceCode}`, { remainingAmount: v.remaining, remainingSessions: v.sessionsLeft }, answer.body);
+      // TIME-05: a time voucher shows its minutes instead of sessions.
+      const left = v.minutesLeft !== undefined ? { remainingAmount: v.remaining, remainingMinutes: v.minutesLeft } : { remainingAmount: v.remaining, remainingSessions: v.sessionsLeft };
+      if (Object.entries(left).some(([k, x]) => answer.body?.[k] !== x)) return this.fail(`balance ${c.recipientId} ${c.serviceCode}`, left, answer.body);
     }
     // PO-01: every cycle whose run time has passed is paid as itself, on its pay day.
     const due = this.auditor.cyclesDue(now);

@@ -10,7 +10,9 @@ import type { Rng } from './rng';
 export interface Grade {
   grade: string;
   monthlySubsidy: number;
+  /** `N`; 0 for a time program's grade, which has `monthlyMinutes` instead (§4.6). */
   sessionsPerMonth: number;
+  monthlyMinutes?: number;
 }
 export interface ServiceSpec {
   serviceCode: string;
@@ -18,7 +20,13 @@ export interface ServiceSpec {
   grades: Grade[];
 }
 
-/** Two SESSION programs, each paid to its own payout account (PO-02). */
+/** §4.6: activity support's terms, as the import gives them (the auditor bills with its own arithmetic). */
+export const ACTIVITY_TERMS = { hourlyRate: 16_620, unitMinutes: 15, maxSessionMinutes: 480, surchargeMultiple: 1.5 };
+/** The programs of kind TIME (the rest are SESSION). */
+export const TIME_PROGRAMS = new Set(['ACTIVITY']);
+export const isTimeService = (serviceCode: string) => TIME_PROGRAMS.has(service(serviceCode).programCode);
+
+/** Two SESSION programs and one TIME program, each paid to its own payout account (PO-02). */
 export const PROGRAMS = {
   COMMUNITY: [
     { serviceCode: '110101', programCode: 'COMMUNITY', grades: [{ grade: '1', monthlySubsidy: 144_000, sessionsPerMonth: 4 }, { grade: '2', monthlySubsidy: 160_000, sessionsPerMonth: 8 }] },
@@ -26,6 +34,9 @@ export const PROGRAMS = {
   ],
   DEVELOP: [
     { serviceCode: '120101', programCode: 'DEVELOP', grades: [{ grade: '1', monthlySubsidy: 200_000, sessionsPerMonth: 8 }, { grade: '2', monthlySubsidy: 100_000, sessionsPerMonth: 3 }] },
+  ],
+  ACTIVITY: [
+    { serviceCode: '310101', programCode: 'ACTIVITY', grades: [{ grade: '1', monthlySubsidy: 830_000, sessionsPerMonth: 0, monthlyMinutes: 3_000 }, { grade: '2', monthlySubsidy: 415_000, sessionsPerMonth: 0, monthlyMinutes: 1_500 }] },
   ],
 } satisfies Record<string, ServiceSpec[]>;
 export const SERVICES: ServiceSpec[] = Object.values(PROGRAMS).flat();
@@ -124,6 +135,8 @@ export function buildWorld(rng: Rng, size: WorldSize, firstDay: string, lastDay:
   for (let p = 1; p <= size.providers; p++) {
     const providerId = `P${pad(p, 4)}`;
     const programs = rng.chance(0.4) ? ['COMMUNITY', 'DEVELOP'] : [rng.pick(['COMMUNITY', 'DEVELOP'])];
+    // §4.6: some providers also deliver activity support.
+    if (rng.chance(0.4)) programs.push('ACTIVITY');
     const accounts = programs.map((programCode) => ({
       programCode,
       bankCode: rng.pick(['004', '011', '020', '088']),
@@ -179,10 +192,15 @@ export function importDocumentOf(world: SimWorld) {
   return {
     programs: Object.entries(PROGRAMS).map(([code, services]) => ({
       code,
-      name: code === 'COMMUNITY' ? '지역사회서비스투자사업' : '발달재활서비스',
-      kind: 'SESSION',
+      name: code === 'COMMUNITY' ? '지역사회서비스투자사업' : code === 'DEVELOP' ? '발달재활서비스' : '장애인활동지원',
+      kind: TIME_PROGRAMS.has(code) ? 'TIME' : 'SESSION',
       requiresTerminalMatch: false,
-      serviceTypes: services.map((s) => ({ serviceCode: s.serviceCode, name: `서비스${s.serviceCode}`, grades: s.grades })),
+      ...(TIME_PROGRAMS.has(code) ? ACTIVITY_TERMS : {}),
+      serviceTypes: services.map((s) => ({
+        serviceCode: s.serviceCode,
+        name: `서비스${s.serviceCode}`,
+        grades: s.grades.map((g: Grade) => (TIME_PROGRAMS.has(code) ? { grade: g.grade, monthlySubsidy: g.monthlySubsidy, monthlyMinutes: g.monthlyMinutes } : g)),
+      })),
     })),
     providers: world.providers.map((p) => ({ providerId: p.providerId, businessNumber: p.businessNumber, name: `제공기관 ${p.providerId}`, accounts: p.accounts })),
     workers: world.workers.map((w) => ({ workerId: w.workerId, providerId: w.providerId, name: w.name, rrn: w.rrn, workerPaymentId: w.workerPaymentId, contracts: w.programs.map((programCode) => ({ programCode, from: '2026-01-01', to: null })) })),
