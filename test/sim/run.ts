@@ -770,7 +770,7 @@ export class Simulation {
     this.cards.set(r.recipientId, fresh);
     this.cardOwner.set(fresh, r.recipientId);
     // Now and then a worker still taps the old card: refused.
-    const c = this.world.contracts.find((x) => x.recipientId === r.recipientId);
+    const c = this.sessionContracts.find((x) => x.recipientId === r.recipientId);
     if (c && rng.chance(0.5)) {
       const t = this.terminalOf(c.providerId, rng);
       const body = { ...this.body(t, c, { workerPaymentId: rng.pick(this.workersFor(c)).workerPaymentId, serviceStartAt: at(this.today, '09:00') }), cardNumber: old };
