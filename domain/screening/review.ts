@@ -253,6 +253,9 @@ export async function placeManualHolds(deps: Pick<HoldDeps, 'holds' | 'payments'
     holds.push({ ...hold, history: [{ at, by: caller.sub, role: caller.role, from: null, to: 'UNPROCESSED', comment: request.comment }] });
   }
   const outcomes = await deps.holds.raiseAll(holds);
+  // A hold that exists with this request's own group is this request's, its write resent after a
+  // lost answer (simulation seed 1): placed, not ALREADY_HELD. Another request's group is another's.
+  for (const [i, o] of outcomes.entries()) if (o === 'exists' && (await deps.holds.hold(holds[i]!.holdId))?.groupKey === group) outcomes[i] = 'raised';
   const bad = outcomes.map((o, i) => ({ o, hold: holds[i]! })).filter((x) => x.o !== 'raised');
   if (bad.length) {
     const problem = (o: RaiseOutcome) => (o === 'exists' ? 'ALREADY_HELD' : 'NOT_HOLDABLE');

@@ -135,8 +135,8 @@ export function buildWorld(rng: Rng, size: WorldSize, firstDay: string, lastDay:
   for (let p = 1; p <= size.providers; p++) {
     const providerId = `P${pad(p, 4)}`;
     const programs = rng.chance(0.4) ? ['COMMUNITY', 'DEVELOP'] : [rng.pick(['COMMUNITY', 'DEVELOP'])];
-    // §4.6: some providers also deliver activity support.
-    if (rng.chance(0.4)) programs.push('ACTIVITY');
+    // §4.6: some providers also deliver activity support (the first always, so that every world has sessions).
+    if (p === 1 || rng.chance(0.4)) programs.push('ACTIVITY');
     const accounts = programs.map((programCode) => ({
       programCode,
       bankCode: rng.pick(['004', '011', '020', '088']),

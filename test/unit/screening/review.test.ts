@@ -186,6 +186,20 @@ describe('HOLD-03 manual holds', () => {
     });
   });
 
+  it('HOLD-03 (simulation seed 1, activity sessions in the workload): a manual hold whose write was resent after a lost answer is placed, not ALREADY_HELD; another request for the same payment still is', async () => {
+    const w = world();
+    const p = payment();
+    w.fake.approve(p);
+    w.payments.set(p.approvalNumber, p as unknown as Payment);
+    const raiseAll = w.deps.holds.raiseAll.bind(w.deps.holds);
+    // The first write lands; the resent one meets the hold already there — its own.
+    w.deps.holds = { ...w.deps.holds, raiseAll: async (holds) => (await raiseAll(holds), raiseAll(holds)) };
+    const placed = await placeManualHolds(w.deps, caller('municipality', { municipalityCode: '11110' }), { providerId: 'P1', approvalNumbers: [p.approvalNumber], comment: 'checking' });
+    expect(placed).toMatchObject({ ok: true, value: [{ holdId: `H${p.approvalNumber}-HOLD03`, ruleId: 'HOLD-03', state: 'UNPROCESSED' }] });
+    w.deps.holds = { ...w.deps.holds, raiseAll };
+    expect(await placeManualHolds(w.deps, agency, { providerId: 'P1', approvalNumbers: [p.approvalNumber] })).toMatchObject({ ok: false, refusal: { code: 'ALREADY_HELD' } });
+  });
+
   it('another municipality\'s payment is not found; a cancelled one is not holdable', async () => {
     const w = world();
     const p = payment();
