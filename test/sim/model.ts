@@ -6,7 +6,7 @@
  */
 import { addMonths, cycleOf, isBusinessDay, isHoliday, kstDay, lastDayOfMonth, nextBusinessDay, weekday } from './calendar';
 import type { SimWorld } from './world';
-import { ACTIVITY_TERMS, isTimeService, service } from './world';
+import { ACTIVITY_TERMS, isTimeService, service, WORKERS_FROM } from './world';
 
 export type Kind = 'NORMAL' | 'RETRO' | 'MAKEUP';
 export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'];
@@ -232,7 +232,8 @@ export class Auditor {
     })();
     if (!spec) return refuse('NO_CONTRACT');
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
-    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(spec.programCode)) return refuse('WORKER_NOT_ELIGIBLE');
+    // PAY-02: under contract for the program on the service date (seed 504: a retroactive payment for December 2025, before every worker's contract).
+    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(spec.programCode) || body.serviceDate < WORKERS_FROM) return refuse('WORKER_NOT_ELIGIBLE');
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
     if (!recipient) return refuse('CARD_INACTIVE');
     const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && c.from <= body.serviceDate && body.serviceDate <= c.to);

@@ -42,6 +42,9 @@ export const PROGRAMS = {
 export const SERVICES: ServiceSpec[] = Object.values(PROGRAMS).flat();
 export const service = (code: string) => SERVICES.find((s) => s.serviceCode === code)!;
 
+/** Every worker's contracts (REG-02) start on this day: a service before it has no eligible worker (PAY-02). */
+export const WORKERS_FROM = '2026-01-01';
+
 const MUNICIPALITIES = ['44130', '11110', '44200', '26110', '41135'];
 /** Account numbers whose last four digits the CMS simulator answers as failures (cms.md). */
 export const REFUSED_ENDINGS = ['0011', '0012', '0031'];
@@ -203,7 +206,7 @@ export function importDocumentOf(world: SimWorld) {
       })),
     })),
     providers: world.providers.map((p) => ({ providerId: p.providerId, businessNumber: p.businessNumber, name: `제공기관 ${p.providerId}`, accounts: p.accounts })),
-    workers: world.workers.map((w) => ({ workerId: w.workerId, providerId: w.providerId, name: w.name, rrn: w.rrn, workerPaymentId: w.workerPaymentId, contracts: w.programs.map((programCode) => ({ programCode, from: '2026-01-01', to: null })) })),
+    workers: world.workers.map((w) => ({ workerId: w.workerId, providerId: w.providerId, name: w.name, rrn: w.rrn, workerPaymentId: w.workerPaymentId, contracts: w.programs.map((programCode) => ({ programCode, from: WORKERS_FROM, to: null })) })),
     terminals: world.terminals.map((t) => ({ serial: t.serial, phone: t.phone, providerId: t.providerId, model: 'VT-11', secret: t.secret, workerIds: [] })),
     recipients: world.recipients.map((r) => ({ recipientId: r.recipientId, name: r.name, rrn: r.rrn, birthDate: '2015-04-02', municipalityCode: r.municipalityCode })),
     cards: world.recipients.map((r) => ({ cardNumber: r.cardNumber, recipientId: r.recipientId })),
