@@ -88,6 +88,17 @@ describe('§4.6 a day of activity support through the terminal API', () => {
     expect((await call('POST', '/_local/schedules/payout-batch/run')).status).toBe(200);
     const items = (await call('GET', '/v1/payouts', undefined, tokens.provider)).body.items as { payoutId: string; amount: number; payDate: string }[];
     expect(items.find((p) => p.payoutId === 'PO-2026-03-1-P0001-ACTIVITY')).toMatchObject({ amount: 33_240, payDate: '2026-03-13' });
+    // PO-07: its statement lists the day's draw and the time payments behind it.
+    const res = await fetch(`${world.stack.url}/v1/payouts/PO-2026-03-1-P0001-ACTIVITY/statement.csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines.filter((l) => l.startsWith('DRAW,'))).toEqual(['DRAW,2026-03-10,44130,33240']);
+    const payments = lines.filter((l) => l.startsWith('PAYMENT,'));
+    // The day's payments: the afternoon's paid, the evening's cancelled (listed, never paid).
+    expect([...payments].sort()).toEqual([
+      `PAYMENT,${evening},2026-03-10,2026-03-10,R0002,W0002,9410********0002,TERMINAL,NORMAL,41550,CANCELLED,`,
+      `PAYMENT,${afternoon},2026-03-10,2026-03-10,R0001,W0001,9410********0001,TERMINAL,NORMAL,33240,APPROVED,`,
+    ].sort());
     await world.drain();
     const report = (await call('GET', '/v1/reports/conservation', undefined, tokens.agency)).body;
     expect(report.differences).toEqual([]);
