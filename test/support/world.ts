@@ -30,6 +30,8 @@ export interface WorldOptions {
   onError?: LocalStackOptions['onError'];
   /** More registry records imported beside the standard document. */
   extra?: Record<string, unknown>;
+  /** The stack's clock stands still between `setNow` calls (answers that show the instant then show it exactly, however slow the machine). */
+  frozenClock?: boolean;
   /** The registry document for `cards` recipients (default: `importDocument`). */
   document?: (cards: number) => ReturnType<typeof importDocument>;
 }
@@ -44,7 +46,7 @@ export class E2eWorld {
   readonly call = this.client.call;
 
   async start(options: WorldOptions): Promise<this> {
-    this.stack = await LocalStack.start({ port: 0, ...(options.onError ? { onError: options.onError } : {}) });
+    this.stack = await LocalStack.start({ port: 0, ...(options.onError ? { onError: options.onError } : {}), ...(options.frozenClock ? { frozenClock: true } : {}) });
     await this.setNow(options.at);
     Object.assign(this.tokens, await this.client.tokensFor(PRINCIPALS));
     this.doc = (options.document ?? importDocument)(options.cards);
