@@ -82,6 +82,7 @@ async function once(options: SimOptions, progress = true): Promise<SimSummary> {
     const simulation = new Simulation({ ...options, onDay: (day, i) => bar?.update(i, { day }) });
     const summary = await simulation.run();
     if (values.trace) writeFileSync(values.trace, `${simulation.trace.join('\n')}\n`);
+    if (process.env.SIM_FAULT_LOG) writeFileSync(process.env.SIM_FAULT_LOG, `${simulation.faultLog.join('\n')}\n`);
     return summary;
   } finally {
     bar?.stop();

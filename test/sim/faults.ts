@@ -56,6 +56,8 @@ const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemComman
 export class Faults {
   readonly injected = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
   private readonly seen = new Map<string, number>();
+  /** Every hit, in order (diagnostics: which calls the faults met). */
+  readonly hitLog: string[] = [];
   /** Every schedule occurrence and what became of it. */
   readonly schedules: { name: string; scheduledTime: string; delivery: ScheduleDelivery }[] = [];
   /** Off during setup (the import, the first vouchers) and the final settling. */
@@ -71,7 +73,10 @@ export class Faults {
     const n = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, n);
     const hit = subSeed(this.seed, `${key}|${n}`) / 0x7fffffff < rate;
-    if (hit) this.injected[kind]++;
+    if (hit) {
+      this.injected[kind]++;
+      this.hitLog.push(`${key.slice(0, 300)}|${n}`);
+    }
     return hit;
   }
 
@@ -87,7 +92,7 @@ export class Faults {
    * hears only an error (a timeout, or the function dying after it).
    */
   installDynamo(doc: DynamoDBDocumentClient): void {
-    const contentOf = (command: string, input: unknown) => `${command}|${JSON.stringify(input).slice(0, 2_000)}`;
+    const contentOf = (command: string, input: unknown) => dynamoContent(command, input);
     doc.middlewareStack.add(
       (next, context) => async (args) => {
         const command = context.commandName ?? '';
@@ -121,16 +126,21 @@ export class Faults {
     );
   }
 
-  /** SQS: a message sent twice (at-least-once delivery) or delayed behind later ones (reordering). */
+  /**
+   * SQS: a message sent twice (at-least-once delivery) or delayed behind later ones (reordering).
+   * Decided per message, by its queue's name and body: neither the local queue's port nor which
+   * messages a sender happened to batch together changes a decision.
+   */
   installSqs(sqs: SQSClient): void {
     sqs.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName !== 'SendMessageBatchCommand') return next(args);
         const input = args.input as { QueueUrl: string; Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[] };
-        const content = `${input.QueueUrl}|${input.Entries.map((e) => e.MessageBody).join('|').slice(0, 2_000)}`;
-        if (this.hits('sqs.delay', content)) input.Entries = input.Entries.map((e) => ({ ...e, DelaySeconds: 1 }));
+        const contentOf = (body: string) => sqsContent(input.QueueUrl, body);
+        input.Entries = input.Entries.map((e) => (this.hits('sqs.delay', contentOf(e.MessageBody)) ? { ...e, DelaySeconds: 1 } : e));
+        const again = input.Entries.filter((e) => this.hits('sqs.duplicate', contentOf(e.MessageBody)));
         const out = await next(args);
-        if (this.hits('sqs.duplicate', content)) await next(args);
+        if (again.length > 0) await next({ ...args, input: { ...input, Entries: again } });
         return out;
       },
       { step: 'initialize', name: 'simulatedFaults', override: true },
@@ -154,6 +164,20 @@ export class Faults {
     if (this.hits('schedule.late', content)) return 'late';
     return 'fire';
   }
+}
+
+/**
+ * What a DynamoDB write is, for the fault decision: the command and its input, without the
+ * totals' change markers (`APPLIED#<stream event id>`: the stream numbers records in the order
+ * concurrent writers happened to commit, which the seed does not choose).
+ */
+export function dynamoContent(command: string, input: unknown): string {
+  return `${command}|${JSON.stringify(input).replace(/APPLIED#[^"\\]*/g, 'APPLIED#').slice(0, 2_000)}`;
+}
+
+/** What an SQS message is, for the fault decision: its queue's name (not the local server's port) and its body. */
+export function sqsContent(queueUrl: string, body: string): string {
+  return `${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}|${body.slice(0, 2_000)}`;
 }
 
 function awsError(name: string, message: string): Error {

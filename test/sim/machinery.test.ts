@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cycleOf, isBusinessDay } from './calendar';
-import { Faults } from './faults';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { dynamoContent, Faults } from './faults';
 import { actionable, Auditor } from './model';
 import { Rng } from './rng';
 import { startOf, type SimOptions, type SimSummary } from './run';
@@ -73,6 +74,38 @@ describe('simulation: faults', () => {
     expect(decide(1)).not.toEqual(decide(2));
     const off = new Faults(1, { 'dynamodb.throttle': 1 });
     expect(off.hits('dynamodb.throttle', 'x')).toBe(false); // disabled during setup
+  });
+
+  it('an SQS message is delayed or resent by its queue name and body: not the local port, not how the sender batched it', async () => {
+    const sent = async (port: number, batches: string[][]) => {
+      const f = new Faults(5, { 'sqs.delay': 0.5, 'sqs.duplicate': 0.5 });
+      f.enabled = true;
+      const sqs = new SQSClient({ region: 'ap-northeast-2', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+      f.installSqs(sqs);
+      const delivered: string[] = [];
+      sqs.middlewareStack.add(
+        () => async (args) => {
+          for (const e of (args.input as { Entries: { MessageBody: string; DelaySeconds?: number }[] }).Entries) delivered.push(`${e.MessageBody}${e.DelaySeconds ? ' (delayed)' : ''}`);
+          return { output: { Successful: [], Failed: [], $metadata: {} }, response: {} };
+        },
+        { step: 'initialize', priority: 'low', name: 'capture' },
+      );
+      for (const bodies of batches) {
+        await sqs.send(new SendMessageBatchCommand({ QueueUrl: `http://sqs.ap-northeast-2.localhost:${port}/000000000000/payments`, Entries: bodies.map((b, i) => ({ Id: `${i}`, MessageBody: b })) }));
+      }
+      return delivered.sort();
+    };
+    const bodies = Array.from({ length: 12 }, (_, i) => `{"paymentId":"P${i}"}`);
+    const together = await sent(41881, [bodies]);
+    expect(together.length).toBeGreaterThan(bodies.length); // some resent
+    expect(together.some((b) => b.endsWith('(delayed)'))).toBe(true);
+    expect(await sent(5000, [bodies.slice(0, 5), bodies.slice(5)])).toEqual(together);
+  });
+
+  it('a totals write is decided without its stream event id (the order concurrent writers committed in)', () => {
+    const put = (eventId: string) => ({ TransactItems: [{ Put: { Item: { PK: `APPLIED#${eventId}`, SK: '#APPLIED' } } }] });
+    expect(dynamoContent('TransactWriteItemsCommand', put('41'))).toBe(dynamoContent('TransactWriteItemsCommand', put('97')));
+    expect(dynamoContent('PutItemCommand', { Item: { PK: 'PAY#1' } })).not.toBe(dynamoContent('PutItemCommand', { Item: { PK: 'PAY#2' } }));
   });
 
   it('the monthly generation run is never lost (no later run covers it); the others may be', () => {

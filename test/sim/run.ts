@@ -121,6 +121,11 @@ export class Simulation {
     return this.driver?.trace ?? [];
   }
 
+  /** Every fault hit of the run, in order (after `run`). */
+  get faultLog(): readonly string[] {
+    return this.faults.hitLog;
+  }
+
   async run(): Promise<SimSummary> {
     const started = Date.now();
     const restore = this.watchLogs();
