@@ -8,7 +8,7 @@ import { DEFAULT_RATES, Faults, type FaultRates } from './faults';
 import { Auditor, type Expected, type PaymentRequestBody } from './model';
 import { Rng } from './rng';
 import type { Answer, StackDriver } from './stack-driver';
-import { buildWorld, isTimeService, service, type SimContract, type SimTerminal, type SimWorld, sizeOf } from './world';
+import { buildWorld, isTimeService, service, type SimContract, type SimTerminal, type SimWorld, sizeOf, workerEligible } from './world';
 
 export interface SimOptions {
   seed: number;
@@ -113,14 +113,23 @@ export class SimContext {
   }
 
   /** The workers of the contract's provider under contract for its program. */
-  workersFor(c: SimContract) {
+  /**
+   * The workers of the contract's provider under contract for its program on `date` (REG-02), less
+   * those the day's registry changes take away from today on (the workload does not send them).
+   */
+  workersFor(c: SimContract, date = this.today) {
     const programCode = service(c.serviceCode).programCode;
-    return this.world.workers.filter((w) => w.providerId === c.providerId && w.programs.includes(programCode));
+    return this.world.workers.filter((w) => w.providerId === c.providerId && workerEligible(w, programCode, date) && !(date >= this.today && this.leaving.has(`${w.workerPaymentId}|${programCode}`)));
   }
+
+  /** The day's registry changes, chosen before its workload: workers leaving (`id|program`) and terminals cancelled today. */
+  readonly leaving = new Set<string>();
+  readonly retiring = new Set<string>();
 
   terminalOf(providerId: string, rng: Rng): SimTerminal & { businessNumber: string } {
     const provider = this.world.providers.find((p) => p.providerId === providerId)!;
-    return { ...rng.pick(this.world.terminals.filter((t) => t.providerId === providerId)), businessNumber: provider.businessNumber };
+    // REG-03: an active terminal (not one the day's changes cancel).
+    return { ...rng.pick(this.world.terminals.filter((t) => t.providerId === providerId && !t.cancelled && !this.retiring.has(t.serial))), businessNumber: provider.businessNumber };
   }
 
   take(keys: string[]): boolean {
@@ -131,7 +140,7 @@ export class SimContext {
 
   /** A free slot on `date` for a worker of the contract's provider and the card; null when all are taken. */
   slotFor(rng: Rng, c: SimContract, date: string, card: string): { slot: string; workerPaymentId: string } | null {
-    const workers = this.workersFor(c);
+    const workers = this.workersFor(c, date);
     for (const slot of rng.shuffle(SLOTS)) {
       const worker = rng.pick(workers);
       if (this.take([`w|${worker.workerPaymentId}|${date}|${slot}`, `r|${c.recipientId}|${date}|${slot}`])) return { slot, workerPaymentId: worker.workerPaymentId };

@@ -142,6 +142,71 @@ describe('simulation: the auditor predicts answers from domain.md', () => {
     expect(auditor.expectPayment(t.serial, body({ kind: 'RETRO', reason: 'CARD_LOST', serviceDate: '2026-01-09' }), now)).toMatchObject({ status: 422, code: 'RETRO_PERIOD_EXPIRED' });
   });
 
+  it('REG-02/03/04 a registry change is refused by payments from its day: a worker terminated, a terminal cancelled, a service suspended', () => {
+    // Each change on a world of its own, so that the other tests see the world as imported.
+    const fresh = () => {
+      const w = buildWorld(new Rng(11, 'world'), sizeOf(0.1), '2026-03-01', '2026-03-31');
+      return { w, a: new Auditor(w), contract: w.contracts.find((x) => x.contractId === c.contractId)! };
+    };
+    const now = '2026-03-10T14:05:00+09:00';
+    const programCode = service(c.serviceCode).programCode;
+    {
+      const { w, a } = fresh();
+      a.generate('2026-03');
+      w.workers.find((x) => x.workerId === worker.workerId)!.ended = { [programCode]: '2026-03-09' };
+      expect(a.expectPayment(t.serial, body(), now)).toMatchObject({ status: 422, code: 'WORKER_NOT_ELIGIBLE' });
+      // Its services up to the termination day are still paid after the fact.
+      expect(a.expectPayment(t.serial, body({ kind: 'RETRO', reason: 'CARD_LOST', serviceDate: '2026-03-09', serviceStartAt: '2026-03-09T14:00:00+09:00' }), now)).toMatchObject({ status: 201 });
+    }
+    {
+      const { w, a } = fresh();
+      a.generate('2026-03');
+      w.terminals.find((x) => x.serial === t.serial)!.cancelled = true;
+      expect(a.expectPayment(t.serial, body(), now)).toMatchObject({ status: 422, code: 'TERMINAL_INACTIVE' });
+    }
+    {
+      const { a, contract } = fresh();
+      a.generate('2026-03');
+      contract.suspensions = [{ from: '2026-03-10', to: null }];
+      expect(a.expectPayment(t.serial, body(), now)).toMatchObject({ status: 422, code: 'NO_CONTRACT' });
+      expect(a.expectPayment(t.serial, body({ kind: 'RETRO', reason: 'CARD_LOST', serviceDate: '2026-03-09', serviceStartAt: '2026-03-09T14:00:00+09:00' }), now)).toMatchObject({ status: 201 });
+      // VCH-02: a month the suspension covers from its 1st has no voucher.
+      a.generate('2026-04');
+      expect(a.voucher(c.recipientId, '2026-04', c.serviceCode)).toBeUndefined();
+    }
+  });
+
+  it('TIME-04 a retroactive time payment is billed by its times (amount null); over 8 hours, under one unit or a normal payment is refused; a claim bills the minutes', () => {
+    const w = buildWorld(new Rng(11, 'world'), sizeOf(0.1), '2026-03-01', '2026-03-31');
+    w.recipients.push({ recipientId: 'R99999', name: '김민수', rrn: '150402-3099999', municipalityCode: w.municipalities[0]!, cardNumber: '9410000000099999' });
+    w.contracts.push({ contractId: 'C999990', recipientId: 'R99999', providerId: 'P0001', serviceCode: '310101', grade: '1', from: '2026-01-01', to: '2027-12-31' });
+    const a = new Auditor(w);
+    a.generate('2026-03');
+    const p1 = w.providers.find((p) => p.providerId === 'P0001')!;
+    const t1 = w.terminals.find((x) => x.providerId === 'P0001')!;
+    const worker1 = w.workers.find((x) => x.providerId === 'P0001')!;
+    const now = '2026-03-10T10:00:00+09:00';
+    const retro = (startAt: string, endAt: string, over: Record<string, unknown> = {}) => ({
+      transactionId: `TT-${startAt}-${endAt}`, businessNumber: p1.businessNumber, terminalPhone: t1.phone, serviceCode: '310101', workerPaymentId: worker1.workerPaymentId,
+      cardNumber: '9410000000099999', amount: null, kind: 'RETRO' as const, serviceDate: '2026-03-09', serviceStartAt: startAt, serviceEndAt: endAt, reason: 'TERMINAL_BROKEN', ...over,
+    });
+    // Monday 9 March: 21:00–22:00 at the rate, 22:00–23:00 at 1.5× (TIME-02): 16,620 + 24,930.
+    const paid = a.expectPayment(t1.serial, retro('2026-03-09T21:00:00+09:00', '2026-03-09T23:00:00+09:00'), now);
+    expect(paid).toMatchObject({ status: 201, body: { amount: 41_550, minutes: 120, uncoveredAmount: 0, voucher: { remainingAmount: 830_000 - 41_550, remainingMinutes: 3_000 - 120 } } });
+    expect(a.expectPayment(t1.serial, retro('2026-03-09T09:00:00+09:00', '2026-03-09T17:01:00+09:00'), now)).toMatchObject({ status: 422, code: 'USE_SERVICE_TIMES' });
+    expect(a.expectPayment(t1.serial, retro('2026-03-09T09:00:00+09:00', '2026-03-09T09:14:00+09:00'), now)).toMatchObject({ status: 422, code: 'BELOW_ONE_UNIT' });
+    expect(a.expectPayment(t1.serial, retro('2026-03-09T09:00:00+09:00', '2026-03-09T10:00:00+09:00', { amount: 16_620 }), now)).toMatchObject({ status: 422, code: 'USE_SERVICE_TIMES' });
+    expect(a.expectPayment(t1.serial, retro('2026-03-10T09:00:00+09:00', '2026-03-10T10:00:00+09:00', { kind: 'NORMAL', reason: null, serviceDate: '2026-03-10', amount: 16_620 }), now)).toMatchObject({ status: 422, code: 'USE_SESSION_TAGS' });
+    // The voucher takes the billed won and minutes.
+    a.paymentAnswered(t1.serial, retro('2026-03-09T21:00:00+09:00', '2026-03-09T23:00:00+09:00'), now, paid, { status: 201, body: { approvalNumber: '26031000000009', approvedAt: now } });
+    expect(a.voucher('R99999', '2026-03', '310101')).toMatchObject({ remaining: 830_000 - 41_550, minutesLeft: 3_000 - 120 });
+    expect(a.payments.get('26031000000009')).toMatchObject({ amount: 41_550, minutes: 120, hold: null });
+    // EXC-01 for a time program: the service's minutes at the rate (Sunday 1 March: all at 1.5×).
+    const claim = { serviceCode: '310101', reason: 'CARD_LOST', reasonOccurredOn: '2026-02-28', recipientId: 'R99999', workerId: worker1.workerId, serviceDate: '2026-03-01', serviceStartAt: '2026-03-01T09:00:00+09:00', serviceEndAt: '2026-03-01T10:00:00+09:00' };
+    expect(a.expectClaim('P0001', claim, now)).toMatchObject({ status: 201, body: { amount: 24_930 } });
+    expect(a.expectClaim('P0001', { ...claim, serviceEndAt: '2026-03-01T09:10:00+09:00' }, now)).toMatchObject({ status: 422, code: 'BELOW_ONE_UNIT' });
+  });
+
   it('PAY-09 a retry answers as the first time; the same id with another body is IDEMPOTENCY_CONFLICT', () => {
     const now = '2026-03-11T14:05:00+09:00';
     const b = body({ serviceDate: '2026-03-11', serviceStartAt: '2026-03-11T14:00:00+09:00' });

@@ -6,7 +6,7 @@
  */
 import { addMonths, cycleOf, isBusinessDay, isHoliday, kstDay, lastDayOfMonth, nextBusinessDay, weekday } from './calendar';
 import type { SimWorld } from './world';
-import { ACTIVITY_TERMS, isTimeService, service, WORKERS_FROM } from './world';
+import { ACTIVITY_TERMS, isTimeService, runsOn, service, workerEligible } from './world';
 
 export type Kind = 'NORMAL' | 'RETRO' | 'MAKEUP';
 export const RETRO_REASONS = ['TERMINAL_LOST', 'TERMINAL_BROKEN', 'CARD_LOST', 'CARD_DAMAGED', 'TERMINAL_NOT_DELIVERED', 'NO_CARD_FIRST_MONTH', 'SERVER_UNREACHABLE'];
@@ -18,10 +18,13 @@ export interface PaymentRequestBody {
   serviceCode: string;
   workerPaymentId: string;
   cardNumber: string;
-  amount: number;
+  /** `null` for a retroactive time payment, whose amount follows from its times (TIME-04). */
+  amount: number | null;
   kind: Kind;
   serviceDate: string;
   serviceStartAt: string;
+  /** TIME-04: the end of a retroactive time payment's service. */
+  serviceEndAt?: string;
   reason: string | null;
 }
 
@@ -184,11 +187,11 @@ export class Auditor {
 
   private voucherKey = (recipientId: string, month: string, serviceCode: string) => `${recipientId}|${month}|${serviceCode}`;
 
-  /** VCH-01: every contract active on the 1st gets its month's voucher. */
+  /** VCH-01/02: every contract running on the 1st (not ended, not suspended) gets its month's voucher. */
   generate(month: string): void {
     const first = `${month}-01`;
     for (const c of this.world.contracts) {
-      if (c.from > first || c.to < first) continue;
+      if (!runsOn(c, first)) continue;
       const key = this.voucherKey(c.recipientId, month, c.serviceCode);
       if (this.vouchers.has(key)) continue;
       const grade = service(c.serviceCode).grades.find((g) => g.grade === c.grade)!;
@@ -220,7 +223,10 @@ export class Auditor {
     const today = kstDay(now);
     const terminal = this.world.terminals.find((t) => t.serial === serial);
     const provider = terminal && this.world.providers.find((p) => p.providerId === terminal.providerId);
-    if (!terminal || !provider || terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
+    if (!terminal || !provider) return refuse('TERMINAL_MISMATCH');
+    // REG-03: a cancelled terminal (해지) pays nothing, whatever it sends.
+    if (terminal.cancelled) return refuse('TERMINAL_INACTIVE');
+    if (terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
     if (body.kind === 'RETRO' && !RETRO_REASONS.includes(body.reason ?? '')) return refuse('REASON_REQUIRED');
     if (body.kind === 'MAKEUP' && body.reason !== 'RESCHEDULED') return refuse('REASON_REQUIRED');
     const spec = (() => {
@@ -231,12 +237,18 @@ export class Auditor {
       }
     })();
     if (!spec) return refuse('NO_CONTRACT');
+    // §4.6: a time program is paid by its tags, or retroactively by its times.
+    const timed = isTimeService(body.serviceCode);
+    if (timed && body.kind !== 'RETRO') return refuse('USE_SESSION_TAGS');
+    if (!timed && body.amount === null) return refuse('AMOUNT_REQUIRED');
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
-    // PAY-02: under contract for the program on the service date (seed 504: a retroactive payment for December 2025, before every worker's contract).
-    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(spec.programCode) || body.serviceDate < WORKERS_FROM) return refuse('WORKER_NOT_ELIGIBLE');
+    // PAY-02: under contract for the program on the service date (seed 504: a retroactive payment for
+    // December 2025, before every worker's contract; REG-02: not after the day it was terminated).
+    if (!worker || worker.providerId !== provider.providerId || !workerEligible(worker, spec.programCode, body.serviceDate)) return refuse('WORKER_NOT_ELIGIBLE');
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
     if (!recipient) return refuse('CARD_INACTIVE');
-    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && c.from <= body.serviceDate && body.serviceDate <= c.to);
+    // PAY-03: a contract running on the service date (not ended, not suspended then).
+    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && runsOn(c, body.serviceDate));
     if (!contract) return refuse('NO_CONTRACT');
     const serviceMonth = body.serviceDate.slice(0, 7);
     if (body.serviceDate > today) return refuse('OUTSIDE_PAYMENT_WINDOW');
@@ -250,15 +262,37 @@ export class Auditor {
     }
     const voucher = this.vouchers.get(this.voucherKey(recipient.recipientId, serviceMonth, body.serviceCode));
     if (!voucher) return refuse('NO_VOUCHER');
+    if (timed) return this.expectRetroTime(body, voucher, today);
+    const amount = body.amount!;
     if (voucher.sessionsLeft < 1) return refuse('NO_SESSIONS_LEFT');
-    if (body.amount > voucher.perSession) return refuse('AMOUNT_EXCEEDS_SESSION');
-    if (body.amount > voucher.remaining) return refuse('INSUFFICIENT_BALANCE');
+    if (amount > voucher.perSession) return refuse('AMOUNT_EXCEEDS_SESSION');
+    if (amount > voucher.remaining) return refuse('INSUFFICIENT_BALANCE');
     if (body.kind !== 'MAKEUP' && voucher.paidDays.has(body.serviceDate)) return refuse('DAILY_LIMIT_REACHED');
     if (body.kind === 'RETRO' && (this.retroCounts.get(`${body.cardNumber}|${today}`) ?? 0) >= MAX_RETRO_PER_CARD_PER_DAY) return refuse('DAILY_LIMIT_REACHED');
     if (body.kind === 'MAKEUP' && this.makeupLocks.has(`${body.cardNumber}|${body.serviceCode}|${today}`)) return refuse('DAILY_LIMIT_REACHED');
     return {
       status: 201,
-      body: { status: 'APPROVED', amount: body.amount, voucher: { month: serviceMonth, remainingAmount: voucher.remaining - body.amount, remainingSessions: voucher.sessionsLeft - 1 } },
+      body: { status: 'APPROVED', amount, voucher: { month: serviceMonth, remainingAmount: voucher.remaining - amount, remainingSessions: voucher.sessionsLeft - 1 } },
+    };
+  }
+
+  /**
+   * TIME-04: a retroactive time payment gives its service's start and end (on its service date,
+   * at most 8 hours) and no amount; TIME-02 bills it, the voucher covers what it can, and PAY-06's
+   * daily count applies.
+   */
+  private expectRetroTime(body: PaymentRequestBody, voucher: ModelVoucher, today: string): Expected {
+    const refuse = (code: string): Expected => ({ status: 422, code });
+    if (body.amount !== null || !body.serviceEndAt || kstDay(body.serviceStartAt) !== body.serviceDate) return refuse('USE_SERVICE_TIMES');
+    const length = Date.parse(body.serviceEndAt) - Date.parse(body.serviceStartAt);
+    if (length <= 0 || length > 8 * 3_600_000) return refuse('USE_SERVICE_TIMES');
+    const bill = timeBill(body.serviceStartAt, body.serviceEndAt, { amount: voucher.remaining, minutes: voucher.minutesLeft! });
+    if (bill.units === 0) return refuse('BELOW_ONE_UNIT');
+    if (bill.paid === 0) return refuse('INSUFFICIENT_BALANCE');
+    if ((this.retroCounts.get(`${body.cardNumber}|${today}`) ?? 0) >= MAX_RETRO_PER_CARD_PER_DAY) return refuse('DAILY_LIMIT_REACHED');
+    return {
+      status: 201,
+      body: { status: 'APPROVED', amount: bill.paid, minutes: bill.paidMinutes, uncoveredAmount: bill.amount - bill.paid, voucher: { month: voucher.month, remainingAmount: voucher.remaining - bill.paid, remainingMinutes: voucher.minutesLeft! - bill.paidMinutes } },
     };
   }
 
@@ -274,9 +308,13 @@ export class Auditor {
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber)!;
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId)!;
     const voucher = this.vouchers.get(this.voucherKey(recipient.recipientId, body.serviceDate.slice(0, 7), body.serviceCode))!;
-    voucher.remaining -= body.amount;
-    voucher.sessionsLeft -= 1;
-    if (body.kind !== 'MAKEUP') voucher.paidDays.add(body.serviceDate);
+    // TIME-04: a retroactive time payment takes its billed won and minutes, no session and no day.
+    const minutes = voucher.minutes !== undefined ? (expected.body!.minutes as number) : undefined;
+    const amount = expected.body!.amount as number;
+    voucher.remaining -= amount;
+    if (minutes !== undefined) voucher.minutesLeft! -= minutes;
+    else voucher.sessionsLeft -= 1;
+    if (body.kind !== 'MAKEUP' && minutes === undefined) voucher.paidDays.add(body.serviceDate);
     if (body.kind === 'RETRO') this.retroCounts.set(`${body.cardNumber}|${today}`, (this.retroCounts.get(`${body.cardNumber}|${today}`) ?? 0) + 1);
     if (body.kind === 'MAKEUP') this.makeupLocks.add(`${body.cardNumber}|${body.serviceCode}|${today}`);
     const approvalNumber = answer.body.approvalNumber as string;
@@ -284,9 +322,10 @@ export class Auditor {
     this.payments.set(approvalNumber, {
       approvalNumber, providerId: worker.providerId, programCode: service(body.serviceCode).programCode, serviceCode: body.serviceCode,
       recipientId: recipient.recipientId, cardNumber: body.cardNumber, municipalityCode: voucher.municipalityCode, workerPaymentId: body.workerPaymentId,
-      amount: body.amount, kind: body.kind, serviceDate: body.serviceDate, serviceStartAt: body.serviceStartAt, voucherMonth: voucher.month,
-      approvedAt, approvalDay: kstDay(approvedAt), status: 'APPROVED',
-      hold: NIGHT(toKst(approvedAt)) ? { holdId: `H${approvalNumber}-SCR02`, ruleId: 'SCR-02', state: 'OPEN' } : null, refund: null,
+      amount, kind: body.kind, serviceDate: body.serviceDate, serviceStartAt: body.serviceStartAt, voucherMonth: voucher.month,
+      approvedAt, approvalDay: kstDay(approvedAt), status: 'APPROVED', ...(minutes !== undefined ? { minutes } : {}),
+      // SCR-02 is for session programs only (§4.6).
+      hold: minutes === undefined && NIGHT(toKst(approvedAt)) ? { holdId: `H${approvalNumber}-SCR02`, ruleId: 'SCR-02', state: 'OPEN' } : null, refund: null,
     });
   }
 
@@ -340,13 +379,15 @@ export class Auditor {
     const today = kstDay(now);
     const terminal = this.world.terminals.find((t) => t.serial === serial);
     const provider = terminal && this.world.providers.find((p) => p.providerId === terminal.providerId);
-    if (!terminal || !provider || terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
+    if (!terminal || !provider) return refuse('TERMINAL_MISMATCH');
+    if (terminal.cancelled) return refuse('TERMINAL_INACTIVE');
+    if (terminal.phone !== body.terminalPhone || provider.businessNumber !== body.businessNumber) return refuse('TERMINAL_MISMATCH');
     if (!isTimeService(body.serviceCode!)) return refuse('NOT_A_TIME_PROGRAM');
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
-    if (!worker || worker.providerId !== provider.providerId || !worker.programs.includes(service(body.serviceCode!).programCode)) return refuse('WORKER_NOT_ELIGIBLE');
+    if (!worker || worker.providerId !== provider.providerId || !workerEligible(worker, service(body.serviceCode!).programCode, today)) return refuse('WORKER_NOT_ELIGIBLE');
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
     if (!recipient) return refuse('CARD_INACTIVE');
-    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && c.from <= today && today <= c.to);
+    const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && runsOn(c, today));
     if (!contract) return refuse('NO_CONTRACT');
     const v = this.vouchers.get(this.voucherKey(recipient.recipientId, today.slice(0, 7), body.serviceCode!));
     if (!v) return refuse('NO_VOUCHER');
@@ -435,17 +476,24 @@ export class Auditor {
   }
 
   /** EXC-01..03 for a claim filed `now` (the reason of last month, a session without a payment). */
-  expectClaim(providerId: string, request: { serviceCode: string; recipientId: string; workerId: string; serviceDate: string; serviceStartAt: string; reasonOccurredOn: string; reason: string }, now: string): Expected {
+  expectClaim(providerId: string, request: { serviceCode: string; recipientId: string; workerId: string; serviceDate: string; serviceStartAt: string; serviceEndAt: string; reasonOccurredOn: string; reason: string }, now: string): Expected {
     const today = kstDay(now);
     if (addMonths(request.reasonOccurredOn.slice(0, 7), 1) !== today.slice(0, 7)) return { status: 422, code: 'OUTSIDE_CLAIM_WINDOW' };
-    const contract = this.world.contracts.find((c) => c.recipientId === request.recipientId && c.providerId === providerId && c.serviceCode === request.serviceCode && c.from <= request.serviceDate && request.serviceDate <= c.to);
+    // EXC-03: the contract was running on the service date (not ended, not suspended then).
+    const contract = this.world.contracts.find((c) => c.recipientId === request.recipientId && c.providerId === providerId && c.serviceCode === request.serviceCode && runsOn(c, request.serviceDate));
     if (!contract) return { status: 422, code: 'NO_CONTRACT' };
     const voucher = this.vouchers.get(this.voucherKey(request.recipientId, request.serviceDate.slice(0, 7), request.serviceCode));
     if (voucher?.paidDays.has(request.serviceDate)) return { status: 409, code: 'DUPLICATE_CLAIM' };
+    // EXC-01: the worker was under contract for the program on the service date.
+    const worker = this.world.workers.find((w) => w.workerId === request.workerId);
+    if (!worker || worker.providerId !== providerId || !workerEligible(worker, service(request.serviceCode).programCode, request.serviceDate)) return { status: 422, code: 'WORKER_NOT_ELIGIBLE' };
+    // TIME-04: a time program's claim is the service's minutes at the rate, as TIME-02 bills them (uncapped by a voucher).
+    const timeBilled = isTimeService(request.serviceCode) ? timeBill(request.serviceStartAt, request.serviceEndAt) : undefined;
+    if (timeBilled?.units === 0) return { status: 422, code: 'BELOW_ONE_UNIT' };
     const held = this.claims.get(`${request.recipientId}|${request.serviceCode}|${request.serviceStartAt}`);
     if (held) return held.request === JSON.stringify(request) ? { status: 200, body: { claimId: held.claimId, state: held.state, amount: held.amount } } : { status: 409, code: 'DUPLICATE_CLAIM' };
     const grade = service(request.serviceCode).grades.find((g) => g.grade === contract.grade)!;
-    return { status: 201, body: { state: 'RECEIVED', amount: Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth) } };
+    return { status: 201, body: { state: 'RECEIVED', amount: timeBilled ? timeBilled.amount : Math.floor(grade.monthlySubsidy / grade.sessionsPerMonth) } };
   }
 
   claimFiled(providerId: string, request: { serviceCode: string; recipientId: string; serviceDate: string; serviceStartAt: string }, raw: string, claimId: string, amount: number): void {

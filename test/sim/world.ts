@@ -64,12 +64,16 @@ export interface SimWorker {
   name: string;
   rrn: string;
   programs: string[];
+  /** REG-02: per program, the last day under contract of a worker terminated during the run. */
+  ended?: Record<string, string>;
 }
 export interface SimTerminal {
   serial: string;
   phone: string;
   providerId: string;
   secret: string;
+  /** REG-03: cancelled (해지) during the run; it pays nothing until registered again. */
+  cancelled?: boolean;
 }
 export interface SimRecipient {
   recipientId: string;
@@ -86,7 +90,19 @@ export interface SimContract {
   grade: string;
   from: string;
   to: string;
+  /** REG-04/VCH-02: periods the municipality suspended the service (서비스 중지); `to` null: until further notice. */
+  suspensions?: { from: string; to: string | null }[];
 }
+
+/** REG-02: the worker is under contract for the program on the date (from the import's start to a termination's day). */
+export const workerEligible = (w: SimWorker, programCode: string, date: string) => w.programs.includes(programCode) && date >= WORKERS_FROM && (w.ended?.[programCode] === undefined || date <= w.ended[programCode]!);
+
+/** REG-04: a suspension (서비스 중지) covers the date. */
+export const suspendedOn = (c: SimContract, date: string) => (c.suspensions ?? []).some((s) => s.from <= date && (s.to === null || date <= s.to));
+
+/** REG-04: the contract runs on the date: inside its period and not suspended then. */
+export const runsOn = (c: SimContract, date: string) => c.from <= date && date <= c.to && !suspendedOn(c, date);
+
 export interface SimDeposit {
   municipalityCode: string;
   programCode: string;

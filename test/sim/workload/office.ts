@@ -6,6 +6,7 @@
 import { addDays, at } from '../calendar';
 import { actionable, type ModelPayment } from '../model';
 import { Rng } from '../rng';
+import { isTimeService } from '../world';
 import type { SimContext } from '../context';
 
 export async function deposit(sim: SimContext, municipalityCode: string, programCode: string, amount: number, depositedAt: string) {
@@ -57,7 +58,7 @@ export async function refunds(sim: SimContext, rng: Rng): Promise<void> {
 }
 
 export async function fileClaim(sim: SimContext, providerId: string, request: { serviceCode: string; reason: string; reasonOccurredOn: string; recipientId: string; workerId: string; serviceDate: string; serviceStartAt: string; serviceEndAt: string }): Promise<void> {
-  sim.count('claim');
+  sim.count(isTimeService(request.serviceCode) ? 'claim (time)' : 'claim');
   const now = at(sim.today, '13:30');
   const expected = sim.auditor.expectClaim(providerId, request, now);
   const answer = await sim.driver.call({ role: 'provider', providerId, sub: `sim-${providerId}` }, 'POST', '/v1/claims', { ...request, preview: false });

@@ -1,10 +1,11 @@
 /**
  * Registry changes during the month (REG-01…08): lost cards replaced, contracts ended, payout
- * accounts corrected, each refused where the actor may not make it.
+ * accounts corrected, workers leaving, terminals cancelled, replaced and registered again, services
+ * suspended, each refused where the actor may not make it, each refused by payments from then on.
  */
 import { addDays, at } from '../calendar';
 import { Rng } from '../rng';
-import { refusedAccount } from '../world';
+import { refusedAccount, runsOn, service, type SimContract, type SimTerminal, type SimWorker, WORKERS_FROM } from '../world';
 import type { SimContext } from '../context';
 import { pay } from './terminal';
 
@@ -77,3 +78,108 @@ export async function changeAccount(sim: SimContext, rng: Rng): Promise<void> {
   if (entry?.action !== 'ACCOUNT_CHANGED' || entry.by !== 'sim-agency' || JSON.stringify(entry).includes(account.accountNumber))
     return sim.fail(`history of ${p.providerId}`, { action: 'ACCOUNT_CHANGED', by: 'sim-agency', masked: true }, history);
 }
+
+/**
+ * REG-02: a worker leaves. Its provider terminates one program's contract or all of them at once
+ * (일괄 해지), dated yesterday; another provider cannot (it does not see the worker), nor can a
+ * date before the contract's start. From today the worker's payments are refused; its services
+ * up to yesterday can still be paid after the fact.
+ */
+export async function terminateWorker(sim: SimContext, w: SimWorker, programCode: string | null, rng: Rng): Promise<void> {
+  const path = `/v1/workers/${w.workerId}/terminate`;
+  const yesterday = addDays(sim.today, -1);
+  const other = sim.world.providers.find((p) => p.providerId !== w.providerId);
+  if (other) {
+    sim.count('worker termination elsewhere');
+    const refused = await sim.driver.call(providerClaims(other.providerId), 'POST', path, { programCode, on: yesterday });
+    if (refused.status !== 404) return sim.fail(`termination of ${w.workerId} by ${other.providerId}`, { status: 404 }, refused);
+  }
+  sim.count('worker termination before its start');
+  const early = await sim.driver.call(providerClaims(w.providerId), 'POST', path, { programCode, on: addDays(WORKERS_FROM, -1) });
+  if (early.status !== 422 || early.body?.error?.code !== 'TERMINATION_BEFORE_START') return sim.fail(`termination of ${w.workerId} before its start`, { status: 422, code: 'TERMINATION_BEFORE_START' }, early);
+  sim.count(programCode ? 'worker terminated' : 'worker terminated (all programs)');
+  const ending = (programCode ? [programCode] : w.programs).filter((g) => w.ended?.[g] === undefined || w.ended[g]! > yesterday);
+  const answer = await sim.driver.call(providerClaims(w.providerId), 'POST', path, { programCode, on: yesterday });
+  const ended = (answer.body?.contracts ?? []).filter((c: { programCode: string; to: string | null }) => ending.includes(c.programCode) && c.to === yesterday);
+  if (answer.status !== 200 || ended.length !== ending.length) return sim.fail(`termination of ${w.workerId} ${programCode ?? '(all)'}`, { status: 200, ended: ending.map((g) => ({ programCode: g, to: yesterday })) }, answer);
+  w.ended = { ...w.ended, ...Object.fromEntries(ending.map((g) => [g, yesterday])) };
+  // Now and then the worker keys its ID once more: refused (PAY-02).
+  const c = sim.sessionContracts.find((x) => x.providerId === w.providerId && ending.includes(service(x.serviceCode).programCode) && runsOn(x, sim.today));
+  if (c && rng.chance(0.5)) {
+    const t = sim.terminalOf(c.providerId, rng);
+    sim.count('payment by a terminated worker');
+    await pay(sim, t, sim.body(t, c, { workerPaymentId: w.workerPaymentId, serviceStartAt: at(sim.today, '09:00') }), '08:31');
+  }
+}
+
+/**
+ * REG-03: a broken terminal is cancelled (해지) and a new one registered in its place, its secret
+ * shown once; another provider can do neither to it. From then on the old one pays nothing.
+ */
+export async function replaceTerminal(sim: SimContext, t: SimTerminal, rng: Rng): Promise<void> {
+  const provider = sim.world.providers.find((p) => p.providerId === t.providerId)!;
+  const path = `/v1/terminals/${t.serial}/cancel`;
+  const other = sim.world.providers.find((p) => p.providerId !== t.providerId);
+  if (other) {
+    sim.count('terminal cancel elsewhere');
+    const refused = await sim.driver.call(providerClaims(other.providerId), 'POST', path, {});
+    if (refused.status !== 404) return sim.fail(`cancel of ${t.serial} by ${other.providerId}`, { status: 404 }, refused);
+  }
+  sim.count('terminal cancelled');
+  const cancelled = await sim.driver.call(providerClaims(t.providerId), 'POST', path, {});
+  if (cancelled.status !== 200 || cancelled.body?.status !== 'CANCELLED') return sim.fail(`cancel of ${t.serial}`, { status: 200, state: 'CANCELLED' }, cancelled);
+  t.cancelled = true;
+  const n = sim.world.terminals.length + 1;
+  const fresh = { serial: `${t.serial.split('-')[0]}-N${n}`, phone: `0108${String(n).padStart(7, '0')}`, providerId: t.providerId };
+  sim.count('terminal registered');
+  const registered = await sim.driver.call(providerClaims(t.providerId), 'POST', '/v1/terminals', { serial: fresh.serial, phone: fresh.phone, model: 'VT-11', kind: 'DEDICATED', workerId: null });
+  if (registered.status !== 201 || registered.body?.serial !== fresh.serial || typeof registered.body?.secret !== 'string') return sim.fail(`registration of ${fresh.serial}`, { status: 201, serial: fresh.serial, secret: 'shown once' }, registered);
+  sim.world.terminals.push({ ...fresh, secret: registered.body.secret });
+  // Now and then the old terminal is tried once more: refused (PAY-01).
+  const c = sim.sessionContracts.find((x) => x.providerId === t.providerId && runsOn(x, sim.today) && sim.workersFor(x).length > 0);
+  if (c && rng.chance(0.5)) {
+    const old = { ...t, businessNumber: provider.businessNumber };
+    sim.count('payment from a cancelled terminal');
+    await pay(sim, old, sim.body(old, c, { workerPaymentId: rng.pick(sim.workersFor(c)).workerPaymentId, serviceStartAt: at(sim.today, '09:00') }), '08:34');
+  }
+}
+
+/** REG-03: a cancelled terminal registered again by its provider gets a new secret; requests signed with the old one are refused. */
+export async function reregisterTerminal(sim: SimContext, t: SimTerminal): Promise<void> {
+  sim.count('terminal registered again');
+  const answer = await sim.driver.call(providerClaims(t.providerId), 'POST', '/v1/terminals', { serial: t.serial, phone: t.phone, model: 'VT-11', kind: 'DEDICATED', workerId: null });
+  if (answer.status !== 201 || answer.body?.status !== 'ACTIVE' || typeof answer.body?.secret !== 'string' || answer.body.secret === t.secret) return sim.fail(`registration again of ${t.serial}`, { status: 201, state: 'ACTIVE', secret: 'a new one' }, answer);
+  const old = { ...t, businessNumber: sim.world.providers.find((p) => p.providerId === t.providerId)!.businessNumber };
+  t.secret = answer.body.secret;
+  t.cancelled = false;
+  const card = sim.cardOf(sim.world.contracts.find((c) => c.providerId === t.providerId)?.recipientId ?? sim.world.recipients[0]!.recipientId);
+  const stale = await sim.driver.terminal(old, 'GET', `/v1/terminal/cards/${card}/balance?serviceCode=${sim.world.contracts[0]!.serviceCode}`, undefined, new Date(at(sim.today, '08:36')));
+  if (stale.status !== 401) return sim.fail(`the old secret of ${t.serial}`, { status: 401 }, stale);
+}
+
+/**
+ * REG-04/VCH-02: the recipient's municipality suspends a service (서비스 중지) from tomorrow, for
+ * some days or until further notice; another municipality cannot. Payments for its days are
+ * refused (PAY-03), claims for them too (EXC-03), and a month it covers from the 1st has no voucher.
+ */
+export async function suspendService(sim: SimContext, c: SimContract, rng: Rng): Promise<void> {
+  const { municipalityCode } = sim.world.recipients.find((r) => r.recipientId === c.recipientId)!;
+  const from = addDays(sim.today, 1);
+  const to = rng.chance(0.25) ? null : addDays(from, rng.int(2, 12));
+  const path = `/v1/recipients/${c.recipientId}/suspensions`;
+  const body = { serviceCode: c.serviceCode, from, to, reason: '장기 입원' };
+  const other = sim.world.municipalities.find((m) => m !== municipalityCode);
+  if (other) {
+    sim.count('suspension elsewhere');
+    const refused = await sim.driver.call(municipalityClaims(other), 'POST', path, body);
+    if (refused.status !== 404) return sim.fail(`suspension of ${c.recipientId} by ${other}`, { status: 404 }, refused);
+  }
+  sim.count('service suspended');
+  const answer = await sim.driver.call(municipalityClaims(municipalityCode), 'POST', path, body);
+  const listed = (answer.body?.suspensions ?? []).some((s: { serviceCode: string; from: string; to: string | null }) => s.serviceCode === c.serviceCode && s.from === from && s.to === to);
+  if (answer.status !== 201 || !listed) return sim.fail(`suspension of ${c.recipientId} ${c.serviceCode}`, { status: 201, suspension: { from, to } }, answer);
+  c.suspensions = [...(c.suspensions ?? []), { from, to }];
+}
+
+const providerClaims = (providerId: string) => ({ role: 'provider', providerId, sub: `sim-${providerId}` });
+const municipalityClaims = (municipalityCode: string) => ({ role: 'municipality', municipalityCode, sub: `sim-${municipalityCode}` });

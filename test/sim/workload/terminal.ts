@@ -11,7 +11,7 @@ import type { SimContext } from '../context';
 export async function pay(sim: SimContext, t: SimTerminal & { businessNumber: string }, body: PaymentRequestBody, hhmm: string): Promise<void> {
   // Planned before a feed said the person died or left: not sent.
   if (sim.isGone(body)) return sim.count('payment not sent (person gone)');
-  sim.count(`payment ${body.kind}`);
+  sim.count(`payment ${body.kind}${body.amount === null ? ' (time)' : ''}`);
   const now = at(sim.today, hhmm);
   const expected = sim.auditor.expectPayment(t.serial, body, now);
   await sim.driver.setNow(now);
@@ -98,7 +98,7 @@ export async function cancels(sim: SimContext, rng: Rng): Promise<void> {
     await cancel(sim, p, rng);
     if (rng.chance(0.1)) await cancel(sim, p, rng); // ALREADY_CANCELLED
     // PAY-06: a cancelled retroactive payment frees its service date for another one.
-    if (p.kind === 'RETRO' && p.status === 'CANCELLED' && rng.chance(0.5)) {
+    if (p.kind === 'RETRO' && p.minutes === undefined && p.status === 'CANCELLED' && rng.chance(0.5)) {
       const c = sim.world.contracts.find((x) => x.recipientId === p.recipientId && x.serviceCode === p.serviceCode)!;
       const t = sim.terminalOf(p.providerId, rng);
       const body = sim.body(t, c, { workerPaymentId: p.workerPaymentId, serviceDate: p.serviceDate, serviceStartAt: p.serviceStartAt, kind: 'RETRO', reason: 'CARD_DAMAGED' });
