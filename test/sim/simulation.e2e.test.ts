@@ -37,18 +37,31 @@ async function runInProcess(seed: number): Promise<SimSummary> {
 }
 
 describe('simulation (in-memory DynamoDB, faults on)', () => {
-  const digests = new Map<number, string>();
+  // The seeds' processes, and seed 1 once more, two at a time (the machine's two cores); each test reads its own.
+  const runs = new Map<string, Promise<SimSummary>>();
+  const queue = [...MEMORY_SEEDS.map((seed) => ({ key: `${seed}`, seed })), { key: 'again', seed: MEMORY_SEEDS[0]! }];
+  const slot = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const run = runInProcess(next.seed);
+      runs.set(next.key, run);
+      await run.catch(() => undefined);
+    }
+  };
+  const started = Promise.all([slot(), slot()]);
+  const result = async (key: string) => {
+    while (!runs.has(key)) await Promise.race([started, new Promise((r) => setTimeout(r, 50))]);
+    return runs.get(key)!;
+  };
 
   it.each(MEMORY_SEEDS)('seed %i: every answer and every won as the auditor predicts', async (seed) => {
-    const summary = await runInProcess(seed);
+    const summary = await result(`${seed}`);
     expect(summary.store).toBe('memory');
     expectAgreement(summary, replayOf(seed, 'memory'));
-    digests.set(seed, summary.traceDigest);
   }, 300_000);
 
   it(`issue 12 §1: seed ${MEMORY_SEEDS[0]} run again sends the same requests and gets the same answers, byte for byte`, async () => {
-    const again = await runInProcess(MEMORY_SEEDS[0]!);
-    expect(again.traceDigest, `${replayOf(MEMORY_SEEDS[0]!, 'memory')} --trace <file>, twice, and diff the files`).toBe(digests.get(MEMORY_SEEDS[0]!));
+    const [first, again] = await Promise.all([result(`${MEMORY_SEEDS[0]}`), result('again')]);
+    expect(again.traceDigest, `${replayOf(MEMORY_SEEDS[0]!, 'memory')} --trace <file>, twice, and diff the files`).toBe(first.traceDigest);
   }, 300_000);
 });
 
