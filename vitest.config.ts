@@ -14,7 +14,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'ap-northeast-2' },
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_REGION: 'ap-northeast-2', CURSOR_KEY: 'unit-tests-list-cursor-key' },
     projects: [
       // Regressions (one file per money defect, named after it) run with the unit tests; those that
       // need DynamoDB Local are `*.local.test.ts` (integration), the whole stack `*.e2e.test.ts`.

@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ApiError, type ErrorKind } from './errors';
+import { inCursorScope, loadCursorKey } from './dynamo/pagination';
 import { logger } from './observability';
 import { routeNamed, type RouteTable } from './routes';
 import { type Principal, principalOf, requireRole, type Role } from './tenancy';
@@ -84,6 +85,12 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
   return result.data;
 }
 
+/**
+ * Every path parameter's grammar where a route names none: an id of letters, digits and `._:-`,
+ * at most 100 characters (so that no key DynamoDB refuses is ever asked for).
+ */
+const pathIds = z.record(z.string(), z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be an id: 1-100 letters, digits or . _ : -'));
+
 /** A people's endpoint (JWT) with its allowed roles and the schemas of its body and query. */
 export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (req: RouteRequest<B, Q>) => Promise<HttpResult>) {
   return middy<HttpEvent, HttpResult, Error, Context>()
@@ -99,8 +106,10 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
       logger.appendKeys({ role: principal.role, sub: principal.sub, route: event.routeKey });
       const body = parseWith(spec.body, parseBody(event), 'body');
       const query = parseWith(spec.query, event.queryStringParameters, 'query');
-      const path = spec.path ? parseWith(spec.path, event.pathParameters ?? {}, 'path') : (event.pathParameters ?? {});
-      return fn({ body, query, path, principal, event });
+      const path = parseWith(spec.path ?? pathIds, event.pathParameters ?? {}, 'path');
+      // A list's tokens are this route's and this caller's (pagination.ts).
+      await loadCursorKey();
+      return inCursorScope(`${event.routeKey}|${principal.role}|${principal.sub}|${principal.providerId ?? ''}|${principal.municipalityCode ?? ''}`, () => fn({ body, query, path, principal, event }));
     });
 }
 
@@ -121,5 +130,6 @@ export function dispatch<R extends RouteTable>(routes: R, handlers: { [K in keyo
 /** `?limit=` (default 50, max 500) and `?nextToken=`, as every list takes them (api.md). */
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  nextToken: z.string().max(4096).optional(),
+  // Checked (length, authenticity, shape) by the cursor codec: any token not issued here is INVALID_CURSOR.
+  nextToken: z.string().optional(),
 };

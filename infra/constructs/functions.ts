@@ -8,7 +8,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import { Construct } from 'constructs';
 import { queueUrlVariable } from '../../functions/shared/config';
 import { NodeFunction } from '../node-function';
-import { type FunctionName, FUNCTIONS, type QueueName, QUEUES, TABLE_STREAM_CONSUMER } from '../system';
+import { FUNCTION_ROUTES, type FunctionName, FUNCTIONS, type QueueName, QUEUES, TABLE_STREAM_CONSUMER } from '../system';
 import type { Queues } from './queues';
 import type { Storage } from './storage';
 
@@ -35,6 +35,7 @@ export class Functions extends Construct {
         ...Object.fromEntries(sends.map((q) => [queueUrlVariable(q), queues.byName[q].queue.queueUrl])),
       };
       if ('personalData' in spec && spec.personalData) environment.PII_SECRET_ARN = storage.piiKeys.secretArn;
+      if (name in FUNCTION_ROUTES) environment.CURSOR_SECRET_ARN = storage.listCursorKey.secretArn;
       if ('screeningRules' in spec && spec.screeningRules) environment.SCREENING_RULES = props.screeningRules;
       if ('cmsRelay' in spec && spec.cmsRelay && props.cms) {
         Object.assign(environment, {
@@ -49,6 +50,7 @@ export class Functions extends Construct {
       storage.table.grantReadWriteData(fn);
       sends.forEach((q) => queues.byName[q].queue.grantSendMessages(fn));
       if (environment.PII_SECRET_ARN) storage.piiKeys.grantRead(fn);
+      if (environment.CURSOR_SECRET_ARN) storage.listCursorKey.grantRead(fn);
       this.byName[name] = fn;
     }
 

@@ -15,6 +15,8 @@ export class Storage extends Construct {
   readonly files: Bucket;
   /** The CMS relay's bearer token: issued by the relay, put here by operators, read by transmit and receive. */
   readonly cmsRelayToken: Secret;
+  /** The seed of the key that signs list cursors (`nextToken`): a token works only for the list and caller it was issued to. */
+  readonly listCursorKey: Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -60,6 +62,10 @@ export class Storage extends Construct {
       // Providers upload hold evidence straight from the browser with a pre-signed PUT.
       cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['content-type'], maxAge: 3000 }],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.listCursorKey = new Secret(this, 'ListCursorKey', {
+      description: 'Seed of the HMAC key of list cursors (nextToken); rotating it only ends the pages being read',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
     this.cmsRelayToken = new Secret(this, 'CmsRelayToken', { description: 'Bearer token of the CMS relay file API (cms.md); set by operators from the relay contract', removalPolicy: RemovalPolicy.RETAIN });
   }

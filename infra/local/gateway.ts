@@ -10,8 +10,20 @@ import { ROUTES, type RouteSpec } from '../system';
 import { invoke } from './lambda';
 import type { LocalIdentity } from './jwt';
 
-/** API Gateway's payload limit. */
-export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest body a request may carry: Lambda's synchronous invoke limit (6 MB), which binds
+ * before API Gateway's own 10 MB.
+ */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** A body larger still is not read to its end: the connection is closed after the answer. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** A request the gateway refuses before any handler sees it (a 4xx with the error envelope). */
+export class GatewayRefusal extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
 
 interface CompiledRoute {
   spec: RouteSpec;
@@ -35,25 +47,40 @@ function matchRoute(method: string, path: string): { spec: RouteSpec; pathParame
     if (!m) continue;
     pathMatched = true;
     if (route.spec.method !== method) continue;
-    return { spec: route.spec, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)])) };
+    return { spec: route.spec, pathParameters: Object.fromEntries(route.params.map((p, i) => [p, decodePathPart(m[i + 1]!)])) };
   }
   return pathMatched ? 'METHOD_NOT_ALLOWED' : null;
 }
 
+/** A path segment as API Gateway passes it on, decoded; a malformed percent-encoding is the client's error. */
+function decodePathPart(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new GatewayRefusal(400, 'VALIDATION_FAILED', `the path segment ${JSON.stringify(raw.slice(0, 100))} is not valid percent-encoding`);
+  }
+}
+
+/**
+ * The request's body, at most `MAX_BODY_BYTES`. A larger one is read on (and dropped) so that the
+ * client, still sending, gets its 413 instead of a reset connection.
+ */
 export function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const tooLarge = () => new GatewayRefusal(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MB, the Lambda invoke limit`);
+    if (Number(req.headers['content-length'] ?? 0) > MAX_DRAIN_BYTES) {
+      reject(tooLarge());
+      return;
+    }
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('payload too large'), { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      // Answered now; the connection closes after the answer (stack.ts), the rest is never read.
+      else if (size > MAX_DRAIN_BYTES) reject(tooLarge());
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }

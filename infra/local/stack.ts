@@ -2,6 +2,7 @@
  * The whole system on one machine: DynamoDB Local, fauxqs (SQS + S3), the HTTP API, the SQS
  * pollers, the scheduler and the local-only controls of api.md — all reading one clock.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -13,7 +14,7 @@ import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
 import { generateKeyMaterial } from '../../functions/shared/vault';
 import { type QueueName, SCHEDULES } from '../system';
 import { CmsSimulator, cmsControlRequest } from './cms-simulator';
-import { errorBody, handleApiRequest, readBody, sendJson } from './gateway';
+import { errorBody, GatewayRefusal, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
 import { QueuePollers } from './pollers';
@@ -91,6 +92,7 @@ export class LocalStack {
       SQS_ENDPOINT: queueServer.address,
       S3_ENDPOINT: queueServer.address,
       PII_KEYS: JSON.stringify(generateKeyMaterial()),
+      CURSOR_KEY: randomBytes(32).toString('base64url'),
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...Object.fromEntries((Object.entries(this.queues.urls) as [QueueName, string][]).map(([q, url]) => [queueUrlVariable(q), url])),
     });
@@ -102,11 +104,22 @@ export class LocalStack {
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const work = url.pathname.startsWith('/_local/') ? this.control(req, res, url) : handleApiRequest(req, res, url, this.identity, systemClock.now());
-      work.catch((error: Error & { status?: number }) => {
-        if (error.status === 413) return sendJson(res, 413, errorBody('PAYLOAD_TOO_LARGE', 'the body exceeds 10 MB'));
+      work.catch((error: Error) => {
+        if (error instanceof GatewayRefusal) {
+          // Past the drain limit the rest of the body is not read: the connection closes after the answer.
+          if (!req.complete) res.setHeader('connection', 'close');
+          return sendJson(res, error.status, errorBody(error.code, error.message));
+        }
         this.report('request failed', error);
         if (!res.headersSent) sendJson(res, 500, errorBody('INTERNAL_ERROR', 'the request failed'));
       });
+    });
+    // A request Node's parser cannot read (bad framing, a header too large) gets the envelope too.
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+      const [status, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'HEADERS_TOO_LARGE'] : [400, 'BAD_REQUEST'];
+      const text = JSON.stringify(errorBody(code, `the request is not valid HTTP (${error.code ?? 'parse error'})`));
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
     });
     this.server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {

@@ -65,6 +65,17 @@ describe('CDK app', () => {
     ]) expect(ids, id).toContain(id);
   });
 
+  it('list cursors: every function behind a route reads the one cursor-signing secret, and no other function knows it', () => {
+    const secrets = template.findResources('AWS::SecretsManager::Secret', { Properties: { Description: Match.stringLikeRegexp('list cursors') } });
+    const [secretId] = Object.keys(secrets);
+    expect(secretId).toBeDefined();
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { CURSOR_SECRET_ARN: { Ref: secretId } } } } });
+    expect(Object.keys(fns).length).toBe(new Set(ROUTES.map((r) => r.function)).size);
+    const all = template.findResources('AWS::Lambda::Function') as Record<string, { Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+    const knowing = Object.values(all).filter((f) => f.Properties.Environment?.Variables?.CURSOR_SECRET_ARN);
+    expect(knowing).toHaveLength(Object.keys(fns).length);
+  });
+
   it('screening: its consumer reports partial failures, its queue alarms on age, the rules reach the function (SCR-06)', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: QUEUES.screening.maxAgeSeconds, ComparisonOperator: 'GreaterThanThreshold' });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 20 } });

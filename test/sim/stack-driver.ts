@@ -47,11 +47,11 @@ export class StackDriver {
 
   /**
    * A trace line without what only this machine's run decides: the stack's ports, the URL
-   * signatures made at real time and a registered terminal's secret (drawn from the operating
-   * system's randomness, never from the seed).
+   * signatures made at real time, a registered terminal's secret and a list's tokens (signed with
+   * keys drawn from the operating system's randomness, never from the seed).
    */
   private traced(line: string): void {
-    (this.group ?? this.trace).push(line.replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://local').replace(/([?&])(X-Amz-[A-Za-z-]+)=[^&"\s]*/g, '$1$2=…').replace(/"secret":"[^"]*"/g, '"secret":"…"'));
+    (this.group ?? this.trace).push(line.replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://local').replace(/([?&])(X-Amz-[A-Za-z-]+)=[^&"\s]*/g, '$1$2=…').replace(/"secret":"[^"]*"/g, '"secret":"…"').replace(/"nextToken":"[^"]*"/g, '"nextToken":"…"').replace(/nextToken=[^&\s"]*/g, 'nextToken=…'));
   }
   /** Problems the stack reported about itself (a consumer that failed, a schedule that threw). */
   readonly stackErrors: string[] = [];

@@ -2,6 +2,7 @@
  * Integration tests run against the real local servers started in global setup: each file gets
  * its own table and queues, and the handlers' environment points at them.
  */
+import { randomBytes } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -35,6 +36,7 @@ export async function useLocalEnvironment(): Promise<TestEnvironment> {
     SQS_ENDPOINT: queueEndpoint,
     S3_ENDPOINT: queueEndpoint,
     PII_KEYS: JSON.stringify(generateKeyMaterial()),
+    CURSOR_KEY: randomBytes(32).toString('base64url'),
     ...Object.fromEntries((Object.entries(queues.urls) as [QueueName, string][]).map(([q, url]) => [queueUrlVariable(q), url])),
   });
   const doc = documentClient({ endpoint: dynamoEndpoint, region: LOCAL_REGION });
