@@ -6,6 +6,7 @@
  * so two people acting at once cannot both succeed.
  */
 import type { IsoDate } from '../shared/calendar';
+import type { Caller } from '../shared/ports';
 import type { Refused } from '../shared/result';
 import type { Evidence, ScreeningRuleId } from './rules';
 
@@ -141,4 +142,37 @@ export function checkDocument(doc: { contentType: string; size: number }): HoldR
   if (doc.size > MAX_DOCUMENT_BYTES) return { code: 'DOCUMENT_TOO_LARGE', rule: '§5', message: `evidence files are at most ${MAX_DOCUMENT_BYTES} bytes (4 MB)` };
   if (doc.size < 1) return { code: 'DOCUMENT_EMPTY', rule: '§5', message: 'an evidence file cannot be empty' };
   return null;
+}
+
+/** SCR-01 evidence whose payment the reader may not see: what it was, not whose or when. */
+export interface ForeignPaymentEvidence {
+  kind: 'PAYMENT';
+  of: 'ANOTHER_PROVIDER' | 'ANOTHER_MUNICIPALITY';
+  description: 'a payment of another provider' | 'a payment of another municipality';
+  match: 'SAME_WORKER' | 'SAME_CARD';
+  reason: 'APPROVED_WITHIN_GAP' | 'SERVICE_TIMES_OVERLAP';
+}
+
+export type ShownEvidence = Evidence | ForeignPaymentEvidence;
+
+/** A hold as one reader sees it. */
+export type HoldView = Omit<Hold, 'evidence'> & { evidence: ShownEvidence[] };
+
+/**
+ * A hold's evidence only as far as the reader may see each item's subject (issue 15 §2): a
+ * payment of another provider or municipality is said to be one, with no approval number,
+ * times or distance. A reader sees a payment as it sees a hold (its provider, its municipality,
+ * the agency); evidence stored without its owner is shown to the agency alone.
+ */
+export function holdShownTo(caller: Caller, hold: Hold): HoldView {
+  return { ...hold, evidence: hold.evidence.map((e) => evidenceShownTo(caller, e)) };
+}
+
+function evidenceShownTo(caller: Caller, e: Evidence): ShownEvidence {
+  if (e.kind !== 'PAYMENT') return e;
+  const owned = typeof e.providerId === 'string';
+  if (owned ? caller.sees({ providerId: e.providerId, municipalityCode: e.municipalityCode }) : caller.role === 'agency') return e;
+  return caller.role === 'municipality'
+    ? { kind: 'PAYMENT', of: 'ANOTHER_MUNICIPALITY', description: 'a payment of another municipality', match: e.match, reason: e.reason }
+    : { kind: 'PAYMENT', of: 'ANOTHER_PROVIDER', description: 'a payment of another provider', match: e.match, reason: e.reason };
 }

@@ -9,7 +9,7 @@ import { addDays, formatKst, type IsoDate } from '../shared/calendar';
 import type { Caller, Clock, Page, PageRequest } from '../shared/ports';
 import { type Issue, type Refused } from '../shared/result';
 import { holdOf } from './flow';
-import { checkDocument, checkGroup, checkMove, type Hold, type HoldDecision, type HoldHistoryEntry, type HoldRefusal, type HoldState } from './holds';
+import { checkDocument, checkGroup, checkMove, type Hold, type HoldDecision, holdShownTo, type HoldView, type HoldHistoryEntry, type HoldRefusal, type HoldState } from './holds';
 import type { EvidenceFiles, HoldFilter, HoldMove, HoldPort, RaiseOutcome } from './ports';
 import { holdIdOf } from './rules';
 
@@ -47,7 +47,12 @@ const ok = <T>(value: T): HoldResult<T> => ({ ok: true, value });
 const notFound = (holdId: string) => fail({ code: 'NOT_FOUND', rule: '§5', message: `hold ${holdId} not found` }, { holdId });
 
 /** Who may see a hold: its provider, the agency, the municipality whose recipient it concerns. */
-export async function holdFor(deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string): Promise<HoldResult<Hold>> {
+export async function holdFor(deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string): Promise<HoldResult<HoldView>> {
+  const found = await visibleHold(deps, caller, holdId);
+  return found.ok ? ok(holdShownTo(caller, found.value)) : found;
+}
+
+async function visibleHold(deps: Pick<HoldDeps, 'holds'>, caller: Caller, holdId: string): Promise<HoldResult<Hold>> {
   const hold = await deps.holds.hold(holdId);
   // Another tenant's hold is answered like a missing one: its existence is not disclosed.
   if (!hold || !caller.sees(hold)) return notFound(holdId);
@@ -80,6 +85,8 @@ export interface HoldCursor {
 }
 
 export interface HoldList {
+  /** Who reads: each hold's evidence is shown as far as they may see it. */
+  caller: Caller;
   range: { from: IsoDate; to: IsoDate };
   providerId?: string | undefined;
   filter: HoldFilter;
@@ -87,7 +94,12 @@ export interface HoldList {
 }
 
 /** One page of holds, newest payment date first; `next` is null on the last page. */
-export async function listHolds(deps: Pick<HoldDeps, 'holds'>, list: HoldList, after?: HoldCursor): Promise<{ items: Hold[]; next: HoldCursor | null }> {
+export async function listHolds(deps: Pick<HoldDeps, 'holds'>, list: HoldList, after?: HoldCursor): Promise<{ items: HoldView[]; next: HoldCursor | null }> {
+  const page = await readHolds(deps, list, after);
+  return { items: page.items.map((h) => holdShownTo(list.caller, h)), next: page.next };
+}
+
+async function readHolds(deps: Pick<HoldDeps, 'holds'>, list: HoldList, after?: HoldCursor): Promise<{ items: Hold[]; next: HoldCursor | null }> {
   const { range, filter, limit } = list;
   if (list.providerId !== undefined) {
     const page = await deps.holds.providerHolds(list.providerId, range, filter, { limit, ...(after?.token ? { nextToken: after.token } : {}) });
@@ -116,7 +128,7 @@ export interface HoldAction {
 }
 
 /** HOLD-01: a provider withdraws or submits the holds of one event together, all or none. */
-export async function actOnHolds(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock'>, caller: Caller, action: HoldAction): Promise<HoldResult<Hold[]>> {
+export async function actOnHolds(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock'>, caller: Caller, action: HoldAction): Promise<HoldResult<HoldView[]>> {
   const at = formatKst(deps.clock.now());
   const holds = await deps.holds.holds(action.holdIds);
   for (const id of action.holdIds) {
@@ -144,7 +156,7 @@ export async function actOnHolds(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock
   }));
   if ((await deps.holds.move(moves)) === 'conflict' && !(await movedAlready(deps, moves)))
     return fail({ code: 'CONCURRENT_CHANGE', rule: '§5', message: 'a hold changed while this action was applied; nothing was changed, read the holds again' });
-  return ok(await deps.holds.holds(action.holdIds));
+  return ok((await deps.holds.holds(action.holdIds)).map((h) => holdShownTo(caller, h)));
 }
 
 /**
@@ -191,7 +203,7 @@ export interface DocumentRequest {
 export async function issueDocument(deps: Pick<HoldDeps, 'holds' | 'files' | 'clock'>, caller: Caller, holdId: string, request: DocumentRequest): Promise<HoldResult<{ documentKey: string; upload: unknown }>> {
   const problem = checkDocument(request);
   if (problem) return fail(problem, { fields: [{ path: problem.code === 'DOCUMENT_TYPE_NOT_ALLOWED' ? 'contentType' : 'size', message: problem.message }] });
-  const found = await holdFor(deps, caller, holdId);
+  const found = await visibleHold(deps, caller, holdId);
   if (!found.ok) return found;
   const hold = found.value;
   const check = checkMove(hold, 'DOCUMENTS_SUBMITTED', 'provider');
@@ -212,9 +224,9 @@ export interface HoldReview {
 }
 
 /** The agency requests a supplement, takes a hold under review, or decides it `PAY` / `NO_PAY`. */
-export async function reviewHold(deps: Pick<HoldDeps, 'holds' | 'clock'>, caller: Caller, holdId: string, review: HoldReview): Promise<HoldResult<Hold>> {
+export async function reviewHold(deps: Pick<HoldDeps, 'holds' | 'clock'>, caller: Caller, holdId: string, review: HoldReview): Promise<HoldResult<HoldView>> {
   const at = formatKst(deps.clock.now());
-  const found = await holdFor(deps, caller, holdId);
+  const found = await visibleHold(deps, caller, holdId);
   if (!found.ok) return found;
   const hold = found.value;
   const check = checkMove(hold, review.state, 'agency');
@@ -229,7 +241,7 @@ export async function reviewHold(deps: Pick<HoldDeps, 'holds' | 'clock'>, caller
   };
   if ((await deps.holds.move([move])) === 'conflict' && !(await movedAlready(deps, [move]))) return fail({ code: 'CONCURRENT_CHANGE', rule: '§5', message: `hold ${hold.holdId} changed meanwhile; nothing was changed` });
   const after = await deps.holds.hold(hold.holdId);
-  return after ? ok(after) : notFound(hold.holdId);
+  return after ? ok(holdShownTo(caller, after)) : notFound(hold.holdId);
 }
 
 // ---- manual holds (HOLD-03) ----

@@ -65,6 +65,9 @@ export type Evidence =
   | {
       kind: 'PAYMENT';
       approvalNumber: string;
+      /** Whose payment it is: who may see it as evidence (issue 15 §2). */
+      providerId: string;
+      municipalityCode: string | null;
       match: 'SAME_WORKER' | 'SAME_CARD';
       reason: 'APPROVED_WITHIN_GAP' | 'SERVICE_TIMES_OVERLAP';
       approvedAt: string;
@@ -126,7 +129,7 @@ export function rapidSuccession(payment: ScreenedPayment, others: readonly Scree
       reason = 'APPROVED_WITHIN_GAP';
     }
     if (!reason) continue;
-    found.push({ kind: 'PAYMENT', approvalNumber: other.approvalNumber, match, reason, approvedAt: other.approvedAt, serviceStartAt: other.serviceStartAt, minutesApart: Math.round(apart * 10) / 10 });
+    found.push({ kind: 'PAYMENT', approvalNumber: other.approvalNumber, providerId: other.providerId, municipalityCode: other.municipalityCode, match, reason, approvedAt: other.approvedAt, serviceStartAt: other.serviceStartAt, minutesApart: Math.round(apart * 10) / 10 });
   }
   found.sort((a, b) => a.minutesApart - b.minutesApart || a.approvalNumber.localeCompare(b.approvalNumber));
   return found.slice(0, rule.maxEvidence);

@@ -34,7 +34,7 @@ const list = route({ roles: ['provider', 'agency', 'municipality'], query: holdQ
   if ('path' in range) throw invalidRequest([range]);
   const after = query.nextToken ? decodeCursor(query.nextToken, (c): c is HoldCursor => isCursor(c) && c.day >= range.from && c.day <= range.to) : undefined;
   const filter = { state: query.state, ruleId: query.ruleId, municipalityCode: jurisdictionOf(principal, query.municipalityCode) };
-  const page = await listHolds(holds(), { range, providerId, filter, limit: query.limit }, after);
+  const page = await listHolds(holds(), { caller: callerOf(principal), range, providerId, filter, limit: query.limit }, after);
   return json(200, { items: page.items, nextToken: page.next ? encodeCursor(page.next) : null });
 });
 

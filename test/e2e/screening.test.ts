@@ -11,6 +11,7 @@ import { documentClient } from '../../functions/shared/dynamo/client';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/servers';
 import { TABLE_NAME } from '../../infra/local/stack';
 import { QUEUES } from '../../infra/system';
+import { importDocument } from '../support/fixtures';
 import { E2eWorld } from '../support/world';
 
 let sqs: SQSClient;
@@ -32,7 +33,13 @@ const holdOf = async (approval: string, rule: string) => (await call('GET', `/v1
 const paymentItem = async (approval: string) => ((await db.send(new ScanCommand({ TableName: TABLE_NAME }))).Items ?? []).find((i) => i.type === 'Payment' && i.approvalNumber === approval)!;
 
 beforeAll(async () => {
-  await world.start({ cards: 12, at: '2026-03-10T09:00:00+09:00', onError: (m, e) => errors.push(`${m}: ${String(e)}`) });
+  // Card 13's holder lives in 11110; every other in 44130 (issue 15 §2).
+  const document = (n: number) => {
+    const doc = importDocument(n);
+    doc.recipients[12]!.municipalityCode = '11110';
+    return doc;
+  };
+  await world.start({ cards: 14, at: '2026-03-10T09:00:00+09:00', document, onError: (m, e) => errors.push(`${m}: ${String(e)}`) });
   sqs = new SQSClient({ endpoint: process.env.SQS_ENDPOINT, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   db = documentClient({ region: LOCAL_REGION, endpoint: process.env.DYNAMODB_ENDPOINT });
 }, 60_000);
@@ -291,4 +298,27 @@ describe('screening queue failures', () => {
     expect(errors.filter((e) => e.includes('consumer of screening'))).toEqual([]); // partial failures, never a failed batch
     expect(QUEUES.screening.maxReceiveCount).toBe(5);
   }, 70_000);
+});
+
+describe('SCR-01 evidence stays in its tenancy (issue 15 §2)', () => {
+  it('a pair across municipalities: each municipality sees its own payment\'s hold, and the other payment only as "a payment of another municipality"', async () => {
+    await setNow('2026-03-14T11:00:00+09:00');
+    const there = await pay(13, '10:00'); // a recipient of 11110
+    await setNow('2026-03-14T11:05:00+09:00');
+    const here = await pay(14, '10:30'); // a recipient of 44130, by the same worker: the sessions overlap
+    await drain();
+    const foreign = { kind: 'PAYMENT', of: 'ANOTHER_MUNICIPALITY', description: 'a payment of another municipality', match: 'SAME_WORKER', reason: 'SERVICE_TIMES_OVERLAP' };
+    const read = async (approval: string, token: string) => (await call('GET', `/v1/holds/H${approval}-SCR01`, undefined, token)).body;
+    for (const [approval, other, city] of [[here, there, tokens.city], [there, here, tokens.elsewhere]] as const) {
+      const hold = await read(approval, city);
+      expect(hold.evidence).toEqual([foreign]);
+      expect(JSON.stringify(hold)).not.toContain(other);
+      const listed = (await holdsOf('&ruleId=SCR-01', city)).find((h) => h.approvalNumber === approval);
+      expect(listed.evidence).toEqual([foreign]);
+      // The provider of both, and the agency, see the other payment itself.
+      for (const token of [tokens.provider, tokens.agency]) expect((await read(approval, token)).evidence).toEqual([expect.objectContaining({ kind: 'PAYMENT', approvalNumber: other, approvedAt: expect.any(String) })]);
+    }
+    // Neither municipality sees the other's hold at all.
+    expect((await call('GET', `/v1/holds/H${there}-SCR01`, undefined, tokens.city)).status).toBe(404);
+  }, 30_000);
 });

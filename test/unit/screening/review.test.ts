@@ -64,7 +64,7 @@ describe('§5 lists', () => {
   it('across providers: one payment date at a time, newest first, page after page', async () => {
     const w = world();
     for (const day of ['2026-03-08', '2026-03-09', '2026-03-09', '2026-03-10']) await w.raised({ serviceDate: day, approvedAt: `${day}T12:00:00+09:00` });
-    const list = { range: { from: '2026-03-08', to: '2026-03-10' }, filter: {}, limit: 2 };
+    const list = { caller: caller('agency'), range: { from: '2026-03-08', to: '2026-03-10' }, filter: {}, limit: 2 };
     const first = await listHolds(w.deps, list);
     expect(first.items).toHaveLength(2);
     const second = await listHolds(w.deps, list, first.next!);
@@ -76,10 +76,10 @@ describe('§5 lists', () => {
     const w = world();
     await w.raised();
     await w.raised();
-    const page = await listHolds(w.deps, { range: { from: '2026-03-01', to: '2026-03-20' }, providerId: 'P1', filter: {}, limit: 1 });
+    const page = await listHolds(w.deps, { caller: caller('provider', { providerId: 'P1' }), range: { from: '2026-03-01', to: '2026-03-20' }, providerId: 'P1', filter: {}, limit: 1 });
     expect(page.items).toHaveLength(1);
     expect(page.next).toMatchObject({ day: '2026-03-20' });
-    expect((await listHolds(w.deps, { range: { from: '2026-03-01', to: '2026-03-20' }, providerId: 'P1', filter: {}, limit: 1 }, page.next!)).next).toBeNull();
+    expect((await listHolds(w.deps, { caller: caller('provider', { providerId: 'P1' }), range: { from: '2026-03-01', to: '2026-03-20' }, providerId: 'P1', filter: {}, limit: 1 }, page.next!)).next).toBeNull();
   });
 
   it('§8: another tenant\'s hold is answered like a missing one', async () => {
@@ -207,5 +207,45 @@ describe('HOLD-03 manual holds', () => {
     expect(await placeManualHolds(w.deps, caller('municipality', { municipalityCode: '44200' }), { providerId: 'P1', approvalNumbers: [p.approvalNumber] })).toMatchObject({ ok: false, refusal: { code: 'NOT_FOUND', rule: 'HOLD-03' } });
     w.fake.cancel(p);
     expect(await placeManualHolds(w.deps, agency, { providerId: 'P1', approvalNumbers: [p.approvalNumber] })).toMatchObject({ ok: false, refusal: { code: 'NOT_HOLDABLE' } });
+  });
+});
+
+describe('SCR-01 evidence stays in its tenancy (issue 15 §2)', () => {
+  const theirs = { kind: 'PAYMENT', approvalNumber: '26031099000001', providerId: 'P2', municipalityCode: '44200', match: 'SAME_CARD', reason: 'SERVICE_TIMES_OVERLAP', approvedAt: '2026-03-10T12:47:00+09:00', serviceStartAt: '2026-03-10T12:41:00+09:00', minutesApart: 5 } as const;
+  const ours = { ...theirs, approvalNumber: '26031099000002', providerId: 'P1', municipalityCode: '11110', match: 'SAME_WORKER', approvedAt: '2026-03-10T12:05:00+09:00', serviceStartAt: '2026-03-10T12:00:00+09:00', minutesApart: 7 } as const;
+  const sameCityOtherProvider = { ...ours, approvalNumber: '26031099000003', providerId: 'P3', municipalityCode: '11110', match: 'SAME_CARD' } as const;
+  /** Evidence kept before it carried its owner: only the agency sees it whole. */
+  const unowned = { ...theirs, approvalNumber: '26031099000004', providerId: undefined, municipalityCode: undefined } as unknown as typeof theirs;
+
+  async function heldWithEvidence() {
+    const w = world();
+    const p = payment('2026-03-10');
+    w.fake.approve(p);
+    const h = holdOf(p, { ruleId: 'SCR-01', ruleVersion: 1, groupKey: `G-${p.approvalNumber}`, evidence: [theirs, ours, sameCityOtherProvider, unowned] }, '2026-03-10T13:00:00+09:00');
+    await w.fake.holdPort.raiseAll([h]);
+    return { w, h };
+  }
+  const foreign = (of: string, description: string, e: { match: string; reason: string }) => ({ kind: 'PAYMENT', of, description, match: e.match, reason: e.reason });
+
+  it('its municipality sees its own recipients\' payments; another municipality\'s is "a payment of another municipality", with no ids or times', async () => {
+    const { w, h } = await heldWithEvidence();
+    const city = caller('municipality', { municipalityCode: '11110' });
+    const seen = await holdFor(w.deps, city, h.holdId);
+    expect(seen.ok && seen.value.evidence).toEqual([foreign('ANOTHER_MUNICIPALITY', 'a payment of another municipality', theirs), ours, sameCityOtherProvider, foreign('ANOTHER_MUNICIPALITY', 'a payment of another municipality', unowned)]);
+    expect(JSON.stringify(seen)).not.toContain('26031099000001');
+    for (const secret of ['12:47', '12:41', '26031099000004']) expect(JSON.stringify(seen)).not.toContain(secret);
+    const listed = await listHolds(w.deps, { caller: city, range: { from: '2026-03-01', to: '2026-03-20' }, filter: {}, limit: 10 });
+    expect(listed.items[0]!.evidence).toEqual(seen.ok && seen.value.evidence);
+  });
+
+  it('its provider sees its own payments; another provider\'s is "a payment of another provider"; the agency sees all', async () => {
+    const { w, h } = await heldWithEvidence();
+    const mine = await holdFor(w.deps, provider, h.holdId);
+    const other = (e: typeof theirs | typeof sameCityOtherProvider) => foreign('ANOTHER_PROVIDER', 'a payment of another provider', e);
+    expect(mine.ok && mine.value.evidence).toEqual([other(theirs), ours, other(sameCityOtherProvider), other(unowned)]);
+    const moved = await actOnHolds(w.deps, provider, { action: 'WITHDRAW', holdIds: [h.holdId] });
+    expect(moved.ok && moved.value[0]!.evidence).toEqual(mine.ok && mine.value.evidence);
+    const all = await holdFor(w.deps, agency, h.holdId);
+    expect(all.ok && all.value.evidence).toEqual([theirs, ours, sameCityOtherProvider, unowned]);
   });
 });
