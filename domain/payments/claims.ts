@@ -52,7 +52,7 @@ export interface Claim extends ClaimRequest {
 /** What filing or deciding a claim may refuse (EXC-01/02, §4.6). */
 export type ClaimRefusal =
   | Refused<'OUTSIDE_CLAIM_WINDOW', 'EXC-02'>
-  | Refused<'SERVICE_IN_FUTURE' | 'INVALID_SERVICE_TIME' | 'UNKNOWN_SERVICE' | 'NO_RECIPIENT' | 'NO_CONTRACT' | 'WORKER_NOT_ELIGIBLE' | 'UNKNOWN_GRADE', 'EXC-01'>
+  | Refused<'SERVICE_IN_FUTURE' | 'INVALID_SERVICE_TIME' | 'UNKNOWN_SERVICE' | 'NO_CONTRACT' | 'WORKER_NOT_ELIGIBLE' | 'UNKNOWN_GRADE', 'EXC-01'>
   | Refused<'BELOW_ONE_UNIT', 'TIME-02'>
   | Refused<'NOT_FOUND' | 'INVALID_STATE', 'EXC-02'>
   | Refused<'DUPLICATE_CLAIM' | 'NO_CONTRACT', 'EXC-03'>;
@@ -80,9 +80,9 @@ export function assessClaim(req: ClaimRequest, ctx: ClaimContext): { ok: true; a
   if (req.serviceDate > ctx.today) return refuse('SERVICE_IN_FUTURE', 'EXC-01', 'the service date has not come yet');
   if (!(new Date(req.serviceEndAt).getTime() > new Date(req.serviceStartAt).getTime())) return refuse('INVALID_SERVICE_TIME', 'EXC-01', 'the service must end after it starts');
   if (!ctx.serviceType || !ctx.programKind) return refuse('UNKNOWN_SERVICE', 'EXC-01', `service ${req.serviceCode} is not in the catalog`);
-  if (!ctx.recipient) return refuse('NO_RECIPIENT', 'EXC-01', `recipient ${req.recipientId} not found`);
-  const contracts = ctx.contracts.filter((c) => c.providerId === ctx.providerId && c.serviceCode === req.serviceCode && periodContains(c, req.serviceDate));
-  if (!contracts.length) return refuse('NO_CONTRACT', 'EXC-01', 'the recipient has no contract with this provider for this service on the service date');
+  // No existence oracle: an unknown recipient and another provider's get the same answer.
+  const contracts = ctx.recipient ? ctx.contracts.filter((c) => c.providerId === ctx.providerId && c.serviceCode === req.serviceCode && periodContains(c, req.serviceDate)) : [];
+  if (!ctx.recipient || !contracts.length) return refuse('NO_CONTRACT', 'EXC-01', 'the recipient has no contract with this provider for this service on the service date');
   // EXC-03: the contract was running on the service date (not suspended, not terminated by then).
   const contract = contracts.find((c) => !suspendedOn(c, req.serviceDate) && (c.terminatedOn === undefined || req.serviceDate < c.terminatedOn));
   if (!contract) return refuse('NO_CONTRACT', 'EXC-03', 'the contract was suspended or terminated on the service date');

@@ -69,12 +69,22 @@ export function checkParties(request: Pick<PaymentRequest, 'serviceCode' | 'serv
   )
     return refuse('WORKER_NOT_ELIGIBLE', 'PAY-02', 'the worker payment ID is not eligible for this provider, program, date and terminal');
   const card = ctx.card;
-  if (!card || card.status !== 'ACTIVE') return refuse('CARD_INACTIVE', 'PAY-03', 'the card is not active');
+  // No existence oracle: a card never issued and the card of someone this provider has no contract
+  // with get the same answer; only a card of its own card holders is said to be inactive.
+  if (!card || !servesHolder(ctx.contracts, card, terminal.providerId)) return refuse('NO_CONTRACT', 'PAY-03', NO_CONTRACT_ON_DATE);
+  if (card.status !== 'ACTIVE') return refuse('CARD_INACTIVE', 'PAY-03', 'the card is not active');
   const contract = ctx.contracts.find(
     (c) => c.recipientId === card.recipientId && c.providerId === terminal.providerId && c.serviceCode === request.serviceCode && !suspendedOn(c, request.serviceDate) && periodContains(c, request.serviceDate) && (c.terminatedOn === undefined || request.serviceDate < c.terminatedOn),
   );
-  if (!contract) return refuse('NO_CONTRACT', 'PAY-03', 'the card holder has no contract with this provider for this service on the service date');
+  if (!contract) return refuse('NO_CONTRACT', 'PAY-03', NO_CONTRACT_ON_DATE);
   return { ok: true as const, worker, card, contract };
+}
+
+const NO_CONTRACT_ON_DATE = 'the card holder has no contract with this provider for this service on the service date';
+
+/** Whether the provider has (or had) any contract with the card's holder: only then may it learn the card's state. */
+export function servesHolder(contracts: readonly Pick<Contract, 'recipientId' | 'providerId'>[], card: { recipientId: string }, providerId: string): boolean {
+  return contracts.some((c) => c.recipientId === card.recipientId && c.providerId === providerId);
 }
 
 /** What a time payment's plan takes: its amount, minutes and the rest it records (TIME-02). */

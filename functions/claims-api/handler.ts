@@ -19,7 +19,7 @@ import { claimStore } from '../shared/stores';
 import { routes } from './routes';
 
 const STATUS: Record<ClaimRefusal['code'], RefusalStatus> = {
-  OUTSIDE_CLAIM_WINDOW: 422, SERVICE_IN_FUTURE: 422, INVALID_SERVICE_TIME: 422, UNKNOWN_SERVICE: 422, NO_RECIPIENT: 422, NO_CONTRACT: 422,
+  OUTSIDE_CLAIM_WINDOW: 422, SERVICE_IN_FUTURE: 422, INVALID_SERVICE_TIME: 422, UNKNOWN_SERVICE: 422, NO_CONTRACT: 422,
   WORKER_NOT_ELIGIBLE: 422, UNKNOWN_GRADE: 422, BELOW_ONE_UNIT: 422, NOT_FOUND: 404, INVALID_STATE: 409, DUPLICATE_CLAIM: 409,
 };
 const refused = (refusal: ClaimRefusal) => refusalError(refusal, STATUS[refusal.code]);

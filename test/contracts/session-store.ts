@@ -119,7 +119,8 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
     it('§4.6 a session program cannot be tagged, and a start for a card without a time contract is refused', async () => {
       now = kst('2026-03-13T10:00:00');
       expect(await start({ serviceCode: '110101', cardNumber: card(2), workerPaymentId: '20000002' })).toMatchObject({ ok: false, refusal: { code: 'NOT_A_TIME_PROGRAM' } });
-      expect(await start({ cardNumber: `9410${'9'.repeat(12)}`, workerPaymentId: '20000002' })).toMatchObject({ ok: false, refusal: { code: 'CARD_INACTIVE' } });
+      // A card never issued is answered as a card of someone the provider has no contract with (no existence oracle).
+      expect(await start({ cardNumber: `9410${'9'.repeat(12)}`, workerPaymentId: '20000002' })).toMatchObject({ ok: false, refusal: { code: 'NO_CONTRACT' } });
     });
   });
 }

@@ -246,7 +246,7 @@ export class Auditor {
     // December 2025, before every worker's contract; REG-02: not after the day it was terminated).
     if (!worker || worker.providerId !== provider.providerId || !workerEligible(worker, spec.programCode, body.serviceDate)) return refuse('WORKER_NOT_ELIGIBLE');
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
-    if (!recipient) return refuse('CARD_INACTIVE');
+    if (!recipient) return refuse(this.unknownCard(body.cardNumber!, provider.providerId));
     // PAY-03: a contract running on the service date (not ended, not suspended then).
     const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && runsOn(c, body.serviceDate));
     if (!contract) return refuse('NO_CONTRACT');
@@ -372,6 +372,16 @@ export class Auditor {
   }
 
   /** TIME-01: a start tag at `now`. */
+  /**
+   * A card that is no one's card now: one a provider's own card holder had (lost, replaced) is
+   * CARD_INACTIVE; a card never issued, or another provider's holder's, is NO_CONTRACT alike (no
+   * existence oracle).
+   */
+  private unknownCard(cardNumber: string, providerId: string): string {
+    const former = this.world.recipients.find((r) => r.formerCards?.includes(cardNumber));
+    return former && this.world.contracts.some((c) => c.recipientId === former.recipientId && c.providerId === providerId) ? 'CARD_INACTIVE' : 'NO_CONTRACT';
+  }
+
   expectStart(serial: string, body: TagBody, now: string): Expected {
     const known = this.tags.get(`${serial}|${body.transactionId}`);
     if (known) return known.body === JSON.stringify(body) ? known.answer : { status: 409, code: 'IDEMPOTENCY_CONFLICT' };
@@ -386,7 +396,7 @@ export class Auditor {
     const worker = this.world.workers.find((w) => w.workerPaymentId === body.workerPaymentId);
     if (!worker || worker.providerId !== provider.providerId || !workerEligible(worker, service(body.serviceCode!).programCode, today)) return refuse('WORKER_NOT_ELIGIBLE');
     const recipient = this.world.recipients.find((r) => r.cardNumber === body.cardNumber);
-    if (!recipient) return refuse('CARD_INACTIVE');
+    if (!recipient) return refuse(this.unknownCard(body.cardNumber!, provider.providerId));
     const contract = this.world.contracts.find((c) => c.recipientId === recipient.recipientId && c.providerId === provider.providerId && c.serviceCode === body.serviceCode && runsOn(c, today));
     if (!contract) return refuse('NO_CONTRACT');
     const v = this.vouchers.get(this.voucherKey(recipient.recipientId, today.slice(0, 7), body.serviceCode!));

@@ -81,6 +81,8 @@ export interface SimRecipient {
   rrn: string;
   municipalityCode: string;
   cardNumber: string;
+  /** Cards the recipient had before (lost and replaced). */
+  formerCards?: string[];
 }
 export interface SimContract {
   contractId: string;

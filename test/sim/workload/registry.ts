@@ -19,7 +19,8 @@ export async function replaceCard(sim: SimContext, rng: Rng): Promise<void> {
   sim.secrets.add(fresh);
   const replaced = await sim.driver.call({ role: 'agency', sub: 'sim-agency' }, 'POST', `/v1/cards/${old}/replace`, { newCardNumber: fresh });
   if (replaced.status !== 201 || replaced.body?.cardNumber !== fresh || replaced.body?.recipientId !== r.recipientId) return sim.fail(`card of ${r.recipientId} replaced`, { status: 201, cardNumber: fresh }, replaced);
-  // The model knows the recipient by the new card; the old one is no card of anyone's (CARD_INACTIVE).
+  // The model knows the recipient by the new card; the old one is a former card (CARD_INACTIVE to its holder's providers).
+  r.formerCards = [...(r.formerCards ?? []), old];
   r.cardNumber = fresh;
   sim.cards.set(r.recipientId, fresh);
   sim.cardOwner.set(fresh, r.recipientId);

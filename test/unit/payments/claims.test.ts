@@ -14,13 +14,20 @@ describe('EXC-01/02 claim assessment', () => {
     ['EXC-01 a service that ends before it starts', { ...request, serviceEndAt: '2026-02-20T09:00:00+09:00' }, ctx, 'INVALID_SERVICE_TIME', 'EXC-01'],
     ['EXC-01 a service not in the catalog', request, { ...ctx, serviceType: undefined }, 'UNKNOWN_SERVICE', 'EXC-01'],
     ['TIME-02 an hourly program\'s service shorter than one unit', { ...request, serviceEndAt: '2026-02-20T10:14:00+09:00' }, { ...ctx, programKind: 'TIME' as const, timeTerms: ACTIVITY_TERMS, holidays: koreanHolidays }, 'BELOW_ONE_UNIT', 'TIME-02'],
-    ['EXC-01 an unknown recipient', request, { ...ctx, recipient: null }, 'NO_RECIPIENT', 'EXC-01'],
+    ['EXC-01 an unknown recipient (answered as another provider\'s: no existence oracle)', request, { ...ctx, recipient: null }, 'NO_CONTRACT', 'EXC-01'],
     ['EXC-01 no contract on the service date', { ...request, serviceDate: '2025-12-20' }, { ...ctx, today: '2026-03-16' }, 'NO_CONTRACT', 'EXC-01'],
     ['EXC-01 a worker of another provider', request, { ...ctx, worker: { ...ctx.worker!, providerId: 'P0002' } }, 'WORKER_NOT_ELIGIBLE', 'EXC-01'],
     ['EXC-01 no worker', request, { ...ctx, worker: null }, 'WORKER_NOT_ELIGIBLE', 'EXC-01'],
     ['EXC-01 a grade no longer in the catalog', request, { ...ctx, contracts: [contract({ grade: 'Z', initialGrade: 'Z' })] }, 'UNKNOWN_GRADE', 'EXC-01'],
   ] as const)('%s', (_name, req, context, code, rule) => {
     expect(assessClaim(req, context as ClaimContext)).toMatchObject({ ok: false, refusal: { code, rule } });
+  });
+
+  it('no existence oracle (issue 15 §3): a claim for another provider\'s recipient and for an unknown recipient get the same answer', () => {
+    const unknown = assessClaim(request, { ...ctx, recipient: null, contracts: [] });
+    const another = assessClaim(request, { ...ctx, contracts: [contract({ providerId: 'P0002' })] });
+    expect(unknown).toMatchObject({ ok: false, refusal: { code: 'NO_CONTRACT' } });
+    expect(another).toEqual(unknown);
   });
 
   it('EXC-01 the amount is floor(P / N) of the grade in force in the service month', () => {

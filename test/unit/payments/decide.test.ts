@@ -84,6 +84,12 @@ describe('PAY-03 card, contract and voucher', () => {
     expect(refusal({}, { card: { ...context().card!, status: 'LOST' } })).toEqual({ code: 'CARD_INACTIVE', rule: 'PAY-03' });
   });
 
+  it('no existence oracle (issue 15 §3): a never-issued card and a lost card of another provider\'s holder are answered NO_CONTRACT alike', () => {
+    const never = refusal({}, { card: null, contracts: [] });
+    expect(never).toEqual({ code: 'NO_CONTRACT', rule: 'PAY-03' });
+    expect(refusal({}, { card: { ...context().card!, status: 'LOST' }, contracts: [contract({ providerId: 'P0002' })] })).toEqual(never);
+  });
+
   it('no contract with this provider and service on the date is refused', () => {
     expect(refusal({}, { contracts: [contract({ providerId: 'P0002' })] })).toEqual({ code: 'NO_CONTRACT', rule: 'PAY-03' });
     expect(refusal({}, { contracts: [contract({ from: '2026-03-11' })] })).toEqual({ code: 'NO_CONTRACT', rule: 'PAY-03' });

@@ -109,6 +109,17 @@ describe('PAY-12 balance', () => {
     expect(await balanceOf(deps, terminal, card(1), '110101')).toMatchObject({ ok: false, refusal: { code: 'NO_VOUCHER', rule: 'PAY-03' } });
   });
 
+  it('no existence oracle (issue 15 §3): another provider\'s card, lost or not, and a never-issued card get the same answer', async () => {
+    const other = { ...terminal, providerId: 'P0002' };
+    const never = await balanceOf(deps, other, `9410${'9'.repeat(12)}`, '110101');
+    expect(never).toMatchObject({ ok: false, refusal: { code: 'NO_CONTRACT', rule: 'PAY-03' } });
+    expect(await balanceOf(deps, other, card(1), '110101')).toEqual(never);
+    store.cards.set(card(2), { ...store.cards.get(card(2))!, status: 'LOST' });
+    expect(await balanceOf(deps, other, card(2), '110101')).toEqual(never);
+    // Its own card holder's lost card is still told lost.
+    expect(await balanceOf(deps, terminal, card(2), '110101')).toMatchObject({ ok: false, refusal: { code: 'CARD_INACTIVE' } });
+  });
+
   it('PAY-01: a cancelled terminal (해지) answers no balance either (REG-08: found by the registry e2e)', async () => {
     expect(await balanceOf(deps, { ...terminal, status: 'CANCELLED' }, card(1), '110101')).toMatchObject({ ok: false, refusal: { code: 'TERMINAL_INACTIVE', rule: 'PAY-01' } });
   });
