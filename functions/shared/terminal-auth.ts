@@ -1,9 +1,11 @@
 /**
  * Terminal request signing (api.md): `X-Signature = hex(HMAC-SHA256(secret,
  * METHOD\nPATH\nX-Timestamp\nhex(SHA256(body))))`, PATH with its query string as sent, and a
- * timestamp within 5 minutes of server time. Unknown terminal, bad signature, stale timestamp: 401.
+ * timestamp (an ISO-8601 instant with offset) within 5 minutes of server time. Unknown terminal,
+ * bad signature, a timestamp of another form or stale: 401.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isoInstant } from '../../events/common';
 import { ApiError } from './errors';
 import type { HttpEvent } from './http';
 
@@ -31,6 +33,8 @@ export async function verifyTerminalRequest(event: HttpEvent, now: Date, secretO
   const timestamp = headers['x-timestamp'];
   const signature = headers['x-signature'];
   if (!serial || !timestamp || !signature) throw unauthenticated('X-Terminal-Serial, X-Timestamp and X-Signature are required');
+  // api.md: an ISO-8601 instant with its offset (`Z` or `+09:00`); Date.parse would take far more.
+  if (!isoInstant.safeParse(timestamp).success) throw unauthenticated('X-Timestamp must be an ISO-8601 instant with an offset, e.g. 2026-03-10T15:01:12+09:00', 'INVALID_TIMESTAMP');
   const at = Date.parse(timestamp);
   if (Number.isNaN(at) || Math.abs(now.getTime() - at) > TIMESTAMP_WINDOW_MS)
     throw unauthenticated('X-Timestamp is more than 5 minutes from server time', 'TIMESTAMP_OUT_OF_WINDOW');
