@@ -1,7 +1,10 @@
 /**
  * `npm start`: the whole system locally. Prints `ready http://127.0.0.1:<port>` when it accepts
- * requests; Ctrl-C or SIGTERM stops every part and leaves no process or port behind.
+ * requests; Ctrl-C, SIGTERM, SIGHUP — or npm ending in any way, even by SIGKILL — stops every part
+ * and leaves no process or port behind.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { LocalStack } from './stack';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -22,15 +25,19 @@ async function shutdown(code: number): Promise<void> {
   }
 }
 
-// `npm start` runs this under `sh`; when npm is stopped with SIGTERM it does not pass the signal
-// on, so a stack whose parent went away stops itself rather than live on as an orphan.
+// `npm start` execs this from npm's `sh`, so npm passes SIGINT and SIGTERM on to it. Whatever else
+// ends npm (SIGHUP, even SIGKILL) leaves this process an orphan: it watches its parent — and, if
+// that is a shell that did not exec (another script runner), the shell's parent too — and stops
+// itself as soon as one is gone.
+const watched = [process.ppid, ...(isShell(process.ppid) ? [parentOf(process.ppid)] : [])].filter((pid): pid is number => pid !== null && pid > 1);
 const parent = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parent) void shutdown(0);
-}, 500).unref();
+  if (process.ppid !== parent || !watched.every(alive)) void shutdown(0);
+}, 250).unref();
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
 process.on('uncaughtException', (error) => {
   console.error(JSON.stringify({ level: 'ERROR', message: 'uncaught exception', error: String(error) }));
   void shutdown(1);
@@ -43,4 +50,42 @@ try {
 } catch (error) {
   console.error(JSON.stringify({ level: 'ERROR', message: 'local stack failed to start', error: String(error) }));
   await shutdown(1);
+}
+
+/** A process's parent: from /proc on Linux, from `ps` elsewhere. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || null;
+  } catch {
+    try {
+      return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)]).toString().trim()) || null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+function isShell(pid: number): boolean {
+  let name = '';
+  try {
+    name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    try {
+      name = execFileSync('ps', ['-o', 'comm=', '-p', String(pid)]).toString().trim();
+    } catch {
+      return false;
+    }
+  }
+  return /(^|\/)-?(sh|dash|bash|zsh|ash)$/.test(name);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
