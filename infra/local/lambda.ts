@@ -1,5 +1,11 @@
-/** Loads the same handler modules Lambda runs and invokes them in this process. */
+/**
+ * Loads the same handler modules Lambda runs and invokes them in this process. Invocations of
+ * every function overlap here, so each runs in its own invocation context (the InvokeStore of
+ * Lambda's runtime, as under Lambda Managed Instances): Powertools then keeps each one's Lambda
+ * context and appended keys to itself, and a line logs its own function and request id.
+ */
 import { randomUUID } from 'node:crypto';
+import { InvokeStore, InvokeStoreBase } from '@aws/lambda-invoke-store';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { entryOf, type FunctionName, FUNCTIONS } from '../system';
@@ -7,6 +13,10 @@ import { entryOf, type FunctionName, FUNCTIONS } from '../system';
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 const loaded = new Map<FunctionName, Promise<Handler>>();
+
+// Powertools scopes its state to the invocation when the runtime says invocations are concurrent.
+process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
+const invocations = InvokeStore.getInstanceAsync(true);
 
 export function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const spec = FUNCTIONS[name];
@@ -30,5 +40,5 @@ export function invoke(name: FunctionName, event: unknown): Promise<unknown> {
     fail: () => undefined,
     succeed: () => undefined,
   };
-  return handler.then((h) => h(event, context));
+  return Promise.all([handler, invocations]).then(([h, store]) => store.run({ [InvokeStoreBase.PROTECTED_KEYS.REQUEST_ID]: context.awsRequestId }, () => h(event, context)));
 }
