@@ -110,7 +110,24 @@ export async function handleApiRequest(req: IncomingMessage, res: ServerResponse
   writeResult(res, result);
 }
 
-function toEvent(
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `requestContext.time` as API Gateway writes it: `12/Mar/2020:19:03:58 +0000`. */
+export function apiGatewayTime(at: Date): string {
+  return `${two(at.getUTCDate())}/${MONTHS[at.getUTCMonth()]}/${at.getUTCFullYear()}:${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())} +0000`;
+}
+
+/** Media types an HTTP API passes as text; any other body arrives base64-encoded. */
+const textual = (contentType: string | undefined) =>
+  contentType !== undefined && /^\s*(text\/[^;]*|application\/(json|xml|javascript|[^;]*\+json|[^;]*\+xml))\s*(;|$)/i.test(contentType);
+
+/**
+ * The HTTP API (payload format 2.0) event of a request, as API Gateway builds it: the raw path
+ * and query string as sent, headers lower-cased and joined, the `Cookie` header as `cookies`,
+ * the `x-forwarded-*` headers, a binary body base64-encoded, the request time in its format.
+ */
+export function toEvent(
   req: IncomingMessage,
   url: URL,
   body: Buffer,
@@ -120,30 +137,44 @@ function toEvent(
   now: Date,
 ): APIGatewayProxyEventV2WithJWTAuthorizer {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  let cookies: string[] = [];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    const name = k.toLowerCase();
+    if (name === 'cookie') cookies = (Array.isArray(v) ? v : [v]).flatMap((c) => c.split(/;\s*/)).filter(Boolean);
+    else headers[name] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-port'] = String(req.socket.localPort ?? 443);
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-amzn-trace-id'] ??= `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const [rawPath = '/', ...rest] = (req.url ?? '/').split('?');
   const routeKey = `${spec.method} ${spec.path}`;
+  const binary = body.length > 0 && !textual(headers['content-type']);
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath,
+    rawQueryString: rest.join('?'),
+    ...(cookies.length ? { cookies } : {}),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
-    ...(body.length ? { body: body.toString('utf8') } : {}),
-    isBase64Encoded: false,
+    ...(body.length ? { body: body.toString(binary ? 'base64' : 'utf8') } : {}),
+    isBase64Encoded: binary,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: { method: spec.method, path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method: spec.method, path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp, userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
-      time: now.toISOString(),
+      time: apiGatewayTime(now),
       timeEpoch: now.getTime(),
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: claims ?? {}, scopes: [] } },
     },

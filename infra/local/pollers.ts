@@ -119,25 +119,7 @@ export class QueuePollers {
   }
 
   private async deliver(queue: QueueName, messages: Message[]): Promise<void> {
-    const arn = `arn:aws:sqs:ap-northeast-2:000000000000:${queue}`;
-    const event: SQSEvent = {
-      Records: messages.map((m) => ({
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body ?? '',
-        attributes: {
-          ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
-          SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
-          SenderId: m.Attributes?.SenderId ?? 'local',
-          ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody ?? '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: arn,
-        awsRegion: 'ap-northeast-2',
-      })),
-    };
+    const event = sqsEventOf(queue, messages);
     let failed = new Set<string>();
     try {
       const result = (await invoke(QUEUES[queue].consumer!.function, event)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
@@ -155,4 +137,39 @@ export class QueuePollers {
       }));
     }
   }
+}
+
+/** The SQS event Lambda's event source mapping hands its function: attributes and message attributes as Lambda spells them. */
+export function sqsEventOf(queue: string, messages: Message[]): SQSEvent {
+  const arn = `arn:aws:sqs:ap-northeast-2:000000000000:${queue}`;
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+        SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+        SenderId: m.Attributes?.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: m.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([name, a]) => [
+          name,
+          {
+            dataType: a.DataType ?? 'String',
+            ...(a.StringValue !== undefined ? { stringValue: a.StringValue } : {}),
+            ...(a.BinaryValue !== undefined ? { binaryValue: Buffer.from(a.BinaryValue).toString('base64') } : {}),
+            stringListValues: a.StringListValues ?? [],
+            binaryListValues: (a.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
+          },
+        ]),
+      ),
+      md5OfBody: m.MD5OfBody ?? '',
+      ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
+      eventSource: 'aws:sqs',
+      eventSourceARN: arn,
+      awsRegion: 'ap-northeast-2',
+    })),
+  };
 }

@@ -26,7 +26,7 @@ const KINDS = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
  * DynamoDB Local's stream sends an empty map as `{}` where AWS sends `{"M":{}}` (the table itself
  * stores `{"M":{}}`): the images are handed on as AWS would send them.
  */
-function asAwsSends(image: Record<string, unknown>): Record<string, unknown> {
+export function asAwsSends(image: Record<string, unknown>): Record<string, unknown> {
   const value = (v: Record<string, unknown>): Record<string, unknown> => {
     if (v.M) return { M: asAwsSends(v.M as Record<string, unknown>) };
     if (v.L) return { L: (v.L as Record<string, unknown>[]).map(value) };
@@ -147,22 +147,7 @@ export class StreamPoller {
 
   /** Delivers a batch; returns the sequence number to resume from, or null when all succeeded. */
   private async deliver(records: _Record[]): Promise<string | null> {
-    const event = {
-      Records: records.map((r) => ({
-        eventID: r.eventID,
-        eventName: r.eventName,
-        eventVersion: r.eventVersion ?? '1.1',
-        eventSource: 'aws:dynamodb',
-        awsRegion: LOCAL_REGION,
-        eventSourceARN: this.streamArn,
-        dynamodb: {
-          ...r.dynamodb,
-          ...(r.dynamodb?.NewImage ? { NewImage: asAwsSends(r.dynamodb.NewImage) } : {}),
-          ...(r.dynamodb?.OldImage ? { OldImage: asAwsSends(r.dynamodb.OldImage) } : {}),
-          ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined,
-        },
-      })),
-    } as unknown as DynamoDBStreamEvent;
+    const event = streamEventOf(this.streamArn, records);
     try {
       const result = (await invoke(TABLE_STREAM_CONSUMER.function, event)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
       const failures = result?.batchItemFailures ?? [];
@@ -179,4 +164,24 @@ export class StreamPoller {
       return records[0]!.dynamodb!.SequenceNumber!;
     }
   }
+}
+
+/** The DynamoDB Streams event Lambda's event source mapping hands its function, images as AWS sends them. */
+export function streamEventOf(streamArn: string, records: _Record[]): DynamoDBStreamEvent {
+  return {
+    Records: records.map((r) => ({
+      eventID: r.eventID,
+      eventName: r.eventName,
+      eventVersion: r.eventVersion ?? '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: LOCAL_REGION,
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ...r.dynamodb,
+        ...(r.dynamodb?.NewImage ? { NewImage: asAwsSends(r.dynamodb.NewImage) } : {}),
+        ...(r.dynamodb?.OldImage ? { OldImage: asAwsSends(r.dynamodb.OldImage) } : {}),
+        ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000 : undefined,
+      },
+    })),
+  } as unknown as DynamoDBStreamEvent;
 }
