@@ -23,7 +23,8 @@ export const tokenRequest = z
 export type TokenRequest = z.infer<typeof tokenRequest>;
 
 export class LocalIdentity {
-  private readonly key = randomBytes(32);
+  /** `key`: kept in the data directory, so that tokens minted before a restart verify after it. */
+  constructor(private readonly key: Uint8Array = randomBytes(32)) {}
 
   async mint(request: TokenRequest): Promise<string> {
     const { sub, ...claims } = request;

@@ -5,6 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { clearDataDir, dataDirFor } from './data-dir';
+import { localStoreOf } from './servers';
 import { LocalStack } from './stack';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -44,9 +46,14 @@ process.on('uncaughtException', (error) => {
 });
 
 try {
-  stack = await LocalStack.start({ port });
+  // The data directory keeps the table, the files and the keys across restarts; `--fresh` empties
+  // it first; `--in-memory` (the tests) keeps nothing.
+  const inMemory = process.argv.includes('--in-memory') || localStoreOf(process.env.LOCAL_STORE) === 'memory';
+  const dataDir = inMemory ? undefined : dataDirFor(port);
+  if (dataDir && process.argv.includes('--fresh')) clearDataDir(dataDir);
+  stack = await LocalStack.start({ port, ...(dataDir ? { dataDir } : {}) });
   console.log(`ready ${stack.url}`);
-  console.error(JSON.stringify({ level: 'INFO', message: 'local stack ready', startMs: Date.now() - started, queues: stack.queues.urls }));
+  console.error(JSON.stringify({ level: 'INFO', message: 'local stack ready', startMs: Date.now() - started, dataDir, queues: stack.queues.urls }));
 } catch (error) {
   console.error(JSON.stringify({ level: 'ERROR', message: 'local stack failed to start', error: String(error) }));
   await shutdown(1);

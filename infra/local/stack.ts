@@ -2,18 +2,19 @@
  * The whole system on one machine: DynamoDB Local, fauxqs (SQS + S3), the HTTP API, the SQS
  * pollers, the scheduler and the local-only controls of api.md — all reading one clock.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
 import { formatKst } from '../../domain/shared/calendar';
 import { type ScheduleName, scheduleNames } from '../../events/schedule';
 import { setClock, setRandomSeed, systemClock } from '../../functions/shared/clock';
 import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
-import { generateKeyMaterial } from '../../functions/shared/vault';
 import { type QueueName, SCHEDULES } from '../system';
 import { CmsSimulator, cmsControlRequest } from './cms-simulator';
+import { freshKeys, keysIn, S3Mirror } from './data-dir';
 import { errorBody, GatewayRefusal, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
 import { invoke } from './lambda';
@@ -37,13 +38,20 @@ export interface LocalStackOptions {
   randomSeed?: number;
   /** The clock stands still at each instant set (a simulation's clock moves only when it says so). */
   frozenClock?: boolean;
+  /**
+   * Where the stack keeps what it must not lose across a restart (data-dir.ts): the table, the
+   * bucket's objects and its keys. Without one, everything is in memory (tests, `--fresh`).
+   */
+  dataDir?: string;
 }
 
 const clockRequest = z.object({ now: z.iso.datetime({ offset: true }).nullable() }).strict();
+const consumerRequest = z.object({ paused: z.boolean() }).strict();
 const drainRequest = z.object({ timeoutSeconds: z.number().int().min(1).max(600).default(120) }).strict();
 
 export class LocalStack {
-  private readonly identity = new LocalIdentity();
+  private identity!: LocalIdentity;
+  private mirror: S3Mirror | undefined;
   private readonly runs = new Set<Promise<unknown>>();
   private server!: Server;
   private pollers!: QueuePollers;
@@ -74,12 +82,24 @@ export class LocalStack {
   private report = (message: string, error: unknown) => (this.options.onError ?? ((m, e) => console.error(JSON.stringify({ level: 'ERROR', message: m, error: String(e) }))))(message, error);
 
   private async boot(): Promise<void> {
-    const [dynamo, queueServer] = await Promise.all([startDynamo(this.options.store ?? localStoreOf(process.env.LOCAL_STORE)), startQueueServer()]);
+    const { dataDir } = this.options;
+    const keys = dataDir ? keysIn(dataDir) : freshKeys();
+    this.identity = new LocalIdentity(Buffer.from(keys.jwt, 'base64url'));
+    const [dynamo, queueServer] = await Promise.all([
+      startDynamo(this.options.store ?? localStoreOf(process.env.LOCAL_STORE), dataDir ? join(dataDir, 'dynamodb') : undefined),
+      startQueueServer(dataDir !== undefined),
+    ]);
     this.dynamo = dynamo;
     this.queueServer = queueServer;
     await createTable(dynamo.endpoint, TABLE_NAME);
     this.queues = await createQueues(queueServer.address);
     await createBucket(queueServer.address, BUCKET_NAME);
+    if (dataDir) {
+      const s3 = new S3Client({ endpoint: queueServer.address, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+      this.mirror = new S3Mirror(dataDir, s3, BUCKET_NAME, queueServer.spy);
+      await this.mirror.restore();
+      this.mirror.start();
+    }
 
     // The handlers read their configuration as in Lambda; set it before the first one loads.
     Object.assign(process.env, {
@@ -91,8 +111,8 @@ export class LocalStack {
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SQS_ENDPOINT: queueServer.address,
       S3_ENDPOINT: queueServer.address,
-      PII_KEYS: JSON.stringify(generateKeyMaterial()),
-      CURSOR_KEY: randomBytes(32).toString('base64url'),
+      PII_KEYS: JSON.stringify(keys.pii),
+      CURSOR_KEY: keys.cursor,
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...Object.fromEntries((Object.entries(this.queues.urls) as [QueueName, string][]).map(([q, url]) => [queueUrlVariable(q), url])),
     });
@@ -146,6 +166,8 @@ export class LocalStack {
       await new Promise((r) => this.server.close(r));
     }
     this.sqs?.destroy();
+    // The last uploads reach the disk before fauxqs (which holds them) goes.
+    await this.mirror?.stop();
     await this.queueServer?.stop();
     await this.dynamo?.stop();
   }
@@ -259,6 +281,17 @@ export class LocalStack {
       if (!body) return;
       const result = await this.drain(body.timeoutSeconds * 1000);
       return sendJson(res, result.drained ? 200 : 504, result);
+    }
+    const consumer = /^\/_local\/consumers\/([^/]+)$/.exec(url.pathname);
+    if (method === 'POST' && consumer) {
+      // Holds (or lets go) one queue's consumer: its messages wait in the queue meanwhile.
+      const queue = decodeURIComponent(consumer[1]!) as QueueName;
+      if (!this.pollers.consumed.includes(queue)) return sendJson(res, 404, errorBody('NOT_FOUND', `no consumed queue ${queue}`, { queues: this.pollers.consumed }));
+      const body = await parse(consumerRequest);
+      if (!body) return;
+      if (body.paused) await this.pollers.pause(queue);
+      else this.pollers.resume(queue);
+      return sendJson(res, 200, { queue, paused: body.paused, pending: (await this.pollers.pending())[queue] });
     }
     const schedule = /^\/_local\/schedules\/([^/]+)\/run$/.exec(url.pathname);
     if (method === 'POST' && schedule) {

@@ -40,7 +40,7 @@ const portFree = (port: number) =>
 async function startNpm(): Promise<{ npm: ReturnType<typeof spawn>; port: number; output: () => string }> {
   const port = await freePort();
   // Its own process group, as in a terminal: the signal reaches npm alone.
-  const npm = spawn('npm', ['start'], { cwd: root, env: { ...process.env, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const npm = spawn('npm', ['start', '--', '--in-memory'], { cwd: root, env: { ...process.env, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   npm.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   npm.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -15,12 +15,13 @@ export interface RunningStack {
 
 const root = resolve(import.meta.dirname, '../..');
 
-export async function startStack(port?: number): Promise<RunningStack> {
+/** `npm start`'s program on `port` (default: a free one), in memory unless given a data directory. */
+export async function startStack(port?: number, options: { dataDir?: string } = {}): Promise<RunningStack> {
   const chosen = port ?? (await freePort());
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts', ...(options.dataDir ? [] : ['--in-memory'])], {
     cwd: root,
-    env: { ...process.env, PORT: String(chosen), POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: { ...process.env, PORT: String(chosen), POWERTOOLS_LOG_LEVEL: 'WARN', ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
