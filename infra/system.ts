@@ -220,10 +220,8 @@ export const ROUTES: RouteSpec[] = Object.entries(FUNCTION_ROUTES).flatMap(([fn,
 export interface QueueSpec {
   /** Receives before a message moves to the queue's DLQ. */
   maxReceiveCount: number;
-  /** At least six times the consumer's timeout, as AWS advises. */
+  /** At least six times the consumer's timeout, as AWS advises; the same locally. */
   visibilityTimeoutSeconds: number;
-  /** Locally a failed message comes back after this, not minutes later. */
-  localVisibilityTimeoutSeconds: number;
   consumer?: { function: FunctionName; batchSize: number; maxConcurrency: number };
   /** Alarm when the oldest message is older than this: the step is falling behind. */
   maxAgeSeconds?: number;
@@ -234,7 +232,6 @@ function consumedBy(fn: FunctionName, batchSize: number, maxConcurrency: number,
   return {
     maxReceiveCount: 5,
     visibilityTimeoutSeconds: 6 * FUNCTIONS[fn].timeoutSeconds,
-    localVisibilityTimeoutSeconds: 2,
     consumer: { function: fn, batchSize, maxConcurrency },
     ...(maxAgeSeconds !== undefined ? { maxAgeSeconds } : {}),
   };
@@ -249,7 +246,7 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
   payouts: consumedBy('payout-shard', 1, 16),
   'cms-outbound': consumedBy('cms-file-builder', 10, 5),
   /** Stream records the outbox relay could not deliver after its retries (an operator redrives them). */
-  'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180, localVisibilityTimeoutSeconds: 2 },
+  'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
 };
 
 /**

@@ -79,7 +79,8 @@ async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: S
   if (status !== 'APPROVED') return [];
   const { rules } = settings;
   const window = successionWindow(payment, rules['SCR-01']);
-  const [neighbours, people] = await Promise.all([rules['SCR-01'].enabled ? port.neighbours(payment, window) : Promise.resolve([]), port.people(peopleOf(payment))]);
+  // SCR-01 keeps at most `maxEvidence` payments as evidence, the closest first: no more are read.
+  const [neighbours, people] = await Promise.all([rules['SCR-01'].enabled ? port.neighbours(payment, window, rules['SCR-01'].maxEvidence) : Promise.resolve([]), port.people(peopleOf(payment))]);
   const current = { ...payment, status };
   const proposals = screenPayment(current, { rules, programKind: settings.programKind(payment.programCode), neighbours, people });
   const raised: Raised[] = [];

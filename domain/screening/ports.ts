@@ -15,8 +15,13 @@ export type RaiseOutcome = 'raised' | 'exists' | 'not-holdable';
 export interface ScreeningIndexPort {
   /** Puts the payment in the screening index (order-independent with `withdraw`); its status after. */
   index(payment: ScreenedPayment, screenedAt: Date): Promise<ScreenedPayment['status']>;
-  /** Payments of the same worker or recipient approved, or starting service, inside the window. */
-  neighbours(payment: ScreenedPayment, window: ReturnType<typeof successionWindow>): Promise<ScreenedPayment[]>;
+  /**
+   * Payments of the same worker or recipient approved, or starting service, inside the window.
+   * With `nearest`, at most that many on each side of the payment in each of those ranges, the
+   * closest in time first (a busy worker's day cannot make screening one payment unbounded);
+   * without, all of them (a withdrawal must find every hold that may cite it).
+   */
+  neighbours(payment: ScreenedPayment, window: ReturnType<typeof successionWindow>, nearest?: number): Promise<ScreenedPayment[]>;
   /** Marks the payment cancelled or refunded in the index. */
   withdraw(payment: ScreenedPayment): Promise<void>;
   /** A person's indexed payments approved on or after `since`. */

@@ -4,12 +4,14 @@
  * batch, when the handler throws) to come back after the visibility timeout and, after
  * `maxReceiveCount` receives, to move to the DLQ.
  */
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { QUEUES, type QueueName } from '../system';
 import { invoke } from './lambda';
 
 const LOCAL_POLLERS_PER_QUEUE = 4;
+/** How soon a message a consumer failed is received again locally. */
+const LOCAL_RETRY_DELAY_SECONDS = 1;
 
 export class QueuePollers {
   private running = false;
@@ -120,6 +122,26 @@ export class QueuePollers {
 
   private async deliver(queue: QueueName, messages: Message[]): Promise<void> {
     const event = sqsEventOf(queue, messages);
+    // A batch still running at half the visibility timeout keeps its messages invisible: they are
+    // never received again while their first delivery is under way.
+    const visibility = QUEUES[queue].visibilityTimeoutSeconds;
+    const heartbeat = setInterval(() => void this.setVisibility(queue, messages, visibility).catch((error) => this.onError(queue, error)), (visibility * 1000) / 2);
+    try {
+      await this.invokeAndSettle(queue, messages, event);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async setVisibility(queue: QueueName, messages: Message[], seconds: number): Promise<void> {
+    if (messages.length === 0) return;
+    await this.sqs.send(new ChangeMessageVisibilityBatchCommand({
+      QueueUrl: this.urls[queue],
+      Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: seconds })),
+    }));
+  }
+
+  private async invokeAndSettle(queue: QueueName, messages: Message[], event: SQSEvent): Promise<void> {
     let failed = new Set<string>();
     try {
       const result = (await invoke(QUEUES[queue].consumer!.function, event)) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
@@ -127,8 +149,12 @@ export class QueuePollers {
     } catch (error) {
       // A thrown invocation fails the whole batch, as in Lambda.
       this.onError(queue, error);
+      await this.setVisibility(queue, messages, LOCAL_RETRY_DELAY_SECONDS);
       return;
     }
+    // A failed message comes back after a second here, not after the whole visibility timeout as
+    // in AWS: the local stack's retries (and the tests that wait for them) take seconds.
+    await this.setVisibility(queue, messages.filter((m) => failed.has(m.MessageId!)), LOCAL_RETRY_DELAY_SECONDS);
     const done = messages.filter((m) => !failed.has(m.MessageId!));
     if (done.length > 0) {
       await this.sqs.send(new DeleteMessageBatchCommand({

@@ -170,7 +170,7 @@ export async function createQueues(endpoint: string, prefix = ''): Promise<Local
     const queue = await sqs.send(new CreateQueueCommand({
       QueueName: `${prefix}${name}`,
       Attributes: {
-        VisibilityTimeout: String(spec.localVisibilityTimeoutSeconds),
+        VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: spec.maxReceiveCount }),
       },
     }));

@@ -37,6 +37,18 @@ export function screeningIndexContract(name: string, make: () => Promise<Screeni
       expect(found.find((p) => p.approvalNumber === close.approvalNumber)).toMatchObject({ amount: 36_000, workerId: w, status: 'APPROVED' });
     });
 
+    it('issue 15 §9: with `nearest`, at most that many on each side of the payment per range, the closest first; without, all', async () => {
+      const w = worker();
+      const own = payment(w, '2026-03-10T12:00:00+09:00');
+      // 12 approvals of the worker within ±9 minutes of its own, one a minute apart.
+      const around = Array.from({ length: 12 }, (_, i) => payment(w, `2026-03-10T${i < 6 ? '11' : '12'}:${String(i < 6 ? 54 + i : i - 5).padStart(2, '0')}:00+09:00`));
+      for (const p of [own, ...around]) await t.index.index(p, new Date(p.approvedAt));
+      const window = successionWindow(own, DEFAULT_SCREENING_RULES['SCR-01']);
+      expect((await t.index.neighbours(own, window)).length).toBe(12);
+      const nearest = (await t.index.neighbours(own, window, 2)).map((p) => p.approvedAt.slice(11, 16)).sort();
+      expect(nearest).toEqual(['11:58', '11:59', '12:01', '12:02']);
+    });
+
     it('SCR-05: a withdrawal and an index entry commute — withdrawn first, the payment stays withdrawn', async () => {
       const w = worker();
       const p = payment(w, '2026-03-10T12:00:00+09:00');

@@ -77,10 +77,25 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       index.set(p.approvalNumber, { ...p, status: existing?.status ?? 'APPROVED' });
       return index.get(p.approvalNumber)!.status;
     },
-    async neighbours(p, window) {
+    async neighbours(p, window, nearest) {
       // The adapter's ranges: approval instants (KST) in the approval window, or service starts in the session window.
       const within = (instant: string | null, range: { from: string; to: string } | null) => instant !== null && range !== null && formatKst(new Date(instant)) >= range.from && formatKst(new Date(instant)).slice(0, range.to.length) <= range.to;
-      return [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber && (o.workerId === p.workerId || o.recipientId === p.recipientId) && (within(o.approvedAt, window.approved) || within(o.serviceStartAt, window.serviceStart)));
+      const others = [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber);
+      if (nearest === undefined) return others.filter((o) => (o.workerId === p.workerId || o.recipientId === p.recipientId) && (within(o.approvedAt, window.approved) || within(o.serviceStartAt, window.serviceStart)));
+      // The nearest on each side of the payment's own instant, per person and range (ties: by approval number, as the keys sort).
+      const found = new Map<string, ScreenedPayment>();
+      const side = (list: ScreenedPayment[], at: (o: ScreenedPayment) => string, pivot: string) => {
+        const sorted = list.map((o) => ({ o, t: `${formatKst(new Date(at(o)))}#${o.approvalNumber}` })).sort((a, b) => a.t.localeCompare(b.t));
+        const before = sorted.filter((x) => x.t.slice(0, 25) <= pivot).reverse().slice(0, nearest);
+        const after = sorted.filter((x) => x.t.slice(0, 25) >= pivot).slice(0, nearest);
+        for (const { o } of [...before, ...after]) found.set(o.approvalNumber, o);
+      };
+      for (const same of [(o: ScreenedPayment) => o.workerId === p.workerId, (o: ScreenedPayment) => o.recipientId === p.recipientId]) {
+        const mine = others.filter(same);
+        side(mine.filter((o) => within(o.approvedAt, window.approved)), (o) => o.approvedAt, formatKst(new Date(p.approvedAt)));
+        if (p.serviceStartAt) side(mine.filter((o) => within(o.serviceStartAt, window.serviceStart)), (o) => o.serviceStartAt!, formatKst(new Date(p.serviceStartAt)));
+      }
+      return [...found.values()];
     },
     async people(refs) {
       return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });

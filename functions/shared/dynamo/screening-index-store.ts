@@ -3,7 +3,7 @@
  * by approval instant and by service start, so that neighbours in a window are one range query.
  * Entries expire after the longest time a payment can still be held.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonRef, ScreeningIndexPort } from '../../../domain/screening/ports';
 import type { ScreenedPayment } from '../../../domain/screening/rules';
 import { formatKst } from '../../../domain/shared/calendar';
@@ -81,23 +81,34 @@ export class DynamoScreeningIndex implements ScreeningIndexPort {
     );
   }
 
-  async neighbours(payment: ScreenedPayment, window: { approved: { from: string; to: string }; serviceStart: { from: string; to: string } | null }): Promise<ScreenedPayment[]> {
-    const ranges: [string, string, string][] = [];
+  async neighbours(payment: ScreenedPayment, window: { approved: { from: string; to: string }; serviceStart: { from: string; to: string } | null }, nearest?: number): Promise<ScreenedPayment[]> {
+    // Each range is read outward from the payment's own instant when only the nearest are wanted.
+    const ranges: { pk: string; from: string; to: string; forward: boolean }[] = [];
+    const around = (pk: string, prefix: 'A' | 'S', range: { from: string; to: string }, pivot: string) => {
+      if (nearest === undefined) return ranges.push({ pk, from: `${prefix}#${range.from}`, to: `${prefix}#${range.to}~`, forward: true });
+      ranges.push({ pk, from: `${prefix}#${range.from}`, to: `${prefix}#${pivot}~`, forward: false }, { pk, from: `${prefix}#${pivot}`, to: `${prefix}#${range.to}~`, forward: true });
+    };
     for (const [letter, id] of [['W', payment.workerId], ['R', payment.recipientId]] as const) {
       const pk = keys.screeningIndexPartition(letter, id);
-      ranges.push([pk, `A#${window.approved.from}`, `A#${window.approved.to}~`]);
-      if (window.serviceStart) ranges.push([pk, `S#${window.serviceStart.from}`, `S#${window.serviceStart.to}~`]);
+      around(pk, 'A', window.approved, kst(payment.approvedAt));
+      if (window.serviceStart && payment.serviceStartAt) around(pk, 'S', window.serviceStart, kst(payment.serviceStartAt));
     }
     const results = await Promise.all(
-      ranges.map(([pk, from, to]) =>
-        queryAll(this.doc, {
+      ranges.map(async ({ pk, from, to, forward }) => {
+        const query = {
           TableName: this.table.name,
           KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
           ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+          ScanIndexForward: forward,
           ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      ),
+          ReturnConsumedCapacity: 'TOTAL' as const,
+        };
+        if (nearest === undefined) return queryAll(this.doc, query);
+        // One more than wanted: the payment itself may be among them.
+        const out = await this.doc.send(new QueryCommand({ ...query, Limit: nearest + 1 }));
+        meter(out.ConsumedCapacity, 'read');
+        return (out.Items ?? []).filter((i) => i.approvalNumber !== payment.approvalNumber).slice(0, nearest);
+      }),
     );
     const byApproval = new Map<string, ScreenedPayment>();
     for (const item of results.flat()) {
