@@ -56,6 +56,17 @@ async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number): Promi
   return { ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome };
 }
 
+/**
+ * A partner's hold (SCR-01's pair rule) mostly exists already: its evidence is added first (one
+ * conditional update, nothing when the hold is full), and the hold is raised only if it is absent.
+ */
+async function mergeOrRaise(port: ScreeningPort, hold: Hold, cap: number): Promise<Raised> {
+  const raised = (outcome: Raised['outcome']): Raised => ({ ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome });
+  const added = await Promise.all(hold.evidence.map((e) => port.addEvidence(hold.holdId, e, cap)));
+  if (!added.includes('absent')) return raised('exists');
+  return raiseOrMerge(port, hold, cap);
+}
+
 const peopleOf = (p: ScreenedPayment): PersonRef[] => [
   { personKind: 'RECIPIENT', personId: p.recipientId },
   { personKind: 'WORKER', personId: p.workerId },
@@ -96,7 +107,7 @@ async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: S
       if (!partner) continue;
       const back = rapidSuccession(partner, [current], rules['SCR-01']);
       if (!back.length) continue;
-      raised.push(await raiseOrMerge(port, holdOf(partner, { ...proposal, evidence: back }, at), cap));
+      raised.push(await mergeOrRaise(port, holdOf(partner, { ...proposal, evidence: back }, at), cap));
       partners.push(partner.approvalNumber);
     }
   }

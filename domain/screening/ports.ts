@@ -46,8 +46,11 @@ export interface EvidencePort {
 export interface ScreeningHoldPort {
   /** Creates the hold with its payment still approved and not paid out, in one transaction. */
   raise(hold: Hold): Promise<RaiseOutcome>;
-  /** Adds evidence to an existing hold, up to `cap` entries (the same fact once). */
-  addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<void>;
+  /**
+   * Adds evidence to an existing hold, up to `cap` entries (the same fact once): `added` (or was
+   * there), `full` (the hold has `cap` already) or `absent` (no such hold).
+   */
+  addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<'added' | 'full' | 'absent'>;
   holdsOfPayment(approvalNumber: string): Promise<Hold[]>;
   /** Voids an open hold and closes it on its payment; false if it was final or moved meanwhile. */
   voidHold(hold: Hold, reason: NonNullable<Hold['voidReason']>, at: string): Promise<boolean>;

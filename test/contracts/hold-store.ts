@@ -223,10 +223,12 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       const h = hold(await paid(provider()), 'SCR-03');
       await t.store.raise(h);
       const death = (id: string) => ({ kind: 'DEATH_RECORD' as const, person: 'RECIPIENT' as const, personId: id, deathDate: '2026-03-01' });
-      await t.store.addEvidence(h.holdId, death('A'), 2);
-      await t.store.addEvidence(h.holdId, death('A'), 2);
-      await t.store.addEvidence(h.holdId, death('B'), 2);
-      await t.store.addEvidence(h.holdId, death('C'), 2);
+      // What each addition found (screening raises a partner's hold only when it is absent, issue 15 §9).
+      expect(await t.store.addEvidence(h.holdId, death('A'), 2)).toBe('added');
+      expect(await t.store.addEvidence(h.holdId, death('A'), 2)).toBe('added');
+      expect(await t.store.addEvidence(h.holdId, death('B'), 2)).toBe('added');
+      expect(await t.store.addEvidence(h.holdId, death('C'), 2)).toBe('full');
+      expect(await t.store.addEvidence('H00000000000000-SCR03', death('A'), 2)).toBe('absent');
       expect((await t.store.hold(h.holdId))!.evidence).toHaveLength(2);
       const current = (await t.store.hold(h.holdId))!;
       expect(await t.store.voidHold(current, 'EVIDENCE_CANCELLED', at)).toBe(false);

@@ -107,7 +107,11 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
     },
     async addEvidence(holdId, evidence: Evidence, cap) {
       const h = holds.get(holdId);
-      if (h && !h.evidence.some((e) => evidenceKey(e) === evidenceKey(evidence)) && h.evidence.length < cap) h.evidence.push(evidence);
+      if (!h) return 'absent';
+      if (h.evidence.some((e) => evidenceKey(e) === evidenceKey(evidence))) return 'added';
+      if (h.evidence.length >= cap) return 'full';
+      h.evidence.push(evidence);
+      return 'added';
     },
     async withdraw(p) {
       index.set(p.approvalNumber, { ...(index.get(p.approvalNumber) ?? p), status: p.status });

@@ -175,15 +175,23 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
     throw new Error('hold counts kept changing; try again');
   }
 
-  async addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<void> {
-    await conditionalWrite(() => this.doc.send(new UpdateCommand({
-      TableName: this.table.name,
-      Key: keys.hold(holdId),
-      UpdateExpression: 'SET evidence.#k = :e',
-      ConditionExpression: conditions.evidenceRoom,
-      ExpressionAttributeNames: { '#k': evidenceKey(evidence) },
-      ExpressionAttributeValues: { ':e': evidence, ':cap': cap },
-    })));
+  async addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<'added' | 'full' | 'absent'> {
+    try {
+      await this.doc.send(new UpdateCommand({
+        TableName: this.table.name,
+        Key: keys.hold(holdId),
+        UpdateExpression: 'SET evidence.#k = :e',
+        ConditionExpression: conditions.evidenceRoom,
+        ExpressionAttributeNames: { '#k': evidenceKey(evidence) },
+        ExpressionAttributeValues: { ':e': evidence, ':cap': cap },
+        // A refusal says whether the hold was there (full) or not (absent), without another read.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return 'added';
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw error;
+      return (error as { Item?: unknown }).Item ? 'full' : 'absent';
+    }
   }
 
   async dropEvidence(holdId: string, key: string): Promise<Hold | null> {
