@@ -18,7 +18,8 @@ let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  const timer = setTimeout(() => process.exit(code), 10_000);
+  // Whatever is queued, a stop takes seconds (the consumers' batches get 1.5 s); this is the backstop.
+  const timer = setTimeout(() => process.exit(code), 5_000);
   timer.unref();
   try {
     await stack?.stop();

@@ -10,6 +10,8 @@ import { QUEUES, type QueueName } from '../system';
 import { invoke } from './lambda';
 
 const LOCAL_POLLERS_PER_QUEUE = 4;
+/** How long a stop waits for the batches under way. */
+const STOP_GRACE_MS = 1_500;
 /** How soon a message a consumer failed is received again locally. */
 const LOCAL_RETRY_DELAY_SECONDS = 1;
 
@@ -40,9 +42,16 @@ export class QueuePollers {
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops receiving; batches under way get `graceMs` to finish. One that does not is left to fail
+   * against the servers going down: its messages were not deleted, and what they would have done
+   * is derived again (the outbox replays) or was done already (consumers are idempotent).
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.running = false;
-    await Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(this.loops), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
     this.loops = [];
   }
 
@@ -101,7 +110,7 @@ export class QueuePollers {
       try {
         await this.deliver(queue, messages);
       } catch (error) {
-        this.onError(queue, error);
+        if (this.running) this.onError(queue, error);
       } finally {
         this.busy--;
         this.inFlight.set(queue, this.inFlight.get(queue)! - 1);
@@ -148,7 +157,7 @@ export class QueuePollers {
       failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       // A thrown invocation fails the whole batch, as in Lambda.
-      this.onError(queue, error);
+      if (this.running) this.onError(queue, error);
       await this.setVisibility(queue, messages, LOCAL_RETRY_DELAY_SECONDS);
       return;
     }

@@ -61,9 +61,12 @@ export class StreamPoller {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /** Stops reading; a batch under way gets `graceMs` (the stream delivers it again at the next start). */
+  async stop(graceMs = 1_500): Promise<void> {
     this.running = false;
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
     this.streams.destroy();
     this.dynamo.destroy();
   }
@@ -155,12 +158,12 @@ export class StreamPoller {
         this.delivered += records.length;
         return null;
       }
-      this.onError(new Error(`the consumer reported ${failures.length} failed records; reading again from the first`));
+      if (this.running) this.onError(new Error(`the consumer reported ${failures.length} failed records; reading again from the first`));
       const first = records.findIndex((r) => failures.some((f) => f.itemIdentifier === r.dynamodb?.SequenceNumber));
       this.delivered += Math.max(0, first);
       return records[Math.max(0, first)]!.dynamodb!.SequenceNumber!;
     } catch (error) {
-      this.onError(error);
+      if (this.running) this.onError(error);
       return records[0]!.dynamodb!.SequenceNumber!;
     }
   }

@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../infra/local/servers';
 import { alive } from '../support/stack-process';
+import { paymentBody } from '../support/terminal';
+import { E2eWorld } from '../support/world';
 
 const root = resolve(import.meta.dirname, '../..');
 /** "Within a few seconds". */
@@ -83,4 +85,29 @@ describe('issue 15 §5: whatever signal ends npm start, nothing is left', () => 
       expect(took).toBeLessThan(STOPS_WITHIN_MS);
     }, 60_000);
   }
+});
+
+describe('issue 15 §9: a stack stops within a few seconds whatever is queued', () => {
+  it('160 overlapping approvals queued for screening, its consumers let go, then a stop: done within 5 s', async () => {
+    const world = new E2eWorld();
+    await world.start({ cards: 40, at: '2026-03-10T15:00:00+09:00' });
+    await world.stack.pauseConsumer('screening');
+    const pay = world.terminalFetch();
+    // Four retroactive sessions per card on days 1-4, one worker for all: every one overlaps others (SCR-01).
+    const bodies = Array.from({ length: 160 }, (_, i) => {
+      const day = `2026-03-0${Math.floor(i / 40) + 1}`;
+      return paymentBody(world.terminal, { cardNumber: world.card((i % 40) + 1), kind: 'RETRO', reason: 'TERMINAL_BROKEN', serviceDate: day, serviceStartAt: `${day}T10:00:00+09:00` });
+    });
+    for (let i = 0; i < bodies.length; i += 8) {
+      const answers = await Promise.all(bodies.slice(i, i + 8).map((b) => pay('POST', '/v1/terminal/payments', b)));
+      expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
+    }
+    world.stack.resumeConsumer('screening');
+    await new Promise((r) => setTimeout(r, 300)); // let the consumers take their first batches
+    const started = Date.now();
+    await world.stop();
+    const took = Date.now() - started;
+    console.log(`stopped with a screening backlog in ${took} ms`);
+    expect(took).toBeLessThan(STOPS_WITHIN_MS);
+  }, 90_000);
 });
