@@ -7,23 +7,15 @@
  *   GET  {CMS_RELAY_URL}/files/{fileName}?transferDate=…&sha256=…  → {received: boolean}
  *   GET  {CMS_RELAY_URL}/results/{fileName}?transferDate=…  → 200 the EB32 bytes | 404 not yet
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CmsGatewayTimeout } from '../../domain/cms/files';
 import type { CmsGateway } from '../../domain/cms/ports';
 import { config } from './config';
+import { secretString } from './secrets';
 
-let token: Promise<string | undefined> | undefined;
-
-/** The relay's bearer token: from Secrets Manager in AWS, from the environment locally (if any). */
-function relayToken(): Promise<string | undefined> {
-  token ??= (async () => {
-    const { CMS_RELAY_TOKEN, CMS_RELAY_TOKEN_SECRET_ARN, AWS_REGION } = config();
-    if (!CMS_RELAY_TOKEN_SECRET_ARN) return CMS_RELAY_TOKEN;
-    const out = await new SecretsManagerClient({ region: AWS_REGION }).send(new GetSecretValueCommand({ SecretId: CMS_RELAY_TOKEN_SECRET_ARN }));
-    return out.SecretString;
-  })();
-  token.catch(() => (token = undefined));
-  return token;
+/** The relay's bearer token: from Secrets Manager in AWS (read once), from the environment locally (if any). */
+async function relayToken(): Promise<string | undefined> {
+  const { CMS_RELAY_TOKEN, CMS_RELAY_TOKEN_SECRET_ARN, AWS_REGION } = config();
+  return CMS_RELAY_TOKEN_SECRET_ARN ? secretString(CMS_RELAY_TOKEN_SECRET_ARN, AWS_REGION) : CMS_RELAY_TOKEN;
 }
 
 async function relay(): Promise<{ url: string; headers: Record<string, string>; timeoutMs: number }> {

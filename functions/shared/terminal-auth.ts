@@ -36,7 +36,7 @@ export async function verifyTerminalRequest(event: HttpEvent, now: Date, secretO
   // api.md: an ISO-8601 instant with its offset (`Z` or `+09:00`); Date.parse would take far more.
   if (!isoInstant.safeParse(timestamp).success) throw unauthenticated('X-Timestamp must be an ISO-8601 instant with an offset, e.g. 2026-03-10T15:01:12+09:00', 'INVALID_TIMESTAMP');
   const at = Date.parse(timestamp);
-  if (Number.isNaN(at) || Math.abs(now.getTime() - at) > TIMESTAMP_WINDOW_MS)
+  if (Math.abs(now.getTime() - at) > TIMESTAMP_WINDOW_MS)
     throw unauthenticated('X-Timestamp is more than 5 minutes from server time', 'TIMESTAMP_OUT_OF_WINDOW');
   const secret = await secretOf(serial);
   const path = event.rawQueryString ? `${event.rawPath}?${event.rawQueryString}` : event.rawPath;

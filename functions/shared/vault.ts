@@ -3,10 +3,10 @@
  * hash (HMAC-SHA256), so that neither the table nor its backups hold an RRN in clear, and a
  * leaked hash cannot be reversed by enumerating the RRN space without the key.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from './config';
+import { deriveKey as derive, secretString } from './secrets';
 
 export interface PersonalDataVault {
   seal(plain: string): string;
@@ -21,8 +21,6 @@ const keyMaterial = z.object({
   version: z.string().regex(/^[a-z0-9]{1,8}$/).default('k1'),
 });
 export type KeyMaterial = z.input<typeof keyMaterial>;
-
-const derive = (seed: string, purpose: string) => Buffer.from(hkdfSync('sha256', seed, 'voucher-platform', purpose, 32));
 
 export function createVault(material: KeyMaterial): PersonalDataVault {
   const { seed, version } = keyMaterial.parse(material);
@@ -61,8 +59,7 @@ export function personalDataVault(): Promise<PersonalDataVault> {
     const { PII_KEYS, PII_SECRET_ARN, AWS_REGION } = config();
     if (PII_KEYS) return createVault(JSON.parse(PII_KEYS) as KeyMaterial);
     if (!PII_SECRET_ARN) throw new Error('neither PII_KEYS nor PII_SECRET_ARN is set');
-    const secret = await new SecretsManagerClient({ region: AWS_REGION }).send(new GetSecretValueCommand({ SecretId: PII_SECRET_ARN }));
-    return createVault(JSON.parse(secret.SecretString ?? '{}') as KeyMaterial);
+    return createVault(JSON.parse((await secretString(PII_SECRET_ARN, AWS_REGION)) || '{}') as KeyMaterial);
   })();
   return vault;
 }

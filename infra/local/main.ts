@@ -60,33 +60,29 @@ try {
   await shutdown(1);
 }
 
-/** A process's parent: from /proc on Linux, from `ps` elsewhere. */
-function parentOf(pid: number): number | null {
+/** A field of a process: from /proc on Linux (`linux`), from `ps -o <field>=` elsewhere; '' if neither tells. */
+function processField(pid: number, field: 'ppid' | 'comm', linux: () => string): string {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) || null;
+    return linux();
   } catch {
     try {
-      return Number(execFileSync('ps', ['-o', 'ppid=', '-p', String(pid)]).toString().trim()) || null;
+      return execFileSync('ps', ['-o', `${field}=`, '-p', String(pid)]).toString().trim();
     } catch {
-      return null;
+      return '';
     }
   }
 }
 
+function parentOf(pid: number): number | null {
+  return Number(processField(pid, 'ppid', () => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]!;
+  })) || null;
+}
+
 function isShell(pid: number): boolean {
-  let name = '';
-  try {
-    name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    try {
-      name = execFileSync('ps', ['-o', 'comm=', '-p', String(pid)]).toString().trim();
-    } catch {
-      return false;
-    }
-  }
-  return /(^|\/)-?(sh|dash|bash|zsh|ash)$/.test(name);
+  return /(^|\/)-?(sh|dash|bash|zsh|ash)$/.test(processField(pid, 'comm', () => readFileSync(`/proc/${pid}/comm`, 'utf8').trim()));
 }
 
 function alive(pid: number): boolean {

@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Page } from '../../../domain/shared/ports';
 import { ApiError } from '../errors';
+import { deriveKey, secretString } from '../secrets';
 
 /**
  * The one cursor codec. A `nextToken` is the base64url of a JSON cursor (a last evaluated key, or
@@ -12,26 +12,18 @@ import { ApiError } from '../errors';
  */
 const scopes = new AsyncLocalStorage<string>();
 let key: Buffer | undefined;
-let loading: Promise<void> | undefined;
 
-const derive = (seed: string) => Buffer.from(hkdfSync('sha256', seed, 'voucher-platform', 'list-cursor', 32));
+const derive = (seed: string) => deriveKey(seed, 'list-cursor');
 
 /**
  * The cursor key of this container: `CURSOR_KEY` locally; in AWS the Secrets Manager secret of
  * `CURSOR_SECRET_ARN`, read once (every people's route awaits it before it runs).
  */
-export function loadCursorKey(): Promise<void> {
-  if (key || process.env.CURSOR_KEY) return Promise.resolve();
-  loading ??= (async () => {
-    const arn = process.env.CURSOR_SECRET_ARN;
-    if (!arn) throw new Error('neither CURSOR_KEY nor CURSOR_SECRET_ARN is set');
-    const out = await new SecretsManagerClient({ region: process.env.AWS_REGION }).send(new GetSecretValueCommand({ SecretId: arn }));
-    key = derive(out.SecretString ?? '');
-  })().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
-  return loading;
+export async function loadCursorKey(): Promise<void> {
+  if (key || process.env.CURSOR_KEY) return;
+  const arn = process.env.CURSOR_SECRET_ARN;
+  if (!arn) throw new Error('neither CURSOR_KEY nor CURSOR_SECRET_ARN is set');
+  key = derive(await secretString(arn, process.env.AWS_REGION));
 }
 
 function cursorKey(): Buffer {
