@@ -15,6 +15,7 @@ import { routes as peopleApiRoutes } from '../functions/people-api/routes';
 import { routes as refundsApiRoutes } from '../functions/refunds-api/routes';
 import { routes as registryApiRoutes } from '../functions/registry-api/routes';
 import { routes as reportsApiRoutes } from '../functions/reports-api/routes';
+import { MONEY_ITEM_TYPES } from '../functions/shared/dynamo/stream';
 import type { HttpRoute, RouteTable } from '../functions/shared/routes';
 import { routes as vouchersApiRoutes } from '../functions/vouchers-api/routes';
 
@@ -256,6 +257,15 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
 export const TABLE_STREAM_CONSUMER = {
   function: 'payment-events' as FunctionName,
   batchSize: 100,
+  /**
+   * Lambda event filters (OR'ed): the consumer gets the changes of money items only (PO-08 totals
+   * of every one, the outbox of payments), never the index entries, holds and markers written
+   * beside them. The local stream poller applies the same patterns.
+   */
+  filters: [
+    { dynamodb: { NewImage: { type: { S: [...MONEY_ITEM_TYPES] } } } },
+    { eventName: ['REMOVE'], dynamodb: { OldImage: { type: { S: [...MONEY_ITEM_TYPES] } } } },
+  ] as Record<string, unknown>[],
   /** Retries of a failing batch before its records go to the stream's failure queue. */
   retryAttempts: 10,
 };

@@ -57,14 +57,26 @@ async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number): Promi
 }
 
 /**
- * A partner's hold (SCR-01's pair rule) mostly exists already: its evidence is added first (one
- * conditional update, nothing when the hold is full), and the hold is raised only if it is absent.
+ * A partner's hold (SCR-01's pair rule) mostly exists already, and is mostly full: the partners'
+ * holds are read once, evidence is added (one conditional update) only to those with room, and a
+ * hold is raised only where none exists. The conditions decide; the read only saves writes.
  */
-async function mergeOrRaise(port: ScreeningPort, hold: Hold, cap: number): Promise<Raised> {
-  const raised = (outcome: Raised['outcome']): Raised => ({ ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome });
-  const added = await Promise.all(hold.evidence.map((e) => port.addEvidence(hold.holdId, e, cap)));
-  if (!added.includes('absent')) return raised('exists');
-  return raiseOrMerge(port, hold, cap);
+async function mergeOrRaisePartners(port: ScreeningPort, holds: readonly Hold[], cap: number): Promise<Raised[]> {
+  if (!holds.length) return [];
+  const raised = (hold: Hold, outcome: Raised['outcome']): Raised => ({ ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome });
+  const known = await port.evidenceKeys(holds.map((h) => h.holdId));
+  // Evidence for existing holds at once; raises one after another (they share the day's bucket).
+  const added = await Promise.all(holds.map(async (hold) => {
+    const keys = known.get(hold.holdId);
+    if (!keys) return 'absent';
+    const wanted = hold.evidence.filter((e) => !keys.includes(evidenceKey(e)));
+    if (!wanted.length || keys.length >= cap) return 'exists';
+    // Voided and gone meanwhile: raised again, as if it had not been read.
+    return (await Promise.all(wanted.map((e) => port.addEvidence(hold.holdId, e, cap)))).includes('absent') ? 'absent' : 'exists';
+  }));
+  const out: Raised[] = [];
+  for (const [i, hold] of holds.entries()) out.push(added[i] === 'absent' ? await raiseOrMerge(port, hold, cap) : raised(hold, 'exists'));
+  return out;
 }
 
 const peopleOf = (p: ScreenedPayment): PersonRef[] => [
@@ -96,7 +108,7 @@ async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: S
   const proposals = screenPayment(current, { rules, programKind: settings.programKind(payment.programCode), neighbours, people });
   const raised: Raised[] = [];
   const cap = rules['SCR-01'].maxEvidence;
-  const partners: string[] = [];
+  const partnerHolds: Hold[] = [];
   for (const proposal of proposals) {
     const own = await raiseOrMerge(port, holdOf(current, proposal, at), cap);
     raised.push(own);
@@ -106,11 +118,11 @@ async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: S
       const partner = e.kind === 'PAYMENT' ? neighbours.find((n) => n.approvalNumber === e.approvalNumber) : undefined;
       if (!partner) continue;
       const back = rapidSuccession(partner, [current], rules['SCR-01']);
-      if (!back.length) continue;
-      raised.push(await mergeOrRaise(port, holdOf(partner, { ...proposal, evidence: back }, at), cap));
-      partners.push(partner.approvalNumber);
+      if (back.length) partnerHolds.push(holdOf(partner, { ...proposal, evidence: back }, at));
     }
   }
+  raised.push(...(await mergeOrRaisePartners(port, partnerHolds, cap)));
+  const partners = partnerHolds.map((h) => h.approvalNumber);
   // If this payment was cancelled while its partners were being held, its cancellation may have
   // been screened before those holds existed: take this payment back out of them now.
   if (partners.length && !(await port.stillApproved(payment))) await dropAsEvidence(port, payment, partners, at);

@@ -51,6 +51,8 @@ export interface ScreeningHoldPort {
    * there), `full` (the hold has `cap` already) or `absent` (no such hold).
    */
   addEvidence(holdId: string, evidence: Evidence, cap: number): Promise<'added' | 'full' | 'absent'>;
+  /** The evidence keys of those of these holds that exist, read now (one read for many partners). */
+  evidenceKeys(holdIds: readonly string[]): Promise<Map<string, string[]>>;
   holdsOfPayment(approvalNumber: string): Promise<Hold[]>;
   /** Voids an open hold and closes it on its payment; false if it was final or moved meanwhile. */
   voidHold(hold: Hold, reason: NonNullable<Hold['voidReason']>, at: string): Promise<boolean>;

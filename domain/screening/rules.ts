@@ -151,13 +151,17 @@ export function serviceTimesOverlap(a: Pick<ScreenedPayment, 'serviceStartAt' | 
 /** The longest service a time payment can stand for (the import caps a session at a day). */
 const LONGEST_SERVICE_MINUTES = 1_440;
 
-/** The window SCR-01 needs to look at around a payment: approvals, and service starts that could overlap it. */
-export function successionWindow(payment: Pick<ScreenedPayment, 'approvedAt' | 'serviceStartAt' | 'serviceEndAt'>, rule: ScreeningRules['SCR-01']) {
+/**
+ * The window SCR-01 needs to look at around a payment: approvals, and service starts that could
+ * overlap it. Only a normal payment is compared by when it was approved: a retroactive or makeup
+ * payment has no approval window, and is looked up by its service times alone.
+ */
+export function successionWindow(payment: Pick<ScreenedPayment, 'approvedAt' | 'serviceStartAt' | 'serviceEndAt' | 'kind'>, rule: ScreeningRules['SCR-01']) {
   const around = (instant: string, minutes: number) => ({ from: formatKst(new Date(ms(instant) - minutes * MINUTE)), to: formatKst(new Date(ms(instant) + minutes * MINUTE)) });
   const start = payment.serviceStartAt;
   const end = payment.serviceEndAt ? ms(payment.serviceEndAt) : start ? ms(start) + rule.sessionMinutes * MINUTE : 0;
   return {
-    approved: around(payment.approvedAt, rule.gapMinutes),
+    approved: payment.kind === 'NORMAL' ? around(payment.approvedAt, rule.gapMinutes) : null,
     // Any earlier service, of a session or of a day-long time payment, that could still be running at the start.
     serviceStart: start ? { from: formatKst(new Date(ms(start) - Math.max(rule.sessionMinutes, LONGEST_SERVICE_MINUTES) * MINUTE)), to: formatKst(new Date(end)) } : null,
   };

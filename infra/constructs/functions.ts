@@ -3,7 +3,7 @@
  * spec asks for, and the event sources that feed it (its queues; the table stream for the relay).
  */
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { queueUrlVariable } from '../../functions/shared/config';
@@ -69,7 +69,7 @@ export class Functions extends Construct {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(queues.byName['payment-events-failed'].queue),
-        filters: [FilterCriteria.filter({ dynamodb: { NewImage: { type: { S: FilterRule.isEqual('Payment') } } } })],
+        filters: TABLE_STREAM_CONSUMER.filters.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
   }

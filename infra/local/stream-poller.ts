@@ -35,6 +35,27 @@ export function asAwsSends(image: Record<string, unknown>): Record<string, unkno
   return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, value(v as Record<string, unknown>)]));
 }
 
+/**
+ * Lambda's event filtering, for the patterns the stack uses: an object matches when every key's
+ * value matches, an array of literals lists the values allowed. A record no filter matches is
+ * passed over, as the event source mapping does (AWS: "Lambda event filtering").
+ */
+export function matchesFilter(value: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    if (pattern.some((p) => typeof p === 'object' && p !== null)) throw new Error(`unsupported filter rule ${JSON.stringify(pattern)}`);
+    return pattern.includes(value as never);
+  }
+  if (typeof pattern !== 'object' || pattern === null) throw new Error(`unsupported filter pattern ${JSON.stringify(pattern)}`);
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(pattern).every(([k, p]) => matchesFilter((value as Record<string, unknown>)[k], p));
+}
+
+/** Whether the event source mapping hands the record to its function (any filter matches). */
+export const streamDelivers = (record: _Record, filters: readonly unknown[] = TABLE_STREAM_CONSUMER.filters): boolean => filters.some((f) => matchesFilter(record, f));
+
+/** GetRecords reads up to this many at a time (AWS's limit); the function gets them in batches. */
+const READ_LIMIT = 1_000;
+
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
   private readonly dynamo: DynamoDBClient;
@@ -47,6 +68,8 @@ export class StreamPoller {
   private lastQuietRoundStartedAt = 0;
   /** Records delivered; for tests and the benchmark. */
   delivered = 0;
+  /** Records the filters passed over. */
+  skipped = 0;
 
   constructor(endpoint: string, private readonly tableName: string, private readonly onError: (error: unknown) => void) {
     this.streams = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -121,18 +144,21 @@ export class StreamPoller {
     }
   }
 
-  /** Reads one batch of a shard and delivers it; returns whether there was anything. */
+  /** Reads what a shard has (up to READ_LIMIT) and delivers what the filters pass, in batches; returns whether there was anything. */
   private async pollShard(cursor: ShardCursor): Promise<boolean> {
-    const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator!, Limit: TABLE_STREAM_CONSUMER.batchSize }));
-    const records = out.Records ?? [];
-    if (records.length === 0) {
+    const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator!, Limit: READ_LIMIT }));
+    const read = out.Records ?? [];
+    if (read.length === 0) {
       cursor.iterator = out.NextShardIterator;
       if (!cursor.iterator) cursor.closed = true;
       return false;
     }
+    const records = read.filter((r) => streamDelivers(r));
+    this.skipped += read.length - records.length;
     this.busy = true;
     try {
-      const failedAt = await this.deliver(records);
+      let failedAt: string | null = null;
+      for (let i = 0; i < records.length && failedAt === null; i += TABLE_STREAM_CONSUMER.batchSize) failedAt = await this.deliver(records.slice(i, i + TABLE_STREAM_CONSUMER.batchSize));
       if (failedAt === null) {
         cursor.iterator = out.NextShardIterator;
         if (!cursor.iterator) cursor.closed = true;

@@ -230,6 +230,10 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.store.addEvidence(h.holdId, death('C'), 2)).toBe('full');
       expect(await t.store.addEvidence('H00000000000000-SCR03', death('A'), 2)).toBe('absent');
       expect((await t.store.hold(h.holdId))!.evidence).toHaveLength(2);
+      // Many holds' evidence in one read: only holds that exist are in the answer.
+      const keys = await t.store.evidenceKeys([h.holdId, 'H00000000000000-SCR03']);
+      expect([...keys.keys()]).toEqual([h.holdId]);
+      expect(keys.get(h.holdId)!.sort()).toEqual(['DEATH#RECIPIENT#A', 'DEATH#RECIPIENT#B']);
       const current = (await t.store.hold(h.holdId))!;
       expect(await t.store.voidHold(current, 'EVIDENCE_CANCELLED', at)).toBe(false);
       expect(await t.store.dropEvidence(h.holdId, 'no-such-evidence')).toBeNull();

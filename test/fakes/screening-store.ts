@@ -113,6 +113,9 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       h.evidence.push(evidence);
       return 'added';
     },
+    async evidenceKeys(ids) {
+      return new Map(ids.flatMap((id) => (holds.has(id) ? [[id, holds.get(id)!.evidence.map(evidenceKey)] as const] : [])));
+    },
     async withdraw(p) {
       index.set(p.approvalNumber, { ...(index.get(p.approvalNumber) ?? p), status: p.status });
     },

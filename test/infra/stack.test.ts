@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCREENING_RULES } from '../../domain/screening/rules';
 import { buildApp } from '../../infra/app';
 import { VoucherPlatformStack } from '../../infra/stack';
-import { FUNCTIONS, QUEUES, ROUTES } from '../../infra/system';
+import { FUNCTIONS, QUEUES, ROUTES, TABLE_STREAM_CONSUMER } from '../../infra/system';
 
 let template: Template;
 let outdir: string;
@@ -121,8 +121,18 @@ describe('CDK app', () => {
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { type: { S: ['Payment'] } } } }) }] },
+      FilterCriteria: { Filters: TABLE_STREAM_CONSUMER.filters.map((f) => ({ Pattern: JSON.stringify(f) })) },
     });
+  });
+
+  it('PO-08: the stream\'s filter passes every money item\'s change (it passed payments only: in AWS the totals never saw a voucher, refund, claim, bucket or payout)', () => {
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { StartingPosition: 'TRIM_HORIZON' } })) as { Properties: { FilterCriteria: { Filters: { Pattern: string }[] } } }[];
+    const patterns = mapping!.Properties.FilterCriteria.Filters.map((f) => JSON.parse(f.Pattern));
+    for (const type of ['Voucher', 'Payment', 'Refund', 'Claim', 'LedgerBucket', 'Payout']) {
+      expect(patterns.some((p) => p.dynamodb?.NewImage?.type?.S?.includes(type)), type).toBe(true);
+      expect(patterns.some((p) => p.eventName?.includes('REMOVE') && p.dynamodb?.OldImage?.type?.S?.includes(type)), type).toBe(true);
+    }
+    expect(patterns.some((p) => JSON.stringify(p).includes('ScreeningIndex') || JSON.stringify(p).includes('"Hold"'))).toBe(false);
   });
 
   it('people\'s routes use the JWT authorizer; terminal routes are signed instead', () => {

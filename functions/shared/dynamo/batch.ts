@@ -8,7 +8,7 @@ const MAX_BATCH_GET = 100;
 const MAX_UNPROCESSED_ROUNDS = 8;
 
 /** Reads many items by key, 100 per call, retrying unprocessed keys with backoff. */
-export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: Key[], options: { consistent?: boolean } = {}): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, keys: Key[], options: { consistent?: boolean; projection?: string } = {}): Promise<Record<string, unknown>[]> {
   const unique = [...new Map(keys.map((k) => [`${k.PK}\u0000${k.SK}`, k])).values()];
   const items: Record<string, unknown>[] = [];
   for (let i = 0; i < unique.length; i += MAX_BATCH_GET) {
@@ -16,7 +16,7 @@ export async function batchGetAll(doc: DynamoDBDocumentClient, table: string, ke
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw new Error(`BatchGet left ${pending.length} keys unprocessed`);
       if (round > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** round));
-      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) } } }));
+      const out = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}), ...(options.projection ? { ProjectionExpression: options.projection } : {}) } } }));
       items.push(...((out.Responses?.[table] ?? []) as Record<string, unknown>[]));
       pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Key[];
     }

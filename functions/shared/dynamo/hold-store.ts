@@ -194,6 +194,11 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
     }
   }
 
+  async evidenceKeys(holdIds: readonly string[]): Promise<Map<string, string[]>> {
+    const items = await batchGetAll(this.doc, this.table.name, holdIds.map((id) => keys.hold(id)), { consistent: true, projection: 'holdId, evidence' });
+    return new Map(items.map((i) => [i.holdId as string, Object.keys((i.evidence ?? {}) as object)]));
+  }
+
   async dropEvidence(holdId: string, key: string): Promise<Hold | null> {
     try {
       const out = await this.doc.send(new UpdateCommand({

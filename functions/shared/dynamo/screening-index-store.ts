@@ -81,7 +81,7 @@ export class DynamoScreeningIndex implements ScreeningIndexPort {
     );
   }
 
-  async neighbours(payment: ScreenedPayment, window: { approved: { from: string; to: string }; serviceStart: { from: string; to: string } | null }, nearest?: number): Promise<ScreenedPayment[]> {
+  async neighbours(payment: ScreenedPayment, window: { approved: { from: string; to: string } | null; serviceStart: { from: string; to: string } | null }, nearest?: number): Promise<ScreenedPayment[]> {
     // Each range is read outward from the payment's own instant when only the nearest are wanted.
     const ranges: { pk: string; from: string; to: string; forward: boolean }[] = [];
     const around = (pk: string, prefix: 'A' | 'S', range: { from: string; to: string }, pivot: string) => {
@@ -90,7 +90,7 @@ export class DynamoScreeningIndex implements ScreeningIndexPort {
     };
     for (const [letter, id] of [['W', payment.workerId], ['R', payment.recipientId]] as const) {
       const pk = keys.screeningIndexPartition(letter, id);
-      around(pk, 'A', window.approved, kst(payment.approvedAt));
+      if (window.approved) around(pk, 'A', window.approved, kst(payment.approvedAt));
       if (window.serviceStart && payment.serviceStartAt) around(pk, 'S', window.serviceStart, kst(payment.serviceStartAt));
     }
     const results = await Promise.all(

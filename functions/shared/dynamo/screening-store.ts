@@ -27,6 +27,7 @@ export function screeningStores(table: Table, epochSeconds: () => number) {
     people: (refs) => evidence.people(refs),
     raise: (h) => holds.raise(h),
     addEvidence: (id, e, cap) => holds.addEvidence(id, e, cap),
+    evidenceKeys: (ids) => holds.evidenceKeys(ids),
     holdsOfPayment: (a) => holds.holdsOfPayment(a),
     voidHold: (h, r, at) => holds.voidHold(h, r, at),
     dropEvidence: (id, k) => holds.dropEvidence(id, k),

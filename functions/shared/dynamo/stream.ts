@@ -8,7 +8,9 @@ import type { MoneyChange, MoneyItemChange } from '../../../domain/settlement/to
 import { entityOf } from './items';
 import { toBucket } from './ledger-store';
 
-const MONEY_ITEMS = new Set<MoneyItemChange['kind']>(['Voucher', 'Payment', 'Refund', 'Claim', 'LedgerBucket', 'Payout']);
+/** The item types whose changes move money (PO-08); the table stream delivers exactly these. */
+export const MONEY_ITEM_TYPES: readonly MoneyItemChange['kind'][] = ['Voucher', 'Payment', 'Refund', 'Claim', 'LedgerBucket', 'Payout'];
+const MONEY_ITEMS = new Set(MONEY_ITEM_TYPES);
 
 type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
 

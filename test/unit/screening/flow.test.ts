@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { rescreenPerson, screenApproval, type ScreeningSettings, screenWithdrawal } from '../../../domain/screening/flow';
 import type { ScreeningPort } from '../../../domain/screening/ports';
-import { DEFAULT_SCREENING_RULES, type ScreenedPayment } from '../../../domain/screening/rules';
+import { DEFAULT_SCREENING_RULES, holdIdOf, type ScreenedPayment } from '../../../domain/screening/rules';
 import { inMemoryScreening } from '../../fakes/screening-store';
 
 const settings: ScreeningSettings = { rules: DEFAULT_SCREENING_RULES, programKind: () => 'SESSION' };
@@ -113,6 +113,39 @@ describe('SCR-05 late evidence', () => {
 });
 
 describe('the flow\'s other paths', () => {
+  it('issue 15 §9: partners\' holds that are full already are read once and not written (SCR-01 keeps maxEvidence)', async () => {
+    const m = memoryPort();
+    const capped: ScreeningSettings = { ...settings, rules: { ...DEFAULT_SCREENING_RULES, 'SCR-01': { ...DEFAULT_SCREENING_RULES['SCR-01'], maxEvidence: 2 } } };
+    const [a, b, c, d] = [payment(1), payment(2), payment(3), payment(4)];
+    for (const p of [a, b, c, d]) m.approve(p);
+    for (const p of [a, b, c]) await screenApproval(m.port, p, capped, at);
+    const calls = { addEvidence: 0, raise: 0, evidenceKeys: 0 };
+    const port: ScreeningPort = {
+      ...m.port,
+      addEvidence: (...args) => (calls.addEvidence++, m.port.addEvidence(...args)),
+      raise: (...args) => (calls.raise++, m.port.raise(...args)),
+      evidenceKeys: (...args) => (calls.evidenceKeys++, m.port.evidenceKeys(...args)),
+    };
+    const raised = await screenApproval(port, d, capped, at);
+    // d's own hold cites a and b; both already hold two pieces of evidence.
+    expect(raised.map((r) => [r.approvalNumber, r.outcome])).toEqual([[d.approvalNumber, 'raised'], [a.approvalNumber, 'exists'], [b.approvalNumber, 'exists']]);
+    expect(calls).toEqual({ addEvidence: 0, raise: 1, evidenceKeys: 1 });
+    expect(m.holds.get(holdIdOf(a.approvalNumber, "SCR-01"))?.evidence).toHaveLength(2);
+  });
+
+  it('issue 15 §9: a partner\'s hold with room takes the evidence; one that is gone is raised again', async () => {
+    const m = memoryPort();
+    const [a, b, c] = [payment(1), payment(2), payment(3)];
+    for (const p of [a, b, c]) m.approve(p);
+    await screenApproval(m.port, a, settings, at);
+    await screenApproval(m.port, b, settings, at);
+    m.holds.delete(holdIdOf(b.approvalNumber, "SCR-01"));
+    await screenApproval(m.port, c, settings, at);
+    const evidenceOf = (p: ScreenedPayment) => m.holds.get(holdIdOf(p.approvalNumber, "SCR-01"))?.evidence.map((e) => (e.kind === 'PAYMENT' ? e.approvalNumber : '')).sort();
+    expect(evidenceOf(a)).toEqual([b.approvalNumber, c.approvalNumber]);
+    expect(evidenceOf(b)).toEqual([c.approvalNumber]);
+  });
+
   it('SCR-06 with SCR-01 disabled, screening never reads the neighbours and raises no pair', async () => {
     const m = memoryPort();
     const [a, b] = [payment(1), payment(2)];

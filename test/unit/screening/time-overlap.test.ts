@@ -9,6 +9,15 @@ const payment = (over: Partial<ScreenedPayment>): ScreenedPayment => ({
 const rule = DEFAULT_SCREENING_RULES['SCR-01'];
 
 describe('SCR-01 by overlapping service times (TIME-04)', () => {
+  it('SCR-01: only a normal payment has an approval window; a retroactive or makeup payment is looked up by its service times alone', () => {
+    expect(successionWindow(payment({}), rule).approved).toEqual({ from: '2026-03-10T16:00:00+09:00', to: '2026-03-10T16:20:00+09:00' });
+    for (const kind of ['RETRO', 'MAKEUP'] as const) {
+      const w = successionWindow(payment({ kind }), rule);
+      expect(w.approved).toBeNull();
+      expect(w.serviceStart).not.toBeNull();
+    }
+  });
+
   it('a time payment lasts from its start to its end: 14:00–16:10 overlaps 15:00–15:30 and a session at 13:30 (60 minutes), not one from 16:10', () => {
     const day = payment({});
     expect(serviceTimesOverlap(day, payment({ serviceStartAt: '2026-03-10T15:00:00+09:00', serviceEndAt: '2026-03-10T15:30:00+09:00' }), rule.sessionMinutes)).toBe(true);
