@@ -50,8 +50,8 @@ export function holdOf(payment: ScreenedPayment, proposal: Pick<HoldProposal, 'r
   };
 }
 
-async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number): Promise<Raised> {
-  const outcome = await port.raise(hold);
+async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number, finishing?: ScreenedPayment): Promise<Raised> {
+  const outcome = await port.raise(hold, finishing);
   if (outcome === 'exists') for (const e of hold.evidence) await port.addEvidence(hold.holdId, e, cap);
   return { ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome };
 }
@@ -91,8 +91,9 @@ const peopleOf = (p: ScreenedPayment): PersonRef[] => [
  */
 export async function screenApproval(port: ScreeningPort, payment: ScreenedPayment, settings: ScreeningSettings, now: Date): Promise<Raised[]> {
   const raised = await screen(port, payment, settings, now);
-  // Only now may a payout run pay it (PO-02): its holds, if any, are in place.
-  await port.finished(payment);
+  // Only now may a payout run pay it (PO-02): its holds, if any, are in place. The first hold
+  // raised on it told settlement already, in the same write (the hold keeps its amount unpaid).
+  if (!raised.some((r) => r.approvalNumber === payment.approvalNumber && r.outcome === 'raised')) await port.finished(payment);
   return raised;
 }
 
@@ -110,7 +111,8 @@ async function screen(port: ScreeningPort, payment: ScreenedPayment, settings: S
   const cap = rules['SCR-01'].maxEvidence;
   const partnerHolds: Hold[] = [];
   for (const proposal of proposals) {
-    const own = await raiseOrMerge(port, holdOf(current, proposal, at), cap);
+    const first = !raised.some((r) => r.outcome === 'raised');
+    const own = await raiseOrMerge(port, holdOf(current, proposal, at), cap, first ? payment : undefined);
     raised.push(own);
     // A payment that was cancelled meanwhile is evidence against nobody.
     if (proposal.ruleId !== 'SCR-01' || own.outcome === 'not-holdable') continue;

@@ -44,8 +44,12 @@ export interface EvidencePort {
 
 /** What screening does to holds. */
 export interface ScreeningHoldPort {
-  /** Creates the hold with its payment still approved and not paid out, in one transaction. */
-  raise(hold: Hold): Promise<RaiseOutcome>;
+  /**
+   * Creates the hold with its payment still approved and not paid out, in one transaction. With
+   * `finishing`, that write also tells settlement screening has finished with the payment (PO-02,
+   * as `finished`): when the answer is `raised`, it has (now, or by an earlier delivery).
+   */
+  raise(hold: Hold, finishing?: ScreenedPayment): Promise<RaiseOutcome>;
   /**
    * Adds evidence to an existing hold, up to `cap` entries (the same fact once): `added` (or was
    * there), `full` (the hold has `cap` already) or `absent` (no such hold).

@@ -19,6 +19,11 @@ export interface BucketRef {
 export interface LedgerPort {
   /** Applies a fact once: a second delivery of the same fact changes nothing. */
   apply(fact: LedgerFact): Promise<'applied' | 'duplicate'>;
+  /**
+   * Applies several facts as one write when none of them was applied before (one change per
+   * bucket); otherwise each alone. Each fact's outcome, in order; the same fact twice is one.
+   */
+  applyAll(facts: readonly LedgerFact[]): Promise<('applied' | 'duplicate')[]>;
   bucket(ref: BucketRef): Promise<Bucket | null>;
   /** Buckets of a provider × program between two days. */
   buckets(providerId: string, programCode: string, from: IsoDate, to: IsoDate): Promise<Bucket[]>;

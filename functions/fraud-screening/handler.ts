@@ -49,4 +49,4 @@ async function processMessage(record: SQSRecord): Promise<void> {
   }
 }
 
-export const handler = sqsConsumer('screening', processMessage, publishPerRule);
+export const handler = sqsConsumer('screening', processMessage, { afterBatch: publishPerRule });

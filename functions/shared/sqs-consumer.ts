@@ -11,7 +11,17 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { flushMetrics, logger } from './observability';
 
-export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => Promise<void>, afterBatch?: () => void) {
+export interface ConsumerOptions {
+  afterBatch?: () => void;
+  /**
+   * The whole batch in one go (fewer writes); when it throws, each message is processed alone,
+   * so a bad message still fails by itself. Only for steps where doing a message twice is safe.
+   */
+  processBatch?: (records: SQSRecord[]) => Promise<void>;
+}
+
+export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => Promise<void>, options: ConsumerOptions = {}) {
+  const { afterBatch, processBatch } = options;
   const logged = async (record: SQSRecord) => {
     try {
       await processRecord(record);
@@ -23,6 +33,14 @@ export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => 
   return async (event: SQSEvent, context: Context) => {
     logger.addContext(context);
     try {
+      if (processBatch && event.Records.length > 1) {
+        try {
+          await processBatch(event.Records);
+          return { batchItemFailures: [] };
+        } catch (error) {
+          logger.warn(`${what} batch failed as a whole; each message alone now`, { messages: event.Records.length, error: error as Error });
+        }
+      }
       return await processPartialResponse(event, logged, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
     } finally {
       afterBatch?.();

@@ -10,7 +10,7 @@ import { holdOf } from '../../domain/screening/flow';
 import type { Hold } from '../../domain/screening/holds';
 import type { HoldMove, HoldPort, ScreeningHoldPort } from '../../domain/screening/ports';
 import type { ScreenedPayment } from '../../domain/screening/rules';
-import type { Bucket } from '../../domain/settlement/ledger';
+import { type Bucket, factOfPayment } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
 import { addDays } from '../../domain/shared/calendar';
 import { MAX_HOLDS_PER_ACTION } from '../../events/screening';
@@ -22,7 +22,7 @@ export interface HoldStoreUnderTest {
   /** The payment's hold counts as stored. */
   counts(p: ScreenedPayment): Promise<{ open: number; denied: number }>;
   /** The day bucket the payment's money is in. */
-  bucket(p: ScreenedPayment): Promise<Pick<Bucket, 'held' | 'released' | 'denied'> | null>;
+  bucket(p: ScreenedPayment): Promise<Pick<Bucket, 'held' | 'released' | 'denied' | 'unscreened'> | null>;
   /** The settlement the payments' day buckets are in: their approvals, and payouts settling them. */
   settlement: { ledger: LedgerPort; deposits: DepositPort; engine: PayoutPort };
 }
@@ -111,6 +111,20 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.bucket(p)).toMatchObject({ held: 36_000 });
     });
 
+    it('PO-02: a hold raised as screening finishes tells settlement in the same write, and only once', async () => {
+      const p = await paid(provider());
+      expect(await t.settlement.ledger.apply(factOfPayment({ ...p, event: 'PAYMENT_APPROVED', approvalDate: '2026-03-10' })!)).toBe('applied');
+      expect(await t.bucket(p)).toMatchObject({ unscreened: 36_000, held: 0 });
+      expect(await t.store.raise(hold(p, 'SCR-01'), p)).toBe('raised');
+      expect(await t.bucket(p)).toMatchObject({ unscreened: 0, held: 36_000 });
+      // Delivered again: the hold is there, nothing moves.
+      expect(await t.store.raise(hold(p, 'SCR-01'), p)).toBe('exists');
+      // Another hold with the fact applied already: it is raised, the fact not counted twice.
+      expect(await t.store.raise(hold(p, 'SCR-02'), p)).toBe('raised');
+      expect(await t.bucket(p)).toMatchObject({ unscreened: 0, held: 36_000 });
+      expect(await t.settlement.ledger.apply(factOfPayment({ ...p, event: 'PAYMENT_SCREENED', approvalDate: '2026-03-10' })!)).toBe('duplicate');
+    });
+
     it('HOLD-02: the last open hold decided PAY releases the amount; NO_PAY denies it for good', async () => {
       const pid = provider();
       const [payMe, denyMe] = [await paid(pid, '2026-03-11'), await paid(pid, '2026-03-11')];
@@ -121,7 +135,7 @@ export function holdStoreContract(name: string, make: () => Promise<HoldStoreUnd
       expect(await t.store.move([{ ...move(b, 'REVIEWED', 'agency'), decision: 'NO_PAY', decisionReason: 'not delivered' }])).toBe('moved');
       expect(await t.counts(payMe)).toEqual({ open: 0, denied: 0 });
       expect(await t.counts(denyMe)).toEqual({ open: 0, denied: 1 });
-      expect(await t.bucket(payMe)).toEqual({ held: 72_000, released: 36_000, denied: 36_000 });
+      expect(await t.bucket(payMe)).toMatchObject({ held: 72_000, released: 36_000, denied: 36_000 });
     });
 
     it('§5: a voided hold releases its payment, once', async () => {

@@ -62,6 +62,17 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ approved: 36_000, settled: 0, version: 1 });
     });
 
+    it('§6: facts applied together count once each; with one seen before, the others still count once', async () => {
+      const ref = fresh();
+      const [a, b, c] = [fact(ref, '2026-03-02', 10_000), fact(ref, '2026-03-02', 20_000), fact(ref, '2026-03-03', 5_000)];
+      expect(await t.ledger.applyAll([a, b, c, a])).toEqual(['applied', 'applied', 'applied', 'duplicate']);
+      const d = fact(ref, '2026-03-02', 1_000);
+      expect(await t.ledger.applyAll([b, d])).toEqual(['duplicate', 'applied']);
+      expect(await t.ledger.applyAll([d])).toEqual(['duplicate']);
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-02' })).toMatchObject({ approved: 31_000 });
+      expect(await t.ledger.bucket({ ...ref, day: '2026-03-03' })).toMatchObject({ approved: 5_000 });
+    });
+
     it('§6: concurrent facts on one bucket all count', async () => {
       const ref = fresh();
       await Promise.all([1, 2, 3, 4, 5].map(() => t.ledger.apply(fact(ref, '2026-03-02', 10_000))));

@@ -100,9 +100,11 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
     async people(refs) {
       return refs.map((r) => people.get(`${r.personKind}#${r.personId}`) ?? { ...r, deathDate: null, movements: [] });
     },
-    async raise(hold) {
+    async raise(hold, finishing) {
       const [outcome] = raiseAll([hold]);
       if (outcome === 'raised') await options.onRaise?.(hold);
+      // As the adapter: screening's finished fact is applied in the same write.
+      if (outcome === 'raised' && finishing) await port.finished(finishing);
       return outcome!;
     },
     async addEvidence(holdId, evidence: Evidence, cap) {

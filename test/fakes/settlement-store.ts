@@ -60,6 +60,11 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
     this.addToBucket(fact, fact.deltas);
     return 'applied' as const;
   }
+  async applyAll(facts: readonly LedgerFact[]) {
+    const out: ('applied' | 'duplicate')[] = [];
+    for (const f of facts) out.push(await this.apply(f));
+    return out;
+  }
   async bucket(ref: BucketRef) {
     return structuredClone(this.bucketOf(ref));
   }

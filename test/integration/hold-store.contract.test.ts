@@ -16,7 +16,7 @@ holdStoreContract('DynamoDB', async () => {
   const settlement = settlementStores(table, () => 1_800_000_000);
   const ledger = settlement.ledger;
   return {
-    store: new DynamoHoldStore(table),
+    store: new DynamoHoldStore(table, () => 1_800_000_000),
     // Only what the hold store reads of a payment: its key, status and municipality.
     payment: async (p) => void (await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...keys.payment(p.providerId, p.approvalNumber), type: 'Payment', ...p } }))),
     counts: async (p) => {
@@ -25,7 +25,7 @@ holdStoreContract('DynamoDB', async () => {
     },
     bucket: async (p) => {
       const b = await ledger.bucket(refOf(p));
-      return b ? { held: b.held, released: b.released, denied: b.denied } : null;
+      return b ? { held: b.held, released: b.released, denied: b.denied, unscreened: b.unscreened } : null;
     },
     settlement: { ledger, deposits: settlement.deposits, engine: settlement.engine },
   };

@@ -7,15 +7,16 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allowedFrom, type Hold, type HoldDecision, type HoldDocument, type HoldHistoryEntry, type HoldState, paymentEffect } from '../../../domain/screening/holds';
 import type { HoldFilter, HoldMove, HoldPort, RaiseOutcome, ScreeningHoldPort } from '../../../domain/screening/ports';
-import { type Evidence, evidenceKey, holdIdOf } from '../../../domain/screening/rules';
-import { type BucketTotals, holdCountChange } from '../../../domain/settlement/ledger';
+import { type Evidence, evidenceKey, holdIdOf, type ScreenedPayment } from '../../../domain/screening/rules';
+import { type BucketTotals, factOfPayment, holdCountChange, type LedgerFact } from '../../../domain/settlement/ledger';
+import { kstDate } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { batchGetAll, conditionalWrite, isConditionalFailure, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-import { bucketUpdate } from './ledger-store';
+import { bucketUpdate, factMarker } from './ledger-store';
 
 export const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
 
@@ -68,7 +69,7 @@ interface PaymentCounts {
 }
 
 export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
-  constructor(private readonly table: Table) {}
+  constructor(private readonly table: Table, private readonly epochSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
 
   private get doc() {
     return this.table.doc;
@@ -140,8 +141,9 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
     return [...merged.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas, b.guarded ? { unsettledAtLeast: b.deltas.held ?? 0 } : undefined));
   }
 
-  async raise(hold: Hold): Promise<RaiseOutcome> {
-    const [outcome] = await this.raiseAll([hold]);
+  async raise(hold: Hold, finishing?: ScreenedPayment): Promise<RaiseOutcome> {
+    const fact = finishing ? factOfPayment({ ...finishing, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(finishing.approvedAt)) }) : null;
+    const [outcome] = await this.raiseAll([hold], fact ?? undefined);
     return outcome!;
   }
 
@@ -150,21 +152,31 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
    * is holdable while it is approved and its day still has its amount unpaid (a payment that is
    * already held was not paid, so it can take another hold).
    */
-  async raiseAll(holds: Hold[]): Promise<RaiseOutcome[]> {
+  async raiseAll(holds: Hold[], finishing?: LedgerFact): Promise<RaiseOutcome[]> {
+    let fact = finishing;
     for (let attempt = 0; attempt < 5; attempt++) {
       const before = await Promise.all(holds.map((h) => this.counts(h)));
       const bad = before.map((c) => c === null || c.status !== 'APPROVED');
       // All or none: when one cannot be held, nothing is written (the others report 'raised' only as "not the problem").
       if (bad.some(Boolean)) return holds.map((_, i) => (bad[i] ? 'not-holdable' : 'raised'));
       const counted = holds.map((h, i) => this.countItems(h, before[i]!, { open: 1, denied: 0 }, true, true));
+      // PO-02: screening's "finished" fact rides along (its marker last, its delta on the same bucket).
+      const finished: BucketSpec | undefined = fact ? { ref: fact, deltas: fact.deltas } : undefined;
+      const buckets = this.bucketItems([...counted.map((c) => c.bucket), finished]);
       const items = [
         ...holds.flatMap((h, i) => [{ Put: { TableName: this.table.name, Item: this.holdItem(h), ConditionExpression: conditions.absent } } as TransactItem, ...counted[i]!.items]),
-        ...this.bucketItems(counted.map((c) => c.bucket)),
+        ...buckets,
+        ...(fact ? [factMarker(this.table.name, fact, this.epochSeconds())] : []),
       ];
       const cancelled = await transactWrite(this.doc, items);
       if (cancelled === null) return holds.map(() => 'raised');
+      // The fact was applied by an earlier delivery: raise without it.
+      if (fact && cancelled.failed(items.length - 1)) {
+        fact = undefined;
+        continue;
+      }
       // A day paid out past what these holds need (a bucket failing) makes its payments not holdable.
-      const bucketFailed = cancelled.indexes.some((f) => f >= 2 * holds.length);
+      const bucketFailed = cancelled.indexes.some((f) => f >= 2 * holds.length && f < 2 * holds.length + buckets.length);
       const outcomes = holds.map((_, i) => {
         const at = raisePosition(i);
         return cancelled.failed(at.hold) ? 'exists' : bucketFailed && counted[i]!.bucket ? 'not-holdable' : cancelled.failed(at.payment) ? 'retry' : 'raised';

@@ -14,6 +14,8 @@ import { gsi1, gsi2, keys } from './keys';
 export type { BucketRef };
 
 const FACT_RETENTION_SECONDS = 400 * 24 * 3600;
+/** A transaction takes 100 items: the facts' markers and at most as many bucket updates. */
+const MAX_FACTS_AT_ONCE = 50;
 const TOTAL_FIELDS = ['approved', 'cancelled', 'held', 'released', 'denied', 'recovered', 'claims', 'settled', 'unscreened'] as const;
 
 /** Conditions spelled once. */
@@ -56,6 +58,15 @@ export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<
   };
 }
 
+/**
+ * A fact's marker, for use inside any transaction that also moves the fact's deltas on its bucket:
+ * it fails when the fact was applied before, so a fact counts once.
+ */
+export function factMarker(tableName: string, fact: LedgerFact, epochSeconds: number): TransactItem {
+  // `appliedAt`: when the fact joined its bucket (PO-07 statements: which payout settled it).
+  return { Put: { TableName: tableName, Item: { ...keys.ledgerFact(fact.factId), type: 'LedgerFact', ...fact, appliedAt: new Date(epochSeconds * 1000).toISOString(), expiresAt: epochSeconds + FACT_RETENTION_SECONDS }, ConditionExpression: conditions.firstDelivery } };
+}
+
 export function toBucket(item: Record<string, unknown>): Bucket {
   const e = entityOf<Record<string, unknown>>(item);
   return {
@@ -72,12 +83,35 @@ export class DynamoLedgerStore implements LedgerPort {
   constructor(private readonly table: Table, private readonly epochSeconds: () => number) {}
 
   async apply(fact: LedgerFact): Promise<'applied' | 'duplicate'> {
-    const failed = await transactWrite(this.table.doc, [
-      // `appliedAt`: when the fact joined its bucket (PO-07 statements: which payout settled it).
-      { Put: { TableName: this.table.name, Item: { ...keys.ledgerFact(fact.factId), type: 'LedgerFact', ...fact, appliedAt: new Date(this.epochSeconds() * 1000).toISOString(), expiresAt: this.epochSeconds() + FACT_RETENTION_SECONDS }, ConditionExpression: conditions.firstDelivery } },
-      bucketUpdate(this.table.name, fact, fact.deltas),
-    ]);
+    const failed = await transactWrite(this.table.doc, [this.marker(fact), bucketUpdate(this.table.name, fact, fact.deltas)]);
     return failed === null ? 'applied' : 'duplicate';
+  }
+
+  /** Facts not seen before go in one transaction: their markers and one update per bucket. */
+  async applyAll(facts: readonly LedgerFact[]): Promise<('applied' | 'duplicate')[]> {
+    const unique = [...new Map(facts.map((f) => [f.factId, f])).values()];
+    if (unique.length > 1 && unique.length <= MAX_FACTS_AT_ONCE) {
+      const buckets = new Map<string, { ref: BucketRef; deltas: Partial<BucketTotals> }>();
+      for (const f of unique) {
+        const k = `${f.providerId}#${f.programCode}#${f.day}#${f.municipalityCode}`;
+        const b = buckets.get(k) ?? { ref: f, deltas: {} };
+        for (const [field, v] of Object.entries(f.deltas) as [keyof BucketTotals, number][]) b.deltas[field] = (b.deltas[field] ?? 0) + v;
+        buckets.set(k, b);
+      }
+      const failed = await transactWrite(this.table.doc, [...unique.map((f) => this.marker(f)), ...[...buckets.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas))], { conflicts: 'return' });
+      if (failed === null) {
+        const firsts = new Set<string>();
+        return facts.map((f) => (firsts.has(f.factId) ? 'duplicate' : (firsts.add(f.factId), 'applied')));
+      }
+    }
+    // Some fact was applied already (a redelivery), or the write conflicted: each alone decides.
+    const out: ('applied' | 'duplicate')[] = [];
+    for (const f of facts) out.push(await this.apply(f));
+    return out;
+  }
+
+  private marker(fact: LedgerFact): TransactItem {
+    return factMarker(this.table.name, fact, this.epochSeconds());
   }
 
   async bucket(ref: BucketRef): Promise<Bucket | null> {

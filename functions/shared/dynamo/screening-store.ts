@@ -16,7 +16,7 @@ import { DynamoScreeningIndex } from './screening-index-store';
 export function screeningStores(table: Table, epochSeconds: () => number) {
   const index = new DynamoScreeningIndex(table, epochSeconds);
   const evidence = new DynamoEvidenceStore(table);
-  const holds = new DynamoHoldStore(table);
+  const holds = new DynamoHoldStore(table, epochSeconds);
   const ledger = new DynamoLedgerStore(table, epochSeconds);
   const port: ScreeningPort = {
     index: (p, at) => index.index(p, at),
@@ -25,7 +25,7 @@ export function screeningStores(table: Table, epochSeconds: () => number) {
     paymentsOf: (person, since) => index.paymentsOf(person, since),
     stillApproved: (p) => index.stillApproved(p),
     people: (refs) => evidence.people(refs),
-    raise: (h) => holds.raise(h),
+    raise: (h, finishing) => holds.raise(h, finishing),
     addEvidence: (id, e, cap) => holds.addEvidence(id, e, cap),
     evidenceKeys: (ids) => holds.evidenceKeys(ids),
     holdsOfPayment: (a) => holds.holdsOfPayment(a),

@@ -12,7 +12,7 @@ holdStoreContract('in memory', async () => {
     counts: async (p) => fake.counts(p.approvalNumber),
     bucket: async (p) => {
       const b = await fake.ledger.bucket(refOf(p));
-      return b ? { held: b.held, released: b.released, denied: b.denied } : null;
+      return b ? { held: b.held, released: b.released, denied: b.denied, unscreened: b.unscreened } : null;
     },
     settlement: { ledger: fake.ledger, deposits: fake.ledger, engine: fake.ledger.engine },
   };
