@@ -24,7 +24,10 @@ export interface ScreeningIndexPort {
   neighbours(payment: ScreenedPayment, window: ReturnType<typeof successionWindow>, nearest?: number): Promise<ScreenedPayment[]>;
   /** Marks the payment cancelled or refunded in the index. */
   withdraw(payment: ScreenedPayment): Promise<void>;
-  /** A person's indexed payments approved on or after `since`. */
+  /**
+   * A person's indexed payments approved on or after `since` that SCR-03/04 could match: a
+   * retroactive or makeup payment only if its service is on or after `since` as well.
+   */
   paymentsOf(person: PersonRef, since: IsoDate): Promise<ScreenedPayment[]>;
   /** The payment's own record, read now: is it still approved? */
   stillApproved(payment: ScreenedPayment): Promise<boolean>;

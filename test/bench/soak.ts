@@ -162,7 +162,7 @@ try {
   do {
     const page = await doc.send(new ScanCommand({ TableName: TABLE_NAME, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
-      if (item.type === 'ScreeningIndex' && String(item.PK).startsWith('SCRIDX#W#') && String(item.SK).startsWith('A#')) screenedAt.set(item.approvalNumber as string, item.screenedAtMs as number);
+      if (item.type === 'ScreeningIndex' && String(item.PK).startsWith('SCRIDX#W#') && String(item.SK).startsWith('S#')) screenedAt.set(item.approvalNumber as string, item.screenedAtMs as number);
       if (item.type === 'Hold') holds++;
     }
     start = page.LastEvaluatedKey;

@@ -49,6 +49,30 @@ export function screeningIndexContract(name: string, make: () => Promise<Screeni
       expect(nearest).toEqual(['11:58', '11:59', '12:01', '12:02']);
     });
 
+    it('SCR-01: a retroactive payment is found by its service start only, never by when it was approved', async () => {
+      const w = worker();
+      const own = payment(w, '2026-03-10T12:00:00+09:00', { serviceStartAt: '2026-03-10T11:50:00+09:00' });
+      // Approved a minute apart, its service the day before: no window of a normal payment reaches it.
+      const retro = payment(w, '2026-03-10T12:01:00+09:00', { kind: 'RETRO', serviceStartAt: '2026-03-08T09:00:00+09:00' });
+      const overlapping = payment(w, '2026-03-10T13:00:00+09:00', { kind: 'RETRO', serviceStartAt: '2026-03-10T11:40:00+09:00' });
+      for (const p of [own, retro, overlapping]) await t.index.index(p, new Date(p.approvedAt));
+      const window = successionWindow(own, DEFAULT_SCREENING_RULES['SCR-01']);
+      expect((await t.index.neighbours(own, window)).map((p) => p.approvalNumber)).toEqual([overlapping.approvalNumber]);
+      expect((await t.index.neighbours(own, window, 10)).map((p) => p.approvalNumber)).toEqual([overlapping.approvalNumber]);
+    });
+
+    it('SCR-05: a person\'s payments since a date — a retroactive one only if its service is on or after it too', async () => {
+      const w = worker();
+      const normal = payment(w, '2026-03-10T12:00:00+09:00', { serviceStartAt: '2026-03-10T11:00:00+09:00' });
+      const before = payment(w, '2026-03-09T12:00:00+09:00', { serviceStartAt: '2026-03-09T11:00:00+09:00' });
+      const retroServedBefore = payment(w, '2026-03-11T09:00:00+09:00', { kind: 'RETRO', serviceStartAt: '2026-03-07T10:00:00+09:00' });
+      const retroServedAfter = payment(w, '2026-03-12T09:00:00+09:00', { kind: 'RETRO', serviceStartAt: '2026-03-10T10:00:00+09:00' });
+      const untimed = payment(w, '2026-03-11T09:00:00+09:00', { kind: 'MAKEUP', serviceStartAt: null });
+      for (const p of [normal, before, retroServedBefore, retroServedAfter, untimed]) await t.index.index(p, new Date(p.approvedAt));
+      const found = (await t.index.paymentsOf({ personKind: 'WORKER', personId: w }, '2026-03-10')).map((p) => p.approvalNumber).sort();
+      expect(found).toEqual([normal.approvalNumber, retroServedAfter.approvalNumber, untimed.approvalNumber].sort());
+    });
+
     it('SCR-05: a withdrawal and an index entry commute — withdrawn first, the payment stays withdrawn', async () => {
       const w = worker();
       const p = payment(w, '2026-03-10T12:00:00+09:00');

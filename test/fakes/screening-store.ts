@@ -81,7 +81,9 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       // The adapter's ranges: approval instants (KST) in the approval window, or service starts in the session window.
       const within = (instant: string | null, range: { from: string; to: string } | null) => instant !== null && range !== null && formatKst(new Date(instant)) >= range.from && formatKst(new Date(instant)).slice(0, range.to.length) <= range.to;
       const others = [...index.values()].filter((o) => o.approvalNumber !== p.approvalNumber);
-      if (nearest === undefined) return others.filter((o) => (o.workerId === p.workerId || o.recipientId === p.recipientId) && (within(o.approvedAt, window.approved) || within(o.serviceStartAt, window.serviceStart)));
+      // As the adapter indexes them: by approval only a normal payment, or one without service times.
+      const byApproval = (o: ScreenedPayment) => (o.kind === 'NORMAL' || !o.serviceStartAt) && within(o.approvedAt, window.approved);
+      if (nearest === undefined) return others.filter((o) => (o.workerId === p.workerId || o.recipientId === p.recipientId) && (byApproval(o) || within(o.serviceStartAt, window.serviceStart)));
       // The nearest on each side of the payment's own instant, per person and range (ties: by approval number, as the keys sort).
       const found = new Map<string, ScreenedPayment>();
       const side = (list: ScreenedPayment[], at: (o: ScreenedPayment) => string, pivot: string) => {
@@ -92,7 +94,7 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       };
       for (const same of [(o: ScreenedPayment) => o.workerId === p.workerId, (o: ScreenedPayment) => o.recipientId === p.recipientId]) {
         const mine = others.filter(same);
-        side(mine.filter((o) => within(o.approvedAt, window.approved)), (o) => o.approvedAt, formatKst(new Date(p.approvedAt)));
+        side(mine.filter(byApproval), (o) => o.approvedAt, formatKst(new Date(p.approvedAt)));
         if (p.serviceStartAt) side(mine.filter((o) => within(o.serviceStartAt, window.serviceStart)), (o) => o.serviceStartAt!, formatKst(new Date(p.serviceStartAt)));
       }
       return [...found.values()];
@@ -141,7 +143,9 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return structuredClone(h);
     },
     async paymentsOf(person, since) {
-      return [...index.values()].filter((p) => (person.personKind === 'WORKER' ? p.workerId : p.recipientId) === person.personId && p.approvedAt.slice(0, 10) >= since);
+      // As the adapter: a payment compared by service times only is found by its service start.
+      const servedSince = (p: ScreenedPayment) => p.kind === 'NORMAL' || !p.serviceStartAt || formatKst(new Date(p.serviceStartAt)).slice(0, 10) >= since;
+      return [...index.values()].filter((p) => (person.personKind === 'WORKER' ? p.workerId : p.recipientId) === person.personId && p.approvedAt.slice(0, 10) >= since && servedSince(p));
     },
     async stillApproved(p) {
       return truth.get(p.approvalNumber)?.status === 'APPROVED';

@@ -19,9 +19,15 @@ const INDEX_RETENTION_SECONDS = 180 * 24 * 3600;
 const kst = (instant: string) => formatKst(new Date(instant));
 const personLetter = (kind: PersonRef['personKind']) => (kind === 'RECIPIENT' ? 'R' : 'W');
 
-/** The index keys of a payment: by approval and by service start, under its worker and recipient. */
-function indexKeys(p: Pick<ScreenedPayment, 'workerId' | 'recipientId' | 'approvedAt' | 'serviceStartAt' | 'approvalNumber'>) {
-  const out = [keys.screeningIndex('W', p.workerId, 'A', kst(p.approvedAt), p.approvalNumber), keys.screeningIndex('R', p.recipientId, 'A', kst(p.approvedAt), p.approvalNumber)];
+/** A payment is found by its approval instant only where SCR-01 compares it by that: a normal payment, or one without service times. */
+const byApproval = (p: Pick<ScreenedPayment, 'kind' | 'serviceStartAt'>) => p.kind === 'NORMAL' || !p.serviceStartAt;
+
+/**
+ * The index keys of a payment under its worker and recipient: by service start, and by approval
+ * instant where it can be compared by that (a retroactive or makeup payment never is, SCR-01).
+ */
+function indexKeys(p: Pick<ScreenedPayment, 'workerId' | 'recipientId' | 'approvedAt' | 'serviceStartAt' | 'approvalNumber' | 'kind'>) {
+  const out = byApproval(p) ? [keys.screeningIndex('W', p.workerId, 'A', kst(p.approvedAt), p.approvalNumber), keys.screeningIndex('R', p.recipientId, 'A', kst(p.approvedAt), p.approvalNumber)] : [];
   if (p.serviceStartAt) {
     out.push(keys.screeningIndex('W', p.workerId, 'S', kst(p.serviceStartAt), p.approvalNumber), keys.screeningIndex('R', p.recipientId, 'S', kst(p.serviceStartAt), p.approvalNumber));
   }
@@ -118,14 +124,26 @@ export class DynamoScreeningIndex implements ScreeningIndexPort {
     return [...byApproval.values()];
   }
 
+  /**
+   * SCR-05: the person's payments approved on or after `since` that SCR-03/04 can match — those
+   * whose service is on or after it (a service before it was approved before it, or is
+   * retroactive and never matches evidence from a later date). Read by approval instant and by
+   * service start, as each payment is indexed.
+   */
   async paymentsOf(person: PersonRef, since: string): Promise<ScreenedPayment[]> {
-    const items = await queryAll(this.doc, {
+    const pk = keys.screeningIndexPartition(personLetter(person.personKind), person.personId);
+    const ranges = await Promise.all(['A', 'S'].map((by) => queryAll(this.doc, {
       TableName: this.table.name,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.screeningIndexPartition(personLetter(person.personKind), person.personId), ':from': `A#${since}`, ':to': 'A#~' },
+      ExpressionAttributeValues: { ':pk': pk, ':from': `${by}#${since}`, ':to': `${by}#~` },
       ConsistentRead: true,
-    });
-    return items.map(toScreened);
+    })));
+    const found = new Map<string, ScreenedPayment>();
+    for (const item of ranges.flat()) {
+      const p = toScreened(item);
+      if (kst(p.approvedAt).slice(0, 10) >= since) found.set(p.approvalNumber, p);
+    }
+    return [...found.values()];
   }
 
   async stillApproved(payment: ScreenedPayment): Promise<boolean> {
