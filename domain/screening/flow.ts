@@ -50,10 +50,12 @@ export function holdOf(payment: ScreenedPayment, proposal: Pick<HoldProposal, 'r
   };
 }
 
+const raisedOf = (hold: Hold, outcome: RaiseOutcome): Raised => ({ ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome });
+
 async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number, finishing?: ScreenedPayment): Promise<Raised> {
   const outcome = await port.raise(hold, finishing);
   if (outcome === 'exists') for (const e of hold.evidence) await port.addEvidence(hold.holdId, e, cap);
-  return { ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome };
+  return raisedOf(hold, outcome);
 }
 
 /**
@@ -63,7 +65,6 @@ async function raiseOrMerge(port: ScreeningPort, hold: Hold, cap: number, finish
  */
 async function mergeOrRaisePartners(port: ScreeningPort, holds: readonly Hold[], cap: number): Promise<Raised[]> {
   if (!holds.length) return [];
-  const raised = (hold: Hold, outcome: Raised['outcome']): Raised => ({ ruleId: hold.ruleId, holdId: hold.holdId, approvalNumber: hold.approvalNumber, outcome });
   const known = await port.evidenceKeys(holds.map((h) => h.holdId));
   // Evidence for existing holds at once; raises one after another (they share the day's bucket).
   const added = await Promise.all(holds.map(async (hold) => {
@@ -75,7 +76,7 @@ async function mergeOrRaisePartners(port: ScreeningPort, holds: readonly Hold[],
     return (await Promise.all(wanted.map((e) => port.addEvidence(hold.holdId, e, cap)))).includes('absent') ? 'absent' : 'exists';
   }));
   const out: Raised[] = [];
-  for (const [i, hold] of holds.entries()) out.push(added[i] === 'absent' ? await raiseOrMerge(port, hold, cap) : raised(hold, 'exists'));
+  for (const [i, hold] of holds.entries()) out.push(added[i] === 'absent' ? await raiseOrMerge(port, hold, cap) : raisedOf(hold, 'exists'));
   return out;
 }
 

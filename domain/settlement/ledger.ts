@@ -7,7 +7,7 @@
  * payments. Each bucket also records what has been paid from it (`settled`); what a run pays is
  * the difference, so a run made twice or late pays nothing twice and loses nothing.
  */
-import type { IsoDate } from '../shared/calendar';
+import { type IsoDate, kstDate } from '../shared/calendar';
 
 export interface BucketTotals {
   /** Approved payments of the day (PO-02). */
@@ -216,3 +216,7 @@ export function holdCountChange(before: { open: number; denied: number }, change
   if (before.denied === 0 && after.denied > 0) deltas.denied = amount;
   return deltas;
 }
+
+/** PO-02: the fact that screening has finished with an approved payment (its day bucket may pay it). */
+export const screenedFact = (p: Omit<PaymentFactSource, 'event' | 'approvalDate' | 'recoveredOn'> & { approvedAt: string }): LedgerFact | null =>
+  factOfPayment({ ...p, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(p.approvedAt)) });

@@ -4,6 +4,7 @@
  * batch, when the handler throws) to come back after the visibility timeout and, after
  * `maxReceiveCount` receives, to move to the DLQ.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { QUEUES, type QueueName } from '../system';
@@ -49,9 +50,7 @@ export class QueuePollers {
    */
   async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.running = false;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(this.loops), new Promise((r) => (timer = setTimeout(r, graceMs)))]);
-    clearTimeout(timer);
+    await Promise.race([Promise.all(this.loops), delay(graceMs, undefined, { ref: false })]);
     this.loops = [];
   }
 

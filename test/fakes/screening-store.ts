@@ -11,8 +11,8 @@
 import { allowedFrom, type Hold, paymentEffect } from '../../domain/screening/holds';
 import type { EvidencePort, HoldFilter, HoldPort, PersonRef, RaiseOutcome, ScreeningPort } from '../../domain/screening/ports';
 import { type Evidence, evidenceKey, type PersonEvidence, type ScreenedPayment } from '../../domain/screening/rules';
-import { formatKst, kstDate } from '../../domain/shared/calendar';
-import { type BucketTotals, factOfPayment, holdCountChange } from '../../domain/settlement/ledger';
+import { formatKst } from '../../domain/shared/calendar';
+import { type BucketTotals, holdCountChange, screenedFact } from '../../domain/settlement/ledger';
 import type { BucketRef } from '../../domain/settlement/ports';
 import { pageOfList } from './paging';
 import { InMemorySettlement } from './settlement-store';
@@ -151,7 +151,7 @@ export function inMemoryScreening(options: { onRaise?: (hold: Hold) => Promise<v
       return truth.get(p.approvalNumber)?.status === 'APPROVED';
     },
     async finished(p) {
-      const fact = factOfPayment({ ...p, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(p.approvedAt)) });
+      const fact = screenedFact(p);
       if (fact) await ledger.apply(fact);
     },
   };

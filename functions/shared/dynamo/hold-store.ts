@@ -8,15 +8,14 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { allowedFrom, type Hold, type HoldDecision, type HoldDocument, type HoldHistoryEntry, type HoldState, paymentEffect } from '../../../domain/screening/holds';
 import type { HoldFilter, HoldMove, HoldPort, RaiseOutcome, ScreeningHoldPort } from '../../../domain/screening/ports';
 import { type Evidence, evidenceKey, holdIdOf, type ScreenedPayment } from '../../../domain/screening/rules';
-import { type BucketTotals, factOfPayment, holdCountChange, type LedgerFact } from '../../../domain/settlement/ledger';
-import { kstDate } from '../../../domain/shared/calendar';
+import { holdCountChange, type LedgerFact, screenedFact } from '../../../domain/settlement/ledger';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
 import { batchGetAll, conditionalWrite, isConditionalFailure, type TransactItem, transactWrite } from './batch';
 import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-import { bucketUpdate, factMarker } from './ledger-store';
+import { type BucketChange, bucketUpdates, factMarker } from './ledger-store';
 
 export const HOLD_RULES = ['SCR-01', 'SCR-02', 'SCR-03', 'SCR-04', 'HOLD-03'] as const;
 
@@ -50,16 +49,9 @@ export function toHold(item: Record<string, unknown>): Hold {
   return { ...(e as unknown as Hold), evidence, documents, submittedDocumentKeys: (e.submittedDocumentKeys as string[] | undefined) ?? [], history: (e.history as HoldHistoryEntry[] | undefined) ?? [] };
 }
 
-interface BucketSpec {
-  ref: { providerId: string; programCode: string; municipalityCode: string; day: string };
-  deltas: Partial<BucketTotals>;
-  /** §5: a new hold needs its amount still unpaid on its day. */
-  guarded?: boolean;
-}
-
 interface CountItems {
   items: TransactItem[];
-  bucket?: BucketSpec;
+  bucket?: BucketChange;
 }
 
 interface PaymentCounts {
@@ -123,26 +115,8 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
     return { items, ...(bucket ? { bucket } : {}) };
   }
 
-  /** One update per bucket: holds of one day share a bucket, and a transaction touches an item once. */
-  private bucketItems(specs: (BucketSpec | undefined)[]): TransactItem[] {
-    const merged = new Map<string, BucketSpec>();
-    for (const spec of specs) {
-      if (!spec) continue;
-      const k = `${spec.ref.day}#${spec.ref.municipalityCode}#${spec.ref.providerId}#${spec.ref.programCode}`;
-      const seen = merged.get(k);
-      if (!seen) {
-        merged.set(k, { ...spec, deltas: { ...spec.deltas } });
-        continue;
-      }
-      seen.guarded ||= spec.guarded;
-      for (const [f, v] of Object.entries(spec.deltas) as [keyof BucketTotals, number][]) seen.deltas[f] = (seen.deltas[f] ?? 0) + v;
-    }
-    // The holds of one day together need their sum still unpaid there.
-    return [...merged.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas, b.guarded ? { unsettledAtLeast: b.deltas.held ?? 0 } : undefined));
-  }
-
   async raise(hold: Hold, finishing?: ScreenedPayment): Promise<RaiseOutcome> {
-    const fact = finishing ? factOfPayment({ ...finishing, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(finishing.approvedAt)) }) : null;
+    const fact = finishing ? screenedFact(finishing) : null;
     const [outcome] = await this.raiseAll([hold], fact ?? undefined);
     return outcome!;
   }
@@ -161,8 +135,8 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
       if (bad.some(Boolean)) return holds.map((_, i) => (bad[i] ? 'not-holdable' : 'raised'));
       const counted = holds.map((h, i) => this.countItems(h, before[i]!, { open: 1, denied: 0 }, true, true));
       // PO-02: screening's "finished" fact rides along (its marker last, its delta on the same bucket).
-      const finished: BucketSpec | undefined = fact ? { ref: fact, deltas: fact.deltas } : undefined;
-      const buckets = this.bucketItems([...counted.map((c) => c.bucket), finished]);
+      const finished: BucketChange | undefined = fact ? { ref: fact, deltas: fact.deltas } : undefined;
+      const buckets = bucketUpdates(this.table.name, [...counted.map((c) => c.bucket), finished]);
       const items = [
         ...holds.flatMap((h, i) => [{ Put: { TableName: this.table.name, Item: this.holdItem(h), ConditionExpression: conditions.absent } } as TransactItem, ...counted[i]!.items]),
         ...buckets,
@@ -286,7 +260,7 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
       entry: { at, by: 'screening', role: 'system', from: hold.state, to: 'VOIDED', comment: reason },
       keepingNoEvidence: reason === 'EVIDENCE_CANCELLED',
     });
-    return (await transactWrite(this.doc, [...counted.items, ...this.bucketItems([counted.bucket])])) === null;
+    return (await transactWrite(this.doc, [...counted.items, ...bucketUpdates(this.table.name, [counted.bucket])])) === null;
   }
 
   /**
@@ -311,7 +285,7 @@ export class DynamoHoldStore implements HoldPort, ScreeningHoldPort {
         },
       }),
     ));
-    const items = [...counted.flatMap((c) => c.items), ...this.bucketItems(counted.map((c) => c.bucket))];
+    const items = [...counted.flatMap((c) => c.items), ...bucketUpdates(this.table.name, counted.map((c) => c.bucket))];
     return (await transactWrite(this.doc, items)) === null ? 'moved' : 'conflict';
   }
 

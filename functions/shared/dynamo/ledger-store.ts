@@ -58,6 +58,34 @@ export function bucketUpdate(tableName: string, ref: BucketRef, deltas: Partial<
   };
 }
 
+/** A change to one bucket inside a transaction; `guarded`: §5, a new hold needs its held amount still unpaid there. */
+export interface BucketChange {
+  ref: BucketRef;
+  deltas: Partial<BucketTotals>;
+  guarded?: boolean;
+}
+
+/**
+ * One update per bucket for these changes (a transaction touches an item once): the deltas of
+ * one bucket summed, guarded if any of them is — the holds of one day together need their sum
+ * still unpaid there.
+ */
+export function bucketUpdates(tableName: string, changes: readonly (BucketChange | undefined)[]): TransactItem[] {
+  const merged = new Map<string, BucketChange>();
+  for (const change of changes) {
+    if (!change) continue;
+    const k = JSON.stringify(bucketKey(change.ref));
+    const seen = merged.get(k);
+    if (!seen) {
+      merged.set(k, { ...change, deltas: { ...change.deltas } });
+      continue;
+    }
+    seen.guarded ||= change.guarded;
+    for (const [f, v] of Object.entries(change.deltas) as [keyof BucketTotals, number][]) seen.deltas[f] = (seen.deltas[f] ?? 0) + v;
+  }
+  return [...merged.values()].map((b) => bucketUpdate(tableName, b.ref, b.deltas, b.guarded ? { unsettledAtLeast: b.deltas.held ?? 0 } : undefined));
+}
+
 /**
  * A fact's marker, for use inside any transaction that also moves the fact's deltas on its bucket:
  * it fails when the fact was applied before, so a fact counts once.
@@ -91,14 +119,7 @@ export class DynamoLedgerStore implements LedgerPort {
   async applyAll(facts: readonly LedgerFact[]): Promise<('applied' | 'duplicate')[]> {
     const unique = [...new Map(facts.map((f) => [f.factId, f])).values()];
     if (unique.length > 1 && unique.length <= MAX_FACTS_AT_ONCE) {
-      const buckets = new Map<string, { ref: BucketRef; deltas: Partial<BucketTotals> }>();
-      for (const f of unique) {
-        const k = `${f.providerId}#${f.programCode}#${f.day}#${f.municipalityCode}`;
-        const b = buckets.get(k) ?? { ref: f, deltas: {} };
-        for (const [field, v] of Object.entries(f.deltas) as [keyof BucketTotals, number][]) b.deltas[field] = (b.deltas[field] ?? 0) + v;
-        buckets.set(k, b);
-      }
-      const failed = await transactWrite(this.table.doc, [...unique.map((f) => this.marker(f)), ...[...buckets.values()].map((b) => bucketUpdate(this.table.name, b.ref, b.deltas))], { conflicts: 'return' });
+      const failed = await transactWrite(this.table.doc, [...unique.map((f) => this.marker(f)), ...bucketUpdates(this.table.name, unique.map((f) => ({ ref: f, deltas: f.deltas })))], { conflicts: 'return' });
       if (failed === null) {
         const firsts = new Set<string>();
         return facts.map((f) => (firsts.has(f.factId) ? 'duplicate' : (firsts.add(f.factId), 'applied')));

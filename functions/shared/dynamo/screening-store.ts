@@ -4,8 +4,7 @@
  * ledger, told when a payment's screening has finished (PO-02).
  */
 import type { ScreeningPort } from '../../../domain/screening/ports';
-import { factOfPayment } from '../../../domain/settlement/ledger';
-import { kstDate } from '../../../domain/shared/calendar';
+import { screenedFact } from '../../../domain/settlement/ledger';
 import type { Table } from './client';
 import { DynamoEvidenceStore } from './evidence-store';
 import { DynamoHoldStore } from './hold-store';
@@ -33,7 +32,7 @@ export function screeningStores(table: Table, epochSeconds: () => number) {
     dropEvidence: (id, k) => holds.dropEvidence(id, k),
     // PO-02: the payment's day bucket lets a run pay it (its `unscreened` amount comes off once).
     finished: async (p) => {
-      const fact = factOfPayment({ ...p, event: 'PAYMENT_SCREENED', approvalDate: kstDate(new Date(p.approvedAt)) });
+      const fact = screenedFact(p);
       if (fact) await ledger.apply(fact);
     },
   };
