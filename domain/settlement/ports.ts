@@ -47,6 +47,27 @@ export interface DepositAccount {
   paidTotal: number;
 }
 
+/** One movement of a deposit account: what it did to the balance (funded +, drawn −, returned +). */
+export interface DepositMovement {
+  kind: 'FUNDED' | 'DRAWN' | 'RETURNED';
+  /** Its effect on the balance, in won (a draw that credits recoveries back is positive). */
+  amount: number;
+  /** When it was recorded. */
+  at: string;
+  depositId?: string;
+  depositedAt?: string;
+  payoutId?: string;
+  providerId?: string;
+  payDate?: string;
+}
+
+/** A deposit account and every movement of it, oldest first (`GET /v1/deposits`). */
+export interface DepositLedger extends DepositAccount {
+  municipalityCode: string;
+  programCode: string;
+  movements: DepositMovement[];
+}
+
 /** A deposit account with what its vouchers grant per month (PO-06). */
 export interface ForecastFacts {
   municipalityCode: string;
@@ -64,8 +85,15 @@ export interface DepositPort {
   /** Records a deposit once (its id is its idempotency key) and adds it to the balance. */
   deposit(entry: DepositEntry): Promise<'recorded' | 'duplicate'>;
   account(municipalityCode: string, programCode: string): Promise<DepositAccount>;
+  /** The accounts matching the filter with their movements (PO-03: funded, drawn, returned). */
+  ledgers(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }): Promise<DepositLedger[]>;
   /** The accounts matching the filter, with what vouchers grant from `fromMonth - 3` to `toMonth`. */
   forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: YearMonth, toMonth: YearMonth): Promise<ForecastFacts[]>;
+}
+
+/** PO-06 for providers: the municipalities a provider's recipients belong to (its running contracts'). */
+export interface ProviderReachPort {
+  municipalitiesOf(providerId: string): Promise<string[]>;
 }
 
 /** What one payout needs (PO-02..04): its own record, the open buckets, the balances and the run's deposit allocations (PO-03). */

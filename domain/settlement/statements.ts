@@ -9,7 +9,7 @@ import type { Refund } from '../payments/refunds';
 import { maskCardNumber } from '../registry/identity';
 import type { Payout } from './payout';
 
-const cell = (v: unknown) => {
+export const cell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   // Quotes, separators and line breaks are quoted; a leading formula character is neutralised.
   const safe = /^[=+\-@]/.test(s) && !/^-?\d+$/.test(s) ? `'${s}` : s;
@@ -28,10 +28,14 @@ export type StatementPayment = Payment & {
   shownAs?: 'HELD' | 'DENIED' | 'RELEASED';
 };
 
+/** A recovered refund, with the refunded payment's worker when the store knows it. */
+export type StatementRecovery = Refund & { workerId?: string };
+
 /** PO-07: what stands behind a payout. */
 export interface StatementFacts {
   payments: StatementPayment[];
-  recoveries: Refund[];
+  /** Approved refunds recovered, with the worker of the payment each gives back (PO-07 per worker). */
+  recoveries: StatementRecovery[];
   claims: Claim[];
 }
 
@@ -99,7 +103,7 @@ export function statementCsv(payout: Payout, behind: StatementFacts): string {
     ...[...behind.payments]
       .sort((a, b) => a.approvalNumber.localeCompare(b.approvalNumber))
       .map((p) => row('PAYMENT', p.approvalNumber, p.approvalDate, p.serviceDate, p.recipientId, p.workerId, maskCardNumber(p.cardNumber), p.channel, p.kind, p.amount, p.status, p.shownAs ?? ((p.holdsDenied ?? 0) > 0 ? 'DENIED' : (p.holdsOpen ?? 0) > 0 ? 'HELD' : ''))),
-    ...behind.recoveries.map((r) => row('REFUND_RECOVERED', r.approvalNumber, r.recoveredOn, '', r.recipientId, '', '', '', r.reason, -r.amount, r.state, '')),
+    ...behind.recoveries.map((r) => row('REFUND_RECOVERED', r.approvalNumber, r.recoveredOn, '', r.recipientId, r.workerId ?? '', '', '', r.reason, -r.amount, r.state, '')),
     ...behind.claims.map((c) => row('EXCEPTION_CLAIM', c.claimId, c.payableOn, c.serviceDate, c.recipientId, c.workerId, '', 'EXCEPTION_CLAIM', c.reason, c.amount, c.state, '')),
   ];
   return `\uFEFF${lines.join('\r\n')}\r\n`;

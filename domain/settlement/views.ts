@@ -54,3 +54,20 @@ export async function depositForecasts(deps: { deposits: DepositPort; clock: Clo
   const previousMonthOpen = deps.clock.now() < new Date(`${month}-01T01:00:00+09:00`);
   return facts.map((f) => ({ municipalityCode: f.municipalityCode, programCode: f.programCode, balance: f.balance, paid: Object.fromEntries(f.paid), waiting: f.waiting, months: forecast(f.balance, f.granted, month, { paid: f.paid, waiting: f.waiting, previousMonthOpen }) }));
 }
+
+/** PO-06 as a provider reads it: whether each month is expected to be paid, never a municipality's balance. */
+export interface ProviderForecastView {
+  municipalityCode: string;
+  programCode: string;
+  months: Pick<ForecastMonth, 'month' | 'status'>[];
+}
+
+/**
+ * PO-06 for a provider (api.md: `GET /v1/forecasts` also answers a provider): the forecasts of the
+ * deposits of the municipalities its recipients belong to (`municipalities`, from its contracts).
+ */
+export async function providerForecasts(deps: { deposits: DepositPort; clock: Clock }, municipalities: readonly string[], programCode: string | undefined): Promise<ProviderForecastView[]> {
+  const wanted = [...new Set(municipalities)].sort();
+  const views = await Promise.all(wanted.map((municipalityCode) => depositForecasts(deps, { municipalityCode, programCode })));
+  return views.flat().map((v) => ({ municipalityCode: v.municipalityCode, programCode: v.programCode, months: v.months.map((m) => ({ month: m.month, status: m.status })) }));
+}

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { recordDeposit } from '../../domain/settlement/deposits';
-import { depositForecasts, listPayouts, payoutFor, payoutStatement, type PayoutViewRefusal } from '../../domain/settlement/views';
+import { depositForecasts, listPayouts, payoutFor, payoutStatement, providerForecasts, type PayoutViewRefusal } from '../../domain/settlement/views';
 import { isoDate, municipalityCode, programCode, recordId } from '../../events/common';
 import { depositRequest } from '../../events/payouts';
 import { systemClock } from '../shared/clock';
@@ -44,7 +44,11 @@ const statement = route({ roles: ['provider', 'agency'] }, async ({ path, princi
   return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${found.payout.payoutId}.csv"` }, body: found.csv };
 });
 
-const forecasts = route({ roles: ['municipality', 'agency'], query: z.object({ programCode: programCode.optional(), municipalityCode: municipalityCode.optional() }).strict() }, async ({ query, principal }) => {
+const forecasts = route({ roles: ['municipality', 'agency', 'provider'], query: z.object({ programCode: programCode.optional(), municipalityCode: municipalityCode.optional() }).strict() }, async ({ query, principal }) => {
+  if (principal.role === 'provider') {
+    const mine = (await settlement().reach.municipalitiesOf(principal.providerId!)).filter((m) => !query.municipalityCode || m === query.municipalityCode);
+    return json(200, { items: await providerForecasts({ deposits: settlement().deposits, clock: systemClock }, mine, query.programCode), nextToken: null });
+  }
   const filter = { municipalityCode: municipalityFilter(principal, query.municipalityCode), programCode: query.programCode };
   return json(200, { items: await depositForecasts({ deposits: settlement().deposits, clock: systemClock }, filter), nextToken: null });
 });

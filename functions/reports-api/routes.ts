@@ -3,4 +3,6 @@ import { jwt, type RouteTable } from '../shared/routes';
 
 export const routes = {
   conservation: jwt('GET', '/v1/reports/conservation'),
+  settlements: jwt('GET', '/v1/settlements'),
+  deposits: jwt('GET', '/v1/deposits'),
 } as const satisfies RouteTable;

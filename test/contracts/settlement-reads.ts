@@ -53,7 +53,7 @@ export function settlementReadsContract(name: string, make: () => Promise<Settle
     it('PO-07: a statement reads what the payout paid: its days and municipalities, approved recoveries and claims', async () => {
       const inDay = payment('2026-03-02', '41001');
       const otherTown = payment('2026-03-02', '41002');
-      const inTown2 = payment('2026-03-03', '41002');
+      const inTown2 = payment('2026-03-03', '41002', { workerId: 'W2' });
       const otherDay = payment('2026-03-04', '41001');
       const otherProgram = payment('2026-03-02', '41001', { programCode: 'HOUSEWORK' });
       for (const p of [inDay, otherTown, inTown2, otherDay, otherProgram]) await t.seedPayment(p);
@@ -68,6 +68,8 @@ export function settlementReadsContract(name: string, make: () => Promise<Settle
       const facts = await t.statements.statementFacts(payout);
       expect(facts.payments.map((p) => p.approvalNumber).sort()).toEqual([inDay.approvalNumber, inTown2.approvalNumber].sort());
       expect(facts.recoveries.map((r) => r.refundId)).toEqual([recovered.refundId]);
+      // PO-07 per worker: a recovery is the refunded payment's worker's.
+      expect(facts.recoveries[0]!.workerId).toBe(inTown2.workerId);
       expect(facts.claims.map((c) => c.claimId)).toEqual([due.claimId]);
     });
 

@@ -184,6 +184,22 @@ export function settlementStoreContract(name: string, make: () => Promise<Settle
       expect(await t.engine.allocation(first.runId, a.municipalityCode, a.programCode)).toEqual(first);
     });
 
+    it('PO-03: an account\'s movements are its deposits, the payouts\' draws and a refused transfer\'s return, and they sum to its balance', async () => {
+      const ref = fresh();
+      await funded(ref, 100_000);
+      await t.ledger.apply(fact(ref, '2026-03-02', 30_000));
+      const { payout, plan } = payoutOf(ref, await t.engine.openBuckets(ref.providerId, ref.programCode, '2026-03-10'), 100_000);
+      expect(await t.engine.commit(payout, plan, [], at)).toBe('committed');
+      await t.markSent(payout.payoutId);
+      expect(await t.payouts.returnFailedPayout((await t.payouts.payout(payout.payoutId))!, '0031', at)).toBe(true);
+      const [ledger, ...others] = await t.deposits.ledgers({ municipalityCode: ref.municipalityCode, programCode: ref.programCode });
+      expect(others).toEqual([]);
+      expect(ledger).toMatchObject({ municipalityCode: ref.municipalityCode, programCode: ref.programCode, balance: 100_000, depositedTotal: 100_000, paidTotal: 0 });
+      expect(ledger!.movements.map((m) => [m.kind, m.amount, m.payoutId ?? m.depositId?.slice(0, 1)])).toEqual([['FUNDED', 100_000, 'D'], ['DRAWN', -30_000, payout.payoutId], ['RETURNED', 30_000, payout.payoutId]]);
+      expect(ledger!.movements[1]).toMatchObject({ providerId: ref.providerId, payDate: payout.payDate });
+      expect(await t.deposits.ledgers({ municipalityCode: ref.municipalityCode, programCode: 'NONE' })).toEqual([]);
+    });
+
     it('PO-02: a recovery of another municipality is credited back to its own deposit, also one never funded, which is then listed', async () => {
       const ref = fresh();
       const other = { ...ref, municipalityCode: String(Number(ref.municipalityCode) + 500) };

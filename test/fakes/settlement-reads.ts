@@ -27,7 +27,10 @@ export class InMemoryStatements implements StatementPort {
     const byNumber = (a: Payment, b: Payment) => a.approvalNumber.localeCompare(b.approvalNumber);
     return {
       payments: [...this.records.payments()].filter((p) => ours(p) && paidFrom(p.approvalDate, p.municipalityCode)).sort(byNumber).map((p) => structuredClone(p)),
-      recoveries: [...this.records.refunds()].filter((r) => ours(r) && r.state === 'APPROVED' && paidFrom(r.recoveredOn, r.municipalityCode)).map((r) => structuredClone(r)),
+      recoveries: [...this.records.refunds()].filter((r) => ours(r) && r.state === 'APPROVED' && paidFrom(r.recoveredOn, r.municipalityCode)).map((r) => {
+        const workerId = [...this.records.payments()].find((p) => p.approvalNumber === r.approvalNumber)?.workerId;
+        return workerId ? { ...structuredClone(r), workerId } : structuredClone(r);
+      }),
       claims: [...this.records.claims()].filter((c) => ours(c) && c.state === 'APPROVED' && c.payableOn !== undefined && days.has(c.payableOn)).map((c) => structuredClone(c)),
       payouts: [...(this.records.payouts?.() ?? [])].filter(ours).map((p) => ({ payoutId: p.payoutId, createdAt: p.createdAt, draws: structuredClone(p.draws), status: p.status })),
     };

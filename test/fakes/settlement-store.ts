@@ -7,7 +7,7 @@
 import { EMPTY_TOTALS, type Bucket, type BucketTotals, type LedgerFact, type PayoutPlan, unsettled } from '../../domain/settlement/ledger';
 import type { Payout } from '../../domain/settlement/payout';
 import type { DepositAllocation } from '../../domain/settlement/allocation';
-import type { BucketRef, DelayRecord, DepositAccount, DepositEntry, DepositPort, ForecastFacts, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
+import type { BucketRef, DelayRecord, DepositAccount, DepositEntry, DepositLedger, DepositMovement, DepositPort, ForecastFacts, LedgerPort, Payee, PayoutPort, PayoutRecords } from '../../domain/settlement/ports';
 import { addMonths } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
 import { pageOfList } from './paging';
@@ -19,6 +19,9 @@ interface DepositOut {
   payoutId: string;
   amount: number;
   returned?: boolean;
+  providerId: string;
+  payDate: string;
+  at: string;
 }
 
 const bucketId = (r: BucketRef) => `${r.providerId}|${r.programCode}|${r.day}|${r.municipalityCode}`;
@@ -109,6 +112,17 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
   async balance(m: string, g: string) {
     return (await this.account(m, g)).balance;
   }
+  async ledgers(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }): Promise<DepositLedger[]> {
+    return [...this.accounts]
+      .filter(([id]) => { const [m, g] = id.split('|'); return (!filter.municipalityCode || m === filter.municipalityCode) && (!filter.programCode || g === filter.programCode); })
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([id, a]) => {
+        const [m, g] = id.split('|') as [string, string];
+        const funded: DepositMovement[] = [...this.depositsIn.values()].filter((e) => e.municipalityCode === m && e.programCode === g).sort((x, y) => x.depositedAt.localeCompare(y.depositedAt) || x.depositId.localeCompare(y.depositId)).map((e) => ({ kind: 'FUNDED', amount: e.amount, at: e.at, depositId: e.depositId, depositedAt: e.depositedAt }));
+        const out: DepositMovement[] = this.depositsOut.filter((o) => o.municipalityCode === m && o.programCode === g).sort((x, y) => x.payDate.localeCompare(y.payDate) || x.payoutId.localeCompare(y.payoutId) || Number(!!x.returned) - Number(!!y.returned)).map((o) => ({ kind: o.returned ? 'RETURNED' : 'DRAWN', amount: -o.amount, at: o.at, payoutId: o.payoutId, providerId: o.providerId, payDate: o.payDate }));
+        return { municipalityCode: m, programCode: g, ...a, movements: [...funded, ...out] };
+      });
+  }
   async forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: string, toMonth: string): Promise<ForecastFacts[]> {
     const from = addMonths(fromMonth, -3);
     return [...this.accounts]
@@ -162,7 +176,7 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
         const a = this.accountOf(m, payout.programCode);
         a.balance -= drawn;
         a.paidTotal += drawn;
-        this.depositsOut.push({ municipalityCode: m, programCode: payout.programCode, payoutId: payout.payoutId, amount: drawn });
+        this.depositsOut.push({ municipalityCode: m, programCode: payout.programCode, payoutId: payout.payoutId, amount: drawn, providerId: payout.providerId, payDate: payout.payDate, at });
       }
       for (const m of touched) {
         const delay = plan.delays.filter((d) => d.municipalityCode === m);
@@ -182,7 +196,7 @@ export class InMemorySettlement implements LedgerPort, DepositPort, PayoutRecord
       const a = this.accountOf(d.municipalityCode, payout.programCode);
       a.balance += d.amount;
       a.paidTotal -= d.amount;
-      this.depositsOut.push({ municipalityCode: d.municipalityCode, programCode: payout.programCode, payoutId: payout.payoutId, amount: -d.amount, returned: true });
+      this.depositsOut.push({ municipalityCode: d.municipalityCode, programCode: payout.programCode, payoutId: payout.payoutId, amount: -d.amount, returned: true, providerId: payout.providerId, payDate: payout.payDate, at });
     }
     this.rejected.set(`${payout.providerId}|${payout.programCode}`, { bankCode: payout.account?.bankCode ?? '', accountNumber: payout.account?.accountNumber ?? '' });
     return true;

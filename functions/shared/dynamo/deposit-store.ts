@@ -4,7 +4,7 @@
  * their own transaction (payout-store.ts).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { DepositAccount, DepositEntry, DepositPort, ForecastFacts } from '../../../domain/settlement/ports';
+import type { DepositAccount, DepositEntry, DepositLedger, DepositMovement, DepositPort, ForecastFacts, ProviderReachPort } from '../../../domain/settlement/ports';
 import { addMonths } from '../../../domain/shared/calendar';
 import { queryAll, transactWrite } from './batch';
 import type { Table } from './client';
@@ -46,9 +46,31 @@ export class DynamoDepositStore implements DepositPort {
     return (await this.account(municipalityCode, programCode)).balance;
   }
 
-  async forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: string, toMonth: string): Promise<ForecastFacts[]> {
-    const accounts = (await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.depositAccountsPk } }))
+  async ledgers(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }): Promise<DepositLedger[]> {
+    const accounts = await this.accounts(filter);
+    return Promise.all(accounts.map(async (a) => {
+      const municipalityCode = a.municipalityCode as string;
+      const programCode = a.programCode as string;
+      const items = await queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.depositPartition(municipalityCode, programCode) }, ConsistentRead: true });
+      const n = (i: Record<string, unknown> | undefined, f: string) => (i?.[f] as number | undefined) ?? 0;
+      const balance = items.find((i) => i.type === 'DepositBalance');
+      const movements: DepositMovement[] = items.flatMap((i): DepositMovement[] => {
+        if (i.type === 'DepositIn') return [{ kind: 'FUNDED', amount: i.amount as number, at: i.at as string, depositId: i.depositId as string, depositedAt: i.depositedAt as string }];
+        if (i.type === 'DepositOut') return [{ kind: i.returned ? 'RETURNED' : 'DRAWN', amount: -(i.amount as number), at: i.at as string, payoutId: i.payoutId as string, providerId: i.providerId as string, payDate: i.payDate as string }];
+        return [];
+      });
+      return { municipalityCode, programCode, balance: n(balance, 'balance'), depositedTotal: n(balance, 'depositedTotal'), paidTotal: n(balance, 'paidTotal'), movements };
+    }));
+  }
+
+  /** The deposit accounts matching the filter (one Query of the accounts' index). */
+  private async accounts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }) {
+    return (await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.depositAccountsPk } }))
       .filter((a) => (!filter.municipalityCode || a.municipalityCode === filter.municipalityCode) && (!filter.programCode || a.programCode === filter.programCode));
+  }
+
+  async forecastFacts(filter: { municipalityCode?: string | undefined; programCode?: string | undefined }, fromMonth: string, toMonth: string): Promise<ForecastFacts[]> {
+    const accounts = await this.accounts(filter);
     if (!accounts.length) return [];
     // Current delays are few: one Query for all of them.
     const delays = await queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': gsi1.delaysPk } });
@@ -79,5 +101,23 @@ export class DynamoDepositStore implements DepositPort {
       const waiting = delays.filter((d) => d.municipalityCode === municipalityCode && d.programCode === programCode && (d.amount as number) > 0 && (d.fromDay as string) < `${fromMonth}-01`).reduce((n, d) => n + (d.amount as number), 0);
       return { municipalityCode, programCode, balance, granted, paid, waiting };
     }));
+  }
+}
+
+/** PO-06 for providers: the municipalities of a provider's running contracts, from its contract index (municipality and status only). */
+export class DynamoProviderReach implements ProviderReachPort {
+  constructor(private readonly table: Table) {}
+
+  async municipalitiesOf(providerId: string): Promise<string[]> {
+    const index = gsi1.ofProvider(providerId, 'CONTRACT', '');
+    const items = await queryAll(this.table.doc, {
+      TableName: this.table.name,
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :c)',
+      ExpressionAttributeValues: { ':pk': index.GSI1PK, ':c': index.GSI1SK },
+      ProjectionExpression: 'municipalityCode, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    });
+    return [...new Set(items.filter((c) => c.status === 'ACTIVE' && typeof c.municipalityCode === 'string').map((c) => c.municipalityCode as string))].sort();
   }
 }

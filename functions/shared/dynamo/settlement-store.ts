@@ -5,7 +5,7 @@
  */
 import type { PayoutPort } from '../../../domain/settlement/ports';
 import type { Table } from './client';
-import { DynamoDepositStore } from './deposit-store';
+import { DynamoDepositStore, DynamoProviderReach } from './deposit-store';
 import { DynamoLedgerStore } from './ledger-store';
 import { DynamoPayoutStore } from './payout-store';
 import { DynamoStatementStore } from './statement-store';
@@ -25,5 +25,5 @@ export function settlementStores(table: Table, epochSeconds: () => number) {
     depositBuckets: (m, g, through) => ledger.depositBuckets(m, g, through),
     keepAllocation: (a) => payouts.keepAllocation(a),
   };
-  return { ledger, deposits, payouts, statements: new DynamoStatementStore(table), totals: new DynamoTotalsStore(table, epochSeconds), engine };
+  return { ledger, deposits, payouts, statements: new DynamoStatementStore(table), reach: new DynamoProviderReach(table), totals: new DynamoTotalsStore(table, epochSeconds), engine };
 }

@@ -5,10 +5,9 @@
  * itself settled is decided by domain/settlement/statements.ts `settledBy`.
  */
 import type { Claim } from '../../../domain/payments/claims';
-import type { Refund } from '../../../domain/payments/refunds';
 import { holdIdOf } from '../../../domain/screening/rules';
 import type { Payout } from '../../../domain/settlement/payout';
-import type { StatementCandidates, StatementPayment, StatementPort } from '../../../domain/settlement/statements';
+import type { StatementCandidates, StatementPayment, StatementPort, StatementRecovery } from '../../../domain/settlement/statements';
 import { batchGetAll, queryAll } from './batch';
 import type { Table } from './client';
 import { HOLD_RULES } from './hold-store';
@@ -31,15 +30,25 @@ export class DynamoStatementStore implements StatementPort {
       queryAll(this.table.doc, { TableName: this.table.name, IndexName: 'GSI1', KeyConditionExpression: from ? 'GSI1PK = :pk AND GSI1SK >= :from' : 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk, ...(from ? { ':from': from } : {}) } });
     // A payout that drew from a day pays on or after it: older payouts are not read.
     const [refunds, claims, payouts] = await Promise.all([ofProvider(gsi1.providerRefundPk(payout.providerId)), ofProvider(gsi1.providerClaimPk(payout.providerId)), ofProvider(gsi1.providerPayoutPk(payout.providerId), days[0])]);
-    const recoveries = refunds.map((i) => entityOf<Refund>(i)).filter((r) => r.state === 'APPROVED' && r.programCode === payout.programCode && paidFrom(r.recoveredOn, r.municipalityCode));
+    const recoveries = refunds.map((i) => entityOf<StatementRecovery>(i)).filter((r) => r.state === 'APPROVED' && r.programCode === payout.programCode && paidFrom(r.recoveredOn, r.municipalityCode));
     const due = claims.map((i) => entityOf<Claim>(i)).filter((c) => c.state === 'APPROVED' && c.programCode === payout.programCode && c.payableOn !== undefined && days.includes(c.payableOn));
-    await this.addTimes(payments);
+    await Promise.all([this.addTimes(payments), this.addWorkers(recoveries)]);
     return {
       payments,
       recoveries,
       claims: due,
       payouts: payouts.filter((p) => p.programCode === payout.programCode).map((p) => ({ payoutId: p.payoutId as string, createdAt: p.createdAt as string, draws: p.draws as Payout['draws'], status: p.status as Payout['status'] })),
     };
+  }
+
+  /** PO-07 per worker: each recovery's worker is the refunded payment's. */
+  private async addWorkers(recoveries: StatementRecovery[]): Promise<void> {
+    const paid = await batchGetAll(this.table.doc, this.table.name, recoveries.map((r) => keys.payment(r.providerId, r.approvalNumber)), { projection: 'approvalNumber, workerId' });
+    const workers = new Map(paid.map((p) => [p.approvalNumber as string, p.workerId as string]));
+    for (const r of recoveries) {
+      const w = workers.get(r.approvalNumber);
+      if (w) r.workerId = w;
+    }
   }
 
   /** When screening finished with each payment (its `SCREENED` ledger fact) and when a hold on it was last released. */
