@@ -169,7 +169,7 @@ export const FUNCTIONS = {
     files: 'cms/*',
   },
   'reports-api': {
-    description: 'GET /v1/reports/conservation (PO-08 on the maintained totals), /v1/settlements (PO-07 monthly, JSON or CSV), /v1/deposits (PO-03 entries)',
+    description: 'GET /v1/reports/conservation (PO-08 on the maintained totals), /v1/settlements (PO-07 monthly, JSON or CSV), /v1/deposits (PO-03 entries), /v1/reports/lapsed (VCH-04)',
     memoryMb: 1024,
     timeoutSeconds: 29,
   },

@@ -30,8 +30,20 @@ export interface LapsingVoucher {
 export interface VoucherLapsePort {
   /** The vouchers of these recipients for the month. */
   vouchersOf(recipientIds: readonly string[], month: YearMonth): Promise<LapsingVoucher[]>;
-  /** Moves what remains to lapsed, once (false: lapsed already). */
+  /** Moves what remains to lapsed, once (false: lapsed already), and adds it to the month's `LapsedTotal`. */
   lapse(voucher: LapsingVoucher, at: string): Promise<boolean>;
+}
+
+/** VCH-04 report: what lapsed of a month's vouchers in one municipality × program. */
+export interface LapsedTotal extends LapseTally {
+  month: YearMonth;
+  municipalityCode: string;
+  programCode: string;
+}
+
+/** The lapse totals, kept with each lapse (so the report never reads the vouchers). */
+export interface LapseReportPort {
+  lapsedTotals(month: YearMonth, municipalityCode: string | undefined): Promise<LapsedTotal[]>;
 }
 
 export interface LapseTally {
@@ -54,4 +66,12 @@ export async function lapseVouchers(port: VoucherLapsePort, recipientIds: readon
     tally.minutes += v.remainingMinutes ?? 0;
   }
   return tally;
+}
+
+/** `GET /v1/reports/lapsed` (VCH-04): per municipality × program, what lapsed of the month's vouchers, and the sum. */
+export async function lapsedReport(port: LapseReportPort, month: YearMonth, municipalityCode: string | undefined, today: IsoDate): Promise<{ month: YearMonth; final: boolean; items: LapsedTotal[]; totals: LapseTally }> {
+  const items = (await port.lapsedTotals(month, municipalityCode)).sort((a, b) => a.municipalityCode.localeCompare(b.municipalityCode) || a.programCode.localeCompare(b.programCode));
+  const sum = (f: (t: LapseTally) => number) => items.reduce((n, t) => n + f(t), 0);
+  // Until the month's vouchers are no longer usable nothing has lapsed; the lapse runs from the 1st of M+2.
+  return { month, final: !stillUsable(month, today), items, totals: { vouchers: sum((t) => t.vouchers), amount: sum((t) => t.amount), sessions: sum((t) => t.sessions), minutes: sum((t) => t.minutes) } };
 }

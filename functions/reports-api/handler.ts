@@ -1,11 +1,12 @@
 /**
  * Reports (api.md "Settlement and reports"): `GET /v1/reports/conservation` (PO-08 on the
  * maintained totals), `GET /v1/settlements` (PO-07 per provider and service month, JSON or CSV)
- * and `GET /v1/deposits` (PO-03 accounts with their entries). The use cases are
- * domain/settlement/{totals,monthly,deposits}.ts; this maps them to HTTP.
+ * `GET /v1/deposits` (PO-03 accounts with their entries) and `GET /v1/reports/lapsed` (VCH-04). The use cases are
+ * domain/settlement/{totals,monthly,deposits}.ts and domain/vouchers/lapse.ts; this maps them to HTTP.
  */
 import * as z from 'zod';
-import { formatKst } from '../../domain/shared/calendar';
+import { formatKst, kstDate } from '../../domain/shared/calendar';
+import { lapsedReport } from '../../domain/vouchers/lapse';
 import { depositStatements } from '../../domain/settlement/deposits';
 import { monthlyCsv, monthlySettlement } from '../../domain/settlement/monthly';
 import { conservationReport } from '../../domain/settlement/totals';
@@ -13,7 +14,7 @@ import { municipalityCode, programCode, recordId, yearMonth } from '../../events
 import { systemClock } from '../shared/clock';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
-import { settlementStore } from '../shared/stores';
+import { settlementStore, voucherStore } from '../shared/stores';
 import { municipalityFilter, providerScope } from '../shared/tenancy';
 import { routes } from './routes';
 
@@ -39,5 +40,9 @@ const deposits = route({ roles: ['municipality', 'agency'], query: z.object({ pr
   return json(200, { items, nextToken: null });
 });
 
+const lapsed = route({ roles: ['municipality', 'agency'], query: z.object({ month: yearMonth, municipalityCode: municipalityCode.optional() }).strict() }, async ({ query, principal }) => {
+  return json(200, await lapsedReport(voucherStore(), query.month, municipalityFilter(principal, query.municipalityCode), kstDate(systemClock.now())));
+});
+
 export { routes };
-export const handler = dispatch(routes, { conservation, settlements, deposits });
+export const handler = dispatch(routes, { conservation, settlements, deposits, lapsed });

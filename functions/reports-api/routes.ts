@@ -5,4 +5,5 @@ export const routes = {
   conservation: jwt('GET', '/v1/reports/conservation'),
   settlements: jwt('GET', '/v1/settlements'),
   deposits: jwt('GET', '/v1/deposits'),
+  lapsed: jwt('GET', '/v1/reports/lapsed'),
 } as const satisfies RouteTable;

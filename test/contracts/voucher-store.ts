@@ -9,14 +9,14 @@ import { contractSuite } from './suite';
 import { importRegistry } from '../../domain/registry/import';
 import type { RegistryImportStore } from '../../domain/registry/ports';
 import type { VoucherStore } from '../../domain/vouchers/ports';
-import { lapseVouchers, type VoucherLapsePort } from '../../domain/vouchers/lapse';
+import { type LapseReportPort, lapseVouchers, type VoucherLapsePort } from '../../domain/vouchers/lapse';
 import { generateMonth } from '../../domain/vouchers/generation';
 import { importEnvelope, parseImportRecords } from '../../events/import';
 import { importDocument } from '../support/fixtures';
 
 export interface VoucherStoreUnderTest {
   registry: RegistryImportStore;
-  vouchers: VoucherStore & VoucherLapsePort;
+  vouchers: VoucherStore & VoucherLapsePort & LapseReportPort;
   shardOf(recipientId: string): number;
   /** What a month grants a municipality × program, as counted with the vouchers. */
   granted(municipalityCode: string, programCode: string, month: string): Promise<number>;
@@ -57,6 +57,22 @@ export function voucherStoreContract(name: string, make: () => Promise<VoucherSt
       expect(await lapseVouchers(t.vouchers, ids, '2026-03', '2026-05-01', '2026-05-01T00:11:00+09:00')).toEqual({ vouchers: 0, amount: 0, sessions: 0, minutes: 0 });
       const [after] = await t.vouchers.vouchersOf(['R0001'], '2026-03');
       expect(after).toMatchObject({ remainingAmount: 0, remainingSessions: 0, lapsedAmount: before.grantedAmount, lapsedSessions: before.grantedSessions, lapsedAt: '2026-05-01T00:10:00+09:00' });
+      // VCH-04 report: the lapse totals were kept with the lapses, once.
+      const totals = await t.vouchers.lapsedTotals('2026-03', undefined);
+      expect(totals.reduce((n, x) => n + x.amount, 0)).toBe(tally.amount);
+      expect(totals.reduce((n, x) => n + x.vouchers, 0)).toBe(3);
+      expect(totals.reduce((n, x) => n + x.sessions, 0)).toBe(tally.sessions);
+      expect(totals.every((x) => x.month === '2026-03' && x.programCode.length > 0)).toBe(true);
+      expect(await t.vouchers.lapsedTotals('2026-03', '99999')).toEqual([]);
+    });
+
+    it('VCH-04: a lapse counts the remainder the voucher has, not a stale one it was given', async () => {
+      await generateMonth(t.vouchers, ids, '2026-07', decidedAt);
+      const [v] = await t.vouchers.vouchersOf(['R0001'], '2026-07');
+      expect(await t.vouchers.lapse({ ...v!, remainingAmount: v!.remainingAmount - 1_000, remainingSessions: v!.remainingSessions - 1 }, '2026-09-01T00:10:00+09:00')).toBe(true);
+      expect(await t.vouchers.lapse(v!, '2026-09-01T00:11:00+09:00')).toBe(false);
+      const totals = await t.vouchers.lapsedTotals('2026-07', v!.municipalityCode);
+      expect(totals).toEqual([expect.objectContaining({ municipalityCode: v!.municipalityCode, programCode: v!.programCode, vouchers: 1, amount: v!.remainingAmount, sessions: v!.remainingSessions })]);
     });
 
     it('PO-06: what the month grants is counted once, with its vouchers', async () => {

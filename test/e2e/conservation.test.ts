@@ -151,5 +151,19 @@ describe('PO-08 conservation under random operations', () => {
     expect(lapsed.body.balanced).toBe(true);
     expect(lapsed.body.totals.lapsed).toBeGreaterThan(0);
     expect(lapsed.body.totals.lapsed).toBeLessThanOrEqual(final.body.totals.remaining);
+    // VCH-04 report: what lapsed, per municipality × program and month, sums to what PO-08 counts lapsed.
+    const months = ['2026-01', '2026-02', '2026-03', '2026-04'];
+    const reports = await Promise.all(months.map((m) => call('GET', `/v1/reports/lapsed?month=${m}`, undefined, tokens.agency)));
+    expect(reports.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(reports.reduce((n, r) => n + (r.body.totals.amount as number), 0)).toBe(lapsed.body.totals.lapsed);
+    expect(reports[2]!.body).toMatchObject({ month: '2026-03', final: true });
+    expect(reports[3]!.body).toMatchObject({ month: '2026-04', final: false, items: [] });
+    expect(reports[2]!.body.items.every((t: { vouchers: number; amount: number }) => t.vouchers > 0 && t.amount >= 0)).toBe(true);
+    const own = await call('GET', '/v1/reports/lapsed?month=2026-03', undefined, tokens.city);
+    expect(own.status).toBe(200);
+    expect(own.body.items.every((t: { municipalityCode: string }) => t.municipalityCode === '44130')).toBe(true);
+    expect((await call('GET', '/v1/reports/lapsed?month=2026-03&municipalityCode=44130', undefined, tokens.elsewhere)).status).toBe(403);
+    expect((await call('GET', '/v1/reports/lapsed?month=2026-03', undefined, tokens.provider)).status).toBe(403);
+    expect((await call('GET', '/v1/reports/lapsed?month=2026-13', undefined, tokens.agency)).status).toBe(400);
   }, 300_000);
 });

@@ -208,6 +208,64 @@ describe('PO-06 forecast', () => {
     ]);
     expect((await call('GET', '/v1/forecasts?municipalityCode=44130', undefined, tokens.elsewhere)).status).toBe(403);
     expect((await call('GET', '/v1/forecasts', undefined, tokens.elsewhere)).body.items).toEqual([]);
-    expect((await call('GET', '/v1/forecasts', undefined, tokens.provider)).status).toBe(403);
+  }, 30_000);
+});
+
+describe('PO-07 monthly settlement and PO-03 deposit entries', () => {
+  it('PO-07 per recipient, worker and day, the month sums to what its payouts drew; CSV with the manual\'s field names; a provider reads its own only', async () => {
+    const views = await Promise.all(['recipient', 'worker', 'day'].map((by) => call('GET', `/v1/settlements?month=2026-03&by=${by}&programCode=COMMUNITY`, undefined, tokens.provider)));
+    expect(views.map((v) => v.status)).toEqual([200, 200, 200]);
+    const payoutsMade = (await payouts()).filter((p) => p.status !== 'FAILED');
+    const drawn = payoutsMade.flatMap((p) => p.draws as { day: string; amount: number }[]).filter((d) => d.day.startsWith('2026-03-')).reduce((n, d) => n + d.amount, 0);
+    for (const v of views) {
+      expect(v.body.totals.drawn).toBe(drawn);
+      expect(v.body.totals.paid).toBe(drawn);
+      expect(v.body.items.reduce((n: number, r: { paid: number }) => n + r.paid, 0)).toBe(drawn);
+      expect(v.body.totals.delayed).toBe(0);
+    }
+    const [byRecipient, , byDay] = views;
+    // The refund of the 10th is recovered; the day of the 5th was paid in two payouts, and its row names both.
+    expect(byRecipient!.body.totals.refunded).toBe(36_000);
+    const fifth = byDay!.body.items.find((r: { key: string }) => r.key === '2026-03-05');
+    expect(fifth.payoutIds).toContain('PO-2026-03-1-P0001-COMMUNITY');
+    expect(byDay!.body.payouts.map((p: { payoutId: string }) => p.payoutId)).toEqual(expect.arrayContaining(['PO-2026-03-1-P0001-COMMUNITY', 'PO-adhoc-2026-03-16-P0001-COMMUNITY']));
+
+    const res = await fetch(`${world.stack.url}/v1/settlements?month=2026-03&by=worker&format=csv`, { headers: { authorization: `Bearer ${tokens.provider}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]!.split(',').slice(0, 3)).toEqual(['사업(programCode)', '제공인력ID(workerId)', '결제건수(payments)']);
+    expect(lines.at(-1)!.split(',')[10]).toBe(String(drawn));
+
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=day', undefined, tokens.other)).body.items).toEqual([]);
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=day&providerId=P0001', undefined, tokens.other)).status).toBe(403);
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=day', undefined, tokens.agency)).status).toBe(400);
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=day&providerId=P0001', undefined, tokens.agency)).body.totals.paid).toBe(drawn);
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=day', undefined, tokens.city)).status).toBe(403);
+    expect((await call('GET', '/v1/settlements?month=2026-03&by=everything', undefined, tokens.provider)).body.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+  }, 30_000);
+
+  it('PO-03 a municipality reads its deposit account: each deposit, draw and return, with the balance after each', async () => {
+    const res = await call('GET', '/v1/deposits?programCode=COMMUNITY', undefined, tokens.city);
+    expect(res.status).toBe(200);
+    const [account, ...rest] = res.body.items;
+    expect(rest).toEqual([]);
+    expect(account).toMatchObject({ municipalityCode: '44130', programCode: 'COMMUNITY', balance: 34_000, depositedTotal: 250_000, paidTotal: 216_000, balanced: true });
+    expect(account.entries.filter((e: { kind: string }) => e.kind === 'FUNDED').reduce((n: number, e: { amount: number }) => n + e.amount, 0)).toBe(250_000);
+    expect(account.entries.filter((e: { kind: string }) => e.kind === 'DRAWN').reduce((n: number, e: { amount: number }) => n + e.amount, 0)).toBe(-216_000);
+    expect(account.entries.at(-1).balanceAfter).toBe(34_000);
+    expect((await call('GET', '/v1/deposits', undefined, tokens.elsewhere)).body.items).toEqual([]);
+    expect((await call('GET', '/v1/deposits?municipalityCode=44130', undefined, tokens.elsewhere)).status).toBe(403);
+    expect((await call('GET', '/v1/deposits', undefined, tokens.provider)).status).toBe(403);
+    expect((await call('GET', '/v1/deposits?municipalityCode=44130', undefined, tokens.agency)).body.items).toHaveLength(1);
+  }, 30_000);
+
+  it('PO-06 a provider reads the forecast of its recipients\' municipalities, without their balances', async () => {
+    const res = await call('GET', '/v1/forecasts?programCode=COMMUNITY', undefined, tokens.provider);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([{ municipalityCode: '44130', programCode: 'COMMUNITY', months: [{ month: '2026-03', status: 'PARTIAL' }, { month: '2026-04', status: 'IMPOSSIBLE' }, { month: '2026-05', status: 'IMPOSSIBLE' }] }]);
+    expect((await call('GET', '/v1/forecasts?municipalityCode=11110', undefined, tokens.provider)).body.items).toEqual([]);
   }, 30_000);
 });

@@ -7,7 +7,7 @@
  */
 import type { YearMonth } from '../../domain/shared/calendar';
 import type { PageRequest } from '../../domain/shared/ports';
-import type { LapsingVoucher, VoucherLapsePort } from '../../domain/vouchers/lapse';
+import type { LapsedTotal, LapseReportPort, LapsingVoucher, VoucherLapsePort } from '../../domain/vouchers/lapse';
 import type { HeldVoucher, MidMonthVoucherPort, RecipientMonth, VoucherStore } from '../../domain/vouchers/ports';
 import type { MonthPlan, Voucher, VoucherOutcome } from '../../domain/vouchers/voucher';
 import type { InMemoryRegistry } from './registry-store';
@@ -15,7 +15,7 @@ import { pageOfList } from './paging';
 
 export type StoredVoucher = Voucher & { remainingAmount: number; remainingSessions: number; remainingMinutes?: number; version: number; lapsedAmount?: number; lapsedSessions?: number; lapsedMinutes?: number; lapsedAt?: string };
 
-export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMonthVoucherPort {
+export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, LapseReportPort, MidMonthVoucherPort {
   // VCH-04, as the adapter: the remainder becomes lapsed in one step, once.
   async vouchersOf(recipientIds: readonly string[], month: string): Promise<HeldVoucher[]> {
     return [...this.vouchers.values()].filter((v) => recipientIds.includes(v.recipientId) && v.month === month).map((v) => structuredClone(v));
@@ -23,10 +23,19 @@ export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, MidMont
   async lapse(v: LapsingVoucher, at: string): Promise<boolean> {
     const stored = this.vouchers.get(InMemoryVouchers.key(v));
     if (!stored || stored.lapsedAt) return false;
+    const tallyKey = `${stored.month}|${stored.municipalityCode}|${stored.programCode}`;
+    const tally = this.lapsed.get(tallyKey) ?? { month: stored.month, municipalityCode: stored.municipalityCode, programCode: stored.programCode, vouchers: 0, amount: 0, sessions: 0, minutes: 0 };
+    this.lapsed.set(tallyKey, { ...tally, vouchers: tally.vouchers + 1, amount: tally.amount + stored.remainingAmount, sessions: tally.sessions + stored.remainingSessions, minutes: tally.minutes + (stored.remainingMinutes ?? 0) });
     Object.assign(stored, { lapsedAmount: stored.remainingAmount, lapsedSessions: stored.remainingSessions, remainingAmount: 0, remainingSessions: 0, lapsedAt: at, version: stored.version + 1 });
     if (stored.remainingMinutes !== undefined) Object.assign(stored, { lapsedMinutes: stored.remainingMinutes, remainingMinutes: 0 });
     return true;
   }
+
+  async lapsedTotals(month: string, municipalityCode: string | undefined): Promise<LapsedTotal[]> {
+    return [...this.lapsed.values()].filter((t) => t.month === month && (!municipalityCode || t.municipalityCode === municipalityCode)).map((t) => ({ ...t }));
+  }
+  /** VCH-04 lapse totals per `month|municipality|program`, as the adapter keeps them with each lapse. */
+  readonly lapsed = new Map<string, LapsedTotal>();
 
   readonly vouchers = new Map<string, StoredVoucher>();
   readonly outcomes = new Map<string, VoucherOutcome>();

@@ -94,6 +94,9 @@ export const keys = {
   moneyTotalsPartition: (shard: number) => `TOTALS#${shard}`,
   /** A table stream record whose money was added to the totals (applied once). */
   appliedChange: (changeId: string) => key(`APPLIED#${changeId}`, '#APPLIED'),
+  /** VCH-04: what lapsed of a month's vouchers per municipality × program, counted in each lapse's transaction. */
+  lapseTally: (month: string, municipalityCode: string, programCode: string) => key(`LAPSED#${month}`, `${municipalityCode}#${programCode}`),
+  lapseTallyPartition: (month: string) => `LAPSED#${month}`,
   depositPartition: (municipalityCode: string, programCode: string) => `DEPOSIT#${municipalityCode}#${programCode}`,
   depositBalance: (municipalityCode: string, programCode: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, '#BALANCE'),
   depositIn: (municipalityCode: string, programCode: string, depositedAt: string, depositId: string) => key(`DEPOSIT#${municipalityCode}#${programCode}`, `IN#${depositedAt}#${depositId}`),

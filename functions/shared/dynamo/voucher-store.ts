@@ -1,10 +1,10 @@
 /** DynamoDB side of voucher generation and the providers' voucher listing (VCH-01..03). */
 import { mapConcurrent } from '../../../domain/shared/concurrency';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contract, ServiceType } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
-import type { LapsingVoucher, VoucherLapsePort } from '../../../domain/vouchers/lapse';
+import type { LapsedTotal, LapseReportPort, LapsingVoucher, VoucherLapsePort } from '../../../domain/vouchers/lapse';
 import type { HeldVoucher, MidMonthVoucherPort, RecipientMonth, VoucherStore } from '../../../domain/vouchers/ports';
 import type { MonthPlan, RecipientStanding, Voucher, VoucherOutcome } from '../../../domain/vouchers/voucher';
 import { conditionalWrite, isConditionalFailure, queryAll, transactWrite } from './batch';
@@ -37,7 +37,7 @@ const conditions = {
   notLapsed: 'attribute_exists(PK) AND attribute_not_exists(lapsedAt)',
 } as const;
 
-export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, MidMonthVoucherPort {
+export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, LapseReportPort, MidMonthVoucherPort {
   private catalog?: { at: number; value: Promise<ReadonlyMap<string, ServiceType>> };
 
   constructor(private readonly table: Table, private readonly now: () => number = Date.now) {}
@@ -132,17 +132,53 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, MidMo
     return each.flat().map((i) => entityOf<HeldVoucher>(i));
   }
 
-  /** VCH-04: what remains becomes lapsed in one update (read from the item itself, so nothing in between is lost), once. */
+  /**
+   * VCH-04: what remains becomes lapsed, once, and is added to the month's lapse total in the same
+   * transaction. The update is conditioned on the remainder it counts; if a refund moved it in
+   * between, the voucher is read again and the lapse tried again.
+   */
   async lapse(v: LapsingVoucher, at: string): Promise<boolean> {
-    return conditionalWrite(() => this.table.doc.send(new UpdateCommand({
+    const key = keys.voucher(v.recipientId, v.month, v.serviceCode);
+    let current: LapsingVoucher | null = v;
+    for (let attempt = 0; attempt < 5 && current && !current.lapsedAt; attempt++) {
+      const minutes = current.remainingMinutes;
+      const failed = await transactWrite(this.table.doc, [
+        {
+          Update: {
+            TableName: this.table.name,
+            Key: key,
+            // A TIME voucher's minutes lapse with it (§4.6); a SESSION voucher has none to name.
+            UpdateExpression: `SET lapsedAmount = :amount, lapsedSessions = :sessions, remainingAmount = :zero, remainingSessions = :zero, ${minutes !== undefined ? 'lapsedMinutes = :minutes, remainingMinutes = :zero, ' : ''}lapsedAt = :at ADD #version :one`,
+            ConditionExpression: `${conditions.notLapsed} AND remainingAmount = :amount AND remainingSessions = :sessions${minutes !== undefined ? ' AND remainingMinutes = :minutes' : ''}`,
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':zero': 0, ':at': at, ':one': 1, ':amount': current.remainingAmount, ':sessions': current.remainingSessions, ...(minutes !== undefined ? { ':minutes': minutes } : {}) },
+          },
+        },
+        {
+          Update: {
+            TableName: this.table.name,
+            Key: keys.lapseTally(v.month, v.municipalityCode, v.programCode),
+            UpdateExpression: 'SET #type = :type, #month = :month, municipalityCode = :m, programCode = :g ADD vouchers :one, amount :amount, sessions :sessions, minutes :minutes',
+            ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
+            ExpressionAttributeValues: { ':type': 'LapseTally', ':month': v.month, ':m': v.municipalityCode, ':g': v.programCode, ':one': 1, ':amount': current.remainingAmount, ':sessions': current.remainingSessions, ':minutes': minutes ?? 0 },
+          },
+        },
+      ]);
+      if (failed === null) return true;
+      const read = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }));
+      current = read.Item ? entityOf<LapsingVoucher>(read.Item) : null;
+    }
+    if (current && !current.lapsedAt) throw new Error(`VCH-04: voucher ${v.recipientId} ${v.month} ${v.serviceCode} kept changing while it lapsed`);
+    return false;
+  }
+
+  async lapsedTotals(month: YearMonth, municipalityCode: string | undefined): Promise<LapsedTotal[]> {
+    const items = await queryAll(this.table.doc, {
       TableName: this.table.name,
-      Key: keys.voucher(v.recipientId, v.month, v.serviceCode),
-      // A TIME voucher's minutes lapse with it (§4.6); a SESSION voucher has none to name.
-      UpdateExpression: `SET lapsedAmount = remainingAmount, lapsedSessions = remainingSessions, remainingAmount = :zero, remainingSessions = :zero, ${v.remainingMinutes !== undefined ? 'lapsedMinutes = remainingMinutes, remainingMinutes = :zero, ' : ''}lapsedAt = :at ADD #version :one`,
-      ConditionExpression: conditions.notLapsed,
-      ExpressionAttributeNames: { '#version': 'version' },
-      ExpressionAttributeValues: { ':zero': 0, ':at': at, ':one': 1 },
-    })));
+      KeyConditionExpression: municipalityCode ? 'PK = :pk AND begins_with(SK, :m)' : 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': keys.lapseTallyPartition(month), ...(municipalityCode ? { ':m': `${municipalityCode}#` } : {}) },
+    });
+    return items.map((i) => ({ month, municipalityCode: i.municipalityCode as string, programCode: i.programCode as string, vouchers: i.vouchers as number, amount: i.amount as number, sessions: i.sessions as number, minutes: i.minutes as number }));
   }
 
   private outcomeItem(o: VoucherOutcome) {

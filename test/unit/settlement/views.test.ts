@@ -1,12 +1,12 @@
 /** PO-03 deposits, the payout views (PO-06/07, §8) and a payout shard (PO-02, CMS-04) on the settlement fake. */
 import { describe, expect, it } from 'vitest';
 import type { PayoutAccount } from '../../../domain/registry/entities';
-import { depositIdOf, recordDeposit } from '../../../domain/settlement/deposits';
+import { depositIdOf, depositStatements, recordDeposit } from '../../../domain/settlement/deposits';
 import type { Payout } from '../../../domain/settlement/payout';
 import { payShard } from '../../../domain/settlement/payouts';
 import type { Payee } from '../../../domain/settlement/ports';
 import type { StatementCandidates } from '../../../domain/settlement/statements';
-import { depositForecasts, listPayouts, payoutFor, payoutStatement } from '../../../domain/settlement/views';
+import { depositForecasts, listPayouts, payoutFor, payoutStatement, providerForecasts } from '../../../domain/settlement/views';
 import type { Caller } from '../../../domain/shared/ports';
 import { InMemorySettlement } from '../../fakes/settlement-store';
 
@@ -72,6 +72,26 @@ describe('payout views', () => {
     expect(f).toMatchObject({ municipalityCode: '11110', programCode: 'COMMUNITY', balance: 100_000 });
     expect(f!.months.map((m) => m.month)).toEqual(['2026-03', '2026-04', '2026-05']);
     expect(await depositForecasts({ deposits: s, clock }, { programCode: 'HOUSEWORK' })).toEqual([]);
+  });
+
+  it('PO-06 a provider reads the forecast of its contracts\' municipalities: the statuses, never the balance', async () => {
+    const { s } = await world();
+    s.granted.set('11110|COMMUNITY', new Map([['2026-03', 60_000]]));
+    const views = await providerForecasts({ deposits: s, clock }, ['11110', '11110', '29999'], undefined);
+    expect(views).toEqual([{ municipalityCode: '11110', programCode: 'COMMUNITY', months: [{ month: '2026-03', status: 'POSSIBLE' }, { month: '2026-04', status: expect.any(String) }, { month: '2026-05', status: expect.any(String) }] }]);
+    expect(JSON.stringify(views)).not.toContain('balance');
+    expect(await providerForecasts({ deposits: s, clock }, [], undefined)).toEqual([]);
+  });
+
+  it('PO-03 a deposit account\'s entries in order, each with the balance after it, summing to the balance', async () => {
+    const { s, deps } = await world();
+    s.payeesByShard.set(7, [{ providerId: 'P1', businessNumber: '1111111111', accounts: [account] }]);
+    await payShard(deps, run, 7);
+    const [statement, ...rest] = await depositStatements(s, { municipalityCode: '11110' });
+    expect(rest).toEqual([]);
+    expect(statement).toMatchObject({ municipalityCode: '11110', programCode: 'COMMUNITY', balance: 70_000, depositedTotal: 100_000, paidTotal: 30_000, balanced: true });
+    expect(statement!.entries.map((e) => [e.kind, e.amount, e.balanceAfter])).toEqual([['FUNDED', 100_000, 100_000], ['DRAWN', -30_000, 70_000]]);
+    expect(await depositStatements(s, { programCode: 'HOUSEWORK' })).toEqual([]);
   });
 });
 
