@@ -13,7 +13,7 @@ import { Observability } from './constructs/observability';
 import { Queues } from './constructs/queues';
 import { Schedules } from './constructs/schedules';
 import { Storage } from './constructs/storage';
-import { FUNCTIONS, SCHEDULES } from './system';
+import { ALARM_NAME_PREFIX, FUNCTIONS, SCHEDULES } from './system';
 
 export interface VoucherPlatformProps extends StackProps {
   /** An external OIDC issuer (the agency's identity provider); without it a Cognito user pool is created. */
@@ -64,7 +64,11 @@ export class VoucherPlatformStack extends Stack {
       id: nag('APIG4'),
       reason: 'Terminal routes (/v1/terminal/*) carry no JWT: every request is signed with the terminal\'s own secret (HMAC-SHA256 over method, path, timestamp and body) and verified in the function, as api.md fixes for terminal vendors.',
     });
-    stack.acknowledge({ id: nag('IAM5[Resource::*]'), reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *.' });
+    stack.acknowledge({ id: nag('IAM5[Resource::*]'), reason: 'X-Ray PutTraceSegments/PutTelemetryRecords and CloudWatch GetMetricData (the ops function reads queue ages) accept no resource but *.' });
+    stack.acknowledge({
+      id: nag(`IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${this.region}:<AWS::AccountId>:alarm:${ALARM_NAME_PREFIX(this.stackName)}*]`),
+      reason: 'The ops function describes this stack\'s own alarms, which all carry its name as their prefix.',
+    });
     stack.acknowledge({
       id: nag(`IAM5[Resource::<${ref(table)}.Arn>/index/*]`),
       reason: 'Functions query the table\'s own GSIs (GSI1, GSI2); the grant covers exactly this table\'s indexes.',

@@ -17,6 +17,8 @@ import { routes as registryApiRoutes } from '../functions/registry-api/routes';
 import { routes as reportsApiRoutes } from '../functions/reports-api/routes';
 import { MONEY_ITEM_TYPES } from '../functions/shared/dynamo/stream';
 import type { HttpRoute, RouteTable } from '../functions/shared/routes';
+import { routes as opsApiRoutes } from '../functions/ops-api/routes';
+import type { AlarmSpec } from '../domain/operations/alarms';
 import { routes as vouchersApiRoutes } from '../functions/vouchers-api/routes';
 
 export const TABLE = {
@@ -45,6 +47,8 @@ export interface FunctionSpec {
   screeningRules?: boolean;
   /** Whether it talks to the CMS relay (its URL and the agency's CMS account come from the stack). */
   cmsRelay?: boolean;
+  /** Operations (api.md): every queue's and dead-letter queue's URL, reading their depths, moving dead letters back, reading the alarms. */
+  operates?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -173,6 +177,12 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
+  'ops-api': {
+    description: 'Operations (role ops or agency, no personal data): queues and dead-letter depths, dead letters masked, redrive, alarms',
+    memoryMb: 512,
+    timeoutSeconds: 29,
+    operates: true,
+  },
   'voucher-generation': {
     description: 'voucher-generation schedule: fans the month out to recipient shards (VCH-01)',
     memoryMb: 256,
@@ -211,6 +221,7 @@ export const FUNCTION_ROUTES: Partial<Record<FunctionName, RouteTable>> = {
   'claims-api': claimsApiRoutes,
   'people-api': peopleApiRoutes,
   'registry-api': registryApiRoutes,
+  'ops-api': opsApiRoutes,
 };
 
 /** The API's route table, derived from the functions' own: a route exists once. */
@@ -249,6 +260,27 @@ export const QUEUES: Record<QueueName, QueueSpec> = {
   /** Stream records the outbox relay could not deliver after its retries (an operator redrives them). */
   'payment-events-failed': { maxReceiveCount: 5, visibilityTimeoutSeconds: 180 },
 };
+
+/**
+ * The alarms of the operations dashboard, one list: the CDK stack creates each (named
+ * `<stack>-<name>`, each notifying the stack's SNS topic), the local stack evaluates the same from
+ * the queues and the EMF metrics the handlers write, and docs/operations.md says what to do.
+ */
+/** The prefix of the stack's alarm names (the ops function reads its alarms by it). */
+export const ALARM_NAME_PREFIX = (stackName: string) => `${stackName}-`;
+
+export const ALARMS: AlarmSpec[] = [
+  ...(Object.keys(QUEUES) as QueueName[]).map((queue): AlarmSpec => ({ name: `${queue}-dlq-depth`, kind: 'dlq-depth', queue, description: `Messages in the ${queue} dead-letter queue: a step failed ${QUEUES[queue].maxReceiveCount} times and needs an operator` })),
+  ...(Object.keys(QUEUES) as QueueName[]).flatMap((queue): AlarmSpec[] => {
+    const maxAgeSeconds = QUEUES[queue].maxAgeSeconds;
+    return maxAgeSeconds ? [{ name: `${queue}-age`, kind: 'queue-age', queue, maxAgeSeconds, description: `The oldest message in ${queue} is older than ${maxAgeSeconds} s: its consumer is falling behind` }] : [];
+  }),
+  { name: 'CmsResultsFlagged', kind: 'metric', metricName: 'CmsResultsFlagged', service: 'cms-receive', periodMinutes: 5, description: 'A CMS result file does not match what was sent: nothing was applied; an operator must look at it' },
+  { name: 'CmsTransfersFailed', kind: 'metric', metricName: 'CmsTransfersFailed', service: 'cms-receive', periodMinutes: 5, description: 'Banks refused transfers (closed account, holder mismatch …): the amounts wait for corrected accounts' },
+  { name: 'CmsTransmitFailures', kind: 'metric', metricName: 'CmsTransmitFailures', service: 'cms-transmit', periodMinutes: 5, description: 'A CMS file could not be transmitted; it is retried until the cut-off' },
+  { name: 'CmsCutoffMissed', kind: 'metric', metricName: 'CmsCutoffMissed', service: 'cms-transmit', periodMinutes: 5, description: 'A CMS file missed its 17:00 cut-off (CMS-05): its transfers and their payouts moved to the next business day; find why the file was not sent' },
+  { name: 'ConservationUnbalanced', kind: 'metric', metricName: 'ConservationUnbalanced', service: 'reports-api', periodMinutes: 60, description: 'The PO-08 conservation report does not balance: money was created or lost somewhere; stop payout runs and find the difference' },
+];
 
 /**
  * The table's stream is the payments' outbox: an approval or a cancellation is written in the

@@ -13,7 +13,7 @@ import { conservationReport } from '../../domain/settlement/totals';
 import { municipalityCode, programCode, recordId, yearMonth } from '../../events/common';
 import { systemClock } from '../shared/clock';
 import { dispatch, json, route } from '../shared/http';
-import { logger } from '../shared/observability';
+import { logger, metrics } from '../shared/observability';
 import { settlementStore, voucherStore } from '../shared/stores';
 import { municipalityFilter, providerScope } from '../shared/tenancy';
 import { routes } from './routes';
@@ -22,7 +22,10 @@ const settlement = () => settlementStore();
 
 const conservation = route({ roles: ['agency', 'ops'] }, async () => {
   const report = await conservationReport(settlement().totals);
-  if (!report.balanced) logger.error('conservation report does not balance', { differences: report.differences.slice(0, 20), count: report.differences.length });
+  if (!report.balanced) {
+    logger.error('conservation report does not balance', { differences: report.differences.slice(0, 20), count: report.differences.length });
+    metrics.addMetric('ConservationUnbalanced', 'Count', 1);
+  }
   return json(200, { ...report, at: formatKst(systemClock.now()) });
 });
 

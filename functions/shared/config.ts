@@ -27,6 +27,12 @@ const envSchema = z.object({
   CMS_ORIGINATOR: z.string().regex(/^[A-Z0-9]{1,10}$/).default('SSIS000001'),
   CMS_DEBIT_BANK_BRANCH: z.string().regex(/^\d{7}$/).default('0880001'),
   CMS_DEBIT_ACCOUNT: z.string().regex(/^\d{6,16}$/).default('10012345678'),
+  /** Operations: the queues it watches (comma-separated names; each has QUEUE_URL_ and DLQ_URL_ variables). */
+  OPS_QUEUES: z.string().optional(),
+  /** Operations in AWS: the stack's alarms are named with this prefix. */
+  ALARM_NAME_PREFIX: z.string().optional(),
+  /** Operations locally: the local stack evaluates the same alarms and serves them here. */
+  LOCAL_ALARMS_URL: z.url().optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -48,6 +54,9 @@ export function queueUrl(queue: string): string {
 
 /** The environment variable that carries a queue's URL to the functions that send to it. */
 export const queueUrlVariable = (queue: string) => `QUEUE_URL_${queue.toUpperCase().replace(/-/g, '_')}`;
+
+/** The environment variable that carries a queue's dead-letter queue's URL to the operations function. */
+export const dlqUrlVariable = (queue: string) => `DLQ_URL_${queue.toUpperCase().replace(/-/g, '_')}`;
 
 /** For tests that change the environment between cases. */
 export function resetConfig(): void {

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from 'zod';
 import { ApiError, type ErrorKind } from './errors';
 import { inCursorScope, loadCursorKey } from './dynamo/pagination';
-import { logger } from './observability';
+import { flushMetrics, logger } from './observability';
 import { routeNamed, type RouteTable } from './routes';
 import { type Principal, principalOf, requireRole, type Role } from './tenancy';
 
@@ -109,7 +109,12 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
       const path = parseWith(spec.path ?? pathIds, event.pathParameters ?? {}, 'path');
       // A list's tokens are this route's and this caller's (pagination.ts).
       await loadCursorKey();
-      return inCursorScope(`${event.routeKey}|${principal.role}|${principal.sub}|${principal.providerId ?? ''}|${principal.municipalityCode ?? ''}`, () => fn({ body, query, path, principal, event }));
+      try {
+        return await inCursorScope(`${event.routeKey}|${principal.role}|${principal.sub}|${principal.providerId ?? ''}|${principal.municipalityCode ?? ''}`, () => fn({ body, query, path, principal, event }));
+      } finally {
+        // What the route counted (EMF) is written with its own invocation.
+        flushMetrics();
+      }
     });
 }
 

@@ -13,5 +13,17 @@ export const metrics = new Metrics({ namespace: 'VoucherPlatform', serviceName: 
  * concurrently in one process, where another may already have flushed the shared buffer.
  */
 export function flushMetrics(): void {
-  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  if (!metrics.hasStoredMetrics()) return;
+  // Locally the same EMF document also goes to the local stack's metrics (its ops console and alarms).
+  if (metricsSink) metricsSink(metrics.serializeMetrics() as unknown as Record<string, unknown>);
+  metrics.publishStoredMetrics();
+}
+
+/** An EMF document as Lambda would write it to its log. */
+export type EmfDocument = Record<string, unknown>;
+let metricsSink: ((emf: EmfDocument) => void) | undefined;
+
+/** The local stack receives every flushed EMF document (never set in Lambda). */
+export function setMetricsSink(sink: ((emf: EmfDocument) => void) | undefined): void {
+  metricsSink = sink;
 }

@@ -6,9 +6,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { queueUrlVariable } from '../../functions/shared/config';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { dlqUrlVariable, queueUrlVariable } from '../../functions/shared/config';
 import { NodeFunction } from '../node-function';
-import { FUNCTION_ROUTES, type FunctionName, FUNCTIONS, type QueueName, QUEUES, TABLE_STREAM_CONSUMER } from '../system';
+import { ALARM_NAME_PREFIX, FUNCTION_ROUTES, type FunctionName, FUNCTIONS, type QueueName, QUEUES, TABLE_STREAM_CONSUMER } from '../system';
 import type { Queues } from './queues';
 import type { Storage } from './storage';
 
@@ -43,7 +44,25 @@ export class Functions extends Construct {
           CMS_ORIGINATOR: props.cms.originator, CMS_DEBIT_BANK_BRANCH: props.cms.debitBankBranch, CMS_DEBIT_ACCOUNT: props.cms.debitAccount,
         });
       }
+      const operates = 'operates' in spec && spec.operates;
+      if (operates) {
+        Object.assign(environment, {
+          OPS_QUEUES: Object.keys(QUEUES).join(','),
+          ALARM_NAME_PREFIX: ALARM_NAME_PREFIX(Stack.of(this).stackName),
+          ...Object.fromEntries((Object.keys(QUEUES) as QueueName[]).flatMap((q) => [[queueUrlVariable(q), queues.byName[q].queue.queueUrl], [dlqUrlVariable(q), queues.byName[q].dlq.queueUrl]])),
+        });
+      }
       const fn = new NodeFunction(this, `Fn-${name}`, { name, spec, environment });
+      if (operates) {
+        // Depths of every queue, dead letters read and moved back, the alarms and queue ages read.
+        for (const { queue, dlq } of Object.values(queues.byName)) {
+          queue.grant(fn, 'sqs:GetQueueAttributes');
+          queue.grantSendMessages(fn);
+          dlq.grantConsumeMessages(fn);
+        }
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [Stack.of(this).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${ALARM_NAME_PREFIX(Stack.of(this).stackName)}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })] }));
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
+      }
       if (environment.CMS_RELAY_TOKEN_SECRET_ARN) storage.cmsRelayToken.grantRead(fn);
       // Only put (what a pre-signed upload is signed for) and get (the check after upload), only under its prefix.
       if ('files' in spec && spec.files) fn.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [storage.files.arnForObjects(spec.files)] }));

@@ -1,7 +1,11 @@
-/** What operators watch: the CMS alarms (CMS-03/04) and the operations dashboard. */
-import { Duration } from 'aws-cdk-lib';
+/** What operators watch: the alarms (one list, infra/system.ts ALARMS) with their SNS topic, and the operations dashboard. */
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, Dashboard, GraphWidget, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { AlarmSpec } from '../../domain/operations/alarms';
+import { ALARM_NAME_PREFIX, ALARMS } from '../system';
 import { Construct } from 'constructs';
 import { SCREENING_RULE_IDS } from '../../domain/screening/rules';
 import type { Functions } from './functions';
@@ -9,24 +13,29 @@ import type { Queues } from './queues';
 
 const NAMESPACE = 'VoucherPlatform';
 
+/** What CloudWatch evaluates for an alarm of the list. */
+function alarmOf(spec: AlarmSpec, queues: Queues): Pick<AlarmProps, 'metric' | 'threshold' | 'comparisonOperator' | 'evaluationPeriods' | 'treatMissingData'> {
+  const common = { comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD, treatMissingData: TreatMissingData.NOT_BREACHING };
+  switch (spec.kind) {
+    case 'dlq-depth':
+      return { ...common, metric: queues.byName[spec.queue as keyof Queues['byName']].dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }), threshold: 0, evaluationPeriods: 1 };
+    case 'queue-age':
+      return { ...common, metric: queues.byName[spec.queue as keyof Queues['byName']].queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), threshold: spec.maxAgeSeconds, evaluationPeriods: 3 };
+    case 'metric':
+      return { ...common, metric: new Metric({ namespace: NAMESPACE, metricName: spec.metricName, dimensionsMap: { service: spec.service }, statistic: 'Sum', period: Duration.minutes(spec.periodMinutes) }), threshold: 0, evaluationPeriods: 1 };
+  }
+}
+
 export class Observability extends Construct {
+  readonly topic: Topic;
+
   constructor(scope: Construct, id: string, props: { dashboardName: string; api: HttpApi; queues: Queues; functions: Functions }) {
     super(scope, id);
-    // CMS-03/04/05: operators are alerted to a result that does not match, refused transfers, failed sends and missed cut-offs.
-    for (const [metricName, service, description] of [
-      ['CmsResultsFlagged', 'cms-receive', 'A CMS result file does not match what was sent: nothing was applied; an operator must look at it'],
-      ['CmsTransfersFailed', 'cms-receive', 'Banks refused transfers (closed account, holder mismatch …): the amounts wait for corrected accounts'],
-      ['CmsTransmitFailures', 'cms-transmit', 'A CMS file could not be transmitted; it is retried until the cut-off'],
-      ['CmsCutoffMissed', 'cms-transmit', 'A CMS file missed its 17:00 cut-off (CMS-05): its transfers and their payouts moved to the next business day; find why the file was not sent'],
-    ] as const) {
-      new Alarm(this, `Alarm-${metricName}`, {
-        alarmDescription: description,
-        metric: new Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { service }, statistic: 'Sum', period: Duration.minutes(5) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+    // Every alarm of the one list (infra/system.ts ALARMS), named `<stack>-<name>`, notifies the operators' topic.
+    this.topic = new Topic(this, 'AlarmTopic', { displayName: 'Voucher platform alarms', enforceSSL: true });
+    for (const spec of ALARMS) {
+      const alarm = new Alarm(this, `Alarm-${spec.name}`, { alarmName: `${ALARM_NAME_PREFIX(Stack.of(this).stackName)}${spec.name}`, alarmDescription: spec.description, ...alarmOf(spec, props.queues) });
+      alarm.addAlarmAction(new SnsAction(this.topic));
     }
 
     const { api } = props;

@@ -1,6 +1,5 @@
-/** The queues between steps, each with its dead-letter queue and the alarms on them (infra/system.ts QUEUES). */
+/** The queues between steps, each with its dead-letter queue (infra/system.ts QUEUES; their alarms: observability.ts). */
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type QueueName, QUEUES } from '../system';
@@ -19,24 +18,6 @@ export class Queues extends Construct {
         enforceSSL: true,
       });
       this.byName[name] = { queue, dlq };
-      new Alarm(this, `Alarm-${name}-dlq-depth`, {
-        alarmDescription: `Messages in the ${name} dead-letter queue: a step failed ${spec.maxReceiveCount} times and needs an operator`,
-        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
-      if (spec.maxAgeSeconds) {
-        new Alarm(this, `Alarm-${name}-age`, {
-          alarmDescription: `The oldest message in ${name} is older than ${spec.maxAgeSeconds} s: its consumer is falling behind`,
-          metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
-          threshold: spec.maxAgeSeconds,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 3,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        });
-      }
     }
   }
 }

@@ -11,8 +11,12 @@ import * as z from 'zod';
 import { formatKst } from '../../domain/shared/calendar';
 import { type ScheduleName, scheduleNames } from '../../events/schedule';
 import { setClock, setRandomSeed, systemClock } from '../../functions/shared/clock';
-import { queueUrlVariable, resetConfig } from '../../functions/shared/config';
-import { type QueueName, SCHEDULES } from '../system';
+import { dlqUrlVariable, queueUrlVariable, resetConfig } from '../../functions/shared/config';
+import { setMetricsSink } from '../../functions/shared/observability';
+import { SqsQueueOps } from '../../functions/shared/ops/queue-ops';
+import { evaluateAlarms } from '../../domain/operations/alarms';
+import { LocalMetrics } from './metrics';
+import { ALARMS, type QueueName, SCHEDULES } from '../system';
 import { CmsSimulator, cmsControlRequest } from './cms-simulator';
 import { freshKeys, keysIn, S3Mirror } from './data-dir';
 import { errorBody, GatewayRefusal, handleApiRequest, readBody, sendJson } from './gateway';
@@ -61,6 +65,8 @@ export class LocalStack {
   private dynamo!: DynamoLocal;
   private queueServer!: Awaited<ReturnType<typeof startQueueServer>>;
   queues!: LocalQueues;
+  /** The handlers' EMF metrics (the local CloudWatch). */
+  readonly metrics = new LocalMetrics();
   url = '';
   /** The CMS relay simulator (`/_local/cms-relay/…`, controlled by `POST /_local/cms`). */
   readonly cms = new CmsSimulator(systemClock, 1_500);
@@ -115,7 +121,10 @@ export class LocalStack {
       CURSOR_KEY: keys.cursor,
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...Object.fromEntries((Object.entries(this.queues.urls) as [QueueName, string][]).map(([q, url]) => [queueUrlVariable(q), url])),
+      ...Object.fromEntries((Object.entries(this.queues.dlqUrls) as [QueueName, string][]).map(([q, url]) => [dlqUrlVariable(q), url])),
+      OPS_QUEUES: Object.keys(this.queues.urls).join(','),
     });
+    setMetricsSink((emf) => this.metrics.record(emf));
 
     this.sqs = new SQSClient({ endpoint: queueServer.address, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     this.pollers = new QueuePollers(this.sqs, this.queues.urls, (queue, error) => this.report(`consumer of ${queue} failed`, error));
@@ -148,7 +157,7 @@ export class LocalStack {
     });
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
     // The production relay adapter talks to the simulator; a short timeout keeps timeouts testable.
-    Object.assign(process.env, { CMS_RELAY_URL: `${this.url}/_local/cms-relay`, CMS_RELAY_TIMEOUT_MS: process.env.CMS_RELAY_TIMEOUT_MS ?? '500' });
+    Object.assign(process.env, { CMS_RELAY_URL: `${this.url}/_local/cms-relay`, CMS_RELAY_TIMEOUT_MS: process.env.CMS_RELAY_TIMEOUT_MS ?? '500', LOCAL_ALARMS_URL: `${this.url}/_local/alarms` });
     resetConfig();
     this.streamPoller = new StreamPoller(dynamo.endpoint, TABLE_NAME, (error) => this.report('table stream consumer failed', error));
     await this.streamPoller.start();
@@ -158,6 +167,7 @@ export class LocalStack {
 
   async stop(): Promise<void> {
     if (this.options.randomSeed !== undefined) setRandomSeed(null);
+    setMetricsSink(undefined);
     this.scheduler?.stop();
     await this.streamPoller?.stop();
     await this.pollers?.stop();
@@ -258,6 +268,11 @@ export class LocalStack {
       return;
     }
 
+    if (method === 'GET' && url.pathname === '/_local/alarms') {
+      // The dashboard's alarms (infra/system.ts ALARMS) evaluated as CloudWatch would, from the queues and the handlers' EMF metrics.
+      const queues = await new SqsQueueOps().queues();
+      return sendJson(res, 200, { items: evaluateAlarms(ALARMS, { queues, metricSum: (name, _service, minutes) => this.metrics.sum(name, minutes) }) });
+    }
     if (method === 'GET' && url.pathname === '/_local/health') {
       const components = await this.healthy();
       return sendJson(res, Object.values(components).every(Boolean) ? 200 : 503, { status: Object.values(components).every(Boolean) ? 'ok' : 'degraded', components });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCREENING_RULES } from '../../domain/screening/rules';
 import { buildApp } from '../../infra/app';
 import { VoucherPlatformStack } from '../../infra/stack';
-import { FUNCTIONS, QUEUES, ROUTES, TABLE_STREAM_CONSUMER } from '../../infra/system';
+import { ALARMS, FUNCTIONS, QUEUES, ROUTES, TABLE_STREAM_CONSUMER } from '../../infra/system';
 
 let template: Template;
 let outdir: string;
@@ -53,8 +53,23 @@ describe('CDK app', () => {
     }
     template.resourceCountIs('AWS::SQS::Queue', Object.keys(QUEUES).length * 2);
     const ageAlarms = Object.values(QUEUES).filter((q) => q.maxAgeSeconds).length;
-    const cmsAlarms = 4; // results flagged, transfers failed, transmit failures, cut-off missed (CMS-03/04/05)
-    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length + ageAlarms + cmsAlarms);
+    const metricAlarms = 5; // CMS results flagged, transfers failed, transmit failures, cut-off missed (CMS-03/04/05); conservation (PO-08)
+    template.resourceCountIs('AWS::CloudWatch::Alarm', Object.keys(QUEUES).length + ageAlarms + metricAlarms);
+    expect(ALARMS).toHaveLength(Object.keys(QUEUES).length + ageAlarms + metricAlarms);
+  });
+
+  it('issue 16 §3: every alarm of the one list is named <stack>-<name> and notifies the stack\'s SNS topic; the ops function operates every queue', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmName: string; AlarmActions: unknown[] } }[];
+    expect(alarms.map((a) => a.Properties.AlarmName).sort()).toEqual(ALARMS.map((a) => `VoucherPlatform-${a.name}`).sort());
+    for (const a of alarms) expect(a.Properties.AlarmActions).toEqual([{ Ref: topic }]);
+    const ops = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { OPS_QUEUES: Match.anyValue() } } } })) as { Properties: { Environment: { Variables: Record<string, unknown> } } }[];
+    expect(ops).toHaveLength(1);
+    const vars = ops[0]!.Properties.Environment.Variables;
+    expect(vars.OPS_QUEUES).toBe(Object.keys(QUEUES).join(','));
+    expect(vars.ALARM_NAME_PREFIX).toBe('VoucherPlatform-');
+    for (const q of Object.keys(QUEUES)) expect(Object.keys(vars)).toEqual(expect.arrayContaining([`QUEUE_URL_${q.toUpperCase().replace(/-/g, '_')}`, `DLQ_URL_${q.toUpperCase().replace(/-/g, '_')}`]));
   });
 
   it('what keeps state keeps its logical id: a refactor of the constructs must never replace the table, the buckets, the secrets, the user pool or a queue', () => {

@@ -12,7 +12,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^(?:import|export)\b[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => normalize(join(dirname(file), `${m[1]}.ts`)));
 }
 
-const CONTEXTS = ['shared', 'registry', 'vouchers', 'payments', 'screening', 'settlement', 'cms'];
+const CONTEXTS = ['shared', 'registry', 'vouchers', 'payments', 'screening', 'settlement', 'cms', 'operations'];
 
 describe('layout', () => {
   it('domain/ imports no AWS SDK, no Lambda types, no Node I/O and no adapter', () => {

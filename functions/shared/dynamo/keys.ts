@@ -94,6 +94,8 @@ export const keys = {
   moneyTotalsPartition: (shard: number) => `TOTALS#${shard}`,
   /** A table stream record whose money was added to the totals (applied once). */
   appliedChange: (changeId: string) => key(`APPLIED#${changeId}`, '#APPLIED'),
+  /** Operations: why a consumer last failed on a queue message (shown with its dead letter). */
+  failureNote: (messageId: string) => key(`FAILNOTE#${messageId}`, '#NOTE'),
   /** VCH-04: what lapsed of a month's vouchers per municipality × program, counted in each lapse's transaction. */
   lapseTally: (month: string, municipalityCode: string, programCode: string) => key(`LAPSED#${month}`, `${municipalityCode}#${programCode}`),
   lapseTallyPartition: (month: string) => `LAPSED#${month}`,
