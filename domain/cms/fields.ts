@@ -145,3 +145,19 @@ export function checkFile(file: CmsFile): CmsIssue[] {
   }
   return issues;
 }
+
+/**
+ * The file as an operator may read it (role `ops`, no personal data): the same bytes, records and
+ * widths, with each transfer's account number masked but its last four digits.
+ */
+export function maskedForOperators(bytes: Uint8Array): Buffer {
+  const out = Buffer.from(bytes);
+  const account = DATA_FIELDS.find((x) => x.name === 'account')!;
+  for (let at = 0; at + RECORD_BYTES <= out.length; at += RECORD_BYTES) {
+    if (out[at] !== 0x52 /* 'R' */) continue;
+    const field = out.subarray(at + account.offset, at + account.offset + account.length);
+    const digits = field.toString('latin1').trimEnd().length;
+    for (let i = 0; i < Math.max(0, digits - 4); i++) field[i] = 0x2a;
+  }
+  return out;
+}

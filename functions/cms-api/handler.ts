@@ -1,8 +1,10 @@
 /**
  * CMS files (CMS-02/03): `GET /v1/cms/files`, `GET /v1/cms/files/{fileId}` and
- * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes) for the agency and operators.
+ * `GET /v1/cms/files/{fileId}/content` (the file's exact bytes; for operators, account numbers
+ * masked) for the agency and operators.
  */
 import type { CmsFileRecord } from '../../domain/cms/files';
+import { maskedForOperators } from '../../domain/cms/fields';
 import * as z from 'zod';
 import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
@@ -28,10 +30,12 @@ export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: is
 
 export const get = route({ roles: ['agency', 'ops'] }, async ({ path }) => json(200, view(await fileOf(path.fileId))));
 
-export const content = route({ roles: ['agency', 'ops'] }, async ({ path }) => {
+export const content = route({ roles: ['agency', 'ops'] }, async ({ path, principal }) => {
   const file = await fileOf(path.fileId);
   if (!file.s3Key) throw new ApiError('CONFLICT', 'NOT_CREATED', `CMS file ${file.fileId} is still collecting transfers; it has no content yet`, { rule: 'CMS-05' });
-  const bytes = Buffer.from(await readObject(file.s3Key));
+  const exact = Buffer.from(await readObject(file.s3Key));
+  // The agency reads the exact bytes; an operator the same file with account numbers masked (§8).
+  const bytes = principal.role === 'ops' ? maskedForOperators(exact) : exact;
   return { statusCode: 200, headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${file.fileName}"` }, body: bytes.toString('base64'), isBase64Encoded: true };
 });
 

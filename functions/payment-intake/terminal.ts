@@ -12,7 +12,7 @@ import { systemClock } from '../shared/clock';
 import type { StoredTerminal } from '../shared/dynamo/payment-store';
 import { ApiError } from '../shared/errors';
 import { errorResponse, fieldsOf, type HttpEvent, type HttpResult, json, toHttpError } from '../shared/http';
-import { flushMetrics, logger, metrics } from '../shared/observability';
+import { addDimensionedMetric, flushMetrics, logger, metrics } from '../shared/observability';
 import { routeNamed, type RouteTable } from '../shared/routes';
 import { rawBody, verifyTerminalRequest } from '../shared/terminal-auth';
 import { personalDataVault } from '../shared/vault';
@@ -40,9 +40,7 @@ export function parse<T>(schema: z.ZodType<T>, value: unknown): { ok: true; valu
 function meter(answer: Answer, startedAt: number, kind: string): void {
   if (answer.status < 300) metrics.addMetric(`${kind}Succeeded`, MetricUnit.Count, 1);
   else {
-    const single = metrics.singleMetric();
-    single.addDimension('code', (answer.body as { error?: { code?: string } }).error?.code ?? String(answer.status));
-    single.addMetric(`${kind}Refused`, MetricUnit.Count, 1);
+    addDimensionedMetric(`${kind}Refused`, MetricUnit.Count, 1, { code: (answer.body as { error?: { code?: string } }).error?.code ?? String(answer.status) });
   }
   metrics.addMetric(`${kind}Latency`, MetricUnit.Milliseconds, Date.now() - startedAt);
 }

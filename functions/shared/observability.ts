@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics/types';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'voucher-platform' });
 export const metrics = new Metrics({ namespace: 'VoucherPlatform', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'voucher-platform' });
@@ -26,4 +27,15 @@ let metricsSink: ((emf: EmfDocument) => void) | undefined;
 /** The local stack receives every flushed EMF document (never set in Lambda). */
 export function setMetricsSink(sink: ((emf: EmfDocument) => void) | undefined): void {
   metricsSink = sink;
+}
+
+/**
+ * A metric with its own dimensions (a refusal by its code), written at once as its own EMF
+ * document (Powertools' single metric); locally it reaches the local stack's metrics too.
+ */
+export function addDimensionedMetric(name: string, unit: MetricUnit, value: number, dimensions: Record<string, string>): void {
+  const single = metrics.singleMetric();
+  for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+  metricsSink?.({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'VoucherPlatform', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: unit }] }] }, ...dimensions, [name]: value });
+  single.addMetric(name, unit, value);
 }

@@ -65,13 +65,18 @@ describe('CMS-01/02/05 files and transmission', () => {
     expect(world.stack.cms.received.size).toBe(1);
   }, 60_000);
 
-  it('the content is the exact EB31 that was sent', async () => {
-    const res = await fetch(`${world.stack.url}/v1/cms/files/CMS-2026-03-13/content`, { headers: { authorization: `Bearer ${tokens.ops}` } });
+  it('the content is the exact EB31 that was sent; an operator reads it with account numbers masked (§8)', async () => {
+    const res = await fetch(`${world.stack.url}/v1/cms/files/CMS-2026-03-13/content`, { headers: { authorization: `Bearer ${tokens.agency}` } });
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.equals(world.stack.cms.received.get('2026-03-13/EB310313')!.bytes)).toBe(true);
     const parsed = parseCmsFile(bytes);
     expect(parsed.records).toEqual([expect.objectContaining({ serial: 1, amount: 50_000, account: '12345678901234', bankBranch: '0040000', reference: 'T26031300000001' })]);
+    const masked = Buffer.from(await (await fetch(`${world.stack.url}/v1/cms/files/CMS-2026-03-13/content`, { headers: { authorization: `Bearer ${tokens.ops}` } })).arrayBuffer());
+    expect(masked.length).toBe(bytes.length);
+    expect(masked.toString('latin1')).not.toContain('12345678901234');
+    expect(masked.subarray(150, 300).toString('latin1').slice(26, 42).trimEnd()).toBe('**********1234');
+    expect(masked.subarray(0, 150).equals(bytes.subarray(0, 150))).toBe(true);
   }, 30_000);
 
   it('CMS-02 after a timeout the relay is asked: a file it got is not sent again', async () => {
