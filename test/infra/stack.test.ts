@@ -58,6 +58,13 @@ describe('CDK app', () => {
     expect(ALARMS).toHaveLength(Object.keys(QUEUES).length + ageAlarms + metricAlarms);
   });
 
+  it('issue 16 §3: the dashboard shows at a glance payments approved and refused by code, intake latency, screening lag, holds, queues and dead letters, payout runs, CMS files, conservation and the alarms', () => {
+    const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]);
+    for (const metric of ['PaymentSucceeded', 'PaymentRefused', 'PaymentLatency', 'ScreeningLatency', 'HoldsRaised', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'PayoutsMade', 'PayoutsDelayed', 'CmsFilesTransmitted', 'CmsCutoffMissed', 'ConservationUnbalanced', 'p99', 'alarm']) expect(body, metric).toContain(metric);
+  });
+
   it('issue 16 §3: every alarm of the one list is named <stack>-<name> and notifies the stack\'s SNS topic; the ops function operates every queue', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
     const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;

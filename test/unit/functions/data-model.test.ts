@@ -29,3 +29,15 @@ describe('the access-pattern table', () => {
     expect(readFileSync(join(root, 'README.md'), 'utf8')).not.toMatch(/^\| \d+ \| /m);
   });
 });
+
+describe('the runbook', () => {
+  it('issue 16 §3: docs/operations.md says for each alarm what it means and what to do', async () => {
+    const { ALARMS } = await import('../../../infra/system');
+    const runbook = readFileSync(join(root, 'docs/operations.md'), 'utf8');
+    const sections = runbook.split('\n### ').slice(1).map((s) => s.split('\n')[0]!);
+    for (const alarm of ALARMS) {
+      const named = sections.some((h) => h.includes(`\`${alarm.name}\``) || (alarm.kind === 'dlq-depth' && h.includes('`<queue>-dlq-depth`')));
+      expect(named, alarm.name).toBe(true);
+    }
+  });
+});
