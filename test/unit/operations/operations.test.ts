@@ -46,6 +46,9 @@ describe('§8 no personal data for operators', () => {
     const view = await deadLetterView(port, 'screening', 10);
     expect(view.ok && view.items).toEqual([expect.objectContaining({ body: { cardNumber: '9410********9012' }, error: 'fraud-screening: no voucher for card 9410********9012', receiveCount: 5 })]);
     expect(await deadLetterView(port, 'nowhere', 10)).toMatchObject({ ok: false, refusal: { code: 'UNKNOWN_QUEUE' } });
+    port.dead.get('settlement')!.push(letter('plain text, no error noted'));
+    expect((await deadLetterView(port, 'settlement', 10)).ok && (await deadLetterView(port, 'settlement', 10) as { items: unknown[] }).items).toEqual([expect.objectContaining({ error: null, body: 'plain text, no error noted' })]);
+    expect(maskedBody(JSON.stringify({ tags: ['9410123456789012', 7], cardNumber: null, name: 'A' }))).toEqual({ tags: ['9410********9012', 7], cardNumber: null, name: '*' });
   });
 
   it('a redrive moves a dead-letter queue\'s messages back to their queue, once', async () => {

@@ -113,4 +113,22 @@ describe('PO-07 monthly settlement', () => {
     expect(lines[1]).toBe("COMMUNITY,'=R1,1,30000,0,0,0,0,30000,0,30000,2026-03-1");
     expect(lines[2]).toBe('합계(total),,1,30000,0,0,0,0,30000,0,30000,');
   });
+
+  it('PO-04 a recovery not yet offset is a negative delay (still owed); a recovery of a payment the store knows no worker of stays on its own row; one program only', async () => {
+    const paid = payment('2026-03-06', { recipientId: 'R1', workerId: 'W1', amount: 30_000 });
+    const recovery: StatementRecovery = { refundId: 'RF9', approvalNumber: 'X', providerId: 'P1', programCode: 'COMMUNITY', recipientId: 'R2', municipalityCode: '44130', amount: 50_000, reason: 'OVERCHARGE', state: 'APPROVED', requestedAt: '2026-03-07T09:00:00+09:00', requestedBy: 'u', decidedAt: '2026-03-07T10:00:00+09:00', recoveredOn: '2026-03-07' };
+    // The payout offset 30,000 of the 50,000 recovery against the 30,000 payment: 20,000 is still owed.
+    const netted = payout('PO-1', '2026-03-1', '2026-03-13', '2026-03-11T01:00:00+09:00', [{ day: '2026-03-06', municipalityCode: '44130', amount: 30_000 }, { day: '2026-03-07', municipalityCode: '44130', amount: -30_000 }], { amount: 0, status: 'NETTED' });
+    const other = payout('PO-H', '2026-03-1', '2026-03-13', '2026-03-11T01:00:00+09:00', [{ day: '2026-03-06', municipalityCode: '44130', amount: 9 }], { programCode: 'HOUSEWORK' });
+    const read = world([netted, other], { payments: [paid], recoveries: [recovery] });
+    const byWorker = await read('worker');
+    expect(byWorker.items.map((r) => [r.key, r.settled, r.delayed, r.paid])).toEqual([['', -50_000, -20_000, -30_000], ['W1', 30_000, 0, 30_000]]);
+    // A draw no item stands behind (here the other program's, whose items the store did not give) shows as drawn, not paid.
+    expect(byWorker.totals).toMatchObject({ paid: 0, drawn: 9 });
+    const records = { providerPayouts: async () => ({ items: [netted, other] }) } as unknown as PayoutRecords;
+    const statements = { statementFacts: async (p: Payout): Promise<StatementCandidates> => ({ payments: p.programCode === 'HOUSEWORK' ? [] : [paid], recoveries: [], claims: [], payouts: [] }) };
+    const community = await monthlySettlement({ records, statements }, { providerId: 'P1', month: '2026-03', by: 'day', programCode: 'COMMUNITY' });
+    expect(community).toMatchObject({ programCode: 'COMMUNITY', payouts: [{ payoutId: 'PO-1' }] });
+  });
 });
+
