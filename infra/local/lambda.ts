@@ -18,6 +18,9 @@ const loaded = new Map<FunctionName, Promise<Handler>>();
 process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
 const invocations = InvokeStore.getInstanceAsync(true);
 
+/** Resolves once invocations can be scoped: the functions' shared modules (Powertools) may be loaded from then on. */
+export const invocationScopes = (): Promise<unknown> => invocations;
+
 export function invoke(name: FunctionName, event: unknown): Promise<unknown> {
   const spec = FUNCTIONS[name];
   let handler = loaded.get(name);

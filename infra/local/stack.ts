@@ -12,8 +12,6 @@ import { formatKst } from '../../domain/shared/calendar';
 import { type ScheduleName, scheduleNames } from '../../events/schedule';
 import { setClock, setRandomSeed, systemClock } from '../../functions/shared/clock';
 import { dlqUrlVariable, queueUrlVariable, resetConfig } from '../../functions/shared/config';
-import { setMetricsSink } from '../../functions/shared/observability';
-import { SqsQueueOps } from '../../functions/shared/ops/queue-ops';
 import { evaluateAlarms } from '../../domain/operations/alarms';
 import { LocalMetrics } from './metrics';
 import { ALARMS, type QueueName, SCHEDULES } from '../system';
@@ -21,7 +19,7 @@ import { CmsSimulator, cmsControlRequest } from './cms-simulator';
 import { freshKeys, keysIn, S3Mirror } from './data-dir';
 import { errorBody, GatewayRefusal, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
-import { invoke } from './lambda';
+import { invocationScopes, invoke } from './lambda';
 import { QueuePollers } from './pollers';
 import { LocalScheduler, type ScheduleFault } from './scheduler';
 import { createBucket, createQueues, createTable, type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalQueues, type LocalStore, localStoreOf, startDynamo, startQueueServer } from './servers';
@@ -67,6 +65,7 @@ export class LocalStack {
   queues!: LocalQueues;
   /** The handlers' EMF metrics (the local CloudWatch). */
   readonly metrics = new LocalMetrics();
+  private observability?: typeof import('../../functions/shared/observability');
   url = '';
   /** The CMS relay simulator (`/_local/cms-relay/…`, controlled by `POST /_local/cms`). */
   readonly cms = new CmsSimulator(systemClock, 1_500);
@@ -124,7 +123,10 @@ export class LocalStack {
       ...Object.fromEntries((Object.entries(this.queues.dlqUrls) as [QueueName, string][]).map(([q, url]) => [dlqUrlVariable(q), url])),
       OPS_QUEUES: Object.keys(this.queues.urls).join(','),
     });
-    setMetricsSink((emf) => this.metrics.record(emf));
+    // Powertools' state is scoped per invocation: its modules load only once invocations can be scoped.
+    await invocationScopes();
+    this.observability = await import('../../functions/shared/observability');
+    this.observability.setMetricsSink((emf) => this.metrics.record(emf));
 
     this.sqs = new SQSClient({ endpoint: queueServer.address, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     this.pollers = new QueuePollers(this.sqs, this.queues.urls, (queue, error) => this.report(`consumer of ${queue} failed`, error));
@@ -167,7 +169,7 @@ export class LocalStack {
 
   async stop(): Promise<void> {
     if (this.options.randomSeed !== undefined) setRandomSeed(null);
-    setMetricsSink(undefined);
+    this.observability?.setMetricsSink(undefined);
     this.scheduler?.stop();
     await this.streamPoller?.stop();
     await this.pollers?.stop();
@@ -270,6 +272,7 @@ export class LocalStack {
 
     if (method === 'GET' && url.pathname === '/_local/alarms') {
       // The dashboard's alarms (infra/system.ts ALARMS) evaluated as CloudWatch would, from the queues and the handlers' EMF metrics.
+      const { SqsQueueOps } = await import('../../functions/shared/ops/queue-ops');
       const queues = await new SqsQueueOps().queues();
       return sendJson(res, 200, { items: evaluateAlarms(ALARMS, { queues, metricSum: (name, _service, minutes) => this.metrics.sum(name, minutes) }) });
     }
