@@ -131,7 +131,12 @@ export function summarizeMonth(query: { providerId: string; month: YearMonth; by
 
   // What the payouts drew per bucket, against what its items settled: the difference is still delayed.
   const drawnBy = new Map<string, number>();
-  for (const { payout } of paying) for (const d of payout.draws) if (inMonth(d.day)) drawnBy.set(bucketKey(payout.programCode, d.day, d.municipalityCode), (drawnBy.get(bucketKey(payout.programCode, d.day, d.municipalityCode)) ?? 0) + d.amount);
+  for (const { payout } of paying) {
+    for (const d of payout.draws.filter((x) => inMonth(x.day))) {
+      const key = bucketKey(payout.programCode, d.day, d.municipalityCode);
+      drawnBy.set(key, (drawnBy.get(key) ?? 0) + d.amount);
+    }
+  }
   const byBucket = new Map<string, Line[]>();
   for (const l of lines) (byBucket.get(l.bucket) ?? byBucket.set(l.bucket, []).get(l.bucket)!).push(l);
   const delayedBy = new Map<string, number>();

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { deadLetterView, redriveQueue, type OpsRefusal } from '../../domain/operations/views';
-import { config, queueUrlVariable } from '../shared/config';
+import { config, queueUrl } from '../shared/config';
 import { refusalError } from '../shared/errors';
 import { dispatch, json, route } from '../shared/http';
 import { logger } from '../shared/observability';
@@ -15,7 +15,7 @@ import { routes } from './routes';
 
 const queueName = z.string().regex(/^[a-z][a-z-]{1,40}$/, 'must be a queue name');
 const inAws = () => Boolean(config().ALARM_NAME_PREFIX);
-const ops = () => new SqsQueueOps(inAws() ? (q) => oldestMessageAge(process.env[queueUrlVariable(q)]!.split('/').pop()!) : undefined);
+const ops = () => new SqsQueueOps(inAws() ? (q) => oldestMessageAge(queueUrl(q).split('/').pop()!) : undefined);
 const refused = (r: OpsRefusal) => refusalError(r, 404);
 
 const queues = route({ roles: ['ops', 'agency'] }, async () => json(200, { items: await ops().queues(), nextToken: null }));

@@ -58,6 +58,13 @@ export const queueUrlVariable = (queue: string) => `QUEUE_URL_${queue.toUpperCas
 /** The environment variable that carries a queue's dead-letter queue's URL to the operations function. */
 export const dlqUrlVariable = (queue: string) => `DLQ_URL_${queue.toUpperCase().replace(/-/g, '_')}`;
 
+/** `DLQ_URL_SCREENING` for `screening`: the URL of a dead-letter queue the operations function reads. */
+export function dlqUrl(queue: string): string {
+  const url = process.env[dlqUrlVariable(queue)];
+  if (!url) throw new Error(`${dlqUrlVariable(queue)} is not set: the function does not operate the ${queue} queue`);
+  return url;
+}
+
 /** For tests that change the environment between cases. */
 export function resetConfig(): void {
   cached = undefined;

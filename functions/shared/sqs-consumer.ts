@@ -9,7 +9,6 @@
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { dynamoTable } from './dynamo/client';
 import { noteFailure } from './dynamo/failure-notes';
 import { flushMetrics, logger } from './observability';
 
@@ -30,7 +29,7 @@ export function sqsConsumer(what: string, processRecord: (record: SQSRecord) => 
     } catch (error) {
       logger.error(`${what} message failed`, { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount, error: error as Error });
       // Shown with the dead letter, if it becomes one (ops-api).
-      await (async () => noteFailure(dynamoTable(), { messageId: record.messageId, step: what, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), at: new Date().toISOString() }))().catch(() => undefined);
+      await noteFailure({ messageId: record.messageId, step: what, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), at: new Date().toISOString() }).catch(() => undefined);
       throw error;
     }
   };

@@ -6,7 +6,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { maskText } from '../../../domain/operations/masking';
 import { batchGetAll } from './batch';
-import type { Table } from './client';
+import { dynamoTable, type Table } from './client';
 import { keys } from './keys';
 
 const NOTE_TTL_SECONDS = 14 * 24 * 3600;
@@ -18,7 +18,8 @@ export interface FailureNote {
   at: string;
 }
 
-export async function noteFailure(table: Table, note: FailureNote): Promise<void> {
+/** The table is the container's unless given; a note never throws synchronously (it rejects). */
+export async function noteFailure(note: FailureNote, table: Table = dynamoTable()): Promise<void> {
   await table.doc.send(new PutCommand({
     TableName: table.name,
     Item: { ...keys.failureNote(note.messageId), type: 'FailureNote', ...note, error: maskText(note.error).slice(0, 500), expiresAt: Math.floor(Date.now() / 1000) + NOTE_TTL_SECONDS },

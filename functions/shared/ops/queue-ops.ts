@@ -6,16 +6,11 @@
  */
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { DeadLetter, QueueOpsPort, QueueStatus } from '../../../domain/operations/ports';
-import { config, dlqUrlVariable, queueUrlVariable } from '../config';
+import { config, dlqUrl, queueUrl } from '../config';
 import { dynamoTable } from '../dynamo/client';
 import { failureNotes } from '../dynamo/failure-notes';
 import { sqsClient } from '../sqs';
 
-const url = (variable: string) => {
-  const value = process.env[variable];
-  if (!value) throw new Error(`${variable} is not set: the function does not operate that queue`);
-  return value;
-};
 const instant = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
 
 export class SqsQueueOps implements QueueOpsPort {
@@ -28,7 +23,7 @@ export class SqsQueueOps implements QueueOpsPort {
 
   async queues(): Promise<QueueStatus[]> {
     return Promise.all(this.names().map(async (queue) => {
-      const [main, dlq] = await Promise.all([this.attributes(url(queueUrlVariable(queue))), this.attributes(url(dlqUrlVariable(queue)))]);
+      const [main, dlq] = await Promise.all([this.attributes(queueUrl(queue)), this.attributes(dlqUrl(queue))]);
       const depth = Number(main.ApproximateNumberOfMessages ?? 0);
       // SQS has no attribute for the oldest message's age (CloudWatch has it as a metric).
       const oldest = depth === 0 ? null : ((await this.ages?.(queue)) ?? null);
@@ -37,17 +32,17 @@ export class SqsQueueOps implements QueueOpsPort {
   }
 
   async deadLetters(queue: string, limit: number): Promise<DeadLetter[]> {
-    const dlqUrl = url(dlqUrlVariable(queue));
+    const dead = dlqUrl(queue);
     const seen = new Map<string, Message>();
     // Received with a visibility long enough to see each once, then made visible again.
     for (let round = 0; seen.size < limit && round < Math.ceil(limit / 10) + 2; round++) {
-      const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: Math.min(10, limit - seen.size), VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+      const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: dead, MaxNumberOfMessages: Math.min(10, limit - seen.size), VisibilityTimeout: 30, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
       const got = out.Messages ?? [];
       if (!got.length) break;
       for (const m of got) seen.set(m.MessageId!, m);
     }
     const messages = [...seen.values()];
-    await this.release(dlqUrl, messages);
+    await this.release(dead, messages);
     const notes = await failureNotes(dynamoTable(), messages.map((m) => m.MessageId!));
     return messages.map((m) => {
       const note = notes.get(m.MessageId!);
@@ -59,17 +54,17 @@ export class SqsQueueOps implements QueueOpsPort {
   }
 
   async redrive(queue: string): Promise<number> {
-    const dlqUrl = url(dlqUrlVariable(queue));
-    const target = url(queueUrlVariable(queue));
+    const dead = dlqUrl(queue);
+    const target = queueUrl(queue);
     let moved = 0;
     for (;;) {
-      const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }));
+      const out = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: dead, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0 }));
       const got = out.Messages ?? [];
       if (!got.length) return moved;
       const sent = await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: target, Entries: got.map((m, i) => ({ Id: String(i), MessageBody: m.Body ?? '' })) }));
       const ok = new Set((sent.Successful ?? []).map((s) => Number(s.Id)));
       const done = got.filter((_, i) => ok.has(i));
-      if (done.length) await sqsClient().send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+      if (done.length) await sqsClient().send(new DeleteMessageBatchCommand({ QueueUrl: dead, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
       moved += done.length;
       if (done.length < got.length) throw new Error(`${got.length - done.length} dead letters of ${queue} could not be sent back; ${moved} moved so far`);
     }
