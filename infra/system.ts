@@ -19,6 +19,8 @@ import { MONEY_ITEM_TYPES } from '../functions/shared/dynamo/stream';
 import type { HttpRoute, RouteTable } from '../functions/shared/routes';
 import { routes as opsApiRoutes } from '../functions/ops-api/routes';
 import type { AlarmSpec } from '../domain/operations/alarms';
+import type { PanelSpec } from '../domain/operations/dashboard';
+import { SCREENING_RULE_IDS } from '../domain/screening/rules';
 import { routes as vouchersApiRoutes } from '../functions/vouchers-api/routes';
 
 export const TABLE = {
@@ -280,6 +282,66 @@ export const ALARMS: AlarmSpec[] = [
   { name: 'CmsTransmitFailures', kind: 'metric', metricName: 'CmsTransmitFailures', service: 'cms-transmit', periodMinutes: 5, description: 'A CMS file could not be transmitted; it is retried until the cut-off' },
   { name: 'CmsCutoffMissed', kind: 'metric', metricName: 'CmsCutoffMissed', service: 'cms-transmit', periodMinutes: 5, description: 'A CMS file missed its 17:00 cut-off (CMS-05): its transfers and their payouts moved to the next business day; find why the file was not sent' },
   { name: 'ConservationUnbalanced', kind: 'metric', metricName: 'ConservationUnbalanced', service: 'reports-api', periodMinutes: 60, description: 'The PO-08 conservation report does not balance: money was created or lost somewhere; stop payout runs and find the difference' },
+];
+
+/**
+ * The graphs of the operations dashboard drawn from the handlers' EMF metrics, one list: the CDK
+ * dashboard (infra/constructs/observability.ts) draws them from CloudWatch, the local ops console
+ * (`/ops`) from the same metrics as the local stack receives them.
+ */
+export const DASHBOARD_PANELS: PanelSpec[] = [
+  {
+    id: 'payments',
+    title: 'Payments per minute: approved, and refused by code',
+    series: [
+      { metric: 'PaymentSucceeded', service: 'payment-intake', stat: 'Sum', label: 'approved' },
+      { metric: 'PaymentRefused', service: 'payment-intake', stat: 'Sum', label: 'refused', by: { dimension: 'code' } },
+    ],
+  },
+  {
+    id: 'intake-latency',
+    title: 'Intake latency (ms)',
+    series: [
+      { metric: 'PaymentLatency', service: 'payment-intake', stat: 'p50', label: 'p50' },
+      { metric: 'PaymentLatency', service: 'payment-intake', stat: 'p99', label: 'p99' },
+    ],
+  },
+  {
+    id: 'screening',
+    title: 'Screening: payments screened (left) and holds raised (right) per rule',
+    series: [
+      { metric: 'PaymentsScreened', service: 'fraud-screening', stat: 'Sum', label: 'screened', by: { dimension: 'ruleId', values: SCREENING_RULE_IDS } },
+      { metric: 'HoldsRaised', service: 'fraud-screening', stat: 'Sum', label: 'held', by: { dimension: 'ruleId', values: SCREENING_RULE_IDS }, axis: 'right' },
+    ],
+  },
+  {
+    id: 'screening-lag',
+    title: 'Screening lag, approval to screened (ms)',
+    series: [
+      { metric: 'ScreeningLatency', service: 'fraud-screening', stat: 'p50', label: 'p50' },
+      { metric: 'ScreeningLatency', service: 'fraud-screening', stat: 'p99', label: 'p99' },
+    ],
+  },
+  {
+    id: 'payouts',
+    title: 'Payout runs: made, delayed, netted',
+    series: [
+      { metric: 'PayoutsMade', service: 'payout-shard', stat: 'Sum', label: 'made' },
+      { metric: 'PayoutsDelayed', service: 'payout-shard', stat: 'Sum', label: 'delayed' },
+      { metric: 'PayoutsNetted', service: 'payout-shard', stat: 'Sum', label: 'netted' },
+    ],
+  },
+  {
+    id: 'cms',
+    title: 'CMS files: transmitted, failed sends, missed cut-offs, flagged results, refused transfers',
+    series: [
+      { metric: 'CmsFilesTransmitted', service: 'cms-transmit', stat: 'Sum', label: 'transmitted' },
+      { metric: 'CmsTransmitFailures', service: 'cms-transmit', stat: 'Sum', label: 'send failed' },
+      { metric: 'CmsCutoffMissed', service: 'cms-transmit', stat: 'Sum', label: 'cut-off missed' },
+      { metric: 'CmsResultsFlagged', service: 'cms-receive', stat: 'Sum', label: 'result flagged' },
+      { metric: 'CmsTransfersFailed', service: 'cms-receive', stat: 'Sum', label: 'transfers refused' },
+    ],
+  },
 ];
 
 /**

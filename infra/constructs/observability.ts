@@ -5,9 +5,9 @@ import { Alarm, type AlarmProps, AlarmStatusWidget, ComparisonOperator, Dashboar
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { AlarmSpec } from '../../domain/operations/alarms';
-import { ALARM_NAME_PREFIX, ALARMS } from '../system';
+import type { PanelSpec, SeriesSpec } from '../../domain/operations/dashboard';
+import { ALARM_NAME_PREFIX, ALARMS, DASHBOARD_PANELS } from '../system';
 import { Construct } from 'constructs';
-import { SCREENING_RULE_IDS } from '../../domain/screening/rules';
 import type { Functions } from './functions';
 import type { Queues } from './queues';
 
@@ -26,6 +26,24 @@ function alarmOf(spec: AlarmSpec, queues: Queues): Pick<AlarmProps, 'metric' | '
   }
 }
 
+/** The CloudWatch metrics of a series of the list: one per listed dimension value, or a SEARCH for the values not known in advance. */
+function metricsOf(spec: SeriesSpec): (Metric | MathExpression)[] {
+  const period = Duration.minutes(1);
+  if (spec.by && !spec.by.values) {
+    return [new MathExpression({ expression: `SEARCH('{${NAMESPACE},${spec.by.dimension},service} MetricName="${spec.metric}"', '${spec.stat}', 60)`, label: spec.label, period })];
+  }
+  const one = (extra: Record<string, string>, label: string) => new Metric({ namespace: NAMESPACE, metricName: spec.metric, dimensionsMap: { service: spec.service, ...extra }, statistic: spec.stat, period, label });
+  if (!spec.by) return [one({}, spec.label)];
+  const { dimension } = spec.by;
+  return spec.by.values!.map((value) => one({ [dimension]: value }, `${spec.label} ${value}`));
+}
+
+/** A graph of the list (DASHBOARD_PANELS), its series on their axes. */
+function graphOf(panel: PanelSpec, width?: number): GraphWidget {
+  const on = (axis: 'left' | 'right') => panel.series.filter((s) => (s.axis ?? 'left') === axis).flatMap(metricsOf);
+  return new GraphWidget({ title: panel.title, left: on('left'), right: on('right'), ...(width ? { width } : {}) });
+}
+
 export class Observability extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
@@ -42,16 +60,13 @@ export class Observability extends Construct {
 
     const { api } = props;
     const queues = Object.values(props.queues.byName);
-    const m = (metricName: string, service: string, statistic = 'Sum', label?: string) =>
-      new Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: Duration.minutes(1), ...(label ? { label } : {}) });
-    // Per refusal code: the codes are not known in advance, so the widget searches for them.
-    const refusedByCode = new MathExpression({ expression: `SEARCH('{${NAMESPACE},code,service} MetricName="PaymentRefused"', 'Sum', 60)`, label: 'refused', period: Duration.minutes(1) });
+    const graph = (id: string, width?: number) => graphOf(DASHBOARD_PANELS.find((p) => p.id === id)!, width);
     new Dashboard(this, 'Operations', {
       dashboardName: props.dashboardName,
       widgets: [
         [
-          new GraphWidget({ title: 'Payments per minute: approved, and refused by code', left: [m('PaymentSucceeded', 'payment-intake', 'Sum', 'approved'), refusedByCode], width: 12 }),
-          new GraphWidget({ title: 'Intake latency (ms)', left: [m('PaymentLatency', 'payment-intake', 'p50', 'p50'), m('PaymentLatency', 'payment-intake', 'p99', 'p99')], width: 12 }),
+          graph('payments', 12),
+          graph('intake-latency', 12),
         ],
         [
           new GraphWidget({ title: 'API requests and errors', left: [api.metricCount(), api.metricClientError(), api.metricServerError()] }),
@@ -63,19 +78,12 @@ export class Observability extends Construct {
           new GraphWidget({ title: 'Oldest message age (s)', left: queues.map(({ queue }) => queue.metricApproximateAgeOfOldestMessage()) }),
         ],
         [
-          new GraphWidget({
-            title: 'Screening: payments screened (left) and holds raised (right) per rule',
-            left: SCREENING_RULE_IDS.map((ruleId) => new Metric({ namespace: NAMESPACE, metricName: 'PaymentsScreened', dimensionsMap: { service: 'fraud-screening', ruleId }, statistic: 'Sum', label: `${ruleId} screened` })),
-            right: SCREENING_RULE_IDS.map((ruleId) => new Metric({ namespace: NAMESPACE, metricName: 'HoldsRaised', dimensionsMap: { service: 'fraud-screening', ruleId }, statistic: 'Sum', label: `${ruleId} held` })),
-          }),
-          new GraphWidget({ title: 'Screening lag, approval to screened (ms)', left: [m('ScreeningLatency', 'fraud-screening', 'p50', 'p50'), m('ScreeningLatency', 'fraud-screening', 'p99', 'p99')] }),
+          graph('screening'),
+          graph('screening-lag'),
         ],
         [
-          new GraphWidget({ title: 'Payout runs: made, delayed, netted', left: [m('PayoutsMade', 'payout-shard', 'Sum', 'made'), m('PayoutsDelayed', 'payout-shard', 'Sum', 'delayed'), m('PayoutsNetted', 'payout-shard', 'Sum', 'netted')] }),
-          new GraphWidget({
-            title: 'CMS files: transmitted, failed sends, missed cut-offs, flagged results, refused transfers',
-            left: [m('CmsFilesTransmitted', 'cms-transmit', 'Sum', 'transmitted'), m('CmsTransmitFailures', 'cms-transmit', 'Sum', 'send failed'), m('CmsCutoffMissed', 'cms-transmit', 'Sum', 'cut-off missed'), m('CmsResultsFlagged', 'cms-receive', 'Sum', 'result flagged'), m('CmsTransfersFailed', 'cms-receive', 'Sum', 'transfers refused')],
-          }),
+          graph('payouts'),
+          graph('cms'),
           new SingleValueWidget({ title: 'Conservation (PO-08): reports that did not balance, last hour', metrics: [new Metric({ namespace: NAMESPACE, metricName: 'ConservationUnbalanced', dimensionsMap: { service: 'reports-api' }, statistic: 'Sum', period: Duration.hours(1) })] }),
         ],
         [

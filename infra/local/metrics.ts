@@ -3,14 +3,8 @@
  * observability.ts), kept for an hour in memory, summed per metric over a period — what the local
  * alarms and the ops console read.
  */
+import type { MetricPoint } from '../../domain/operations/dashboard';
 import type { EmfDocument } from '../../functions/shared/observability';
-
-export interface MetricPoint {
-  at: number;
-  name: string;
-  value: number;
-  dimensions: Record<string, string>;
-}
 
 const KEEP_MS = 60 * 60_000;
 

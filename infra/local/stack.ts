@@ -16,6 +16,7 @@ import { evaluateAlarms } from '../../domain/operations/alarms';
 import { LocalMetrics } from './metrics';
 import { ALARMS, type QueueName, SCHEDULES } from '../system';
 import { CmsSimulator, cmsControlRequest } from './cms-simulator';
+import { isPage, metricsAnswer, servePage } from './console';
 import { freshKeys, keysIn, S3Mirror } from './data-dir';
 import { errorBody, GatewayRefusal, handleApiRequest, readBody, sendJson } from './gateway';
 import { LocalIdentity, tokenRequest } from './jwt';
@@ -134,7 +135,11 @@ export class LocalStack {
 
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const work = url.pathname.startsWith('/_local/') ? this.control(req, res, url) : handleApiRequest(req, res, url, this.identity, systemClock.now());
+      const work = isPage(url.pathname)
+        ? servePage(req, res, url)
+        : url.pathname.startsWith('/_local/')
+          ? this.control(req, res, url)
+          : handleApiRequest(req, res, url, this.identity, systemClock.now());
       work.catch((error: Error) => {
         if (error instanceof GatewayRefusal) {
           // Past the drain limit the rest of the body is not read: the connection closes after the answer.
@@ -275,6 +280,10 @@ export class LocalStack {
       const { SqsQueueOps } = await import('../../functions/shared/ops/queue-ops');
       const queues = await new SqsQueueOps().queues();
       return sendJson(res, 200, { items: evaluateAlarms(ALARMS, { queues, metricSum: (name, _service, minutes) => this.metrics.sum(name, minutes) }) });
+    }
+    if (method === 'GET' && url.pathname === '/_local/metrics') {
+      const { status, body } = metricsAnswer(this.metrics, url);
+      return sendJson(res, status, body);
     }
     if (method === 'GET' && url.pathname === '/_local/health') {
       const components = await this.healthy();

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCREENING_RULES } from '../../domain/screening/rules';
 import { buildApp } from '../../infra/app';
 import { VoucherPlatformStack } from '../../infra/stack';
-import { ALARMS, FUNCTIONS, QUEUES, ROUTES, TABLE_STREAM_CONSUMER } from '../../infra/system';
+import { ALARMS, DASHBOARD_PANELS, FUNCTIONS, QUEUES, ROUTES, TABLE_STREAM_CONSUMER } from '../../infra/system';
 
 let template: Template;
 let outdir: string;
@@ -63,6 +63,15 @@ describe('CDK app', () => {
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]);
     for (const metric of ['PaymentSucceeded', 'PaymentRefused', 'PaymentLatency', 'ScreeningLatency', 'HoldsRaised', 'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'PayoutsMade', 'PayoutsDelayed', 'CmsFilesTransmitted', 'CmsCutoffMissed', 'ConservationUnbalanced', 'p99', 'alarm']) expect(body, metric).toContain(metric);
+  });
+
+  it('issue 16 §4: the dashboard draws every graph of the one list the local ops console draws, refusal codes searched for', () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    for (const panel of DASHBOARD_PANELS) {
+      expect(body, panel.id).toContain(JSON.stringify(panel.title).slice(1, -1));
+      for (const series of panel.series) expect(body, `${panel.id} ${series.metric}`).toContain(series.metric);
+    }
+    expect(body).toMatch(/SEARCH\('\{VoucherPlatform,code,service\} MetricName=[^']*PaymentRefused/);
   });
 
   it('issue 16 §3: every alarm of the one list is named <stack>-<name> and notifies the stack\'s SNS topic; the ops function operates every queue', () => {

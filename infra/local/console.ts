@@ -1,0 +1,53 @@
+/**
+ * The local stack's pages: the ops console at `/ops` (a static page, infra/local/console/, that
+ * draws with Chart.js served from node_modules — nothing to build) and the data it reads beside
+ * the API: `/_local/metrics`, the dashboard's graphs (infra/system.ts DASHBOARD_PANELS) from the
+ * handlers' EMF metrics as the local CloudWatch holds them.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { panelData } from '../../domain/operations/dashboard';
+import { DASHBOARD_PANELS } from '../system';
+import { errorBody, sendJson } from './gateway';
+import type { LocalMetrics } from './metrics';
+
+const here = join(import.meta.dirname, 'console');
+const chartJs = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+
+/** The files of the pages, by path: what they are and where they lie. */
+const FILES: Record<string, { file: string; type: string }> = {
+  '/ops': { file: join(here, 'ops.html'), type: 'text/html; charset=utf-8' },
+  '/ops/ops.js': { file: join(here, 'ops.js'), type: 'text/javascript; charset=utf-8' },
+  '/ops/ops.css': { file: join(here, 'ops.css'), type: 'text/css; charset=utf-8' },
+  '/ops/vendor/chart.umd.min.js': { file: chartJs, type: 'text/javascript; charset=utf-8' },
+};
+
+export const isPage = (path: string) => path in FILES;
+
+export async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`));
+  const { file, type } = FILES[url.pathname]!;
+  const body = await readFile(file);
+  res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+const MAX_MINUTES = 60;
+
+/** `GET /_local/metrics?minutes=&bucketSeconds=`: each graph's series over the last minutes, in buckets. */
+export function metricsAnswer(metrics: LocalMetrics, url: URL, now = Date.now()): { status: number; body: unknown } {
+  const minutes = Number(url.searchParams.get('minutes') ?? 15);
+  const bucketSeconds = Number(url.searchParams.get('bucketSeconds') ?? 60);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES || !Number.isInteger(bucketSeconds) || bucketSeconds < 1 || bucketSeconds > 3600 || (minutes * 60) / bucketSeconds > 3600) {
+    return { status: 400, body: errorBody('VALIDATION_FAILED', `minutes must be a whole number 1–${MAX_MINUTES} and bucketSeconds 1–3600, at most 3,600 buckets`) };
+  }
+  const size = bucketSeconds * 1000;
+  // Buckets aligned to their size, the last one holding now.
+  const last = Math.floor(now / size) * size;
+  const count = Math.ceil((minutes * 60_000) / size);
+  const buckets = { from: last - (count - 1) * size, size, count };
+  const points = metrics.since(buckets.from);
+  return { status: 200, body: { from: new Date(buckets.from).toISOString(), bucketSeconds, count, panels: DASHBOARD_PANELS.map((p) => panelData(p, points, buckets)) } };
+}
