@@ -6,6 +6,7 @@
 import type { CmsFileRecord } from '../../domain/cms/files';
 import { maskedForOperators } from '../../domain/cms/fields';
 import * as z from 'zod';
+import { cmsFile, cmsFilesAnswer } from '../../events/answers';
 import { isoDate } from '../../events/common';
 import { readObject } from '../shared/documents';
 import { ApiError } from '../shared/errors';
@@ -23,14 +24,14 @@ async function fileOf(fileId: string | undefined): Promise<CmsFileRecord> {
   return file;
 }
 
-export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict() }, async ({ query }) => {
+export const list = route({ roles: ['agency', 'ops'], query: z.object({ from: isoDate.optional(), to: isoDate.optional(), ...pageQuery }).strict(), answers: [{ status: 200, description: 'the files, by transfer date', schema: cmsFilesAnswer }] }, async ({ query }) => {
   const page = await cmsStore().files(query, query.from, query.to ? `${query.to}~` : undefined);
   return json(200, { items: page.items.map(view), nextToken: page.nextToken ?? null });
 });
 
-export const get = route({ roles: ['agency', 'ops'] }, async ({ path }) => json(200, view(await fileOf(path.fileId))));
+export const get = route({ roles: ['agency', 'ops'], answers: [{ status: 200, description: 'the file', schema: cmsFile }] }, async ({ path }) => json(200, view(await fileOf(path.fileId))));
 
-export const content = route({ roles: ['agency', 'ops'] }, async ({ path, principal }) => {
+export const content = route({ roles: ['agency', 'ops'], answers: [{ status: 200, description: 'the file\'s bytes (EUC-KR, fixed-width records; for operators account numbers masked)', contentType: 'application/octet-stream' }] }, async ({ path, principal }) => {
   const file = await fileOf(path.fileId);
   if (!file.s3Key) throw new ApiError('CONFLICT', 'NOT_CREATED', `CMS file ${file.fileId} is still collecting transfers; it has no content yet`, { rule: 'CMS-05' });
   const exact = Buffer.from(await readObject(file.s3Key));

@@ -2,6 +2,6 @@
 import { jwt, type RouteTable } from '../shared/routes';
 
 export const routes = {
-  list: jwt('GET', '/v1/payments'),
-  daily: jwt('GET', '/v1/payments/daily'),
+  list: jwt('GET', '/v1/payments', 'List payments'),
+  daily: jwt('GET', '/v1/payments/daily', 'Payments per day'),
 } as const satisfies RouteTable;

@@ -7,6 +7,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
+import { type AnswerSpec, documented, type RouteContract } from './contract';
 import { ApiError, type ErrorKind } from './errors';
 import { inCursorScope, loadCursorKey } from './dynamo/pagination';
 import { flushMetrics, logger } from './observability';
@@ -64,6 +65,8 @@ interface RouteSpec<B, Q> {
   query?: z.ZodType<Q>;
   /** The path parameters' grammar: an id it refuses is a 400, before anything is read. */
   path?: z.ZodType<Record<string, string>>;
+  /** What it answers when it succeeds (the API document; the e2e tests check real answers against it). */
+  answers?: readonly AnswerSpec[];
 }
 
 function parseBody(event: HttpEvent): unknown {
@@ -92,8 +95,8 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
 const pathIds = z.record(z.string(), z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be an id: 1-100 letters, digits or . _ : -'));
 
 /** A people's endpoint (JWT) with its allowed roles and the schemas of its body and query. */
-export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (req: RouteRequest<B, Q>) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult, Error, Context>()
+export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (req: RouteRequest<B, Q>) => Promise<HttpResult>): RouteHandler {
+  const handler = middy<HttpEvent, HttpResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       onError: (request) => {
@@ -116,20 +119,23 @@ export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (
         flushMetrics();
       }
     });
+  return Object.assign(handler, { contract: { ...spec, path: spec.path ?? pathIds } as RouteContract });
 }
 
-type RouteHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+/** A route's handler, carrying its contract for the API document. */
+type RouteHandler = ((event: HttpEvent, context: Context) => Promise<HttpResult>) & { contract: RouteContract };
 
 /**
  * One function serving its route table: the handler named like the event's route. A route the
  * table does not have answers 404, whatever the function serves otherwise.
  */
 export function dispatch<R extends RouteTable>(routes: R, handlers: { [K in keyof R]: RouteHandler }) {
-  return async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+  const fn = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     const name = routeNamed(routes, event.routeKey);
     if (name === undefined) return errorResponse(404, 'NOT_FOUND', `no route ${event.routeKey}`);
     return handlers[name]!(event, context);
   };
+  return documented(fn, routes, Object.fromEntries(Object.keys(routes).map((k) => [k, handlers[k]!.contract])) as Record<keyof R, RouteContract>);
 }
 
 /** `?limit=` (default 50, max 500) and `?nextToken=`, as every list takes them (api.md). */

@@ -8,15 +8,17 @@ export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   path: string;
   auth: RouteAuth;
+  /** One line for the API document (OpenAPI `summary`). */
+  summary: string;
 }
 
 export type RouteTable = Record<string, HttpRoute>;
 
 /** A people's route: the JWT authorizer verifies the caller. */
-export const jwt = (method: HttpRoute['method'], path: string): HttpRoute => ({ method, path, auth: 'jwt' });
+export const jwt = (method: HttpRoute['method'], path: string, summary: string): HttpRoute => ({ method, path, auth: 'jwt', summary });
 
 /** A terminal's route: no JWT; the function verifies the request's signature (api.md). */
-export const signed = (method: HttpRoute['method'], path: string): HttpRoute => ({ method, path, auth: 'terminal-signature' });
+export const signed = (method: HttpRoute['method'], path: string, summary: string): HttpRoute => ({ method, path, auth: 'terminal-signature', summary });
 
 /** API Gateway's route key: `POST /v1/refunds/{refundId}/approve`. */
 const routeKeyOf = (route: HttpRoute) => `${route.method} ${route.path}`;

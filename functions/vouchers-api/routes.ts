@@ -2,5 +2,5 @@
 import { jwt, type RouteTable } from '../shared/routes';
 
 export const routes = {
-  list: jwt('GET', '/v1/vouchers'),
+  list: jwt('GET', '/v1/vouchers', 'List vouchers'),
 } as const satisfies RouteTable;

@@ -2,7 +2,8 @@
  * The local stack's pages: the ops console at `/ops` (a static page, infra/local/console/, that
  * draws with Chart.js served from node_modules — nothing to build) and the data it reads beside
  * the API: `/_local/metrics`, the dashboard's graphs (infra/system.ts DASHBOARD_PANELS) from the
- * handlers' EMF metrics as the local CloudWatch holds them.
+ * handlers' EMF metrics as the local CloudWatch holds them; the API document at `/openapi.json`
+ * (infra/openapi.ts) and in Swagger UI at `/docs`.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,7 +15,9 @@ import { errorBody, sendJson } from './gateway';
 import type { LocalMetrics } from './metrics';
 
 const here = join(import.meta.dirname, 'console');
-const chartJs = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+const require = createRequire(import.meta.url);
+const chartJs = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+const swaggerUi = dirname(require.resolve('swagger-ui-dist'));
 
 /** The files of the pages, by path: what they are and where they lie. */
 const FILES: Record<string, { file: string; type: string }> = {
@@ -22,14 +25,24 @@ const FILES: Record<string, { file: string; type: string }> = {
   '/ops/ops.js': { file: join(here, 'ops.js'), type: 'text/javascript; charset=utf-8' },
   '/ops/ops.css': { file: join(here, 'ops.css'), type: 'text/css; charset=utf-8' },
   '/ops/vendor/chart.umd.min.js': { file: chartJs, type: 'text/javascript; charset=utf-8' },
+  '/docs': { file: join(here, 'docs.html'), type: 'text/html; charset=utf-8' },
+  '/docs/docs.js': { file: join(here, 'docs.js'), type: 'text/javascript; charset=utf-8' },
+  '/docs/vendor/swagger-ui-bundle.js': { file: join(swaggerUi, 'swagger-ui-bundle.js'), type: 'text/javascript; charset=utf-8' },
+  '/docs/vendor/swagger-ui.css': { file: join(swaggerUi, 'swagger-ui.css'), type: 'text/css; charset=utf-8' },
 };
 
-export const isPage = (path: string) => path in FILES;
+export const isPage = (path: string) => path in FILES || path === '/openapi.json';
 
-export async function servePage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+/** The API document, its server this stack (built on first ask: it reads every handler's contract). */
+async function apiDocument(origin: string): Promise<Buffer> {
+  const { openApiDocument } = await import('../openapi');
+  return Buffer.from(JSON.stringify({ ...openApiDocument(), servers: [{ url: origin, description: 'this local stack' }] }));
+}
+
+export async function servePage(req: IncomingMessage, res: ServerResponse, url: URL, origin: string): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, errorBody('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${url.pathname}`));
-  const { file, type } = FILES[url.pathname]!;
-  const body = await readFile(file);
+  const { file, type } = FILES[url.pathname] ?? { file: null, type: 'application/json; charset=utf-8' };
+  const body = file ? await readFile(file) : await apiDocument(origin);
   res.writeHead(200, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

@@ -54,6 +54,7 @@ try {
   if (dataDir && process.argv.includes('--fresh')) clearDataDir(dataDir);
   stack = await LocalStack.start({ port, ...(dataDir ? { dataDir } : {}) });
   console.log(`ready ${stack.url}`);
+  console.log(`ops console ${stack.url}/ops · API document ${stack.url}/docs`);
   console.error(JSON.stringify({ level: 'INFO', message: 'local stack ready', startMs: Date.now() - started, dataDir, queues: stack.queues.urls }));
 } catch (error) {
   console.error(JSON.stringify({ level: 'ERROR', message: 'local stack failed to start', error: String(error) }));

@@ -136,7 +136,7 @@ export class LocalStack {
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const work = isPage(url.pathname)
-        ? servePage(req, res, url)
+        ? servePage(req, res, url, this.url)
         : url.pathname.startsWith('/_local/')
           ? this.control(req, res, url)
           : handleApiRequest(req, res, url, this.identity, systemClock.now());

@@ -1,4 +1,6 @@
-/** A small client for the local stack's HTTP API in end-to-end tests. */
+/** A small client for the local stack's HTTP API in end-to-end tests; every answer is checked against the API document. */
+import { checkAnswer } from './contract';
+
 export interface Answer {
   status: number;
   body: any;
@@ -12,7 +14,9 @@ export function apiClient(baseUrl: () => string) {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    const answer = { status: res.status, body: text ? JSON.parse(text) : null };
+    checkAnswer(method, path, answer.status, answer.body);
+    return answer;
   };
   /** One JWT per named principal, minted by the local identity provider. */
   const tokensFor = async (principals: Record<string, Record<string, string>>): Promise<Record<string, string>> => {

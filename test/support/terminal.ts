@@ -1,5 +1,6 @@
 /** A terminal as vendors build it: signs each request with its secret (api.md). */
 import { signRequest } from '../../functions/shared/terminal-auth';
+import { checkAnswer } from './contract';
 
 export interface TerminalIdentity {
   serial: string;
@@ -23,7 +24,9 @@ export function terminalFetch(baseUrl: string, t: TerminalIdentity, clockNow: ()
     const text = body === undefined ? '' : JSON.stringify(body);
     const res = await fetch(`${baseUrl}${pathWithQuery}`, { method, headers: signedHeaders(t, method, pathWithQuery, text, clockNow()), ...(body === undefined ? {} : { body: text }) });
     const raw = await res.text();
-    return { status: res.status, body: raw ? JSON.parse(raw) : null, headers: res.headers };
+    const answer = { status: res.status, body: raw ? JSON.parse(raw) : null, headers: res.headers };
+    checkAnswer(method, pathWithQuery, answer.status, answer.body);
+    return answer;
   };
 }
 

@@ -132,11 +132,11 @@ async function renderDeadLetters(queues) {
   box.replaceChildren(...lists.map((list) => el('div', { class: 'letters', 'data-letters': list.queue },
     el('h3', {}, `${list.queue} (${list.items.length} shown)`),
     el('table', {},
-      el('thead', {}, el('tr', {}, el('th', {}, 'message'), el('th', {}, 'receives'), el('th', {}, 'first / last receive'), el('th', {}, 'error'), el('th', {}, 'body'))),
+      el('thead', {}, el('tr', {}, el('th', {}, 'message'), el('th', {}, 'receives'), el('th', {}, 'sent / first received / last failed'), el('th', {}, 'error'), el('th', {}, 'body'))),
       el('tbody', {}, ...list.items.map((m) => el('tr', {},
         el('td', {}, m.messageId),
         el('td', { class: 'num' }, m.receiveCount),
-        el('td', {}, `${m.firstReceivedAt ?? '–'} / ${m.lastReceivedAt ?? '–'}`),
+        el('td', {}, `${m.sentAt ?? '–'} / ${m.firstReceivedAt ?? '–'} / ${m.lastFailedAt ?? '–'}`),
         el('td', {}, m.error ?? '–'),
         el('td', {}, el('pre', {}, typeof m.body === 'string' ? m.body : JSON.stringify(m.body, null, 1))))))))));
 }
