@@ -95,7 +95,7 @@ export const cmsFile = z
     fileName: z.string(),
     transferDate: date,
     state: cmsState,
-    recordCount: z.number().int(),
+    recordCount: z.number().int().optional().meta({ description: 'the file\'s records, once it is created (CMS-02)' }),
     totalAmount: won,
     itemCount: z.number().int(),
     s3Key: z.string().optional(),
@@ -107,7 +107,68 @@ export const cmsFile = z
     retryable: z.boolean().optional(),
     movedTo: date.optional(),
     history: z.array(z.object({ at: instant, from: cmsState.nullable(), to: cmsState, note: z.string().optional() })),
+    resultKey: z.string().optional(),
+    resultForm: z.enum(['NO_FAILURES', 'EVERY_ITEM', 'FAILURES_ONLY']).optional(),
+    paidCount: z.number().int().optional(),
+    failedCount: z.number().int().optional(),
+    failedAmount: won.optional(),
+    issues: z.array(z.object({ record: z.number().int(), field: z.string(), code: z.string(), message: z.string() })).optional().meta({ description: 'FLAGGED: why the result was not applied' }),
   })
-  .meta({ id: 'CmsFile' });
+  .meta({ id: 'CmsFile', description: 'A CMS file and its state (CMS-02/03); the result\'s counts once received' });
 
 export const cmsFilesAnswer = z.object({ items: z.array(cmsFile), nextToken });
+
+// ── reports ───────────────────────────────────────────────────────────────────────────────────
+const count = z.number().int();
+export const conservationAnswer = z
+  .object({
+    balanced: z.boolean(),
+    checked: z.object({ depositAccounts: count, municipalityPrograms: count, payouts: count }),
+    differences: z.array(z.object({ identity: z.string(), subject: z.string(), expected: z.number(), actual: z.number() })),
+    totals: z.object({
+      deposited: won, paidOut: won, depositBalance: won, granted: won, remaining: won, lapsed: won,
+      approved: won, cancelled: won, refunded: won, restored: won, claims: won, payable: won, settled: won,
+      minutes: z.object({ granted: count, remaining: count, lapsed: count, approved: count, cancelled: count, restored: count }),
+    }),
+    at: instant,
+  })
+  .meta({ id: 'ConservationReport', description: 'PO-08: each identity per municipality × program and deposit account; `differences` lists what does not hold' });
+
+const lapseTally = { vouchers: count, amount: won, sessions: count, minutes: count };
+export const lapsedAnswer = z
+  .object({
+    month,
+    final: z.boolean().meta({ description: 'false while the month\'s vouchers are still usable (nothing has lapsed yet)' }),
+    items: z.array(z.object({ month, municipalityCode: z.string(), programCode: z.string(), ...lapseTally })),
+    totals: z.object(lapseTally),
+  })
+  .meta({ id: 'LapsedReport' });
+
+// ── payments (PAY-13 history) ─────────────────────────────────────────────────────────────────
+const historyCommon = {
+  status: z.enum(['APPROVED', 'CANCELLED', 'REFUNDED']),
+  approvedAt: instant,
+  amount: won,
+  kind: z.string(),
+  reason: z.string().nullable().optional(),
+  channel: z.enum(['TERMINAL', 'SMARTPHONE', 'EXCEPTION_CLAIM']),
+  serviceCode: z.string(),
+  programCode: z.string(),
+  serviceDate: date,
+  recipientId: z.string(),
+  workerId: z.string(),
+};
+export const historyItem = z.union([
+  z.object({
+    approvalNumber: z.string().regex(/^\d{14}$/),
+    ...historyCommon,
+    workerPaymentId: z.string(),
+    cardNumber: z.string().regex(/^\d{4}\*{8}\d{4}$/).meta({ description: 'masked' }),
+    terminalSerial: z.string().nullable().optional(),
+    cancellation: z.object({ cancelledAt: instant }).nullable(),
+    refund: z.union([z.object({ refundId: z.string(), state: z.literal('APPROVED'), refundedAt: instant.optional() }), z.object({ refundId: z.string(), state: z.literal('REQUESTED') })]).nullable(),
+  }),
+  z.object({ claimId: z.string(), ...historyCommon, cancellation: z.null(), refund: z.null() }),
+]).meta({ id: 'HistoryItem', description: 'A payment (card masked) with its cancellation and refund, or an approved exception claim (EXC-03)' });
+
+export const paymentsAnswer = z.object({ providerId: z.string(), from: date, to: date, items: z.array(historyItem), nextToken });

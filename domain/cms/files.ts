@@ -33,6 +33,13 @@ export interface CmsFileRecord {
   /** CMS-05: a file that missed its cut-off had its transfers moved to this transfer date's file. */
   movedTo?: IsoDate;
   history: { at: string; from: CmsFileState | null; to: CmsFileState; note?: string }[];
+  /** CMS-03, once a result is in: where it is kept, and what it said (or, FLAGGED, why it was not applied). */
+  resultKey?: string;
+  resultForm?: 'NO_FAILURES' | 'EVERY_ITEM' | 'FAILURES_ONLY';
+  paidCount?: number;
+  failedCount?: number;
+  failedAmount?: number;
+  issues?: { record: number; field: string; code: string; message: string }[];
 }
 
 export interface CmsTransferItem {

@@ -5,6 +5,7 @@
  * to one month at a time. The agency names the provider. The rules are domain/payments/history.ts.
  */
 import * as z from 'zod';
+import { paymentsAnswer } from '../../events/answers';
 import { type ClaimHistoryEntry, dailyHistory, type HistoryCursor, type HistoryItem, type HistoryPayment, historyRange, isClaimEntry, monthsOf, paymentHistory } from '../../domain/payments/history';
 import { maskCardNumber } from '../../domain/registry/identity';
 import { kstDate } from '../../domain/shared/calendar';
@@ -48,7 +49,7 @@ const paymentView = (p: HistoryPayment) => ({
   refund: p.refundId ? { refundId: p.refundId, state: 'APPROVED', refundedAt: p.refundedAt } : p.openRefundId ? { refundId: p.openRefundId, state: 'REQUESTED' } : null,
 });
 
-const list = route({ roles: ['provider', 'agency'], query }, async ({ query: q, principal }) => {
+const list = route({ roles: ['provider', 'agency'], query, answers: [{ status: 200, description: 'the provider\'s payments of the range, by date', schema: paymentsAnswer }] }, async ({ query: q, principal }) => {
   const providerId = providerScope(principal, q.providerId);
   const range = historyRange(q, kstDate(systemClock.now()));
   if ('path' in range) throw invalid(range);

@@ -5,6 +5,7 @@
  * domain/settlement/{totals,monthly,deposits}.ts and domain/vouchers/lapse.ts; this maps them to HTTP.
  */
 import * as z from 'zod';
+import { conservationAnswer, lapsedAnswer } from '../../events/answers';
 import { formatKst, kstDate } from '../../domain/shared/calendar';
 import { lapsedReport } from '../../domain/vouchers/lapse';
 import { depositStatements } from '../../domain/settlement/deposits';
@@ -20,7 +21,7 @@ import { routes } from './routes';
 
 const settlement = () => settlementStore();
 
-const conservation = route({ roles: ['agency', 'ops'] }, async () => {
+const conservation = route({ roles: ['agency', 'ops'], answers: [{ status: 200, description: 'the balances, balanced or not', schema: conservationAnswer }] }, async () => {
   const report = await conservationReport(settlement().totals);
   if (!report.balanced) {
     logger.error('conservation report does not balance', { differences: report.differences.slice(0, 20), count: report.differences.length });
@@ -31,7 +32,7 @@ const conservation = route({ roles: ['agency', 'ops'] }, async () => {
 
 const settlementQuery = z.object({ month: yearMonth, by: z.enum(['recipient', 'worker', 'day']), programCode: programCode.optional(), providerId: recordId.optional(), format: z.enum(['json', 'csv']).optional() }).strict();
 
-const settlements = route({ roles: ['provider', 'agency'], query: settlementQuery }, async ({ query, principal }) => {
+const settlements = route({ roles: ['provider', 'agency'], query: settlementQuery, answers: [{ status: 200, description: 'the month by recipient, worker or day (`format=csv`: text/csv, UTF-8 with BOM, the manual\'s field names)' }] }, async ({ query, principal }) => {
   const providerId = providerScope(principal, query.providerId);
   const report = await monthlySettlement({ records: settlement().payouts, statements: settlement().statements }, { providerId, month: query.month, by: query.by, programCode: query.programCode });
   if (query.format !== 'csv') return json(200, report);
@@ -43,7 +44,7 @@ const deposits = route({ roles: ['municipality', 'agency'], query: z.object({ pr
   return json(200, { items, nextToken: null });
 });
 
-const lapsed = route({ roles: ['municipality', 'agency'], query: z.object({ month: yearMonth, municipalityCode: municipalityCode.optional() }).strict() }, async ({ query, principal }) => {
+const lapsed = route({ roles: ['municipality', 'agency'], query: z.object({ month: yearMonth, municipalityCode: municipalityCode.optional() }).strict(), answers: [{ status: 200, description: 'what lapsed of the month', schema: lapsedAnswer }] }, async ({ query, principal }) => {
   return json(200, await lapsedReport(voucherStore(), query.month, municipalityFilter(principal, query.municipalityCode), kstDate(systemClock.now())));
 });
 

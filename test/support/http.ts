@@ -15,7 +15,7 @@ export function apiClient(baseUrl: () => string) {
     });
     const text = await res.text();
     const answer = { status: res.status, body: text ? JSON.parse(text) : null };
-    checkAnswer(method, path, answer.status, answer.body);
+    await checkAnswer(method, path, answer.status, answer.body);
     return answer;
   };
   /** One JWT per named principal, minted by the local identity provider. */

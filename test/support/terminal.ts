@@ -25,7 +25,7 @@ export function terminalFetch(baseUrl: string, t: TerminalIdentity, clockNow: ()
     const res = await fetch(`${baseUrl}${pathWithQuery}`, { method, headers: signedHeaders(t, method, pathWithQuery, text, clockNow()), ...(body === undefined ? {} : { body: text }) });
     const raw = await res.text();
     const answer = { status: res.status, body: raw ? JSON.parse(raw) : null, headers: res.headers };
-    checkAnswer(method, pathWithQuery, answer.status, answer.body);
+    await checkAnswer(method, pathWithQuery, answer.status, answer.body);
     return answer;
   };
 }

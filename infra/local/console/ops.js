@@ -155,7 +155,7 @@ function renderCms(items) {
   document.querySelector('#cms-files tbody').replaceChildren(...[...items].reverse().slice(0, 20).map((f) =>
     el('tr', { 'data-cms-file': f.fileId },
       el('td', {}, f.fileName || f.fileId), el('td', {}, f.transferDate), el('td', {}, f.state),
-      el('td', { class: 'num' }, f.recordCount), el('td', { class: 'num' }, won.format(f.totalAmount)),
+      el('td', { class: 'num' }, f.itemCount), el('td', { class: 'num' }, won.format(f.totalAmount)),
       el('td', { class: 'num' }, f.attempts ?? 0), el('td', {}, f.lastError ?? ''))));
   if (items.length === 0) document.querySelector('#cms-files tbody').append(el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'no CMS files yet')));
 }
