@@ -3,7 +3,6 @@
  * and balance inquiries (PAY-12), each request signed by its terminal (terminal.ts checks it).
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { balanceOf } from '../../domain/payments/balance';
 import { inCardOrder } from '../../domain/payments/batch';
 import { cancelPayment } from '../../domain/payments/cancel';
@@ -12,8 +11,7 @@ import type { SessionDeps } from '../../domain/payments/sessions';
 import type { PaymentRequest } from '../../domain/payments/payment';
 import type { TerminalDeps } from '../../domain/payments/ports';
 import { maskCardNumber } from '../../domain/registry/identity';
-import { approvalReceipt, balanceReceipt, batchAnswer, cancelReceipt, sessionClosed, sessionPaid, sessionStarted } from '../../events/answers';
-import { balanceInquiry, cancelRequest, paymentBatch, paymentRequest, sessionEndRequest, sessionStartRequest } from '../../events/payments';
+import { balanceInquiry, cancelRequest, paymentBatch, paymentRequest } from '../../events/payments';
 import { documented } from '../shared/contract';
 import { realSleep, systemClock, systemRandom } from '../shared/clock';
 import { stableJson } from '../shared/dynamo/batch';
@@ -23,6 +21,7 @@ import { logger } from '../shared/observability';
 import { randomSessionIds } from '../shared/dynamo/session-store';
 import { paymentStore, sessionStore } from '../shared/stores';
 import { type Answer, answerOf } from './answers';
+import { contracts } from './contract';
 import { routes } from './routes';
 import { sessionRoutes } from './sessions';
 import { parse, terminalHandler } from './terminal';
@@ -46,7 +45,8 @@ async function pay(terminal: StoredTerminal, raw: unknown): Promise<Answer> {
 }
 
 export { routes };
-const serve = terminalHandler(routes, (serial, fresh) => paymentStore().terminal(serial, fresh), {
+/** The terminal routes, carrying their contracts for the API document (contract.ts). */
+export const handler = documented(terminalHandler(routes, (serial, fresh) => paymentStore().terminal(serial, fresh), {
   pay: async ({ terminal, body }) => ({ answer: await pay(terminal, body), kind: 'Payment' }),
   payBatch: async ({ terminal, body }) => {
     const envelope = parse(paymentBatch, body);
@@ -71,21 +71,4 @@ const serve = terminalHandler(routes, (serial, fresh) => paymentStore().terminal
     return { answer: q.ok ? answerOf(await balanceOf(deps(), terminal, q.value.cardNumber, q.value.query.serviceCode), 200) : q.answer };
   },
   ...sessionRoutes(deps, hashOf),
-});
-
-/** The terminal routes' contracts for the API document (the schemas the routes parse with, and their answers). */
-export const handler = documented(serve, routes, {
-  pay: { body: paymentRequest, answers: [{ status: 201, description: 'approved (a retry with the same transactionId and body gets the same answer, PAY-09)', schema: approvalReceipt }] },
-  payBatch: { body: paymentBatch, answers: [{ status: 207, description: 'each item decided as if sent alone', schema: batchAnswer }] },
-  cancel: { path: z.object({ approvalNumber: z.string().meta({ description: 'the 14-digit approval number (any other: 404)' }) }), body: cancelRequest, answers: [{ status: 200, description: 'cancelled (PAY-10)', schema: cancelReceipt }] },
-  balance: { path: balanceInquiry.pick({ cardNumber: true }), query: balanceInquiry.shape.query, answers: [{ status: 200, description: 'what the card has left (PAY-12)', schema: balanceReceipt }] },
-  startSession: { body: sessionStartRequest, answers: [{ status: 201, description: 'the session is open (TIME-01)', schema: sessionStarted }] },
-  endSession: {
-    path: sessionEndRequest.pick({ sessionId: true }),
-    body: sessionEndRequest.shape.body,
-    answers: [
-      { status: 201, description: 'the payment of the session (TIME-02)', schema: sessionPaid },
-      { status: 200, description: 'closed without a payment: under one unit, or nothing left', schema: sessionClosed },
-    ],
-  },
-});
+}), routes, contracts);
