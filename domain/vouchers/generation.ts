@@ -4,7 +4,7 @@
  */
 import { type Contract, type Grade, type ServiceType, suspendedOn } from '../registry/entities';
 import { firstDayOf, type YearMonth } from '../shared/calendar';
-import type { VoucherStore } from './ports';
+import type { RecipientMonth, VoucherStore } from './ports';
 import { contractRunsInMonth, effectiveGrade, MAX_SERVICES_PER_MONTH, type MonthPlan, type NonGenerationReason, type RecipientStanding, type Voucher, type VoucherOutcome } from './voucher';
 
 export interface MonthPlanInput {
@@ -105,23 +105,14 @@ export async function generateMonth(
   month: YearMonth,
   decidedAt: string,
 ): Promise<{ recipients: number; vouchersCreated: number; notGenerated: number }> {
-  let serviceTypes = await store.serviceTypes();
-  let fresh = false;
-  let vouchersCreated = 0;
-  let notGenerated = 0;
-  for (const recipientId of recipientIds) {
-    const loaded = await store.loadRecipientMonth(recipientId, month);
-    if (!loaded) continue;
-    let plan = planRecipientMonth({ month, ...loaded, existing: loaded.vouchers, serviceTypes, decidedAt });
-    // A NOT_GENERATED record stands for the month: a service missing from a cached catalog (one
-    // read before an import added it) is decided again against a fresh read first.
-    if (!fresh && plan.outcomes.some((o) => o.status === 'NOT_GENERATED' && o.reason === 'GRADE_NOT_IN_CATALOG')) {
-      serviceTypes = await store.serviceTypes({ fresh: true });
-      fresh = true;
-      plan = planRecipientMonth({ month, ...loaded, existing: loaded.vouchers, serviceTypes, decidedAt });
-    }
-    vouchersCreated += await store.saveMonthPlan(plan);
-    notGenerated += plan.outcomes.filter((o) => o.status === 'NOT_GENERATED').length;
-  }
+  const serviceTypes = await store.serviceTypes();
+  const loaded = (await store.loadRecipientMonths(recipientIds, month)).filter((l): l is RecipientMonth => l !== null);
+  const planAll = (catalog: ReadonlyMap<string, ServiceType>) => loaded.map((l) => planRecipientMonth({ month, ...l, existing: l.vouchers, serviceTypes: catalog, decidedAt }));
+  let plans = planAll(serviceTypes);
+  // A NOT_GENERATED record stands for the month: a service missing from a cached catalog (one
+  // read before an import added it) is decided again against a fresh read first.
+  if (plans.some((plan) => plan.outcomes.some((o) => o.status === 'NOT_GENERATED' && o.reason === 'GRADE_NOT_IN_CATALOG'))) plans = planAll(await store.serviceTypes({ fresh: true }));
+  const vouchersCreated = await store.saveMonthPlans(plans);
+  const notGenerated = plans.reduce((n, plan) => n + plan.outcomes.filter((o) => o.status === 'NOT_GENERATED').length, 0);
   return { recipients: recipientIds.length, vouchersCreated, notGenerated };
 }

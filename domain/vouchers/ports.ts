@@ -19,8 +19,12 @@ export interface VoucherStore {
   serviceTypes(options?: { fresh?: boolean }): Promise<ReadonlyMap<string, ServiceType>>;
   recipientIds(shard: number, page: PageRequest): Promise<Page<string>>;
   loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null>;
+  /** A page's recipients, in their order (null: no such recipient); an adapter reads them side by side. */
+  loadRecipientMonths(recipientIds: readonly string[], month: YearMonth): Promise<(RecipientMonth | null)[]>;
   /** Writes the plan; a voucher that already exists is never written again. Returns the vouchers created. */
   saveMonthPlan(plan: MonthPlan): Promise<number>;
+  /** Writes a page's plans as `saveMonthPlan` writes each (an adapter batches them). Returns the vouchers created. */
+  saveMonthPlans(plans: readonly MonthPlan[]): Promise<number>;
   listOutcomes(
     providerId: string,
     month: YearMonth,

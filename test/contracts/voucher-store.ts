@@ -107,5 +107,23 @@ export function voucherStoreContract(name: string, make: () => Promise<VoucherSt
       expect(seen.every((id) => t.shardOf(id) === shard)).toBe(true);
       expect((await t.vouchers.serviceTypes()).get('110101')).toMatchObject({ programCode: 'COMMUNITY' });
     });
+    // Last: it imports 56 more recipients (and makes C0002 active again) into the shared subject.
+    it('VCH-01 a page larger than one transaction, part of it generated before by another run: each voucher once, its grant counted once (PO-06)', async () => {
+      // 60 recipients with one contract each: the page's plans span several 100-item transactions.
+      const doc = importDocument(60);
+      const { parsed, issues } = parseImportRecords(importEnvelope.parse({ recipients: doc.recipients, cards: doc.cards, contracts: doc.contracts }));
+      expect((await importRegistry(parsed, t.registry, '2026-02-20', issues)).rejected).toEqual([]);
+      const page = doc.recipients.map((r) => r.recipientId);
+      expect(await generateMonth(t.vouchers, ['R0010', 'R0047'], '2026-05', decidedAt)).toMatchObject({ vouchersCreated: 2 });
+      expect(await generateMonth(t.vouchers, page, '2026-05', decidedAt)).toMatchObject({ recipients: 60, vouchersCreated: 58, notGenerated: 0 });
+      expect(await generateMonth(t.vouchers, page, '2026-05', decidedAt)).toMatchObject({ vouchersCreated: 0 });
+      const held = await t.vouchers.vouchersOf(page, '2026-05');
+      expect(held).toHaveLength(60);
+      expect(new Set(held.map((v) => v.recipientId)).size).toBe(60);
+      expect(await t.granted('44130', 'COMMUNITY', '2026-05')).toBe(held.reduce((n, v) => n + v.remainingAmount, 0)); // nothing paid yet: remaining = granted
+      const outcomes = await t.vouchers.listOutcomes('P0001', '2026-05', { status: 'GENERATED' }, { limit: 100 });
+      expect(outcomes.items).toHaveLength(60);
+    });
+
   });
 }

@@ -58,6 +58,14 @@ export class InMemoryVouchers implements VoucherStore, VoucherLapsePort, LapseRe
     if (!r) return null;
     return { recipient: structuredClone(r), contracts: this.registry.contractsOf(recipientId), vouchers: [...this.vouchers.values()].filter((v) => v.recipientId === recipientId && v.month === month).map((v) => structuredClone(v)) };
   }
+  loadRecipientMonths(recipientIds: readonly string[], month: YearMonth): Promise<(RecipientMonth | null)[]> {
+    return Promise.all(recipientIds.map((id) => this.loadRecipientMonth(id, month)));
+  }
+  async saveMonthPlans(plans: readonly MonthPlan[]): Promise<number> {
+    let created = 0;
+    for (const plan of plans) created += await this.saveMonthPlan(plan);
+    return created;
+  }
   async saveMonthPlan(plan: MonthPlan): Promise<number> {
     if (plan.vouchers.some((v) => this.vouchers.has(InMemoryVouchers.key(v)))) return 0;
     for (const v of plan.vouchers) {

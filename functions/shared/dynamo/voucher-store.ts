@@ -16,10 +16,16 @@ import { decodeToken, encodeToken } from './pagination';
 
 const CATALOG_TTL_MS = 60_000;
 
+/** DynamoDB's limit on one transaction. */
+const TRANSACTION_ITEMS = 100;
+/** Recipients read at once while a page is planned. */
+const LOAD_CONCURRENCY = 16;
+
+/** PO-06: the vouchers' grants summed per counter item (municipality × program × month × shard). */
 function grantedCounters(vouchers: readonly { recipientId: string; month: string; municipalityCode: string; programCode: string; grantedAmount: number }[]) {
   const byKey = new Map<string, { recipientId: string; month: string; municipalityCode: string; programCode: string; granted: number; vouchers: number }>();
   for (const v of vouchers) {
-    const k = `${v.municipalityCode}#${v.programCode}`;
+    const k = `${v.municipalityCode}#${v.programCode}#${v.month}#${shardOf(v.recipientId)}`;
     const c = byKey.get(k) ?? byKey.set(k, { recipientId: v.recipientId, month: v.month, municipalityCode: v.municipalityCode, programCode: v.programCode, granted: 0, vouchers: 0 }).get(k)!;
     c.granted += v.grantedAmount;
     c.vouchers += 1;
@@ -79,37 +85,43 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, Lapse
     };
   }
 
+  /** The recipients' registry and month, a few at a time (a page of generation). */
+  loadRecipientMonths(recipientIds: readonly string[], month: YearMonth): Promise<(RecipientMonth | null)[]> {
+    return mapConcurrent([...recipientIds], LOAD_CONCURRENCY, (id) => this.loadRecipientMonth(id, month));
+  }
+
   async saveMonthPlan(plan: MonthPlan): Promise<number> {
-    const generated = plan.outcomes.filter((o) => o.status === 'GENERATED');
-    if (plan.vouchers.length > 0) {
-      // Another run created these vouchers first (a voucher's condition fails): nothing new to create.
-      const cancelled = await transactWrite(this.table.doc, [
-        // VCH-01: one voucher per recipient × service × month, whoever runs the job how often.
-        ...plan.vouchers.map((v) => ({
-          Put: {
-            TableName: this.table.name,
-            Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, ...(v.grantedMinutes !== undefined ? { remainingMinutes: v.grantedMinutes } : {}), version: 0 },
-            ConditionExpression: conditions.absent,
-          },
-        })),
-        ...generated.map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
-        // PO-06: what this month grants per municipality × program, counted with the vouchers.
-        ...grantedCounters(plan.vouchers).map((c) => ({
-          Update: {
-            TableName: this.table.name,
-            Key: keys.grantedCounter(c.municipalityCode, c.programCode, c.month, shardOf(c.recipientId)),
-            UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, #month = :month ADD granted :amt, vouchers :n',
-            ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
-            ExpressionAttributeValues: { ':type': 'GrantedCounter', ':m': c.municipalityCode, ':g': c.programCode, ':month': c.month, ':amt': c.granted, ':n': c.vouchers },
-          },
-        })),
-      ]);
-      if (cancelled) return 0;
-    } else {
-      await mapConcurrent(generated, 4, (o) => this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: this.outcomeItem(o) })));
+    return this.saveMonthPlans([plan]);
+  }
+
+  /**
+   * VCH-01 for a page of recipients: their vouchers, generation records and the granted counters
+   * (summed per transaction) written in as few transactions as DynamoDB's 100 items allow. A
+   * voucher another run created first cancels its transaction: that transaction's plans are then
+   * written one by one, each all or nothing, so that what exists is never written again.
+   */
+  async saveMonthPlans(plans: readonly MonthPlan[]): Promise<number> {
+    const granting = plans.filter((p) => p.vouchers.length > 0);
+    const chunks: MonthPlan[][] = [];
+    let chunk: MonthPlan[] = [];
+    for (const plan of granting) {
+      if (chunk.length > 0 && this.planItems([...chunk, plan]).length > TRANSACTION_ITEMS) {
+        chunks.push(chunk);
+        chunk = [];
+      }
+      chunk.push(plan);
     }
-    // A non-generation record never overwrites a generated one (the voucher exists and stays).
-    await mapConcurrent(plan.outcomes.filter((o) => o.status === 'NOT_GENERATED'), 4, async (o) => {
+    if (chunk.length > 0) chunks.push(chunk);
+    let created = 0;
+    for (const group of chunks) {
+      const count = group.reduce((n, p) => n + p.vouchers.length, 0);
+      if (!(await transactWrite(this.table.doc, this.planItems(group)))) created += count;
+      else if (group.length > 1) for (const plan of group) created += (await transactWrite(this.table.doc, this.planItems([plan]))) ? 0 : plan.vouchers.length;
+    }
+    // A plan that grants nothing has only records; a non-generation record never overwrites a generated one (the voucher exists and stays).
+    const records = plans.filter((p) => p.vouchers.length === 0).flatMap((p) => p.outcomes.filter((o) => o.status === 'GENERATED'));
+    await mapConcurrent(records, LOAD_CONCURRENCY, (o) => this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: this.outcomeItem(o) })));
+    await mapConcurrent(plans.flatMap((p) => p.outcomes.filter((o) => o.status === 'NOT_GENERATED')), LOAD_CONCURRENCY, async (o) => {
       try {
         await this.table.doc.send(new PutCommand({
           TableName: this.table.name,
@@ -122,7 +134,33 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, Lapse
         if (!isConditionalFailure(error)) throw error;
       }
     });
-    return plan.vouchers.length;
+    return created;
+  }
+
+  /** One transaction's items for these plans: each voucher (VCH-01, only if absent), its generation record, the grants counted (PO-06). */
+  private planItems(plans: readonly MonthPlan[]) {
+    const vouchers = plans.flatMap((p) => p.vouchers);
+    return [
+      // VCH-01: one voucher per recipient × service × month, whoever runs the job how often.
+      ...vouchers.map((v) => ({
+        Put: {
+          TableName: this.table.name,
+          Item: { ...keys.voucher(v.recipientId, v.month, v.serviceCode), type: 'Voucher', ...v, remainingAmount: v.grantedAmount, remainingSessions: v.grantedSessions, ...(v.grantedMinutes !== undefined ? { remainingMinutes: v.grantedMinutes } : {}), version: 0 },
+          ConditionExpression: conditions.absent,
+        },
+      })),
+      ...plans.flatMap((p) => p.outcomes.filter((o) => o.status === 'GENERATED')).map((o) => ({ Put: { TableName: this.table.name, Item: this.outcomeItem(o) } })),
+      // PO-06: what this month grants per municipality × program, counted with the vouchers.
+      ...grantedCounters(vouchers).map((c) => ({
+        Update: {
+          TableName: this.table.name,
+          Key: keys.grantedCounter(c.municipalityCode, c.programCode, c.month, shardOf(c.recipientId)),
+          UpdateExpression: 'SET #type = :type, municipalityCode = :m, programCode = :g, #month = :month ADD granted :amt, vouchers :n',
+          ExpressionAttributeNames: { '#type': 'type', '#month': 'month' },
+          ExpressionAttributeValues: { ':type': 'GrantedCounter', ':m': c.municipalityCode, ':g': c.programCode, ':month': c.month, ':amt': c.granted, ':n': c.vouchers },
+        },
+      })),
+    ];
   }
 
   /** VCH-04: the month's vouchers of these recipients (one Query each, a few at a time). */

@@ -102,30 +102,42 @@ describe('REG-06 grade change', () => {
   });
 });
 
+type Store = Parameters<typeof generateMonth>[0];
+/** A store of single-recipient reads and writes, its page methods made of them. */
+const paged = (s: Omit<Store, 'loadRecipientMonths' | 'saveMonthPlans'>): Store => ({
+  ...s,
+  loadRecipientMonths: (ids, month) => Promise.all(ids.map((id) => s.loadRecipientMonth(id, month))),
+  saveMonthPlans: async (plans) => {
+    let created = 0;
+    for (const plan of plans) created += await s.saveMonthPlan(plan);
+    return created;
+  },
+});
+
 describe('VCH-01 the month\'s generation over many recipients', () => {
   it('VCH-01 plans and saves each recipient found, skips one that is gone, and counts what it created and refused', async () => {
     const saved: unknown[] = [];
-    const store: Parameters<typeof generateMonth>[0] = {
+    const store = paged({
       serviceTypes: async () => serviceTypes,
       recipientIds: async () => ({ items: [] }),
       loadRecipientMonth: async (id) => (id === 'R9999' ? null : { recipient: recipient({ recipientId: id }), contracts: [contract({ recipientId: id }), contract({ recipientId: id, contractId: 'C9', status: 'SUSPENDED' })], vouchers: [] }),
       saveMonthPlan: async (plan) => (saved.push(plan), plan.vouchers.length),
       listOutcomes: async () => ({ items: [] }),
-    };
+    });
     expect(await generateMonth(store, ['R0001', 'R9999', 'R0002'], '2026-03', '2026-03-01T00:10:00+09:00')).toEqual({ recipients: 3, vouchersCreated: 2, notGenerated: 2 });
     expect(saved).toHaveLength(2);
   });
 
   it('VCH-01 a service missing from a cached catalog is decided against a fresh read, once per page (simulation seed 2)', async () => {
     const reads: boolean[] = [];
-    const store: Parameters<typeof generateMonth>[0] = {
+    const store = paged({
       // The cache still holds the catalog from before the import that added the service types.
       serviceTypes: async (options) => (reads.push(options?.fresh === true), options?.fresh ? serviceTypes : new Map()),
       recipientIds: async () => ({ items: [] }),
       loadRecipientMonth: async (id) => ({ recipient: recipient({ recipientId: id }), contracts: [contract({ recipientId: id }), contract({ recipientId: id, contractId: 'C9', serviceCode: '999999' })], vouchers: [] }),
       saveMonthPlan: async (plan) => plan.vouchers.length,
       listOutcomes: async () => ({ items: [] }),
-    };
+    });
     // 999999 is in no catalog: it stays NOT_GENERATED, and the fresh catalog is read only once.
     expect(await generateMonth(store, ['R0001', 'R0002'], '2026-03', '2026-03-01T00:10:00+09:00')).toEqual({ recipients: 2, vouchersCreated: 2, notGenerated: 2 });
     expect(reads).toEqual([false, true]);
