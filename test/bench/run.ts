@@ -39,7 +39,7 @@ const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
 const { BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
 const { documentClient } = await import('../../functions/shared/dynamo/client');
-const { ScanCommand, BatchWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+const { ScanCommand, BatchWriteCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
 const { systemClock } = await import('../../functions/shared/clock');
 const { capacitySnapshot } = await import('../../functions/shared/dynamo/capacity');
 const { activityDocument, importDocument, businessNumber } = await import('../support/fixtures');
@@ -143,12 +143,20 @@ try {
     const res = await call('POST', '/v1/admin/import', { recipients: slice(full.recipients), cards: slice(full.cards), contracts: [...slice(full.contracts), ...slice(timeContracts)], workers: workers.filter((w) => Number(w.workerId.slice(2)) > i && Number(w.workerId.slice(2)) <= i + PAGE) }, agency);
     if (!res.rejected || res.rejected.length) throw new Error(JSON.stringify(res.rejected?.slice(0, 3) ?? res));
   }
-  const generated = Date.now();
+  // (a0) Raw single-item PutItems on the same DynamoDB Local: what writing a voucher costs at least.
+  const doc = documentClient({ region: 'ap-northeast-2', endpoint: process.env.DYNAMODB_ENDPOINT });
+  const rawPut = await runFor(Math.min(DURATION_MS, 5_000), CONCURRENCY, async () => {
+    await doc.send(new PutCommand({ TableName: TABLE_NAME, Item: { PK: `BENCHPUT#${randomUUID()}`, SK: 'A', type: 'BenchVoucher', grantedAmount: 144_000, remainingAmount: 144_000, remainingSessions: 4, version: 0 }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    return true;
+  });
+  // Voucher generation (VCH-01) of every card's two services, through its schedule, queue and shards.
+  const generatedAt = Date.now();
   await call('POST', '/_local/schedules/voucher-generation/run');
-  console.log(`setup: ${CARDS * 2} vouchers (110101 and 310101) generated in ${fmt((Date.now() - generated) / 1000, 1)} s`);
+  const generation = { vouchers: CARDS * 2, seconds: (Date.now() - generatedAt) / 1000, rate: 0 };
+  generation.rate = generation.vouchers / generation.seconds;
+  console.log(`setup: ${fmt(generation.vouchers)} vouchers (110101 and 310101) generated in ${fmt(generation.seconds, 1)} s`);
 
   // (a) Raw 2-item conditional transactions on the same DynamoDB Local.
-  const doc = documentClient({ region: 'ap-northeast-2', endpoint: process.env.DYNAMODB_ENDPOINT });
   const raw = await runFor(DURATION_MS, CONCURRENCY, async () => {
     const id = randomUUID();
     await doc.send(new TransactWriteCommand({
@@ -307,6 +315,7 @@ try {
   console.log(`write capacity per approved payment   ${fmt(pricedWcu, 1)} WCU as AWS bills transactions (target <= 8); DynamoDB Local reports ${fmt(wcu, 1)}`);
   console.log(`read capacity per approved payment    ${fmt(rcu, 1)} RCU`);
   console.log(`intake bundle (minified ESM, SDK in)  ${fmt(bytes)} bytes`);
+  console.log(`voucher generation                    ${fmt(generation.rate)} vouchers/s; raw single-item PutItem ${fmt(rawPut.rate)}/s; ratio ${fmt(generation.rate / rawPut.rate, 2)}   (target >= 0.50)`);
   console.log(`outbox drained after the run          ${drained.drained}`);
   console.log('');
   console.log(`with screening live (phase c)         ${fmt(live.rate)} payments/s (p50 ${fmt(live.p50, 1)} ms, p99 ${fmt(live.p99, 1)} ms): screening shares the one DynamoDB Local`);
@@ -319,7 +328,7 @@ try {
   console.log(`§4.6 end tags (time payments)         ${fmt(ends.rate)}/s (p50 ${fmt(ends.p50, 1)} ms, p99 ${fmt(ends.p99, 1)} ms), ${fmt(ends.ok)} paid`);
   console.log(`§4.6 start + end tag pairs            ${fmt(pairs.rate)}/s   (ratio to raw transactions ${fmt(pairs.rate / raw.rate, 2)}; to payments via HTTP API ${fmt(pairs.rate / api.rate, 2)})`);
   if (tagRefusals.size) console.log(`tags refused                          ${JSON.stringify(Object.fromEntries(tagRefusals))}`);
-  console.log(JSON.stringify({ raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening, sessions: { starts, ends, pairs } }));
+  console.log(JSON.stringify({ rawPut, generation, raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening, sessions: { starts, ends, pairs } }));
   doc.destroy();
 } finally {
   await stack.stop();

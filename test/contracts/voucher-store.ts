@@ -123,6 +123,9 @@ export function voucherStoreContract(name: string, make: () => Promise<VoucherSt
       expect(await t.granted('44130', 'COMMUNITY', '2026-05')).toBe(held.reduce((n, v) => n + v.remainingAmount, 0)); // nothing paid yet: remaining = granted
       const outcomes = await t.vouchers.listOutcomes('P0001', '2026-05', { status: 'GENERATED' }, { limit: 100 });
       expect(outcomes.items).toHaveLength(60);
+      // A recipient's month is its own: R0001's later months (May, and July of the lapse test) are not March's.
+      expect((await t.vouchers.loadRecipientMonth('R0001', '2026-03'))!.vouchers.map((v) => v.month)).toEqual(['2026-03']);
+      expect((await t.vouchers.loadRecipientMonth('R0001', '2026-05'))!.vouchers.map((v) => v.month)).toEqual(['2026-05']);
     });
 
   });

@@ -48,6 +48,11 @@ export const keys = {
   voucherMonthPrefix: (month: string) => `VOUCHER#${newestFirst(month)}#`,
   /** Sort keys below this bound in a recipient partition are the profile and the contracts. */
   recipientRegistryUpperBound: 'D',
+  /**
+   * Sort keys below this bound in a recipient partition are the profile, the contracts and the
+   * vouchers of this month and later ones (newest first): one Query reads a recipient's month.
+   */
+  recipientMonthUpperBound: (month: string) => `VOUCHER#${newestFirst(month)}#~`,
 
   card: (cardNumber: string) => key(`CARD#${cardNumber}`, PROFILE),
 

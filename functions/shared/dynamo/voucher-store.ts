@@ -71,17 +71,15 @@ export class DynamoVoucherStore implements VoucherStore, VoucherLapsePort, Lapse
   }
 
   async loadRecipientMonth(recipientId: string, month: YearMonth): Promise<RecipientMonth | null> {
-    const pk = keys.recipientPartition(recipientId);
-    const [registry, vouchers] = await Promise.all([
-      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': pk, ':upper': keys.recipientRegistryUpperBound } }),
-      queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.voucherMonthPrefix(month) } }),
-    ]);
-    const profile = registry.find((i) => i.type === 'Recipient');
+    // One Query: the profile and contracts sort first, then the vouchers newest month first, down to this month's.
+    const items = await queryAll(this.table.doc, { TableName: this.table.name, KeyConditionExpression: 'PK = :pk AND SK < :upper', ExpressionAttributeValues: { ':pk': keys.recipientPartition(recipientId), ':upper': keys.recipientMonthUpperBound(month) } });
+    const profile = items.find((i) => i.type === 'Recipient');
     if (!profile) return null;
+    const prefix = keys.voucherMonthPrefix(month);
     return {
       recipient: entityOf<RecipientStanding>(profile),
-      contracts: registry.filter((i) => i.type === 'Contract').map((i) => entityOf<Contract>(i)),
-      vouchers: vouchers.map((i) => entityOf<Voucher>(i)),
+      contracts: items.filter((i) => i.type === 'Contract').map((i) => entityOf<Contract>(i)),
+      vouchers: items.filter((i) => i.type === 'Voucher' && String(i.SK).startsWith(prefix)).map((i) => entityOf<Voucher>(i)),
     };
   }
 
