@@ -14,6 +14,11 @@ import { entryOf, type FunctionSpec } from './system';
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 
 /** esbuild options shared by the CDK bundling and the bundle-size benchmark. */
+/** Modules the bundles replace (esbuild `alias`): in Lambda the credentials come from the environment. */
+export const BUNDLE_ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': resolve(REPO_ROOT, 'infra/bundle/env-credentials.ts'),
+};
+
 export const BUNDLING = {
   format: OutputFormat.ESM,
   target: 'node22',
@@ -24,6 +29,7 @@ export const BUNDLING = {
   // Bundled CommonJS dependencies still call require(): give ESM one.
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   externalModules: [] as string[],
+  esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])) as Record<string, string>,
 };
 
 export interface NodeFunctionProps {

@@ -37,7 +37,7 @@ const TERMINALS = 32;
 const { build } = await import('esbuild');
 const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
-const { BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
+const { BUNDLE_ALIASES, BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
 const { documentClient } = await import('../../functions/shared/dynamo/client');
 const { ScanCommand, BatchWriteCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
 const { systemClock } = await import('../../functions/shared/clock');
@@ -101,6 +101,7 @@ async function bundleSize(entry: string): Promise<number> {
     minify: true,
     mainFields: BUNDLING.mainFields,
     banner: { js: BUNDLING.banner },
+    alias: BUNDLE_ALIASES,
     write: false,
     logLevel: 'silent',
   });
