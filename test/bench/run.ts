@@ -39,7 +39,9 @@ const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
 const { BUNDLE_ALIASES, BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
 const { documentClient } = await import('../../functions/shared/dynamo/client');
-const { ScanCommand, BatchWriteCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+const { ScanCommand, BatchWriteCommand, PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+const { keys } = await import('../../functions/shared/dynamo/keys');
+const voucherSk = (month: string, serviceCode: string) => keys.voucher('R', month, serviceCode).SK;
 const { systemClock } = await import('../../functions/shared/clock');
 const { capacitySnapshot } = await import('../../functions/shared/dynamo/capacity');
 const { activityDocument, importDocument, businessNumber } = await import('../support/fixtures');
@@ -292,7 +294,45 @@ try {
   await stack.drain(300_000);
   const pairs = { sessions: ends.ok, seconds: starts.seconds + ends.seconds, rate: ends.ok / (starts.seconds + ends.seconds) };
 
+  /**
+   * Issue 17 §4, a Lambda init estimate: the minified intake bundle loaded in a fresh process that
+   * then answers one signed payment (today, on a voucher of this month made for it), timed from the
+   * start of the load to the answer.
+   */
+  async function coldStartOf(card: number): Promise<{ loadMs: number; firstAnswerMs: number; status: number; body: unknown }> {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const dir = mkdtempSync(join(tmpdir(), 'cold-start-'));
+    const bundle = join(dir, 'intake.mjs');
+    await build({ entryPoints: [resolve(REPO_ROOT, 'functions/payment-intake/handler.ts')], bundle: true, platform: 'node', format: 'esm', target: BUNDLING.target, minify: true, mainFields: BUNDLING.mainFields, banner: { js: BUNDLING.banner }, alias: BUNDLE_ALIASES, outfile: bundle, logLevel: 'silent' });
+    // The card's voucher of this (real) month, as generation writes it: the fresh process runs on the real clock.
+    const now = new Date();
+    const kst = new Date(now.getTime() + 9 * 3_600_000).toISOString();
+    const [day, month] = [kst.slice(0, 10), kst.slice(0, 7)];
+    const recipientId = `R${String(card).padStart(4, '0')}`;
+    const march = (await doc.send(new GetCommand({ TableName: TABLE_NAME, Key: { PK: `RCPT#${recipientId}`, SK: voucherSk('2026-03', '110101') } }))).Item!;
+    await doc.send(new PutCommand({ TableName: TABLE_NAME, Item: { ...march, SK: voucherSk(month, '110101'), month, remainingAmount: march.grantedAmount, remainingSessions: march.grantedSessions, version: 0 } }));
+    const t = terminals[0]!;
+    const body = JSON.stringify({
+      transactionId: `COLD-${card}`, businessNumber: bn, terminalPhone: t.phone, serviceCode: '110101', workerPaymentId: `3${String(workerOf(card)).padStart(7, '0')}`,
+      cardNumber: `9410${String(card).padStart(12, '0')}`, amount: 36_000, kind: 'NORMAL', serviceDate: day, serviceStartAt: `${day}T${kst.slice(11, 16)}:00+09:00`, reason: null,
+    });
+    const headers = signedHeaders({ ...t, businessNumber: bn }, 'POST', '/v1/terminal/payments', body, now);
+    const event = {
+      version: '2.0', routeKey: 'POST /v1/terminal/payments', rawPath: '/v1/terminal/payments', rawQueryString: '', headers, body, isBase64Encoded: false,
+      requestContext: { accountId: '000000000000', apiId: 'bench', domainName: 'bench', domainPrefix: 'bench', http: { method: 'POST', path: '/v1/terminal/payments', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' }, requestId: 'cold', routeKey: 'POST /v1/terminal/payments', stage: '$default', time: '', timeEpoch: now.getTime() },
+    };
+    const eventFile = join(dir, 'event.json');
+    writeFileSync(eventFile, JSON.stringify(event));
+    const { stdout } = await promisify(execFile)(process.execPath, [resolve(REPO_ROOT, 'test/bench/cold-start-child.mjs'), bundle, eventFile], { env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'AWS_LAMBDA_MAX_CONCURRENCY')), AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+    return JSON.parse(stdout.trim().split('\n').pop()!);
+  }
+
   const bytes = await bundleSize('functions/payment-intake/handler.ts');
+  const coldStart = await coldStartOf(CARDS);
   const wcu = (after.write - before.write) / api.ok;
   const pricedWcu = (after.pricedWrite - before.pricedWrite) / api.ok;
   const rcu = (after.read - before.read) / api.ok;
@@ -316,6 +356,7 @@ try {
   console.log(`write capacity per approved payment   ${fmt(pricedWcu, 1)} WCU as AWS bills transactions (target <= 8); DynamoDB Local reports ${fmt(wcu, 1)}`);
   console.log(`read capacity per approved payment    ${fmt(rcu, 1)} RCU`);
   console.log(`intake bundle (minified ESM, SDK in)  ${fmt(bytes)} bytes`);
+  console.log(`cold start (intake bundle)            loaded in ${fmt(coldStart.loadMs)} ms, first payment answered ${coldStart.status} at ${fmt(coldStart.firstAnswerMs)} ms   (target <= 300 ms)`);
   console.log(`voucher generation                    ${fmt(generation.rate)} vouchers/s; raw single-item PutItem ${fmt(rawPut.rate)}/s; ratio ${fmt(generation.rate / rawPut.rate, 2)}   (target >= 0.50)`);
   console.log(`outbox drained after the run          ${drained.drained}`);
   console.log('');
@@ -329,7 +370,7 @@ try {
   console.log(`§4.6 end tags (time payments)         ${fmt(ends.rate)}/s (p50 ${fmt(ends.p50, 1)} ms, p99 ${fmt(ends.p99, 1)} ms), ${fmt(ends.ok)} paid`);
   console.log(`§4.6 start + end tag pairs            ${fmt(pairs.rate)}/s   (ratio to raw transactions ${fmt(pairs.rate / raw.rate, 2)}; to payments via HTTP API ${fmt(pairs.rate / api.rate, 2)})`);
   if (tagRefusals.size) console.log(`tags refused                          ${JSON.stringify(Object.fromEntries(tagRefusals))}`);
-  console.log(JSON.stringify({ rawPut, generation, raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening, sessions: { starts, ends, pairs } }));
+  console.log(JSON.stringify({ coldStart, rawPut, generation, raw, txOnly, api, ratio: api.rate / raw.rate, ceiling: txOnly.rate / raw.rate, wcuPerPayment: pricedWcu, wcuReportedByLocal: wcu, rcuPerPayment: rcu, bundleBytes: bytes, screening, sessions: { starts, ends, pairs } }));
   doc.destroy();
 } finally {
   await stack.stop();
