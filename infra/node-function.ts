@@ -9,6 +9,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resolve } from 'node:path';
+import type { BuildOptions } from 'esbuild';
 import { entryOf, type FunctionSpec } from './system';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
@@ -31,6 +32,20 @@ export const BUNDLING = {
   externalModules: [] as string[],
   esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])) as Record<string, string>,
 };
+
+/** esbuild's options for a function's entry as CDK bundles it (minified ESM, the aliases) — what the bench and the bundle test build. */
+export const esbuildOptionsOf = (entry: string): BuildOptions => ({
+  entryPoints: [resolve(REPO_ROOT, entry)],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: BUNDLING.target,
+  minify: BUNDLING.minify,
+  mainFields: BUNDLING.mainFields,
+  banner: { js: BUNDLING.banner },
+  alias: BUNDLE_ALIASES,
+  logLevel: 'silent',
+});
 
 export interface NodeFunctionProps {
   name: string;

@@ -23,6 +23,7 @@ import { handler as registryApi } from '../functions/registry-api/handler';
 import { handler as reportsApi } from '../functions/reports-api/handler';
 import { handler as vouchersApi } from '../functions/vouchers-api/handler';
 import type { AnswerSpec, Documented, RouteContract } from '../functions/shared/contract';
+import { pathId } from '../functions/shared/http';
 import type { HttpRoute } from '../functions/shared/routes';
 import { FUNCTION_ROUTES, type FunctionName } from './system';
 
@@ -91,7 +92,7 @@ function pathSchema(route: HttpRoute, schema: z.ZodType | undefined): z.ZodObjec
   const names = pathParams(route.path);
   if (names.length === 0) return undefined;
   if (schema instanceof z.ZodObject) return schema;
-  return z.object(Object.fromEntries(names.map((n) => [n, z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/)])));
+  return z.object(Object.fromEntries(names.map((n) => [n, pathId])));
 }
 
 function operationOf(fn: FunctionName, name: string, route: HttpRoute, contract: RouteContract): ZodOpenApiOperationObject {

@@ -289,6 +289,8 @@ export const ALARMS: AlarmSpec[] = [
  * dashboard (infra/constructs/observability.ts) draws them from CloudWatch, the local ops console
  * (`/ops`) from the same metrics as the local stack receives them.
  */
+const percentiles = (metric: string, service: string): PanelSpec['series'] => (['p50', 'p99'] as const).map((stat) => ({ metric, service, stat, label: stat }));
+
 export const DASHBOARD_PANELS: PanelSpec[] = [
   {
     id: 'payments',
@@ -301,10 +303,7 @@ export const DASHBOARD_PANELS: PanelSpec[] = [
   {
     id: 'intake-latency',
     title: 'Intake latency (ms)',
-    series: [
-      { metric: 'PaymentLatency', service: 'payment-intake', stat: 'p50', label: 'p50' },
-      { metric: 'PaymentLatency', service: 'payment-intake', stat: 'p99', label: 'p99' },
-    ],
+    series: percentiles('PaymentLatency', 'payment-intake'),
   },
   {
     id: 'screening',
@@ -317,10 +316,7 @@ export const DASHBOARD_PANELS: PanelSpec[] = [
   {
     id: 'screening-lag',
     title: 'Screening lag, approval to screened (ms)',
-    series: [
-      { metric: 'ScreeningLatency', service: 'fraud-screening', stat: 'p50', label: 'p50' },
-      { metric: 'ScreeningLatency', service: 'fraud-screening', stat: 'p99', label: 'p99' },
-    ],
+    series: percentiles('ScreeningLatency', 'fraud-screening'),
   },
   {
     id: 'payouts',

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Raised } from '../../domain/screening/flow';
 import { type ScreeningRuleId, SCREENING_RULE_IDS } from '../../domain/screening/rules';
 import type { ScreeningSettings } from '../../domain/screening/flow';
-import { addDimensionedMetric } from '../shared/observability';
+import { addDimensionedMetrics } from '../shared/observability';
 
 let perRule = new Map<string, { screened: number; held: number }>();
 const tally = (ruleId: string) => perRule.get(ruleId) ?? perRule.set(ruleId, { screened: 0, held: 0 }).get(ruleId)!;
@@ -20,9 +20,8 @@ export function countHolds(raised: Raised[]): void {
 /** One EMF line per rule and invocation, with the rule as a dimension (dashboard: screened, held). */
 export function publishPerRule(): void {
   for (const [ruleId, n] of perRule) {
-    // Written at once, each its own EMF line (locally the ops console's screening graph reads them too).
-    addDimensionedMetric('PaymentsScreened', MetricUnit.Count, n.screened, { ruleId });
-    addDimensionedMetric('HoldsRaised', MetricUnit.Count, n.held, { ruleId });
+    // Written at once (locally the ops console's screening graph reads them too).
+    addDimensionedMetrics(MetricUnit.Count, { PaymentsScreened: n.screened, HoldsRaised: n.held }, { ruleId });
   }
   perRule = new Map();
 }

@@ -92,7 +92,8 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
  * Every path parameter's grammar where a route names none: an id of letters, digits and `._:-`,
  * at most 100 characters (so that no key DynamoDB refuses is ever asked for).
  */
-const pathIds = z.record(z.string(), z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be an id: 1-100 letters, digits or . _ : -'));
+export const pathId = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be an id: 1-100 letters, digits or . _ : -');
+const pathIds = z.record(z.string(), pathId);
 
 /** A people's endpoint (JWT) with its allowed roles and the schemas of its body and query. */
 export function route<B = undefined, Q = undefined>(spec: RouteSpec<B, Q>, fn: (req: RouteRequest<B, Q>) => Promise<HttpResult>): RouteHandler {

@@ -30,12 +30,14 @@ export function setMetricsSink(sink: ((emf: EmfDocument) => void) | undefined): 
 }
 
 /**
- * A metric with its own dimensions (a refusal by its code), written at once as its own EMF
- * document (Powertools' single metric); locally it reaches the local stack's metrics too.
+ * Metrics with their own dimensions (a refusal by its code, a rule's counts), written at once
+ * (Powertools' single metric: an EMF line each); locally they reach the local stack's metrics too.
  */
-export function addDimensionedMetric(name: string, unit: MetricUnit, value: number, dimensions: Record<string, string>): void {
+export function addDimensionedMetrics(unit: MetricUnit, values: Record<string, number>, dimensions: Record<string, string>): void {
   const single = metrics.singleMetric();
   for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
-  metricsSink?.({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'VoucherPlatform', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: unit }] }] }, ...dimensions, [name]: value });
-  single.addMetric(name, unit, value);
+  metricsSink?.({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'VoucherPlatform', Dimensions: [Object.keys(dimensions)], Metrics: Object.keys(values).map((Name) => ({ Name, Unit: unit })) }] }, ...dimensions, ...values });
+  for (const [name, value] of Object.entries(values)) single.addMetric(name, unit, value);
 }
+
+export const addDimensionedMetric = (name: string, unit: MetricUnit, value: number, dimensions: Record<string, string>): void => addDimensionedMetrics(unit, { [name]: value }, dimensions);

@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
+import * as z from 'zod';
 import { panelData } from '../../domain/operations/dashboard';
+import { fieldsOf } from '../../functions/shared/http';
 import { DASHBOARD_PANELS } from '../system';
 import { errorBody, sendJson } from './gateway';
 import type { LocalMetrics } from './metrics';
@@ -47,15 +49,17 @@ export async function servePage(req: IncomingMessage, res: ServerResponse, url: 
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-const MAX_MINUTES = 60;
+/** The window the ops console may ask for: at most an hour (what the local metrics keep), at most 3,600 buckets. */
+const metricsQuery = z
+  .object({ minutes: z.coerce.number().int().min(1).max(60).default(15), bucketSeconds: z.coerce.number().int().min(1).max(3600).default(60) })
+  .strict()
+  .refine((q) => (q.minutes * 60) / q.bucketSeconds <= 3600, { message: 'at most 3,600 buckets', path: ['bucketSeconds'] });
 
 /** `GET /_local/metrics?minutes=&bucketSeconds=`: each graph's series over the last minutes, in buckets. */
 export function metricsAnswer(metrics: LocalMetrics, url: URL, now = Date.now()): { status: number; body: unknown } {
-  const minutes = Number(url.searchParams.get('minutes') ?? 15);
-  const bucketSeconds = Number(url.searchParams.get('bucketSeconds') ?? 60);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES || !Number.isInteger(bucketSeconds) || bucketSeconds < 1 || bucketSeconds > 3600 || (minutes * 60) / bucketSeconds > 3600) {
-    return { status: 400, body: errorBody('VALIDATION_FAILED', `minutes must be a whole number 1–${MAX_MINUTES} and bucketSeconds 1–3600, at most 3,600 buckets`) };
-  }
+  const parsed = metricsQuery.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) return { status: 400, body: errorBody('VALIDATION_FAILED', 'the request query is not valid', { fields: fieldsOf(parsed.error, 'query') }) };
+  const { minutes, bucketSeconds } = parsed.data;
   const size = bucketSeconds * 1000;
   // Buckets aligned to their size, the last one holding now.
   const last = Math.floor(now / size) * size;

@@ -37,7 +37,7 @@ const TERMINALS = 32;
 const { build } = await import('esbuild');
 const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
 const { LocalStack, TABLE_NAME } = await import('../../infra/local/stack');
-const { BUNDLE_ALIASES, BUNDLING, REPO_ROOT } = await import('../../infra/node-function');
+const { esbuildOptionsOf, REPO_ROOT } = await import('../../infra/node-function');
 const { documentClient } = await import('../../functions/shared/dynamo/client');
 const { ScanCommand, BatchWriteCommand, PutCommand, GetCommand } = await import('@aws-sdk/lib-dynamodb');
 const { keys } = await import('../../functions/shared/dynamo/keys');
@@ -94,19 +94,7 @@ async function runFor(durationMs: number, concurrency: number, op: (worker: numb
 }
 
 async function bundleSize(entry: string): Promise<number> {
-  const out = await build({
-    entryPoints: [resolve(REPO_ROOT, entry)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: BUNDLING.target,
-    minify: true,
-    mainFields: BUNDLING.mainFields,
-    banner: { js: BUNDLING.banner },
-    alias: BUNDLE_ALIASES,
-    write: false,
-    logLevel: 'silent',
-  });
+  const out = await build({ ...esbuildOptionsOf(entry), write: false });
   return out.outputFiles.reduce((n, f) => n + f.contents.byteLength, 0);
 }
 
@@ -337,7 +325,7 @@ try {
     const { promisify } = await import('node:util');
     const dir = mkdtempSync(join(tmpdir(), 'cold-start-'));
     const bundle = join(dir, 'intake.mjs');
-    await build({ entryPoints: [resolve(REPO_ROOT, 'functions/payment-intake/handler.ts')], bundle: true, platform: 'node', format: 'esm', target: BUNDLING.target, minify: true, mainFields: BUNDLING.mainFields, banner: { js: BUNDLING.banner }, alias: BUNDLE_ALIASES, outfile: bundle, logLevel: 'silent' });
+    await build({ ...esbuildOptionsOf('functions/payment-intake/handler.ts'), outfile: bundle });
     // The card's voucher of this (real) month, as generation writes it: the fresh process runs on the real clock.
     const now = new Date();
     const kst = new Date(now.getTime() + 9 * 3_600_000).toISOString();

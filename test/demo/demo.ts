@@ -47,6 +47,13 @@ interface Answer {
   body: any;
 }
 
+interface Payout {
+  providerId: string;
+  programCode: string;
+  amount: number;
+  status: string;
+}
+
 class Demo {
   private readonly tokens = new Map<string, string>();
   readonly counts = new Map<string, number>();
@@ -98,6 +105,20 @@ class Demo {
   async run(schedule: string): Promise<void> {
     const ran = await this.local('POST', `/_local/schedules/${schedule}/run`);
     if (ran.status !== 200) throw new Error(`schedule ${schedule} failed: ${JSON.stringify(ran.body)}`);
+  }
+
+  /** Every provider's payouts, page by page, as the agency lists them. */
+  async payouts(): Promise<Payout[]> {
+    const all: Payout[] = [];
+    for (const p of this.world.providers) {
+      let next: string | null = null;
+      do {
+        const page: { items: Payout[]; nextToken: string | null } = (await this.as({ role: 'agency', sub: 'demo-agency' }, 'GET', `/v1/payouts?providerId=${p.providerId}&limit=500${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`)).body;
+        all.push(...page.items);
+        next = page.nextToken;
+      } while (next);
+    }
+    return all;
   }
 
   municipalityOf(recipientId: string): string {
@@ -315,11 +336,7 @@ async function main(): Promise<void> {
   // CMS-04: the banks refused some transfers (closed accounts); the agency corrects those accounts
   // and the next ad-hoc runs pay what waited.
   const failed = new Map<string, { providerId: string; programCode: string }>();
-  for (const p of world.providers) {
-    for (const payout of ((await demo.as(agency, 'GET', `/v1/payouts?providerId=${p.providerId}&limit=500`)).body.items ?? []) as { status: string; providerId: string; programCode: string }[]) {
-      if (payout.status === 'FAILED') failed.set(`${payout.providerId}/${payout.programCode}`, payout);
-    }
-  }
+  for (const payout of await demo.payouts()) if (payout.status === 'FAILED') failed.set(`${payout.providerId}/${payout.programCode}`, payout);
   for (const f of failed.values()) {
     const corrected = await demo.as(agency, 'PUT', `/v1/providers/${f.providerId}/accounts/${f.programCode}`, { bankCode: '004', accountNumber: `${f.providerId.slice(1)}0005678`, holder: `제공기관 ${f.providerId}` });
     if (corrected.status === 200) demo.count('accounts corrected');
@@ -333,15 +350,7 @@ async function main(): Promise<void> {
   bars.stop();
 
   // The summary, as the agency and the operators read it.
-  const payouts: { amount: number; status: string }[] = [];
-  for (const p of world.providers) {
-    let next: string | null = null;
-    do {
-      const page: { items: { amount: number; status: string }[]; nextToken: string | null } = (await demo.as(agency, 'GET', `/v1/payouts?providerId=${p.providerId}&limit=500${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`)).body;
-      payouts.push(...page.items);
-      next = page.nextToken;
-    } while (next);
-  }
+  const payouts = await demo.payouts();
   const waiting = new Map<string, number>();
   for (const p of world.providers) {
     for (const d of ((await demo.as(agency, 'GET', `/v1/delays?providerId=${p.providerId}`)).body.items ?? []) as { reason: string; amount: number }[]) waiting.set(d.reason, (waiting.get(d.reason) ?? 0) + d.amount);

@@ -2,14 +2,12 @@
  * Issue 17 §4: the intake function's bundle, minified as CDK builds it, stays within 450 KB; its
  * credentials come from the environment (the default chain of SSO, INI, IMDS… is not carried).
  */
-import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { defaultProvider } from '../../infra/bundle/env-credentials';
-import { BUNDLE_ALIASES, BUNDLING, REPO_ROOT } from '../../infra/node-function';
+import { esbuildOptionsOf } from '../../infra/node-function';
 
-const bundle = (entry: string) =>
-  build({ entryPoints: [resolve(REPO_ROOT, entry)], bundle: true, platform: 'node', format: 'esm', target: BUNDLING.target, minify: true, mainFields: BUNDLING.mainFields, banner: { js: BUNDLING.banner }, alias: BUNDLE_ALIASES, write: false, metafile: true, logLevel: 'silent' });
+const bundle = (entry: string) => build({ ...esbuildOptionsOf(entry), write: false, metafile: true });
 
 describe('issue 17 §4 the intake bundle', () => {
   it('is at most 450 KB minified, without the default credential chain', async () => {
