@@ -11,7 +11,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import * as z from 'zod';
 import { panelData } from '../../domain/operations/dashboard';
-import { fieldsOf } from '../../functions/shared/http';
 import { DASHBOARD_PANELS } from '../system';
 import { errorBody, sendJson } from './gateway';
 import type { LocalMetrics } from './metrics';
@@ -55,10 +54,13 @@ const metricsQuery = z
   .strict()
   .refine((q) => (q.minutes * 60) / q.bucketSeconds <= 3600, { message: 'at most 3,600 buckets', path: ['bucketSeconds'] });
 
-/** `GET /_local/metrics?minutes=&bucketSeconds=`: each graph's series over the last minutes, in buckets. */
+/**
+ * `GET /_local/metrics?minutes=&bucketSeconds=`: each graph's series over the last minutes, in buckets.
+ * (The stack loads this module before the functions' shared modules may load: nothing here imports them.)
+ */
 export function metricsAnswer(metrics: LocalMetrics, url: URL, now = Date.now()): { status: number; body: unknown } {
   const parsed = metricsQuery.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) return { status: 400, body: errorBody('VALIDATION_FAILED', 'the request query is not valid', { fields: fieldsOf(parsed.error, 'query') }) };
+  if (!parsed.success) return { status: 400, body: errorBody('VALIDATION_FAILED', 'the request query is not valid', { fields: parsed.error.issues.map((i) => ({ path: ['query', ...i.path.map(String)].join('.'), message: i.message })) }) };
   const { minutes, bucketSeconds } = parsed.data;
   const size = bucketSeconds * 1000;
   // Buckets aligned to their size, the last one holding now.
