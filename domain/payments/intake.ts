@@ -6,7 +6,7 @@ import { monthOf } from '../shared/calendar';
 import type { Refusal } from '../shared/result';
 import { decidePayment } from './decide';
 import { type ApprovalReceipt, type PayingTerminal, type PaymentRequest, receiptVoucher } from './payment';
-import type { TerminalDeps, TransactionRecord } from './ports';
+import type { Reads, TerminalDeps, TransactionRecord } from './ports';
 import type { IdempotencyConflict, PaymentRefusal, RequestInProgress } from './refusals';
 
 /** Attempts of one request against a voucher other requests are changing at the same moment. */
@@ -36,17 +36,25 @@ export function replay<S extends TransactionRecord['receipt']['status']>(record:
 
 export async function takePayment(deps: TerminalDeps, terminal: PayingTerminal, request: PaymentRequest, requestHash: string): Promise<PaymentOutcome> {
   const { store: port } = deps;
+  // An approval is decided on what the container holds and guarded by its transaction's
+  // conditions; a refusal is named only from the table (a cache may lag a change by REG-08's bound,
+  // and a voucher as last seen here by other terminals' payments).
+  let reads: Reads = 'cache';
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const now = deps.clock.now();
     const [providerBusinessNumber, { serviceType, program }, worker, card] = await Promise.all([
-      port.providerBusinessNumber(terminal.providerId),
-      port.serviceType(request.serviceCode),
-      port.workerByPaymentId(request.workerPaymentId),
-      port.card(request.cardNumber),
+      port.providerBusinessNumber(terminal.providerId, reads),
+      port.serviceType(request.serviceCode, reads),
+      port.workerByPaymentId(request.workerPaymentId, reads),
+      port.card(request.cardNumber, reads),
     ]);
-    const { contracts, voucher } = card ? await port.holder(card.recipientId, monthOf(request.serviceDate), request.serviceCode) : { contracts: [], voucher: null };
+    const { contracts, voucher } = card ? await port.holder(card.recipientId, monthOf(request.serviceDate), request.serviceCode, reads) : { contracts: [], voucher: null };
     const decision = decidePayment(request, { now, terminal, providerBusinessNumber, serviceType, program, worker, card, contracts, voucher, holidays: deps.holidays }, terminal.serial);
     if (!decision.ok) {
+      if (reads === 'cache') {
+        reads = 'fresh';
+        continue;
+      }
       // A retry of an approved request may now be refused (its own approval used the day or the
       // session): the stored answer wins.
       return replay(await port.transactionRecord(terminal.serial, request.transactionId), requestHash, 'APPROVED') ?? decision;

@@ -48,15 +48,23 @@ export interface CancelWrite {
 
 export type CancelOutcome = 'cancelled' | 'duplicate' | 'not-cancellable' | 'stale-voucher' | 'contention';
 
-/** What intake needs from storage. */
+/**
+ * How a read may be answered. `cache`: from what the container holds — registry facts at most
+ * REG-08's bound old, a voucher as this container last wrote or read it (the approval's condition
+ * on its version is what guards the money, PAY-08). `fresh`: from the table, strongly consistent —
+ * what a refusal is named from, and what a balance inquiry shows (PAY-12).
+ */
+export type Reads = 'cache' | 'fresh';
+
+/** What intake needs from storage. Registry reads default to the cache, the holder's to the table. */
 export interface PaymentPort {
-  providerBusinessNumber(providerId: string): Promise<string | null>;
-  workerByPaymentId(paymentId: string): Promise<PayingWorker | null>;
-  card(cardNumber: string): Promise<PayingCard | null>;
-  serviceType(serviceCode: string): Promise<{ serviceType: ServiceType | undefined; program: ProgramTerms | undefined }>;
+  providerBusinessNumber(providerId: string, reads?: Reads): Promise<string | null>;
+  workerByPaymentId(paymentId: string, reads?: Reads): Promise<PayingWorker | null>;
+  card(cardNumber: string, reads?: Reads): Promise<PayingCard | null>;
+  serviceType(serviceCode: string, reads?: Reads): Promise<{ serviceType: ServiceType | undefined; program: ProgramTerms | undefined }>;
   voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null>;
-  /** The card holder's contracts and the voucher, read together. */
-  holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
+  /** The card holder's contracts and the voucher, read together (`fresh` unless told). */
+  holder(recipientId: string, month: YearMonth, serviceCode: string, reads?: Reads): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }>;
   transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null>;
   payment(providerId: string, approvalNumber: string): Promise<Payment | null>;
   approve(write: ApprovalWrite): Promise<ApproveOutcome>;

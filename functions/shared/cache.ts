@@ -27,6 +27,19 @@ export class TtlCache<V> {
     return value;
   }
 
+  /** The value held for `key` if it is still fresh, without loading it. */
+  peek(key: string): Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    const age = hit ? this.now() - hit.at : Infinity;
+    return hit && age >= 0 && age < this.ttlMs ? hit.value : undefined;
+  }
+
+  /** Holds `value` for `key` from now on. */
+  set(key: string, value: V): void {
+    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { at: this.now(), value: Promise.resolve(value) });
+  }
+
   /** Forgets one key: the next `get` loads it again. */
   forget(key: string): void {
     this.entries.delete(key);

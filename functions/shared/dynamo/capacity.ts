@@ -5,9 +5,11 @@ interface Consumed {
   CapacityUnits?: number;
 }
 
-const totals = { read: 0, write: 0, pricedWrite: 0 };
+/** Units read and written, billed write units, and read requests (GetItem, each Query page). */
+const totals = { read: 0, write: 0, pricedWrite: 0, readRequests: 0 };
 
 export function meter(consumed: Consumed | Consumed[] | undefined, kind: 'read' | 'write'): void {
+  if (kind === 'read') totals.readRequests++;
   for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
     if (kind === 'write') totals.write += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0;
     else totals.read += c.ReadCapacityUnits ?? c.CapacityUnits ?? 0;
@@ -29,6 +31,6 @@ export function meterTransactionWrite(items: readonly { Put?: { Item?: object } 
   }
 }
 
-export function capacitySnapshot(): { read: number; write: number; pricedWrite: number } {
+export function capacitySnapshot(): { read: number; write: number; pricedWrite: number; readRequests: number } {
   return { ...totals };
 }

@@ -11,7 +11,7 @@ export interface Catalog {
 }
 
 export async function readCatalog(table: Table): Promise<Catalog> {
-  const items = await queryAll(table.doc, { TableName: table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() } });
+  const items = await queryAll(table.doc, { TableName: table.name, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.catalog() }, ReturnConsumedCapacity: 'TOTAL' });
   return {
     serviceTypes: new Map(items.filter((i) => i.type === 'ServiceType').map((i) => [i.serviceCode as string, entityOf<ServiceType>(i)])),
     programs: new Map(items.filter((i) => i.type === 'Program').map((i) => [i.code as string, { kind: i.kind as ProgramTerms['kind'], requiresTerminalMatch: Boolean(i.requiresTerminalMatch), ...(i.time ? { time: i.time as ProgramTerms['time'] } : {}) }])),

@@ -10,7 +10,7 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { approvalNumber, MAX_RETRO_PER_CARD_PER_DAY, type PayingCard, type PayingTerminal, type PayingWorker, type Payment, type VoucherBalance } from '../../../domain/payments/payment';
 import type { ClaimHistoryEntry, HistoryItem, HistoryPayment, PaymentHistoryPort } from '../../../domain/payments/history';
-import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, TransactionRecord } from '../../../domain/payments/ports';
+import type { ApprovalNumbers, ApprovalWrite, ApproveOutcome, CancelOutcome, CancelWrite, PaymentPort, Reads, TransactionRecord } from '../../../domain/payments/ports';
 import type { Contract } from '../../../domain/registry/entities';
 import type { YearMonth } from '../../../domain/shared/calendar';
 import type { Page, PageRequest } from '../../../domain/shared/ports';
@@ -23,8 +23,7 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-
-const REGISTRY_TTL_MS = 10_000;
+import { RegistryFeed } from './registry-feed';
 
 /** 승인번호: eight random digits after the date; the approval transaction takes each one once, system-wide (PAY-08). */
 export const randomApprovalNumbers: ApprovalNumbers = {
@@ -73,6 +72,15 @@ function toBalance(item: Record<string, unknown>): VoucherBalance {
   return { ...v, version: Number(v.version ?? 0), paidDays: asArray(v.paidDays) };
 }
 
+const voucherKeyOf = (key: { PK: string; SK: string }) => `${key.PK}|${key.SK}`;
+
+/** The voucher after an approval written on `before` (the state it was decided on), or nothing known. */
+function voucherAfter(before: VoucherBalance | undefined, plan: ApprovalWrite['plan']): VoucherBalance | null {
+  if (!before || before.version !== plan.voucher.expectedVersion) return null;
+  const { expectedVersion, ...left } = plan.voucher;
+  return { ...before, ...left, version: expectedVersion + 1, paidDays: plan.dayLock ? [...new Set([...before.paidDays, plan.dayLock.day])] : before.paidDays };
+}
+
 /**
  * The items of an approval's transaction, in APPROVAL_ITEMS order: the transaction record, the
  * voucher as read, the payment, the approval number, then a PAY-06/07 limit. A session's end tag
@@ -117,6 +125,7 @@ export function approvalItems(tableName: string, { plan, approvalNumber: number,
         ConditionExpression: conditions.voucherAsRead,
         ExpressionAttributeNames: { '#v': 'version' },
         ExpressionAttributeValues: { ...values, ':zero': 0 },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     },
     {
@@ -160,14 +169,33 @@ export function approvalItems(tableName: string, { plan, approvalNumber: number,
   return items;
 }
 
-export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
-  private readonly terminals = new TtlCache<StoredTerminal | null>(REGISTRY_TTL_MS, 10_000);
-  private readonly providers = new TtlCache<string | null>(REGISTRY_TTL_MS, 10_000);
-  private readonly workers = new TtlCache<PayingWorker | null>(REGISTRY_TTL_MS, 50_000);
-  private readonly cards = new TtlCache<PayingCard | null>(REGISTRY_TTL_MS, 100_000);
-  private readonly catalog = new TtlCache<Catalog>(60_000, 1);
+/** Vouchers a container remembers (each a few hundred bytes): the approval's condition guards them, not an age. */
+const VOUCHERS_HELD = 50_000;
 
-  constructor(private readonly table: Table) {}
+export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
+  // REG-08: registry facts are held until the registry feed names them (at most POLL_MS late).
+  private readonly terminals = new TtlCache<StoredTerminal | null>(Infinity, 10_000);
+  private readonly providers = new TtlCache<string | null>(Infinity, 10_000);
+  private readonly workers = new TtlCache<PayingWorker | null>(Infinity, 50_000);
+  private readonly cards = new TtlCache<PayingCard | null>(Infinity, 100_000);
+  private readonly contracts = new TtlCache<Contract[]>(Infinity, 100_000);
+  private readonly catalog = new TtlCache<Catalog>(Infinity, 1);
+  /** PAY-08: each voucher as this container last read or wrote it; an approval is conditioned on its version. */
+  private readonly vouchers = new Map<string, VoucherBalance>();
+  private readonly feed: RegistryFeed;
+
+  constructor(private readonly table: Table) {
+    const byKind: Record<string, TtlCache<unknown>> = { terminal: this.terminals, provider: this.providers, wpid: this.workers, card: this.cards, contracts: this.contracts, catalog: this.catalog };
+    this.feed = new RegistryFeed(
+      table,
+      (name) => {
+        const at = name.indexOf(':');
+        if (at < 0) byKind[name]?.clear();
+        else byKind[name.slice(0, at)]?.forget(name.slice(at + 1));
+      },
+      () => Object.values(byKind).forEach((c) => c.clear()),
+    );
+  }
 
   private get doc(): DynamoDBDocumentClient {
     return this.table.doc;
@@ -179,42 +207,56 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
     return out.Item;
   }
 
-  /** A terminal, cached for REG-08's 10 seconds; `fresh` reads it from the table again. */
+  /** A registry fact from the cache (after the feed is heard) or, `fresh`, from the table. */
+  private async fact<V>(cache: TtlCache<V>, id: string, reads: Reads, load: (consistent: boolean) => Promise<V>): Promise<V> {
+    await this.feed.fresh();
+    if (reads === 'fresh') cache.forget(id);
+    return cache.get(id, () => load(reads === 'fresh'));
+  }
+
+  /** A terminal, cached until the registry feed names it; `fresh` reads it from the table again. */
   terminal(serial: string, fresh = false): Promise<StoredTerminal | null> {
-    if (fresh) this.terminals.forget(serial);
-    return this.terminals.get(serial, async () => strip<StoredTerminal>(await this.get(keys.terminal(serial))));
+    return this.fact(this.terminals, serial, fresh ? 'fresh' : 'cache', async (consistent) => strip<StoredTerminal>(await this.get(keys.terminal(serial), consistent)));
   }
 
-  providerBusinessNumber(providerId: string): Promise<string | null> {
-    return this.providers.get(providerId, async () => ((await this.get(keys.provider(providerId)))?.businessNumber as string | undefined) ?? null);
+  providerBusinessNumber(providerId: string, reads: Reads = 'cache'): Promise<string | null> {
+    return this.fact(this.providers, providerId, reads, async (consistent) => ((await this.get(keys.provider(providerId), consistent))?.businessNumber as string | undefined) ?? null);
   }
 
-  workerByPaymentId(paymentId: string): Promise<PayingWorker | null> {
-    return this.workers.get(paymentId, async () => {
-      const pointer = await this.get(keys.workerPaymentId(paymentId));
+  workerByPaymentId(paymentId: string, reads: Reads = 'cache'): Promise<PayingWorker | null> {
+    return this.fact(this.workers, paymentId, reads, async (consistent) => {
+      const pointer = await this.get(keys.workerPaymentId(paymentId), consistent);
       if (!pointer) return null;
       // Written with the worker in one transaction; items written before it carry only the id.
       if (pointer.worker) return pointer.worker as PayingWorker;
-      return strip<PayingWorker>(await this.get(keys.worker(pointer.workerId as string)));
+      return strip<PayingWorker>(await this.get(keys.worker(pointer.workerId as string), consistent));
     });
   }
 
-  card(cardNumber: string): Promise<PayingCard | null> {
-    return this.cards.get(cardNumber, async () => strip<PayingCard>(await this.get(keys.card(cardNumber))));
+  card(cardNumber: string, reads: Reads = 'cache'): Promise<PayingCard | null> {
+    return this.fact(this.cards, cardNumber, reads, async (consistent) => strip<PayingCard>(await this.get(keys.card(cardNumber), consistent)));
   }
 
-  async serviceType(serviceCode: string) {
-    const { serviceTypes, programs } = await this.catalog.get('catalog', () => readCatalog(this.table));
+  async serviceType(serviceCode: string, reads: Reads = 'cache') {
+    const { serviceTypes, programs } = await this.fact(this.catalog, 'catalog', reads, () => readCatalog(this.table));
     const serviceType = serviceTypes.get(serviceCode);
     return { serviceType, program: serviceType ? programs.get(serviceType.programCode) : undefined };
   }
 
   /**
-   * The card holder's contracts and the voucher of the month in one strongly consistent Query
-   * (the voucher's version is the transaction's condition).
+   * The card holder's contracts and the voucher of the month. `fresh` (the default): one strongly
+   * consistent Query. `cache`: the contracts as the registry feed vouches for and the voucher as
+   * last seen here, reading only what the container lacks.
    */
-  async holder(recipientId: string, month: YearMonth, serviceCode: string): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }> {
+  async holder(recipientId: string, month: YearMonth, serviceCode: string, reads: Reads = 'fresh'): Promise<{ contracts: Contract[]; voucher: VoucherBalance | null }> {
     const voucherKey = keys.voucher(recipientId, month, serviceCode);
+    if (reads === 'cache') {
+      await this.feed.fresh();
+      const contracts = this.contracts.peek(recipientId);
+      const voucher = this.vouchers.get(voucherKeyOf(voucherKey));
+      if (contracts && voucher) return { contracts: await contracts, voucher };
+      if (contracts) return { contracts: await contracts, voucher: await this.voucher(recipientId, month, serviceCode) };
+    }
     const items = await queryAll(this.doc, {
       TableName: this.table.name,
       KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
@@ -222,14 +264,30 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
       ConsistentRead: true,
       ReturnConsumedCapacity: 'TOTAL',
     });
-    const voucher = items.find((i) => i.SK === voucherKey.SK);
-    return { contracts: items.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)!), voucher: voucher ? toBalance(voucher) : null };
+    const item = items.find((i) => i.SK === voucherKey.SK);
+    const contracts = items.filter((i) => i.type === 'Contract').map((i) => strip<Contract>(i)!);
+    const voucher = item ? toBalance(item) : null;
+    this.contracts.set(recipientId, contracts);
+    this.remember(voucherKey, voucher);
+    return { contracts, voucher };
   }
 
   /** The voucher as it is now (strongly consistent: the version is the transaction's condition). */
   async voucher(recipientId: string, month: YearMonth, serviceCode: string): Promise<VoucherBalance | null> {
-    const item = await this.get(keys.voucher(recipientId, month, serviceCode), true);
-    return item ? toBalance(item) : null;
+    const key = keys.voucher(recipientId, month, serviceCode);
+    const item = await this.get(key, true);
+    const voucher = item ? toBalance(item) : null;
+    this.remember(key, voucher);
+    return voucher;
+  }
+
+  /** Holds a voucher as read or written (none: forgets it). */
+  private remember(key: { PK: string; SK: string }, voucher: VoucherBalance | null): void {
+    const id = voucherKeyOf(key);
+    this.vouchers.delete(id);
+    if (!voucher) return;
+    if (this.vouchers.size >= VOUCHERS_HELD) this.vouchers.delete(this.vouchers.keys().next().value!);
+    this.vouchers.set(id, voucher);
   }
 
   async transactionRecord(serial: string, transactionId: string): Promise<TransactionRecord | null> {
@@ -245,9 +303,12 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
   async approve(write: ApprovalWrite): Promise<ApproveOutcome> {
     const { plan } = write;
     const items = approvalItems(this.table.name, write);
+    const p = plan.payment;
+    const voucherKey = keys.voucher(p.recipientId, p.voucherMonth, p.serviceCode);
     const cancelled = await transactWrite(this.doc, items, { conflicts: 'return' });
     if (cancelled === null) {
       meterTransactionWrite(items);
+      this.remember(voucherKey, voucherAfter(this.vouchers.get(voucherKeyOf(voucherKey)), plan));
       return { kind: 'written' };
     }
     const [record, voucher, , , limit] = APPROVAL_ITEMS;
@@ -255,7 +316,12 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
       const old = cancelled.oldItem(record);
       return { kind: 'duplicate', record: old ? transactionRecordOf(old) : null };
     }
-    if (cancelled.failed(voucher)) return { kind: 'stale-voucher' };
+    if (cancelled.failed(voucher)) {
+      // The failed condition returns the voucher as it is: the next decision starts from it.
+      const current = cancelled.oldItem(voucher);
+      this.remember(voucherKey, current ? toBalance(current) : null);
+      return { kind: 'stale-voucher' };
+    }
     if (cancelled.failed(limit)) return { kind: plan.makeupDay ? 'makeup-taken' : 'retro-limit' };
     // A colliding approval number or a conflicting concurrent transaction: try again.
     return { kind: 'contention' };
@@ -326,6 +392,8 @@ export class DynamoPaymentStore implements PaymentPort, PaymentHistoryPort {
       });
     }
     const cancelled = await transactWrite(this.doc, items, { conflicts: 'return' });
+    // The restored voucher is read again by the next payment here (a cancel is rare).
+    this.remember(keys.voucher(payment.recipientId, payment.voucherMonth, payment.serviceCode), null);
     if (cancelled === null) return 'cancelled';
     const [record, approved, voucher] = CANCEL_ITEMS;
     if (cancelled.failed(record)) return 'duplicate';

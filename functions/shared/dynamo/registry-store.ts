@@ -15,6 +15,7 @@ import { entityOf } from './items';
 import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
 import { batchGetAll, stableJson, type TransactItem, transactWrite } from './batch';
+import { cached, feedEntry } from './registry-feed';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { gsi1, gsi2, type Key, keys } from './keys';
@@ -172,7 +173,9 @@ export class DynamoRegistryStore implements RegistryImportStore {
    * unchanged); a later item failing is a uniqueness conflict, answered by `conflict(index)`.
    */
   private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome, ctx: SaveContext): Promise<Outcome> {
-    const cancelled = await transactWrite(this.table.doc, [...items, ...this.auditPut(items[0] as Put, ctx)] as TransactItem[]);
+    const names = cachedNamesOf((items[0] as Put).Put.Item);
+    const feed = names.length ? [feedEntry(this.table.name, names)] : [];
+    const cancelled = await transactWrite(this.table.doc, [...items, ...this.auditPut(items[0] as Put, ctx), ...feed] as TransactItem[]);
     if (cancelled === null) return existed ? 'updated' : 'created';
     const conflicting = cancelled.indexes.find((i) => i > 0);
     return conflicting === undefined ? 'unchanged' : conflict(conflicting);
@@ -285,6 +288,27 @@ export class DynamoRegistryStore implements RegistryImportStore {
       message: 'the contract id belongs to another recipient',
       rule: 'REG-04',
     }), ctx);
+  }
+}
+
+/** REG-08: the names the payment path caches an imported record by (registry-feed.ts). */
+function cachedNamesOf(item: Record<string, unknown>): string[] {
+  switch (item.type) {
+    case 'Program':
+      return [cached.catalog];
+    case 'Provider':
+      return [cached.provider(item.providerId as string)];
+    case 'Worker':
+      return [cached.workerPaymentId(item.workerPaymentId as string)];
+    case 'Terminal':
+      return [cached.terminal(item.serial as string)];
+    case 'Card':
+      return [cached.card(item.cardNumber as string)];
+    case 'Recipient':
+    case 'Contract':
+      return [cached.contracts(item.recipientId as string)];
+    default:
+      return [];
   }
 }
 
