@@ -1,7 +1,8 @@
 /**
- * A small time-bounded cache for registry reads on the payment path. Money never depends on it:
- * balances, sessions and day limits are decided by the conditional transaction; a registry change
- * (a cancelled terminal, a lost card) takes effect within the TTL.
+ * A small cache for registry reads on the payment path, bounded by age (a TTL) or, with an
+ * infinite TTL, held until forgotten (the registry feed names what changed, REG-08). Money never
+ * depends on it: balances, sessions and day limits are decided by the conditional transaction,
+ * and a refusal is named from the table.
  */
 import { systemClock } from './clock';
 

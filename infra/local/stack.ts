@@ -203,6 +203,12 @@ export class LocalStack {
     this.pollers.resume(queue);
   }
 
+  /** Holds the table stream's consumer back (its records wait on the stream) or lets it read on. */
+  holdStream(held: boolean): void {
+    this.streamPoller.paused = held;
+    if (!held) this.streamPoller.wake();
+  }
+
   private track<T>(run: Promise<T>): Promise<T> {
     this.runs.add(run);
     void run.finally(() => this.runs.delete(run)).catch(() => undefined);

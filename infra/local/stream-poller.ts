@@ -69,6 +69,8 @@ export class StreamPoller {
   private lastQuietRoundStartedAt = 0;
   /** Records delivered; for tests and the benchmark. */
   delivered = 0;
+  /** Held back (the benchmark measures intake alone): records wait on the stream, none is lost. */
+  paused = false;
 
   constructor(endpoint: string, private readonly tableName: string, private readonly onError: (error: unknown) => void) {
     this.streams = new DynamoDBStreamsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
@@ -116,6 +118,10 @@ export class StreamPoller {
     while (this.running) {
       const roundStartedAt = Date.now();
       let found = false;
+      if (this.paused) {
+        await delay(IDLE_POLL_MS);
+        continue;
+      }
       try {
         for (const cursor of this.shards.values()) {
           if (cursor.closed || !cursor.iterator) continue;

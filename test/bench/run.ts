@@ -226,14 +226,28 @@ try {
   // Terminal requests are signed at 14:00:30 and the platform's clock runs on from 14:00 (PAY-09
   // allows 5 minutes): each measured phase starts again at 14:00, however long the setup took.
   const restartClock = () => call('POST', '/_local/clock', { now: `${today}T14:00:00+09:00` });
+  /**
+   * Intake measured alone: the table stream's consumer (the outbox's reader), screening and
+   * settlement wait — in AWS they run on other machines and read the stream, not the table's
+   * partitions; locally they would share the two cores and the one DynamoDB Local. Their work is
+   * done (and drained) after each measurement.
+   */
+  const holdConsumers = async (held: boolean) => {
+    if (held) {
+      await stack.pauseConsumer('screening');
+      await stack.pauseConsumer('settlement');
+    } else {
+      stack.resumeConsumer('screening');
+      stack.resumeConsumer('settlement');
+    }
+    stack.holdStream(held);
+  };
   await restartClock();
-  await stack.pauseConsumer('screening');
-  await stack.pauseConsumer('settlement');
+  await holdConsumers(true);
   const before = capacitySnapshot();
   const api = await runFor(DURATION_MS, CONCURRENCY, payOnce);
   const after = capacitySnapshot();
-  stack.resumeConsumer('screening');
-  stack.resumeConsumer('settlement');
+  await holdConsumers(false);
   const drained = await stack.drain(300_000);
 
   // (f) A warm container (issue 17 §1): the cards phase (b) paid, paid again a day later by the
@@ -242,8 +256,7 @@ try {
   // wrote it, conditioned on its version. Screening is held back as in (b).
   const nextDay = '2026-03-11';
   await call('POST', '/_local/clock', { now: `${nextDay}T14:00:00+09:00` });
-  await stack.pauseConsumer('screening');
-  await stack.pauseConsumer('settlement');
+  await holdConsumers(true);
   let nextWarm = 0;
   const warmBefore = capacitySnapshot();
   const warm = await runFor(DURATION_MS, CONCURRENCY, async (worker) => {
@@ -251,8 +264,7 @@ try {
     return card === undefined ? false : payCard(worker, card, nextDay, `W-${card}`);
   }, () => nextWarm >= paidInB.length);
   const warmAfter = capacitySnapshot();
-  stack.resumeConsumer('screening');
-  stack.resumeConsumer('settlement');
+  await holdConsumers(false);
   await stack.drain(300_000);
 
   // (c) The same load with screening live: time from each approval request to its screening.
@@ -285,8 +297,7 @@ try {
   let batch = { items: 0, approved: 0, seconds: 0, rate: 0 };
   if (batchCards.length === BATCH) {
     await restartClock();
-    await stack.pauseConsumer('screening');
-    await stack.pauseConsumer('settlement');
+    await holdConsumers(true);
     const t = terminals[1]!;
     const items = batchCards.map((card) => ({
       transactionId: `OFF-${card}`, businessNumber: bn, terminalPhone: t.phone, serviceCode: '110101', workerPaymentId: `3${String(workerOf(card)).padStart(7, '0')}`,
@@ -299,16 +310,14 @@ try {
     const seconds = (performance.now() - t0) / 1000;
     const approved = (answer.results ?? []).filter((r) => r.status === 201).length;
     batch = { items: BATCH, approved, seconds, rate: approved / seconds };
-    stack.resumeConsumer('screening');
-    stack.resumeConsumer('settlement');
+    await holdConsumers(false);
     await stack.drain(300_000);
   }
 
   // (d) §4.6 sessions: start tags, an hour on the clock, then the end tags (each a time payment).
   // Only cards with a worker of their own: a worker holds one open session (TIME-01).
   await restartClock();
-  await stack.pauseConsumer('screening');
-  await stack.pauseConsumer('settlement');
+  await holdConsumers(true);
   const soloCards = Array.from({ length: CARDS }, (_, i) => i + 1).filter((c) => workerOf(c) === c);
   const sessions: { id: string; worker: number }[] = [];
   let nextSolo = 0;
@@ -336,8 +345,7 @@ try {
     if (!s) return false;
     return (await send(s.worker, `/v1/terminal/sessions/${s.id}/end`, { transactionId: `E-${s.id}` }, signedAt('15:00:30'))).status === 201;
   }, () => nextEnd >= sessions.length);
-  stack.resumeConsumer('screening');
-  stack.resumeConsumer('settlement');
+  await holdConsumers(false);
   await stack.drain(300_000);
   const pairs = { sessions: ends.ok, seconds: starts.seconds + ends.seconds, rate: ends.ok / (starts.seconds + ends.seconds) };
 
