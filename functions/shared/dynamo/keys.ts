@@ -141,8 +141,8 @@ export const keys = {
   /** api.md: the first answer of a creating registry call, replayed to its retries (TTL 1 day). */
   idempotency: (scope: string, idempotencyKey: string) => key(`IDEM#${scope}#${idempotencyKey}`, '#IDEM'),
   /** REG-08: what a registry write changed of the payment path's caches, by the host's wall clock. */
-  registryFeed: (wallMs: number, id: string) => key('REGFEED', `${String(wallMs).padStart(15, '0')}#${id}`),
-  registryFeedPartition: 'REGFEED',
+  registryFeed: (shard: number, wallMs: number, id: string) => key(`REGFEED#${shard}`, `${String(wallMs).padStart(15, '0')}#${id}`),
+  registryFeedPartition: (shard: number) => `REGFEED#${shard}`,
   registryFeedFrom: (wallMs: number) => String(Math.max(0, wallMs)).padStart(15, '0'),
   /** A step of a fan-out job that must be taken once (e.g. a shard's continuation). */
   jobStep: (job: string, step: string) => key(`JOB#${job}`, step),

@@ -4,7 +4,8 @@
  * worker payment ID, a holder's contracts, a terminal, a provider, the catalog). A container keeps
  * what it read with no expiry and asks the feed what changed at most every `POLL_MS` (one Query,
  * however many payments): an entry named there is forgotten, so a lost card or a cancelled
- * terminal is refused within `POLL_MS` plus a transaction's time of its change.
+ * terminal is refused within `POLL_MS` plus a transaction's time of its change. The feed is spread
+ * over `FEED_SHARDS` partitions; a poll is one Query of each, side by side.
  *
  * The feed is ordered by the host's wall clock (a local stack's platform clock can be set back);
  * when a poll is due is read on the platform clock, as every registry bound is (a simulation moves
@@ -35,12 +36,19 @@ export const cached = {
   catalog: 'catalog',
 } as const;
 
-/** The feed entry of one registry write: put in the write's own transaction. */
+/**
+ * The feed's partitions: an import of the national registry writes an entry per record, more than
+ * one partition takes a second (1,000 write units); a poll reads them all at once.
+ */
+export const FEED_SHARDS = 8;
+
+/** The feed entry of one registry write: put in the write's own transaction, in a random shard. */
 export function feedEntry(tableName: string, names: readonly string[], wallMs = Date.now()): TransactItem {
+  const id = randomHex(8).toLowerCase();
   return {
     Put: {
       TableName: tableName,
-      Item: { ...keys.registryFeed(wallMs, randomHex(8).toLowerCase()), type: 'RegistryFeed', names: [...new Set(names)], expiresAt: Math.floor(wallMs / 1000) + FEED_RETENTION_SECONDS },
+      Item: { ...keys.registryFeed(parseInt(id.slice(0, 2), 16) % FEED_SHARDS, wallMs, id), type: 'RegistryFeed', names: [...new Set(names)], expiresAt: Math.floor(wallMs / 1000) + FEED_RETENTION_SECONDS },
     },
   };
 }
@@ -88,33 +96,37 @@ export class RegistryFeed {
     const startedWall = this.clocks.wallMs();
     const from = keys.registryFeedFrom(this.polledFromWall - OVERLAP_MS);
     try {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.table.doc.send(new QueryCommand({
-          TableName: this.table.name,
-          KeyConditionExpression: 'PK = :pk AND SK >= :from',
-          ExpressionAttributeValues: { ':pk': keys.registryFeedPartition, ':from': from },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-          ExclusiveStartKey: start,
-        }));
-        meter(out.ConsumedCapacity, 'read');
-        for (const item of out.Items ?? []) {
-          const sk = item.SK as string;
-          if (this.seen.has(sk)) continue;
-          this.seen.add(sk);
-          for (const name of (item.names as string[] | Set<string> | undefined) ?? []) this.forget(name);
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      await Promise.all(Array.from({ length: FEED_SHARDS }, (_, shard) => this.pollShard(shard, from)));
     } catch {
       // Unheard changes may be cached: forget it all and poll again on the next request.
       this.forgetAll();
       return;
     } finally {
-      for (const sk of this.seen) if (sk < from) this.seen.delete(sk);
+      for (const seenAs of this.seen) if (seenAs.slice(seenAs.indexOf('|') + 1) < from) this.seen.delete(seenAs);
     }
     this.polledAtPlatform = startedPlatform;
     this.polledFromWall = startedWall;
+  }
+
+  private async pollShard(shard: number, from: string): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.table.doc.send(new QueryCommand({
+        TableName: this.table.name,
+        KeyConditionExpression: 'PK = :pk AND SK >= :from',
+        ExpressionAttributeValues: { ':pk': keys.registryFeedPartition(shard), ':from': from },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+        ExclusiveStartKey: start,
+      }));
+      meter(out.ConsumedCapacity, 'read');
+      for (const item of out.Items ?? []) {
+        const seenAs = `${shard}|${item.SK as string}`;
+        if (this.seen.has(seenAs)) continue;
+        this.seen.add(seenAs);
+        for (const name of (item.names as string[] | Set<string> | undefined) ?? []) this.forget(name);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
   }
 }
