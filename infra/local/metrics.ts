@@ -7,6 +7,10 @@ import type { MetricPoint } from '../../domain/operations/dashboard';
 import type { EmfDocument } from '../../functions/shared/observability';
 
 const KEEP_MS = 60 * 60_000;
+/** At most this many points are held; past it the older half goes (a long soak records millions). */
+export const MAX_POINTS = 50_000;
+/** Points older than the hour go once the oldest is this much older still: each pruning removes a minute at least. */
+const PRUNE_SLACK_MS = 60_000;
 
 export class LocalMetrics {
   private points: MetricPoint[] = [];
@@ -23,7 +27,10 @@ export class LocalMetrics {
         for (const value of Array.isArray(raw) ? raw : [raw]) if (typeof value === 'number') this.points.push({ at, name: Name, value, dimensions });
       }
     }
-    if (this.points.length > 50_000 || (this.points[0] && this.points[0].at < at - KEEP_MS)) this.points = this.points.filter((p) => p.at >= at - KEEP_MS);
+    // Pruned in steps, never on every record: a filter of 50,000 points per EMF document made a
+    // soak's stack spend its CPU here once the hour held more than that.
+    if (this.points[0] && this.points[0].at < at - KEEP_MS - PRUNE_SLACK_MS) this.points = this.points.filter((p) => p.at >= at - KEEP_MS);
+    if (this.points.length > MAX_POINTS) this.points = this.points.slice(this.points.length - MAX_POINTS / 2);
   }
 
   /** The sum of a metric over the last minutes; null when nothing was recorded. */
