@@ -13,7 +13,7 @@ import { dynamoTable } from '../../functions/shared/dynamo/client';
 import { DynamoPaymentStore } from '../../functions/shared/dynamo/payment-store';
 import { FEED_SHARDS, POLL_MS } from '../../functions/shared/dynamo/registry-feed';
 import { koreanHolidays } from '../../functions/shared/holidays';
-import { systemClock, systemRandom } from '../../functions/shared/clock';
+import { setClock, systemClock, systemRandom } from '../../functions/shared/clock';
 import { agency, httpEvent, lambdaContext } from '../support/events';
 import { useLocalEnvironment } from '../support/local';
 import { intakeHarness, kst, pay, type IntakeHarness } from '../support/payments';
@@ -22,6 +22,11 @@ import { paymentBody } from '../support/terminal';
 let h: IntakeHarness;
 const card = (i: number) => `9410${String(i).padStart(12, '0')}`;
 const reads = () => capacitySnapshot().readRequests;
+/** The platform's clock stands at `instant` (when a feed poll is due is read on it: no race with real time). */
+const at = (instant: Date) => {
+  h.now = instant;
+  setClock(instant, true);
+};
 const on = (day: string, over: Record<string, unknown>) => paymentBody(h.terminal, { serviceDate: day, serviceStartAt: `${day}T14:00:00+09:00`, amount: 20_000, ...over }, day);
 
 /** A second container: its own store (and caches) over the same table, paying through the domain. */
@@ -40,6 +45,7 @@ async function importCards(cards: { cardNumber: string; recipientId: string; sta
 beforeAll(async () => {
   await useLocalEnvironment();
   h = await intakeHarness(4);
+  at(h.now);
   other = new DynamoPaymentStore(dynamoTable());
 }, 60_000);
 
@@ -48,10 +54,10 @@ describe('issue 17 §1: the read-free happy path', () => {
     expect(await pay(h, on('2026-03-10', { cardNumber: card(1) }))).toMatchObject({ status: 201, body: { voucher: { remainingAmount: 140_000, remainingSessions: 7 } } });
     // A day later: the feed's first poll still names the seeding import of a moment ago (it reads
     // back 30 s), so what the import wrote is read again.
-    h.setNow(kst('2026-03-11T14:05:00'));
+    at(kst('2026-03-11T14:05:00'));
     expect(await pay(h, on('2026-03-11', { cardNumber: card(1) }))).toMatchObject({ status: 201, body: { voucher: { remainingAmount: 120_000, remainingSessions: 6 } } });
     // Another day: the feed is asked once what changed (nothing new: a Query of each shard); the voucher is the one written here.
-    h.setNow(kst('2026-03-12T14:05:00'));
+    at(kst('2026-03-12T14:05:00'));
     let before = reads();
     expect(await pay(h, on('2026-03-12', { cardNumber: card(1) }))).toMatchObject({ status: 201, body: { voucher: { remainingAmount: 100_000, remainingSessions: 5 } } });
     expect(reads() - before).toBe(FEED_SHARDS);
@@ -62,7 +68,7 @@ describe('issue 17 §1: the read-free happy path', () => {
   });
 
   it('PAY-08: a voucher another container paid from is caught by the approval\'s condition; the receipt counts both', async () => {
-    h.setNow(kst('2026-03-12T14:05:00'));
+    at(kst('2026-03-12T14:05:00'));
     expect(await pay(h, on('2026-03-12', { cardNumber: card(2) }))).toMatchObject({ status: 201, body: { voucher: { remainingSessions: 7 } } });
     // The other container pays a retroactive day from the same voucher: this one's copy is now stale.
     expect(await payElsewhere(on('2026-03-05', { cardNumber: card(2), kind: 'RETRO', reason: 'SERVER_UNREACHABLE', serviceStartAt: null }))).toMatchObject({ ok: true, receipt: { voucher: { remainingAmount: 120_000, remainingSessions: 6 } } });
@@ -73,7 +79,7 @@ describe('issue 17 §1: the read-free happy path', () => {
   });
 
   it('PAY-10: a refusal is named from the table, not from the cache: a day cancelled elsewhere pays again at once', async () => {
-    h.setNow(kst('2026-03-13T14:05:00'));
+    at(kst('2026-03-13T14:05:00'));
     const first = await pay(h, on('2026-03-13', { cardNumber: card(3) }));
     expect(first.status).toBe(201);
     // The cancel runs in the other container: this one still holds the voucher with today paid.
@@ -85,10 +91,10 @@ describe('issue 17 §1: the read-free happy path', () => {
   });
 
   it('REG-08: a card reported lost is refused once the feed is polled, at most POLL_MS after the change', async () => {
-    h.setNow(kst('2026-03-14T14:05:00'));
+    at(kst('2026-03-14T14:05:00'));
     expect((await pay(h, on('2026-03-14', { cardNumber: card(4) }))).status).toBe(201);
     await importCards([{ cardNumber: card(4), recipientId: 'R0004', status: 'LOST' }]);
-    h.setNow(new Date(kst('2026-03-14T14:05:00').getTime() + POLL_MS));
+    at(new Date(kst('2026-03-14T14:05:00').getTime() + POLL_MS));
     expect(await pay(h, on('2026-03-13', { cardNumber: card(4), kind: 'RETRO', reason: 'SERVER_UNREACHABLE', serviceStartAt: null }))).toMatchObject({ status: 422, body: { error: { code: 'CARD_INACTIVE' } } });
     // Found again: paid at once (a refusal is named from the table).
     await importCards([{ cardNumber: card(4), recipientId: 'R0004', status: 'ACTIVE' }]);
