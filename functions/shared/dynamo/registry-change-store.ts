@@ -17,7 +17,7 @@ import type { Table } from './client';
 import { entityOf } from './items';
 import { gsi1, gsi2, type Key, keys } from './keys';
 import { decodeToken, pageOf } from './pagination';
-import { cached, feedEntry } from './registry-feed';
+import { cachedNamesOf, feedEntry } from './registry-feed';
 import { allocateWorkerPaymentId, conditions } from './registry-store';
 
 /** A remembered answer is replayed for a day (api.md: a retry answers as the first time). */
@@ -46,26 +46,6 @@ function placeOf(w: RegistryWrite): { key: Key; type: string; index: Record<stri
         // A contract imported before municipalities were kept beside contracts has none to index.
         index: { ...gsi1.ofProvider(w.value.providerId, 'CONTRACT', w.value.contractId), ...(w.value.municipalityCode ? gsi2.municipalityContract(w.value.municipalityCode, w.value.contractId) : {}) },
       };
-  }
-}
-
-/** The names the payment path caches a registry write's record by (registry-feed.ts). */
-function cachedNamesOf(w: RegistryWrite): string[] {
-  switch (w.kind) {
-    case 'terminal':
-      return [cached.terminal(w.value.serial)];
-    case 'terminalTransfer':
-      return [cached.terminal(w.value.serial)];
-    case 'card':
-      return [cached.card(w.value.cardNumber)];
-    case 'provider':
-      return [cached.provider(w.value.providerId)];
-    case 'recipient':
-      return [cached.contracts(w.value.recipientId)];
-    case 'worker':
-      return [cached.workerPaymentId(w.value.workerPaymentId)];
-    case 'contract':
-      return [cached.contracts(w.value.recipientId)];
   }
 }
 
@@ -189,7 +169,7 @@ export class DynamoRegistryChangeStore implements RegistryChangePort {
       Put: { TableName: name, Item: { ...keys.audit(a.entity, a.id, a.at, `${String(versionWritten(change, a)).padStart(9, '0')}#${batch}${i}`), type: 'Audit', ...a } },
     }));
     // REG-08: what payments may have cached of these records is named in the feed (last item).
-    const names = change.writes.flatMap(cachedNamesOf);
+    const names = change.writes.flatMap((w) => cachedNamesOf(placeOf(w).type, w.value as unknown as Record<string, unknown>));
     const feed = names.length ? [feedEntry(name, names)] : [];
     const cancelled = await transactWrite(this.table.doc, [...writes, ...claims, ...releases, ...remember, ...audits, ...feed], { conflicts: 'return' });
     if (cancelled === null) return { ok: true };

@@ -37,6 +37,31 @@ export const cached = {
 } as const;
 
 /**
+ * The names the payment path caches a registry record by, from the record's stored `type` and its
+ * fields: what a write of it puts in the feed (import and registry API alike).
+ */
+export function cachedNamesOf(type: unknown, record: Record<string, unknown>): string[] {
+  switch (type) {
+    case 'Program':
+      return [cached.catalog];
+    case 'Provider':
+      return [cached.provider(record.providerId as string)];
+    case 'Worker':
+      return [cached.workerPaymentId(record.workerPaymentId as string)];
+    case 'Terminal':
+    case 'TerminalTransfer':
+      return [cached.terminal(record.serial as string)];
+    case 'Card':
+      return [cached.card(record.cardNumber as string)];
+    case 'Recipient':
+    case 'Contract':
+      return [cached.contracts(record.recipientId as string)];
+    default:
+      return [];
+  }
+}
+
+/**
  * The feed's partitions: an import of the national registry writes an entry per record, more than
  * one partition takes a second (1,000 write units); a poll reads them all at once.
  */

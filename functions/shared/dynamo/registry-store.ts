@@ -15,7 +15,7 @@ import { entityOf } from './items';
 import type { Issue } from '../../../domain/shared/result';
 import type { PersonalDataVault } from '../vault';
 import { batchGetAll, stableJson, type TransactItem, transactWrite } from './batch';
-import { cached, feedEntry } from './registry-feed';
+import { cachedNamesOf, feedEntry } from './registry-feed';
 import { readCatalog } from './catalog';
 import type { Table } from './client';
 import { gsi1, gsi2, type Key, keys } from './keys';
@@ -173,7 +173,8 @@ export class DynamoRegistryStore implements RegistryImportStore {
    * unchanged); a later item failing is a uniqueness conflict, answered by `conflict(index)`.
    */
   private async transact(items: object[], existed: boolean, conflict: (index: number) => Outcome, ctx: SaveContext): Promise<Outcome> {
-    const names = cachedNamesOf((items[0] as Put).Put.Item);
+    const record = (items[0] as Put).Put.Item as Record<string, unknown>;
+    const names = cachedNamesOf(record.type, record);
     const feed = names.length ? [feedEntry(this.table.name, names)] : [];
     const cancelled = await transactWrite(this.table.doc, [...items, ...this.auditPut(items[0] as Put, ctx), ...feed] as TransactItem[]);
     if (cancelled === null) return existed ? 'updated' : 'created';
@@ -288,27 +289,6 @@ export class DynamoRegistryStore implements RegistryImportStore {
       message: 'the contract id belongs to another recipient',
       rule: 'REG-04',
     }), ctx);
-  }
-}
-
-/** REG-08: the names the payment path caches an imported record by (registry-feed.ts). */
-function cachedNamesOf(item: Record<string, unknown>): string[] {
-  switch (item.type) {
-    case 'Program':
-      return [cached.catalog];
-    case 'Provider':
-      return [cached.provider(item.providerId as string)];
-    case 'Worker':
-      return [cached.workerPaymentId(item.workerPaymentId as string)];
-    case 'Terminal':
-      return [cached.terminal(item.serial as string)];
-    case 'Card':
-      return [cached.card(item.cardNumber as string)];
-    case 'Recipient':
-    case 'Contract':
-      return [cached.contracts(item.recipientId as string)];
-    default:
-      return [];
   }
 }
 
